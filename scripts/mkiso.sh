@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# mkiso.sh OUT.iso VFVISOR.elf "command line" [module...]
+# One GRUB rescue ISO that boots under both legacy BIOS and UEFI; the serial
+# line carries GRUB's own messages too, so that a loader failure is visible.
+set -euo pipefail
+out=$1 elf=$2 cmdline=$3
+shift 3
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+mkdir -p "$dir/boot/grub"
+cp "$elf" "$dir/boot/vfvisor.elf"
+mods=""
+for m in "$@"; do
+	cp "$m" "$dir/boot/"
+	mods+="	module2 /boot/$(basename "$m") $(basename "$m")"$'\n'
+done
+cat >"$dir/boot/grub/grub.cfg" <<CFG
+serial --unit=0 --speed=115200
+terminal_input serial console
+terminal_output serial console
+set timeout=0
+set default=0
+menuentry "vfvisor" {
+	multiboot2 /boot/vfvisor.elf $cmdline
+$mods	boot
+}
+CFG
+mkdir -p "$(dirname "$out")"
+grub-mkrescue -o "$out.tmp" "$dir" >/dev/null 2>"$dir/log" || { cat "$dir/log" >&2; exit 1; }
+mv "$out.tmp" "$out"

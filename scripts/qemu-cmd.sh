@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# qemu-cmd.sh FIRMWARE ISO [extra QEMU args...]: print the QEMU command line
+# for the reference machine (one word per line), FIRMWARE = bios | uefi.
+# The IOMMU must come before the NIC: QEMU picks DMA address spaces at realize.
+set -euo pipefail
+fw=$1 iso=$2
+shift 2
+OVMF_CODE=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
+OVMF_VARS=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
+args=(qemu-system-x86_64 -machine q35 -accel tcg -cpu max -smp "${SMP:-3}" -m "${MEM:-1G}"
+      -display none -vga none -no-reboot -monitor none
+      -device intel-iommu,intremap=on,eim=on
+      -device pcie-root-port,id=rp1,bus=pcie.0,chassis=1,slot=1
+      -device igb,bus=rp1
+      -cdrom "$iso" -boot d)
+case "$fw" in
+bios) ;;
+uefi)
+	vars=${VARS_COPY:-$(dirname "$iso")/ovmf-vars-$$.fd}
+	cp "$OVMF_VARS" "$vars"
+	args+=(-drive "if=pflash,format=raw,unit=0,readonly=on,file=$OVMF_CODE"
+	       -drive "if=pflash,format=raw,unit=1,file=$vars")
+	;;
+*) echo "qemu-cmd.sh: firmware must be bios or uefi, not '$fw'" >&2; exit 2 ;;
+esac
+printf '%s\n' "${args[@]}" "$@"

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Add up the result files of every test layer and print the closing line.
+set -u
+dir=$1
+pass=0 fail=0 skip=0 layers=0
+for f in "$dir"/*.txt; do
+	[ -f "$f" ] || continue
+	read -r p f2 s <"$f"
+	pass=$((pass + p)) fail=$((fail + f2)) skip=$((skip + s)) layers=$((layers + 1))
+done
+[ "$layers" -gt 0 ] || { echo "check: no test layer reported results"; exit 1; }
+echo "check: $pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
