@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef VF_CONSOLE_H
+#define VF_CONSOLE_H
+
+#include <stdint.h>
+
+/* Select the UART (0 = none); an absent UART leaves the console silent. */
+void console_set_port(uint16_t port);
+void console_set_level(int level);
+int console_get_level(void);
+/* For multi-line reports that must stay together (exception dumps). */
+void console_lock_take(void);
+void console_lock_release(void);
+/* Raw text, no prefix; caller holds the console lock. */
+void console_puts_raw(const char *s);
+
+#endif

@@ -1,0 +1,2 @@
+UNIT_TESTS += format
+UNIT_SRCS_format := hv/format.c tests/unit/test_format.c
