@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef VF_PIC_H
+#define VF_PIC_H
+
+#define PIC_VECTOR_BASE 0x20 /* 0x20-0x2F: only spurious IRQ7/IRQ15 can arrive */
+
+void pic_disable(void);
+
+#endif

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef VF_IDT_H
+#define VF_IDT_H
+
+#include <stdint.h>
+
+#define IST_FAULT 1 /* IST slot for NMI, #DF and #MC */
+
+/* Fixed vectors used by the hypervisor itself. */
+#define VEC_KICK     0xF0 /* wake a CPU to look at its work slot */
+#define VEC_SPURIOUS 0xFF
+
+struct trap_frame {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error;
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+
+typedef void (*irq_handler_t)(struct trap_frame *f);
+
+void idt_init(void);
+void idt_load(void);
+void idt_set_handler(uint8_t vector, irq_handler_t fn);
+void idt_dispatch(struct trap_frame *f);
+const char *idt_exception_name(uint64_t vector);
+
+#endif
