@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: MIT
+/* Reading firmware-provided memory (ACPI tables) through the identity map. */
+#include "acpi.h"
+#include "boot_info.h"
+#include "physmem.h"
+
+#define SZ_4G (4ull << 30)
+
+static const struct memmap *phys_map;
+
+void physmem_set_map(const struct memmap *mm)
+{
+	phys_map = mm;
+}
+
+const void *acpi_map(uint64_t phys, uint64_t len)
+{
+	uint64_t end = phys + len;
+
+	if (!len || end < phys || !phys)
+		return NULL;
+	/* The low 4 GiB is always mapped; above it only RAM is. */
+	if (end <= SZ_4G)
+		return (const void *)(uintptr_t)phys;
+	if (phys_map && memmap_type_at(phys_map, phys) <= MEM_ACPI_NVS &&
+	    memmap_type_at(phys_map, end - 1) <= MEM_ACPI_NVS)
+		return (const void *)(uintptr_t)phys;
+	return NULL;
+}
