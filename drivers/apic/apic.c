@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: MIT
+/* Local APIC access. */
+#include "apic.h"
+#include "idt.h"
+#include "x86.h"
+
+#define APIC_BASE_EN   (1ull << 11)
+#define APIC_BASE_EXTD (1ull << 10)
+
+/* Register offsets (xAPIC MMIO); the x2APIC MSR is 0x800 + offset / 16. */
+#define REG_ID	0x020
+#define REG_EOI 0x0B0
+#define REG_SVR 0x0F0
+#define REG_ICR 0x300
+#define REG_ICR_HI 0x310
+
+#define ICR_INIT     (5u << 8)
+#define ICR_STARTUP  (6u << 8)
+#define ICR_ASSERT   (1u << 14)
+#define ICR_PENDING  (1u << 12)
+
+static bool x2;
+static uint64_t mmio;
+
+void apic_select(bool x2apic, uint64_t mmio_base)
+{
+	x2 = x2apic;
+	mmio = mmio_base;
+}
+
+bool apic_x2(void)
+{
+	return x2;
+}
+
+static uint32_t apic_read(uint32_t reg)
+{
+	if (x2)
+		return (uint32_t)rdmsr(0x800 + reg / 16);
+	return mmio_read32(mmio + reg);
+}
+
+static void apic_write(uint32_t reg, uint32_t v)
+{
+	if (x2)
+		wrmsr(0x800 + reg / 16, v);
+	else
+		mmio_write32(mmio + reg, v);
+}
+
+void apic_enable(void)
+{
+	uint64_t base = rdmsr(MSR_APIC_BASE);
+
+	base |= APIC_BASE_EN;
+	if (x2)
+		base |= APIC_BASE_EXTD;
+	wrmsr(MSR_APIC_BASE, base);
+	apic_write(REG_SVR, 0x100 | VEC_SPURIOUS);
+}
+
+uint32_t apic_id(void)
+{
+	uint32_t id = apic_read(REG_ID);
+
+	return x2 ? id : id >> 24;
+}
+
+void apic_eoi(void)
+{
+	apic_write(REG_EOI, 0);
+}
+
+static void apic_icr(uint32_t dest, uint32_t low)
+{
+	if (x2) {
+		wrmsr(0x800 + REG_ICR / 16, ((uint64_t)dest << 32) | low);
+		return;
+	}
+	/* xAPIC: wait for the previous IPI to leave, bounded */
+	for (int i = 0; i < 1000000 && (apic_read(REG_ICR) & ICR_PENDING); i++)
+		cpu_relax();
+	apic_write(REG_ICR_HI, dest << 24);
+	apic_write(REG_ICR, low);
+}
+
+void apic_send_ipi(uint32_t dest, uint8_t vector)
+{
+	apic_icr(dest, ICR_ASSERT | vector);
+}
+
+void apic_send_init(uint32_t dest)
+{
+	apic_icr(dest, ICR_INIT | ICR_ASSERT);
+}
+
+void apic_send_sipi(uint32_t dest, uint8_t page)
+{
+	apic_icr(dest, ICR_STARTUP | page);
+}

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+/* The local APIC of the calling CPU: x2APIC (MSRs) where the CPU has it,
+ * xAPIC (MMIO at the MADT's address) otherwise. */
+#ifndef VF_APIC_H
+#define VF_APIC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Choose the mode once, on the boot CPU, before apic_enable(). */
+void apic_select(bool x2apic, uint64_t mmio_base);
+/* Software-enable this CPU's APIC (and switch it to x2APIC mode if chosen). */
+void apic_enable(void);
+bool apic_x2(void);
+uint32_t apic_id(void);
+void apic_eoi(void);
+/* Fixed-delivery IPI to one APIC ID. */
+void apic_send_ipi(uint32_t apic_id, uint8_t vector);
+void apic_send_init(uint32_t apic_id);
+void apic_send_sipi(uint32_t apic_id, uint8_t page);
+
+#endif

@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Start-up on the boot CPU: console, boot information, memory, ACPI, CPU
+ * features, then the other CPUs. The boot CPU stays in the hypervisor as the
+ * service CPU.
+ */
+#include "acpi.h"
+#include "apic.h"
+#include "boot_info.h"
+#include "cmdline.h"
+#include "console.h"
+#include "cpu.h"
+#include "cpufeat.h"
+#include "err.h"
+#include "idt.h"
+#include "kstring.h"
+#include "mb2.h"
+#include "paging.h"
+#include "palloc.h"
+#include "physmem.h"
+#include "pic.h"
+#include "printk.h"
+#include "smp.h"
+#include "tsc.h"
+#include "uart.h"
+#include "x86.h"
+
+#define VFVISOR_VERSION "0.1"
+#define MB2_INFO_MAX	(1u << 20)
+
+extern char __image_start[], __image_end[];
+
+static struct boot_info boot_info;
+static struct palloc palloc;
+static struct acpi_info acpi;
+static struct cpu_features features;
+static uint8_t bsp_ist[CPU_IST_SIZE] __attribute__((aligned(16)));
+extern char boot_stack_top[];
+
+static const char *const known_options[] = {"console", "loglevel", "selftest", NULL};
+
+static void __attribute__((noreturn)) fatal(const char *what)
+{
+	pr_err("%s; stopping\n", what);
+	cpu_halt_forever();
+}
+
+static void console_from_cmdline(const char *cl)
+{
+	char v[16];
+	unsigned long long n;
+
+	if (cmdline_get(cl, "console", v, sizeof(v))) {
+		if (!strcmp(v, "com1"))
+			console_set_port(UART_COM1);
+		else if (!strcmp(v, "com2"))
+			console_set_port(UART_COM2);
+		else if (!strcmp(v, "none"))
+			console_set_port(0);
+		else if (cmdline_parse_u64(v, &n) && n > 0 && n < 0xFFF8)
+			console_set_port((uint16_t)n);
+		else
+			pr_warn("console=%s: expected com1, com2, none or an I/O port\n", v);
+	}
+	if (cmdline_get(cl, "loglevel", v, sizeof(v))) {
+		if (cmdline_parse_u64(v, &n) && n <= LOG_DEBUG)
+			console_set_level((int)n);
+		else
+			pr_warn("loglevel=%s: expected 0 (errors) .. 3 (debug)\n", v);
+	}
+}
+
+static void report_options(const char *cl)
+{
+	const char *w;
+	size_t len;
+
+	while ((w = cmdline_unknown(cl, known_options, &len))) {
+		pr_warn("unknown command line option '%.*s' ignored\n", (int)len, w);
+		cl = w + len;
+	}
+}
+
+static void memory_init(void)
+{
+	const struct memmap *mm = &boot_info.mmap;
+	uint64_t img = (uint64_t)(uintptr_t)__image_start;
+	uint64_t img_end = (uint64_t)(uintptr_t)__image_end;
+
+	palloc_init(&palloc);
+	for (unsigned int i = 0; i < mm->n; i++) {
+		const struct mem_range *r = &mm->r[i];
+
+		pr_info("mem: %016llx-%016llx %s\n", (unsigned long long)r->base,
+			(unsigned long long)r->end - 1, memmap_type_name(r->type));
+		if (r->type == MEM_USABLE && palloc_add(&palloc, r->base, r->end - r->base))
+			pr_warn("mem: range at 0x%llx not usable for allocation (table full)\n",
+				(unsigned long long)r->base);
+	}
+	/* Page 0 (real-mode IVT), the image, and the modules stay put. */
+	palloc_reserve(&palloc, 0, PAGE_SIZE);
+	palloc_reserve(&palloc, img, img_end - img);
+	for (unsigned int i = 0; i < boot_info.mod_count; i++)
+		palloc_reserve(&palloc, boot_info.mods[i].start,
+			       boot_info.mods[i].end - boot_info.mods[i].start);
+	pr_info("memory: %llu MiB usable, %llu KiB acpi, image %llu KiB at 0x%llx, "
+		"%llu MiB free\n",
+		(unsigned long long)(memmap_total(mm, MEM_USABLE) >> 20),
+		(unsigned long long)(memmap_total(mm, MEM_ACPI_RECLAIM) >> 10),
+		(unsigned long long)((img_end - img) >> 10), (unsigned long long)img,
+		(unsigned long long)(palloc_free_bytes(&palloc) >> 20));
+	for (unsigned int i = 0; i < boot_info.mod_count; i++)
+		pr_info("module %u: %llx-%llx '%s'\n", i,
+			(unsigned long long)boot_info.mods[i].start,
+			(unsigned long long)boot_info.mods[i].end, boot_info.mods[i].cmdline);
+
+	physmem_set_map(mm);
+	if (paging_build(&hv_pt, mm, &palloc))
+		fatal("mem: no memory for the host page tables");
+	paging_activate(&hv_pt);
+}
+
+static void acpi_init(void)
+{
+	int err;
+
+	if (boot_info.rsdp_len) {
+		err = acpi_parse(&acpi, boot_info.rsdp, boot_info.rsdp_len, 0);
+	} else {
+		uint64_t p = acpi_find_rsdp_bios();
+
+		if (!p)
+			fatal("acpi: no RSDP from the loader or in the BIOS areas");
+		err = acpi_parse(&acpi, acpi_map(p, 36), 36, p);
+		if (err == -EFAULT || err == -EINVAL) /* a v1 RSDP may end 16 bytes early */
+			err = acpi_parse(&acpi, acpi_map(p, 20), 20, p);
+	}
+	if (err)
+		fatal("acpi: the RSDP or its root table is unusable");
+
+	char sigs[ACPI_MAX_TABLES * 5 + 1];
+	size_t n = 0;
+
+	for (unsigned int i = 0; i < acpi.table_count; i++)
+		n += (size_t)sfmt(sigs + n, sizeof(sigs) - n, "%s%s", i ? " " : "",
+				  acpi.tables[i].sig);
+	sigs[n] = '\0';
+	pr_info("acpi: rev %u, %s at 0x%llx: %s\n", acpi.rsdp_revision,
+		acpi.xsdt ? "XSDT" : "RSDT", (unsigned long long)acpi.root_phys, sigs);
+	pr_info("acpi: madt: %u cpu(s)%s, %u ioapic(s), lapic at 0x%llx\n", acpi.cpu_count,
+		acpi.cpus_skipped ? " (some skipped)" : "", acpi.ioapic_count,
+		(unsigned long long)acpi.lapic_base);
+	for (unsigned int i = 0; i < acpi.ecam_count; i++)
+		pr_info("acpi: ecam: segment %u buses %u-%u at 0x%llx\n", acpi.ecam[i].segment,
+			acpi.ecam[i].bus_start, acpi.ecam[i].bus_end,
+			(unsigned long long)acpi.ecam[i].base);
+	if (!acpi.have_dmar) {
+		pr_info("dmar: no DMAR table: no IOMMU\n");
+		return;
+	}
+	pr_info("dmar: %u unit(s), %u rmrr(s), host address width %u, interrupt remapping %s,"
+		" x2apic opt-out %s\n",
+		acpi.drhd_count, acpi.rmrr_count, acpi.dmar_haw,
+		acpi.dmar_flags & 1 ? "supported" : "not supported",
+		acpi.dmar_flags & 2 ? "yes" : "no");
+	for (unsigned int i = 0; i < acpi.drhd_count; i++)
+		pr_info("dmar: unit %u at 0x%llx segment %u%s, %u device scope(s)\n", i,
+			(unsigned long long)acpi.drhd[i].base, acpi.drhd[i].segment,
+			acpi.drhd[i].flags & 1 ? " include-pci-all" : "",
+			acpi.drhd[i].scope_count);
+}
+
+static void cpuid_hw(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
+{
+	cpuid(leaf, sub, r);
+}
+
+static void cpu_init(void)
+{
+	static const struct cpufeat_ops ops = {cpuid_hw, rdmsr};
+	uint64_t lapic = acpi.lapic_base ? acpi.lapic_base : 0xFEE00000;
+
+	cpufeat_read(&features, &ops);
+	cpufeat_report(&features);
+	if (features.nx)
+		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+	if (!features.x2apic)
+		paging_map_mmio(lapic, PAGE_SIZE);
+	apic_select(features.x2apic, lapic);
+	apic_enable();
+	cpus[0].apic_id = apic_id();
+	tsc_calibrate();
+}
+
+static void selftest_fault(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("ud2");
+}
+
+/* selftest=exception: a deliberate #UD on the last CPU must be reported and
+ * stop that CPU only. */
+static void selftest_exception(void)
+{
+	unsigned int victim = cpu_count - 1;
+
+	if (!victim) {
+		pr_info("selftest exception: SKIP (needs a second cpu)\n");
+		return;
+	}
+	smp_run_on(victim, selftest_fault, NULL);
+	for (int i = 0; i < 1000 && !cpus[victim].stopped; i++)
+		udelay(1000);
+	if (cpus[victim].stopped)
+		pr_info("selftest exception: PASS (cpu %u stopped, cpu 0 running)\n", victim);
+	else
+		pr_info("selftest exception: FAIL (cpu %u did not report)\n", victim);
+}
+
+void __attribute__((noreturn)) hv_main(uint32_t magic, uint32_t info)
+{
+	const char *cl = boot_info.cmdline;
+	char test[32];
+	int err;
+
+	console_set_port(UART_COM1);
+	if (magic != MB2_BOOTLOADER_MAGIC)
+		fatal("not started by a multiboot2 loader (bad magic)");
+
+	uint32_t size = *(const uint32_t *)(uintptr_t)info;
+
+	err = mb2_parse((const void *)(uintptr_t)info, size < MB2_INFO_MAX ? size : MB2_INFO_MAX,
+			&boot_info);
+	if (err)
+		fatal("multiboot2: unusable boot information");
+	boot_info.info_phys = info;
+	console_from_cmdline(cl);
+	pr_info("vfvisor %s, loaded by %s, firmware %s\n", VFVISOR_VERSION,
+		boot_info.loader[0] ? boot_info.loader : "an unnamed loader",
+		boot_fw_name(boot_info.fw));
+	pr_info("command line: %s\n", cl);
+	report_options(cl);
+
+	pic_disable();
+	idt_init();
+	cpu_setup(&cpus[0], 0, (uint64_t)(uintptr_t)boot_stack_top,
+		  (uint64_t)(uintptr_t)(bsp_ist + sizeof(bsp_ist)));
+	cpu_count = 1;
+	cpus[0].online = true;
+
+	memory_init();
+	acpi_init();
+	cpu_init();
+	smp_boot(&acpi, &palloc);
+	pr_info("cpus online: %u\n", cpu_count);
+
+	if (cmdline_get(cl, "selftest", test, sizeof(test))) {
+		if (!strcmp(test, "exception"))
+			selftest_exception();
+		else
+			pr_warn("selftest=%s: unknown self-test\n", test);
+	}
+	pr_info("boot complete; cpu 0 is the service cpu\n");
+	smp_idle();
+}
