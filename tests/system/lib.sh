@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Helpers for system tests: boot an ISO in QEMU with the serial line in a log,
+# wait for a line, then assert on the log. Each assertion prints PASS/FAIL.
+set -u
+
+SYS_DIR=${SYS_DIR:-build/system}
+PASS=0 FAIL=0 SKIP=0
+mkdir -p "$SYS_DIR"
+
+pass() { echo "PASS $1"; PASS=$((PASS + 1)); }
+fail() { echo "FAIL $1"; FAIL=$((FAIL + 1)); }
+skip() { echo "SKIP: $1"; SKIP=$((SKIP + 1)); }
+
+# boot NAME FW ISO TIMEOUT_S DONE_REGEX [extra QEMU args]: the log is
+# $SYS_DIR/NAME.log. Returns 0 if DONE_REGEX appeared, 1 on timeout or a
+# fatal stop (the log tail is printed then).
+boot() {
+	local name=$1 fw=$2 iso=$3 limit=$4 done_re=$5
+	shift 5
+	local log="$SYS_DIR/$name.log" pid t=0 rc=1
+	local cmd
+	: >"$log"
+	mapfile -t cmd < <(VARS_COPY="$SYS_DIR/$name-vars.fd" \
+		scripts/qemu-cmd.sh "$fw" "$iso" -serial "file:$log" "$@")
+	"${cmd[@]}" >"$SYS_DIR/$name.qemu.out" 2>&1 &
+	pid=$!
+	while [ "$t" -lt $((limit * 2)) ]; do
+		if grep -qaE "$done_re" "$log"; then rc=0; break; fi
+		if grep -qa 'vfvisor: error: .*stopping' "$log"; then break; fi
+		if ! kill -0 "$pid" 2>/dev/null; then break; fi
+		sleep 0.5
+		t=$((t + 1))
+	done
+	sleep 0.5 # let the lines after the marker arrive
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	if [ $rc -ne 0 ]; then
+		echo "--- $name: no '$done_re' within ${limit}s; last lines of $log:"
+		tail -n 25 "$log" | sed 's/^/    /'
+		tail -n 5 "$SYS_DIR/$name.qemu.out" | sed 's/^/    qemu: /'
+	fi
+	return $rc
+}
+
+# expect NAME REGEX DESCRIPTION: the log of NAME has a line matching REGEX.
+expect() {
+	if grep -qaE "$2" "$SYS_DIR/$1.log"; then pass "$1: $3"; else fail "$1: $3 (no line matching '$2')"; fi
+}
+
+# expect_not NAME REGEX DESCRIPTION
+expect_not() {
+	if grep -qaE "$2" "$SYS_DIR/$1.log"; then
+		fail "$1: $3 (found: $(grep -aE "$2" "$SYS_DIR/$1.log" | head -n1))"
+	else
+		pass "$1: $3"
+	fi
+}
+
+# results FILE: write "pass fail skip" and print the layer's closing line.
+results() {
+	mkdir -p "$(dirname "$1")"
+	echo "$PASS $FAIL $SKIP" >"$1"
+	echo "system: $PASS passed, $FAIL failed, $SKIP skipped"
+	[ "$FAIL" -eq 0 ]
+}
