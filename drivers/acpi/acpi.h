@@ -66,7 +66,7 @@ struct acpi_info {
 	bool pcat_compat;
 	struct acpi_cpu cpus[ACPI_MAX_CPUS]; /* enabled (or online-capable) CPUs only */
 	unsigned int cpu_count;
-	unsigned int cpus_skipped; /* disabled, duplicate, or past ACPI_MAX_CPUS */
+	unsigned int cpus_skipped; /* disabled, duplicate, broadcast ID, past the cap */
 	unsigned int ioapic_count;
 
 	/* MCFG */
@@ -86,8 +86,8 @@ struct acpi_info {
 
 /*
  * Validate the RSDP at @rsdp (@len bytes readable there: 20 for a v1 copy,
- * 36 for v2), then walk the XSDT (or the RSDT when there is none or the
- * revision is 0) and parse MADT, MCFG and DMAR. Tables that fail their checks
+ * 36 for v2), then walk the XSDT (or the RSDT when there is none, the
+ * revision is 0, or the XSDT is unusable) and parse MADT, MCFG and DMAR. Tables that fail their checks
  * are reported and left out; the call only fails (-EINVAL, -EBADMSG, -EFAULT)
  * when the RSDP or root table itself is unusable. @rsdp_phys is recorded for
  * the inventory (0 if the RSDP was a copy).
