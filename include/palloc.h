@@ -20,12 +20,14 @@ struct palloc {
 };
 
 void palloc_init(struct palloc *pa);
-/* Add free memory; partial pages at either end are dropped. -ENOSPC if the
- * table is full, -EINVAL for an empty or wrapping range, -EEXIST if it
- * overlaps memory already free (nothing is changed then). */
+/* Add free memory; partial pages at either end are dropped (a range with no
+ * whole page adds nothing and succeeds). -ENOSPC if the table is full,
+ * -EINVAL for zero length or a wrapping range, -EEXIST if it overlaps memory
+ * already free (nothing is changed then). */
 int palloc_add(struct palloc *pa, uint64_t base, uint64_t len);
 /* Remove [base, base+len) (rounded out to pages) from the free memory, where
- * free; -ENOSPC if splitting would overflow the table. */
+ * free; -EINVAL for zero length or a wrapping range, -ENOSPC if splitting
+ * would overflow the table. */
 int palloc_reserve(struct palloc *pa, uint64_t base, uint64_t len);
 /* Allocate @len bytes (rounded up to pages) aligned to @align (a power of two,
  * at least PAGE_SIZE; 0 means PAGE_SIZE) ending at or below @limit (0: no
