@@ -13,6 +13,7 @@
 #include "cpufeat.h"
 #include "err.h"
 #include "idt.h"
+#include "inventory.h"
 #include "kstring.h"
 #include "mb2.h"
 #include "paging.h"
@@ -91,8 +92,8 @@ static void memory_init(void)
 	for (unsigned int i = 0; i < mm->n; i++) {
 		const struct mem_range *r = &mm->r[i];
 
-		pr_info("mem: %016llx-%016llx %s\n", (unsigned long long)r->base,
-			(unsigned long long)r->end - 1, memmap_type_name(r->type));
+		pr_debug("mem: %016llx-%016llx %s\n", (unsigned long long)r->base,
+			 (unsigned long long)r->end - 1, memmap_type_name(r->type));
 		if (r->type == MEM_USABLE && palloc_add(&palloc, r->base, r->end - r->base))
 			pr_warn("mem: range at 0x%llx not usable for allocation (table full)\n",
 				(unsigned long long)r->base);
@@ -103,17 +104,6 @@ static void memory_init(void)
 	for (unsigned int i = 0; i < boot_info.mod_count; i++)
 		palloc_reserve(&palloc, boot_info.mods[i].start,
 			       boot_info.mods[i].end - boot_info.mods[i].start);
-	pr_info("memory: %llu MiB usable, %llu KiB acpi, image %llu KiB at 0x%llx, "
-		"%llu MiB free\n",
-		(unsigned long long)(memmap_total(mm, MEM_USABLE) >> 20),
-		(unsigned long long)(memmap_total(mm, MEM_ACPI_RECLAIM) >> 10),
-		(unsigned long long)((img_end - img) >> 10), (unsigned long long)img,
-		(unsigned long long)(palloc_free_bytes(&palloc) >> 20));
-	for (unsigned int i = 0; i < boot_info.mod_count; i++)
-		pr_info("module %u: %llx-%llx '%s'\n", i,
-			(unsigned long long)boot_info.mods[i].start,
-			(unsigned long long)boot_info.mods[i].end, boot_info.mods[i].cmdline);
-
 	physmem_set_map(mm);
 	if (paging_build(&hv_pt, mm, &palloc))
 		fatal("mem: no memory for the host page tables");
@@ -137,37 +127,6 @@ static void acpi_init(void)
 	}
 	if (err)
 		fatal("acpi: the RSDP or its root table is unusable");
-
-	char sigs[ACPI_MAX_TABLES * 5 + 1];
-	size_t n = 0;
-
-	for (unsigned int i = 0; i < acpi.table_count; i++)
-		n += (size_t)sfmt(sigs + n, sizeof(sigs) - n, "%s%s", i ? " " : "",
-				  acpi.tables[i].sig);
-	sigs[n] = '\0';
-	pr_info("acpi: rev %u, %s at 0x%llx: %s\n", acpi.rsdp_revision,
-		acpi.xsdt ? "XSDT" : "RSDT", (unsigned long long)acpi.root_phys, sigs);
-	pr_info("acpi: madt: %u cpu(s)%s, %u ioapic(s), lapic at 0x%llx\n", acpi.cpu_count,
-		acpi.cpus_skipped ? " (some skipped)" : "", acpi.ioapic_count,
-		(unsigned long long)acpi.lapic_base);
-	for (unsigned int i = 0; i < acpi.ecam_count; i++)
-		pr_info("acpi: ecam: segment %u buses %u-%u at 0x%llx\n", acpi.ecam[i].segment,
-			acpi.ecam[i].bus_start, acpi.ecam[i].bus_end,
-			(unsigned long long)acpi.ecam[i].base);
-	if (!acpi.have_dmar) {
-		pr_info("dmar: no DMAR table: no IOMMU\n");
-		return;
-	}
-	pr_info("dmar: %u unit(s), %u rmrr(s), host address width %u, interrupt remapping %s,"
-		" x2apic opt-out %s\n",
-		acpi.drhd_count, acpi.rmrr_count, acpi.dmar_haw,
-		acpi.dmar_flags & 1 ? "supported" : "not supported",
-		acpi.dmar_flags & 2 ? "yes" : "no");
-	for (unsigned int i = 0; i < acpi.drhd_count; i++)
-		pr_info("dmar: unit %u at 0x%llx segment %u%s, %u device scope(s)\n", i,
-			(unsigned long long)acpi.drhd[i].base, acpi.drhd[i].segment,
-			acpi.drhd[i].flags & 1 ? " include-pci-all" : "",
-			acpi.drhd[i].scope_count);
 }
 
 static void cpuid_hw(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
@@ -181,7 +140,6 @@ static void cpu_init(void)
 	uint64_t lapic = acpi.lapic_base ? acpi.lapic_base : 0xFEE00000;
 
 	cpufeat_read(&features, &ops);
-	cpufeat_report(&features);
 	if (features.nx)
 		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
 	if (!features.x2apic)
@@ -253,6 +211,7 @@ void __attribute__((noreturn)) hv_main(uint32_t magic, uint32_t info)
 	cpu_init();
 	smp_boot(&acpi, &palloc);
 	pr_info("cpus online: %u\n", cpu_count);
+	inventory_report(&boot_info, &palloc, &acpi, &features);
 
 	if (cmdline_get(cl, "selftest", test, sizeof(test))) {
 		if (!strcmp(test, "exception"))

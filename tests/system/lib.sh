@@ -56,6 +56,19 @@ expect_not() {
 	fi
 }
 
+# expect_order NAME REGEX1 REGEX2 DESCRIPTION: the first line matching REGEX1
+# comes before the first line matching REGEX2.
+expect_order() {
+	local a b
+	a=$(grep -naE "$2" "$SYS_DIR/$1.log" | head -n1 | cut -d: -f1)
+	b=$(grep -naE "$3" "$SYS_DIR/$1.log" | head -n1 | cut -d: -f1)
+	if [ -n "$a" ] && [ -n "$b" ] && [ "$a" -lt "$b" ]; then
+		pass "$1: $4"
+	else
+		fail "$1: $4 ('$2' at line ${a:-none}, '$3' at line ${b:-none})"
+	fi
+}
+
 # results FILE: write "pass fail skip" and print the layer's closing line.
 results() {
 	mkdir -p "$(dirname "$1")"

@@ -25,6 +25,7 @@ for fw in bios uefi; do
 	pass "$n: boots to 'boot complete'"
 	expect "$n" "vfvisor: vfvisor .*firmware $fw\b" "firmware kind is $fw"
 	expect "$n" '^vfvisor: cpus online: 3\s*$' "cpus online: 3"
+	expect_order "$n" '^vfvisor: cpus online:' '^vfvisor: memory: ' "inventory follows 'cpus online'"
 	expect "$n" 'vfvisor: acpi: madt: 3 cpu\(s\)' "MADT lists 3 CPUs"
 	expect "$n" 'vfvisor: acpi: ecam: segment 0 buses 0-255 at 0xb0000000' "ECAM window from MCFG"
 	# QEMU 10 lists every bus-0 device and bridge as a scope (no INCLUDE_PCI_ALL):
