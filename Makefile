@@ -21,7 +21,7 @@ HV_C	  := $(sort $(wildcard $(addsuffix /*.c,$(HV_DIRS))))
 HV_ASM	  := $(sort $(wildcard $(addsuffix /*.asm,$(HV_DIRS))))
 HV_OBJS	  := $(HV_C:%.c=$(BUILD)/hv/%.o) $(HV_ASM:%.asm=$(BUILD)/hv/%.asm.o)
 
-.PHONY: all deps check check-unit check-system check-vmx run format clean
+.PHONY: all deps check check-unit check-system check-vmx check-format run format clean
 all: $(BUILD)/vfvisor.elf $(BUILD)/vfvisor.iso
 
 deps:
@@ -71,7 +71,7 @@ check-system: $(BUILD)/vfvisor.elf
 check:
 	@$(MAKE) --no-print-directory deps
 	@rm -rf $(BUILD)/results
-	@$(MAKE) --no-print-directory -k check-unit check-system; \
+	@$(MAKE) --no-print-directory -k check-format check-unit check-system; \
 	 tests/summary.sh $(BUILD)/results
 
 run: deps
@@ -80,6 +80,15 @@ run: deps
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
+
+# Style is part of the check: every tracked C file as .clang-format has it.
+check-format:
+	@mkdir -p $(BUILD)/results; \
+	 bad=$$(for f in $$(git ls-files '*.c' '*.h'); do \
+		clang-format --dry-run -Werror "$$f" >/dev/null 2>&1 || echo "$$f"; done); \
+	 if [ -n "$$bad" ]; then echo "FAIL format: run 'make format' for:" $$bad; \
+		echo "0 1 0" >$(BUILD)/results/format.txt; exit 1; fi; \
+	 echo "PASS format: all C files match .clang-format"; echo "1 0 0" >$(BUILD)/results/format.txt
 
 clean:
 	rm -rf $(BUILD)

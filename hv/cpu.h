@@ -6,9 +6,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define MAX_CPUS	 64
-#define CPU_STACK_SIZE	 (16 * 1024)
-#define CPU_IST_SIZE	 (8 * 1024)
+#define MAX_CPUS       64
+#define CPU_STACK_SIZE (16 * 1024)
+#define CPU_IST_SIZE   (8 * 1024)
 
 #define SEL_CODE 0x08
 #define SEL_DATA 0x10

@@ -139,7 +139,8 @@ void cpufeat_report(const struct cpu_features *f)
 	pr_info("cpu: %s family 0x%x model 0x%x stepping %u \"%s\"\n", f->vendor, f->family,
 		f->model, f->stepping, brand);
 	if (f->vmx)
-		pr_info("cpu: vt-x: yes (ept %s, vpid %s, unrestricted guest %s, preemption timer %s,"
+		pr_info("cpu: vt-x: yes (ept %s, vpid %s, unrestricted guest %s, preemption timer "
+			"%s,"
 			" ept 2m/1g %s/%s, ept a/d %s%s)\n",
 			yn(f->ept), yn(f->vpid), yn(f->unrestricted), yn(f->preempt_timer),
 			yn(f->ept_2m), yn(f->ept_1g), yn(f->ept_ad),

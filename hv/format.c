@@ -117,7 +117,8 @@ int vfmt(char *buf, size_t size, const char *fmt, va_list ap)
 		case 'u':
 		case 'x':
 		case 'X': {
-			uint64_t v = lng ? va_arg(ap, unsigned long long) : va_arg(ap, unsigned int);
+			uint64_t v =
+				lng ? va_arg(ap, unsigned long long) : va_arg(ap, unsigned int);
 
 			put_number(&o, v, false, *fmt == 'u' ? 10 : 16, *fmt == 'X', width, left,
 				   zero);

@@ -24,7 +24,7 @@ static struct gate idt[256] __attribute__((aligned(16)));
 static irq_handler_t handlers[256];
 
 static const char *const exc_names[32] = {
-	"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "CSO", "#TS",
+	"#DE", "#DB", "NMI", "#BP", "#OF",	"#BR", "#UD", "#NM", "#DF", "CSO", "#TS",
 	"#NP", "#SS", "#GP", "#PF", "reserved", "#MF", "#AC", "#MC", "#XM", "#VE", "#CP",
 };
 
@@ -74,21 +74,20 @@ static void __attribute__((noreturn)) exception_report(struct trap_frame *f)
 	pr_err("cpu %u: exception %llu (%s) error 0x%llx\n", c, (unsigned long long)f->vector,
 	       idt_exception_name(f->vector), (unsigned long long)f->error);
 	pr_err("cpu %u:   rip %016llx cs %04llx rflags %08llx rsp %016llx ss %04llx\n", c,
-	       (unsigned long long)f->rip, (unsigned long long)f->cs,
-	       (unsigned long long)f->rflags, (unsigned long long)f->rsp,
-	       (unsigned long long)f->ss);
+	       (unsigned long long)f->rip, (unsigned long long)f->cs, (unsigned long long)f->rflags,
+	       (unsigned long long)f->rsp, (unsigned long long)f->ss);
 	pr_err("cpu %u:   cr0 %016llx cr2 %016llx cr3 %016llx cr4 %016llx\n", c,
 	       (unsigned long long)read_cr0(), (unsigned long long)read_cr2(),
 	       (unsigned long long)read_cr3(), (unsigned long long)read_cr4());
 	pr_err("cpu %u:   rax %016llx rbx %016llx rcx %016llx rdx %016llx\n", c,
-	       (unsigned long long)f->rax, (unsigned long long)f->rbx,
-	       (unsigned long long)f->rcx, (unsigned long long)f->rdx);
+	       (unsigned long long)f->rax, (unsigned long long)f->rbx, (unsigned long long)f->rcx,
+	       (unsigned long long)f->rdx);
 	pr_err("cpu %u:   rsi %016llx rdi %016llx rbp %016llx r8  %016llx\n", c,
-	       (unsigned long long)f->rsi, (unsigned long long)f->rdi,
-	       (unsigned long long)f->rbp, (unsigned long long)f->r8);
+	       (unsigned long long)f->rsi, (unsigned long long)f->rdi, (unsigned long long)f->rbp,
+	       (unsigned long long)f->r8);
 	pr_err("cpu %u:   r9  %016llx r10 %016llx r11 %016llx r12 %016llx\n", c,
-	       (unsigned long long)f->r9, (unsigned long long)f->r10,
-	       (unsigned long long)f->r11, (unsigned long long)f->r12);
+	       (unsigned long long)f->r9, (unsigned long long)f->r10, (unsigned long long)f->r11,
+	       (unsigned long long)f->r12);
 	pr_err("cpu %u:   r13 %016llx r14 %016llx r15 %016llx\n", c, (unsigned long long)f->r13,
 	       (unsigned long long)f->r14, (unsigned long long)f->r15);
 	pr_err("cpu %u: stopped\n", c);

@@ -6,9 +6,9 @@
 #include "kstring.h"
 #include "paging.h"
 
-#define SZ_2M  (2ull << 20)
-#define SZ_1G  (1ull << 30)
-#define SZ_4G  (4ull << 30)
+#define SZ_2M (2ull << 20)
+#define SZ_1G (1ull << 30)
+#define SZ_4G (4ull << 30)
 
 static uint64_t *table(uint64_t phys)
 {

@@ -122,8 +122,7 @@ unsigned int smp_boot(const struct acpi_info *ai, struct palloc *pa)
 		pr_warn("smp: the MADT lists no CPUs; running on the boot CPU only\n");
 		return cpu_count;
 	}
-	if (size > TRAMP_PARAMS ||
-	    palloc_alloc(pa, PAGE_SIZE, PAGE_SIZE, 0x100000, &tramp)) {
+	if (size > TRAMP_PARAMS || palloc_alloc(pa, PAGE_SIZE, PAGE_SIZE, 0x100000, &tramp)) {
 		pr_err("smp: no free page below 1 MiB for the start-up trampoline\n");
 		return cpu_count;
 	}

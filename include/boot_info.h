@@ -34,8 +34,8 @@ struct boot_info {
 	unsigned int mod_count;
 	/* A copy of the RSDP as the loader gave it (v1: 20 bytes, v2: 36). */
 	uint8_t rsdp[36];
-	uint32_t rsdp_len; /* 0: none given, search the BIOS areas */
-	uint64_t efi_systab; /* physical, 0 when not booted from UEFI */
+	uint32_t rsdp_len;	      /* 0: none given, search the BIOS areas */
+	uint64_t efi_systab;	      /* physical, 0 when not booted from UEFI */
 	uint64_t info_phys, info_len; /* the loader's own structure, to reserve */
 };
 

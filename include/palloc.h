@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-#define PAGE_SIZE	   4096ull
+#define PAGE_SIZE	  4096ull
 #define PALLOC_MAX_RANGES 256
 
 struct palloc {

@@ -8,7 +8,10 @@ typedef struct {
 	volatile int locked;
 } spinlock_t;
 
-#define SPINLOCK_INIT {0}
+#define SPINLOCK_INIT \
+	{             \
+		0     \
+	}
 
 static inline bool spin_trylock(spinlock_t *l)
 {

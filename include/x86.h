@@ -5,22 +5,22 @@
 
 #include <stdint.h>
 
-#define MSR_APIC_BASE	   0x1B
-#define MSR_FEATURE_CONTROL 0x3A
-#define MSR_MTRRCAP	   0xFE
-#define MSR_PAT		   0x277
-#define MSR_VMX_BASIC	   0x480
-#define MSR_VMX_PINBASED   0x481
-#define MSR_VMX_PROCBASED  0x482
-#define MSR_VMX_EXIT	   0x483
-#define MSR_VMX_ENTRY	   0x484
-#define MSR_VMX_MISC	   0x485
-#define MSR_VMX_PROCBASED2 0x48B
-#define MSR_VMX_EPT_VPID   0x48C
-#define MSR_VMX_TRUE_PINBASED 0x48D
+#define MSR_APIC_BASE	       0x1B
+#define MSR_FEATURE_CONTROL    0x3A
+#define MSR_MTRRCAP	       0xFE
+#define MSR_PAT		       0x277
+#define MSR_VMX_BASIC	       0x480
+#define MSR_VMX_PINBASED       0x481
+#define MSR_VMX_PROCBASED      0x482
+#define MSR_VMX_EXIT	       0x483
+#define MSR_VMX_ENTRY	       0x484
+#define MSR_VMX_MISC	       0x485
+#define MSR_VMX_PROCBASED2     0x48B
+#define MSR_VMX_EPT_VPID       0x48C
+#define MSR_VMX_TRUE_PINBASED  0x48D
 #define MSR_VMX_TRUE_PROCBASED 0x48E
-#define MSR_EFER	   0xC0000080
-#define MSR_VM_CR	   0xC0010114
+#define MSR_EFER	       0xC0000080
+#define MSR_VM_CR	       0xC0010114
 
 #define EFER_LME  (1u << 8)
 #define EFER_NXE  (1u << 11)
@@ -71,12 +71,12 @@ static inline uint64_t rdtsc(void)
 	return ((uint64_t)hi << 32) | lo;
 }
 
-#define DEFINE_READ_CR(n)                                                 \
-	static inline uint64_t read_cr##n(void)                           \
-	{                                                                 \
-		uint64_t v;                                               \
-		__asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));         \
-		return v;                                                 \
+#define DEFINE_READ_CR(n)                                         \
+	static inline uint64_t read_cr##n(void)                   \
+	{                                                         \
+		uint64_t v;                                       \
+		__asm__ volatile("mov %%cr" #n ", %0" : "=r"(v)); \
+		return v;                                         \
 	}
 DEFINE_READ_CR(0)
 DEFINE_READ_CR(2)

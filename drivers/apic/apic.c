@@ -8,16 +8,16 @@
 #define APIC_BASE_EXTD (1ull << 10)
 
 /* Register offsets (xAPIC MMIO); the x2APIC MSR is 0x800 + offset / 16. */
-#define REG_ID	0x020
-#define REG_EOI 0x0B0
-#define REG_SVR 0x0F0
-#define REG_ICR 0x300
+#define REG_ID	   0x020
+#define REG_EOI	   0x0B0
+#define REG_SVR	   0x0F0
+#define REG_ICR	   0x300
 #define REG_ICR_HI 0x310
 
-#define ICR_INIT     (5u << 8)
-#define ICR_STARTUP  (6u << 8)
-#define ICR_ASSERT   (1u << 14)
-#define ICR_PENDING  (1u << 12)
+#define ICR_INIT    (5u << 8)
+#define ICR_STARTUP (6u << 8)
+#define ICR_ASSERT  (1u << 14)
+#define ICR_PENDING (1u << 12)
 
 static bool x2;
 static uint64_t mmio;

@@ -11,7 +11,7 @@ void pic_disable(void)
 {
 	outb(0x20, 0x11); /* ICW1: init, ICW4 follows */
 	outb(0xA0, 0x11);
-	outb(0x21, PIC_VECTOR_BASE);	/* ICW2: vector bases */
+	outb(0x21, PIC_VECTOR_BASE); /* ICW2: vector bases */
 	outb(0xA1, PIC_VECTOR_BASE + 8);
 	outb(0x21, 0x04); /* ICW3: slave on IRQ2 */
 	outb(0xA1, 0x02);

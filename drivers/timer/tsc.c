@@ -4,8 +4,8 @@
 #include "tsc.h"
 #include "x86.h"
 
-#define PIT_HZ	   1193182ull
-#define CAL_MS	   20
+#define PIT_HZ	     1193182ull
+#define CAL_MS	     20
 #define FALLBACK_KHZ 1000000ull
 
 static uint64_t khz = FALLBACK_KHZ;

@@ -31,7 +31,7 @@ static void test_get_absent_or_bad(void **state)
 	assert_false(cmdline_get("", "console", v, sizeof(v)));
 	assert_false(cmdline_get("consoles=com1", "console", v, sizeof(v)));
 	assert_false(cmdline_get("xconsole=com1", "console", v, sizeof(v)));
-	assert_false(cmdline_get("console", "console", v, sizeof(v))); /* no value */
+	assert_false(cmdline_get("console", "console", v, sizeof(v)));	    /* no value */
 	assert_false(cmdline_get("console=com1", "console", v, sizeof(v))); /* 4 > 3 */
 	assert_true(cmdline_get("console=abc", "console", v, sizeof(v)));
 	assert_string_equal(v, "abc");
@@ -84,8 +84,8 @@ static void test_unknown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_get),	  cmocka_unit_test(test_get_absent_or_bad),
-		cmocka_unit_test(test_has),	  cmocka_unit_test(test_parse_u64),
+		cmocka_unit_test(test_get),	cmocka_unit_test(test_get_absent_or_bad),
+		cmocka_unit_test(test_has),	cmocka_unit_test(test_parse_u64),
 		cmocka_unit_test(test_unknown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -46,8 +46,14 @@ static uint64_t fake_rdmsr(uint32_t msr)
 static const struct cpufeat_ops ops = {fake_cpuid, fake_rdmsr};
 
 /* "AuthenticAMD": ebx "Auth", edx "enti", ecx "cAMD" */
-#define AMD_VENDOR {0x10, 0x68747541, 0x444d4163, 0x69746e65}
-#define INTEL_VENDOR {0x1b, 0x756e6547, 0x6c65746e, 0x49656e69}
+#define AMD_VENDOR                                       \
+	{                                                \
+		0x10, 0x68747541, 0x444d4163, 0x69746e65 \
+	}
+#define INTEL_VENDOR                                     \
+	{                                                \
+		0x1b, 0x756e6547, 0x6c65746e, 0x49656e69 \
+	}
 
 /* QEMU TCG -cpu max as measured: AMD-V with NPT, NRIPS, x2APIC. */
 static const struct leaf qemu_max[] = {
@@ -241,9 +247,12 @@ static void test_no_virtualisation(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_qemu_tcg_max),	cmocka_unit_test(test_icelake),
-		cmocka_unit_test(test_vmx_locked_off),	cmocka_unit_test(test_vmx_without_ept),
-		cmocka_unit_test(test_svm_disabled),	cmocka_unit_test(test_no_virtualisation),
+		cmocka_unit_test(test_qemu_tcg_max),
+		cmocka_unit_test(test_icelake),
+		cmocka_unit_test(test_vmx_locked_off),
+		cmocka_unit_test(test_vmx_without_ept),
+		cmocka_unit_test(test_svm_disabled),
+		cmocka_unit_test(test_no_virtualisation),
 		cmocka_unit_test(test_svm_nrips_optional_npt_required),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

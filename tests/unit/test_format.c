@@ -9,13 +9,13 @@
 #include <cmocka.h>
 #include "printk.h"
 
-#define CHECK(...)                                                             \
-	do {                                                                   \
-		char a[128], b[128];                                           \
-		int na = sfmt(a, sizeof(a), __VA_ARGS__);                      \
-		int nb = snprintf(b, sizeof(b), __VA_ARGS__);                  \
-		assert_string_equal(a, b);                                     \
-		assert_int_equal(na, nb);                                      \
+#define CHECK(...)                                            \
+	do {                                                  \
+		char a[128], b[128];                          \
+		int na = sfmt(a, sizeof(a), __VA_ARGS__);     \
+		int nb = snprintf(b, sizeof(b), __VA_ARGS__); \
+		assert_string_equal(a, b);                    \
+		assert_int_equal(na, nb);                     \
 	} while (0)
 
 static void test_integers(void **state)
@@ -81,8 +81,8 @@ static void test_odd_formats(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_integers),   cmocka_unit_test(test_width_flags),
-		cmocka_unit_test(test_strings),    cmocka_unit_test(test_truncation),
+		cmocka_unit_test(test_integers),    cmocka_unit_test(test_width_flags),
+		cmocka_unit_test(test_strings),	    cmocka_unit_test(test_truncation),
 		cmocka_unit_test(test_odd_formats),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,8 +19,8 @@ static struct memmap mm;
 static int setup(void **state)
 {
 	(void)state;
-	pool = mmap(NULL, POOL, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT,
-		    -1, 0);
+	pool = mmap(NULL, POOL, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1,
+		    0);
 	assert_true(pool != MAP_FAILED);
 	palloc_init(&pa);
 	assert_int_equal(palloc_add(&pa, (uint64_t)(uintptr_t)pool, POOL), 0);
