@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The igb physical-function driver: the hypervisor owns the PF, configures
+ * the NIC's internal switch (VMDq pools, VF-to-VF loopback) and serves the
+ * VF mailboxes. Register access goes through struct igb_hw so that the logic
+ * runs against a fake register file in the unit tests.
+ */
+#ifndef VF_IGB_H
+#define VF_IGB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "igb_regs.h"
+
+struct igb_hw {
+	uint32_t (*read)(void *ctx, uint32_t off);
+	void (*write)(void *ctx, uint32_t off, uint32_t v);
+	void *ctx;
+};
+
+struct igb_vf {
+	uint8_t mac[6];	    /* assigned by the hypervisor (config or generated) */
+	bool cts;	    /* clear to send: reset handshake done since the last FLR */
+	uint16_t max_frame; /* from SET_LPE */
+	uint16_t vlans[8];  /* VIDs this VF asked for */
+	unsigned int vlan_count;
+	uint16_t mc_hashes[30];
+	unsigned int mc_count;
+	/* counters, for the inventory and tests */
+	unsigned int resets, flrs, nacks, bad_msgs;
+	unsigned int warns; /* console warnings this VF caused, at most IGB_VF_WARN_MAX */
+};
+
+/* Fault injection for the self-test's own test (igb.omit= on the command
+ * line): leave out one step that VF-to-VF traffic depends on. */
+#define IGB_OMIT_LOOPBACK  (1u << 0)
+#define IGB_OMIT_MACFILTER (1u << 1)
+#define IGB_OMIT_PFRSTD	   (1u << 2)
+
+struct igb_pf {
+	struct igb_hw hw;
+	char name[16];	      /* "0000:01:00.0", for messages */
+	unsigned int num_vfs; /* VFs enabled, at most IGB_MAX_VFS - 1 */
+	uint8_t pf_mac[6];
+	unsigned int omit; /* IGB_OMIT_*: fault injection for tests */
+	struct igb_vf vf[IGB_MAX_VFS];
+};
+
+static inline uint32_t igb_rd(const struct igb_pf *pf, uint32_t off)
+{
+	return pf->hw.read(pf->hw.ctx, off);
+}
+
+static inline void igb_wr(const struct igb_pf *pf, uint32_t off, uint32_t v)
+{
+	pf->hw.write(pf->hw.ctx, off, v);
+}
+
+/* drivers/igb/vfcfg.c: per-VF switch configuration */
+/* The default MAC for VF @n of this PF: locally administered, stable. */
+void igb_vf_default_mac(const struct igb_pf *pf, unsigned int n, uint8_t mac[6]);
+/* RAR entry 1 + n: @mac to pool n (AV set); all-zero @mac clears it. */
+void igb_vf_set_rar(struct igb_pf *pf, unsigned int n, const uint8_t mac[6]);
+/* Enable (or disable) VF @n's receive and transmit in VFRE/VFTE, with
+ * broadcast acceptance in its VMOLR. */
+void igb_vf_enable(struct igb_pf *pf, unsigned int n, bool on);
+
+#define IGB_VF_MC_MAX	 30 /* multicast hashes in one SET_MULTICAST */
+#define IGB_VF_VLAN_MAX	 8  /* VLANs per VF (struct igb_vf.vlans) */
+#define IGB_VF_FRAME_MIN 64 /* SET_LPE bounds, bytes with the FCS */
+#define IGB_VF_FRAME_MAX 9728
+#define IGB_VF_WARN_MAX	 8 /* a VF cannot flood the console beyond this */
+
+/* Recompute the shared MTA from every VF's mc_hashes and set VMOLR.ROMPE of
+ * pool @n iff VF @n has any. The MTA belongs to the VFs: the PF takes no
+ * multicast. */
+void igb_vf_update_mc(struct igb_pf *pf, unsigned int n);
+/* Add (or remove) pool @n in the VLVF entry for @vid (1..4095), taking a free
+ * entry to add; an entry left without pools is freed. 0, -ENOSPC (table full)
+ * or -EINVAL. Removing a VID that has no entry is not an error. */
+int igb_vf_set_vlvf(struct igb_pf *pf, unsigned int n, uint16_t vid, bool add);
+/* Remove pool @n from every VLVF entry. */
+void igb_vf_clear_vlvf(struct igb_pf *pf, unsigned int n);
+/* Accept frames up to @max_frame bytes (IGB_VF_FRAME_MIN..MAX) in pool @n
+ * with VMOLR.LPE and RLPML; 0 turns LPE off. 0, -ERANGE or -EINVAL. */
+int igb_vf_set_rlpml(struct igb_pf *pf, unsigned int n, unsigned int max_frame);
+
+/* drivers/igb/mailbox.c: the mailbox server */
+/* Serve every pending VF request, ACK and function-level reset; call from
+ * the service CPU's loop or interrupt. Returns the number of events handled. */
+int igb_mbx_poll(struct igb_pf *pf);
+
+#endif

@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The PF side of the igb VF mailbox, as the stock igbvf driver expects it.
+ *
+ * Each VF has a 16-word buffer (VMBMEM) shared with the PF. Either side takes
+ * it with its lock bit (VFU, PFU), fills it, and rings the other: a VF request
+ * shows up as MBVFICR.VFREQ, our reply as the VF's PFSTS. After reading, each
+ * side answers ACK (MBVFICR.VFACK for us), which needs no answer itself.
+ *
+ * A VF is a guest: everything it writes is untrusted. The message is copied
+ * out of VMBMEM once, under PFU, and only the copy is looked at; every loop is
+ * bounded by the 16-word buffer or the 8 pools; and nothing but this VF's
+ * mailbox, RAR entry, VMOLR and its pool bits in the shared tables is written.
+ *
+ * MAC policy: the hypervisor assigns every VF its MAC (pf->vf[n].mac) and
+ * hands it over in the reset reply. A VF may not change it, nor add further
+ * unicast filters: SET_MAC_ADDR is acknowledged only for the assigned
+ * address, so a guest cannot take over another VF's or the PF's traffic.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "err.h"
+#include "igb.h"
+#include "kstring.h"
+#include "printk.h"
+
+#define VF_BITS	  ((1u << IGB_MAX_VFS) - 1)
+#define ACK_BITS  (VF_BITS << 16)
+#define MSG_FLAGS (IGB_MSG_ACK | IGB_MSG_NACK | IGB_MSG_CTS)
+
+static unsigned int vf_limit(const struct igb_pf *pf)
+{
+	return pf->num_vfs < IGB_MAX_VFS ? pf->num_vfs : IGB_MAX_VFS;
+}
+
+static bool mac_is_zero(const uint8_t *mac)
+{
+	return !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]);
+}
+
+static void mac_str(char buf[18], const uint8_t *mac)
+{
+	sfmt(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4],
+	     mac[5]);
+}
+
+/* A guest can make us warn at will; a few lines per VF are enough. */
+static bool vf_may_warn(struct igb_vf *vf)
+{
+	if (vf->warns >= IGB_VF_WARN_MAX)
+		return false;
+	vf->warns++;
+	return true;
+}
+
+/* Take the buffer for the PF. PFU does not stick while the VF holds VFU, so
+ * only the read-back tells whether we own VMBMEM now. */
+static bool mbx_lock(struct igb_pf *pf, unsigned int n)
+{
+	igb_wr(pf, IGB_P2VMAILBOX(n), IGB_P2VM_PFU);
+	return igb_rd(pf, IGB_P2VMAILBOX(n)) & IGB_P2VM_PFU;
+}
+
+static void mbx_reply(struct igb_pf *pf, unsigned int n, const uint32_t *w, unsigned int len)
+{
+	/* A VF that reset while we worked no longer waits for this answer, and a
+	 * stale PFSTS would confuse its reset handshake. */
+	if (igb_rd(pf, IGB_VFLRE) & (1u << n)) {
+		pr_debug("igb %s: vf %u: reset meanwhile, reply dropped\n", pf->name, n);
+		return;
+	}
+	/* Only a misbehaving VF holds VFU while it waits for a reply. */
+	if (!mbx_lock(pf, n)) {
+		pr_debug("igb %s: vf %u: mailbox busy, reply dropped\n", pf->name, n);
+		return;
+	}
+	for (unsigned int i = 0; i < len; i++)
+		igb_wr(pf, IGB_VMBMEM(n) + 4 * i, w[i]);
+	igb_wr(pf, IGB_P2VMAILBOX(n), IGB_P2VM_STS); /* no PFU: releases the buffer */
+}
+
+/* ---- message handlers: 0 to ACK, a negative error to NACK ---------------- */
+
+static void vf_reset_state(struct igb_pf *pf, unsigned int n)
+{
+	struct igb_vf *vf = &pf->vf[n];
+
+	memset(vf->vlans, 0, sizeof(vf->vlans));
+	vf->vlan_count = 0;
+	igb_vf_clear_vlvf(pf, n);
+	memset(vf->mc_hashes, 0, sizeof(vf->mc_hashes));
+	vf->mc_count = 0;
+	igb_vf_update_mc(pf, n);
+	vf->max_frame = 0;
+	igb_vf_set_rlpml(pf, n, 0);
+}
+
+/* The reply is exactly RESET|ACK and the MAC: igbvf compares word 0 with
+ * that value, so neither CTS nor the request's info bits may be added. */
+static unsigned int vf_reset_msg(struct igb_pf *pf, unsigned int n, uint32_t *reply)
+{
+	struct igb_vf *vf = &pf->vf[n];
+	const uint8_t *mac = vf->mac;
+
+	if (mac_is_zero(mac) || (mac[0] & 1)) {
+		/* Unset or unusable: fall back to the generated address rather than
+		 * put a zero or group address into the RAR. */
+		igb_vf_default_mac(pf, n, vf->mac);
+		pr_info("igb %s: vf %u: no unicast MAC assigned, using the default\n", pf->name, n);
+	}
+	vf_reset_state(pf, n);
+	igb_vf_set_rar(pf, n, mac);
+	igb_vf_enable(pf, n, true);
+	vf->cts = true;
+	vf->resets++;
+	reply[0] = IGB_MSG_RESET | IGB_MSG_ACK;
+	reply[1] = mac[0] | (uint32_t)mac[1] << 8 | (uint32_t)mac[2] << 16 | (uint32_t)mac[3] << 24;
+	reply[2] = mac[4] | (uint32_t)mac[5] << 8;
+	return 3;
+}
+
+static int vf_set_mac(struct igb_pf *pf, unsigned int n, const uint32_t *msg)
+{
+	struct igb_vf *vf = &pf->vf[n];
+	unsigned int info = (msg[0] & IGB_MSG_INFO_MASK) >> IGB_MSG_INFO_SHIFT;
+	uint8_t mac[6];
+	char s[18];
+
+	switch (info) {
+	case 0:
+		break;
+	case IGB_MAC_FILTER_CLR:
+		return 0; /* there are no extra unicast filters to clear */
+	case IGB_MAC_FILTER_ADD:
+		return -ENOSPC;
+	default:
+		return -EINVAL;
+	}
+	for (int i = 0; i < 4; i++)
+		mac[i] = (uint8_t)(msg[1] >> (8 * i));
+	mac[4] = (uint8_t)msg[2];
+	mac[5] = (uint8_t)(msg[2] >> 8);
+	if (!memcmp(mac, vf->mac, 6))
+		return 0;
+
+	mac_str(s, mac);
+	if (mac_is_zero(mac) || (mac[0] & 1)) {
+		if (vf_may_warn(vf))
+			pr_warn("igb %s: vf %u: refused invalid MAC %s\n", pf->name, n, s);
+		return -EINVAL;
+	}
+	if (!memcmp(mac, pf->pf_mac, 6)) {
+		if (vf_may_warn(vf))
+			pr_warn("igb %s: vf %u: refused MAC %s: it is the PF's\n", pf->name, n, s);
+		return -EEXIST;
+	}
+	for (unsigned int m = 0; m < vf_limit(pf); m++) {
+		if (m != n && !memcmp(mac, pf->vf[m].mac, 6)) {
+			if (vf_may_warn(vf))
+				pr_warn("igb %s: vf %u: refused MAC %s: it is vf %u's\n", pf->name,
+					n, s, m);
+			return -EEXIST;
+		}
+	}
+	if (vf_may_warn(vf))
+		pr_warn("igb %s: vf %u: refused MAC change to %s: MACs are assigned by the "
+			"hypervisor\n",
+			pf->name, n, s);
+	return -EINVAL;
+}
+
+/* Hashes are 16 bits each, packed two to a word from word 1, low half first. */
+static int vf_set_multicast(struct igb_pf *pf, unsigned int n, const uint32_t *msg)
+{
+	struct igb_vf *vf = &pf->vf[n];
+	unsigned int cnt = (msg[0] & IGB_MSG_INFO_MASK) >> IGB_MSG_INFO_SHIFT;
+
+	if (cnt > IGB_VF_MC_MAX)
+		cnt = IGB_VF_MC_MAX; /* 15 words of hashes; igbvf never sends more */
+	for (unsigned int i = 0; i < cnt; i++) {
+		uint32_t w = msg[1 + i / 2];
+
+		vf->mc_hashes[i] = (uint16_t)(i & 1 ? w >> 16 : w);
+	}
+	vf->mc_count = cnt;
+	igb_vf_update_mc(pf, n);
+	return 0;
+}
+
+static int vf_set_vlan(struct igb_pf *pf, unsigned int n, const uint32_t *msg)
+{
+	struct igb_vf *vf = &pf->vf[n];
+	unsigned int info = (msg[0] & IGB_MSG_INFO_MASK) >> IGB_MSG_INFO_SHIFT;
+	bool add = info & IGB_VLAN_ADD;
+	uint16_t vid = (uint16_t)(msg[1] & IGB_VLVF_VLANID_MASK);
+	unsigned int cnt = vf->vlan_count < IGB_VF_VLAN_MAX ? vf->vlan_count : IGB_VF_VLAN_MAX;
+	unsigned int at = cnt;
+	int err;
+
+	/* igbvf registers VID 0 on every open; untagged needs no filter. */
+	if (!vid)
+		return 0;
+	for (unsigned int i = 0; i < cnt; i++)
+		if (vf->vlans[i] == vid)
+			at = i;
+	if (add) {
+		if (at == cnt && cnt == IGB_VF_VLAN_MAX)
+			return -ENOSPC;
+		err = igb_vf_set_vlvf(pf, n, vid, true);
+		if (err)
+			return err;
+		if (at == cnt)
+			vf->vlans[cnt++] = vid;
+	} else {
+		igb_vf_set_vlvf(pf, n, vid, false);
+		if (at < cnt)
+			vf->vlans[at] = vf->vlans[--cnt];
+	}
+	vf->vlan_count = cnt;
+	return 0;
+}
+
+static int vf_set_lpe(struct igb_pf *pf, unsigned int n, const uint32_t *msg)
+{
+	uint32_t size = msg[1];
+
+	if (size < IGB_VF_FRAME_MIN || size > IGB_VF_FRAME_MAX)
+		return -ERANGE;
+	pf->vf[n].max_frame = (uint16_t)size;
+	return igb_vf_set_rlpml(pf, n, size);
+}
+
+/* Handle the message @msg from VF @n; returns the reply's length in words. */
+static unsigned int mbx_handle(struct igb_pf *pf, unsigned int n, const uint32_t *msg,
+			       uint32_t *reply)
+{
+	struct igb_vf *vf = &pf->vf[n];
+	/* The VF's own ACK/NACK/CTS bits mean nothing in a request. */
+	uint32_t head = msg[0] & ~MSG_FLAGS;
+	uint32_t type = msg[0] & IGB_MSG_TYPE_MASK;
+	int err;
+
+	if (type == IGB_MSG_RESET)
+		return vf_reset_msg(pf, n, reply);
+	/* Before its reset handshake (or after an FLR) the VF must reset first;
+	 * a NACK without CTS tells igbvf exactly that. */
+	if (!vf->cts) {
+		vf->nacks++;
+		reply[0] = head | IGB_MSG_NACK;
+		return 1;
+	}
+	switch (type) {
+	case IGB_MSG_SET_MAC:
+		err = vf_set_mac(pf, n, msg);
+		break;
+	case IGB_MSG_SET_MC:
+		err = vf_set_multicast(pf, n, msg);
+		break;
+	case IGB_MSG_SET_VLAN:
+		err = vf_set_vlan(pf, n, msg);
+		break;
+	case IGB_MSG_SET_LPE:
+		err = vf_set_lpe(pf, n, msg);
+		break;
+	default:
+		if (!vf->bad_msgs && vf_may_warn(vf))
+			pr_warn("igb %s: vf %u: unknown message 0x%x, refused\n", pf->name, n,
+				msg[0]);
+		vf->bad_msgs++;
+		err = -ENOTSUP;
+		break;
+	}
+	if (err)
+		vf->nacks++;
+	/* Word 0 echoed with the verdict; CTS keeps igbvf's link up. */
+	reply[0] = head | (err ? IGB_MSG_NACK : IGB_MSG_ACK) | IGB_MSG_CTS;
+	return 1;
+}
+
+/* Serve VF @n's pending request. False if the VF holds the buffer: its VFREQ
+ * bit is left set, so the next poll tries again. */
+static bool mbx_serve(struct igb_pf *pf, unsigned int n)
+{
+	uint32_t msg[IGB_MBX_WORDS], reply[3];
+	unsigned int len;
+
+	if (!mbx_lock(pf, n))
+		return false;
+	/* Cleared only now: with PFU held the VF cannot post another request
+	 * that this clear could swallow. */
+	igb_wr(pf, IGB_MBVFICR, IGB_MBVFICR_REQ(n));
+	for (unsigned int i = 0; i < IGB_MBX_WORDS; i++)
+		msg[i] = igb_rd(pf, IGB_VMBMEM(n) + 4 * i);
+	igb_wr(pf, IGB_P2VMAILBOX(n), IGB_P2VM_ACK); /* no PFU: releases the buffer */
+
+	len = mbx_handle(pf, n, msg, reply);
+	mbx_reply(pf, n, reply, len);
+	return true;
+}
+
+static void vf_flr(struct igb_pf *pf, unsigned int n)
+{
+	struct igb_vf *vf = &pf->vf[n];
+
+	vf->cts = false;
+	igb_vf_enable(pf, n, false);
+	vf->flrs++;
+	pr_info("igb %s: vf %u: function level reset\n", pf->name, n);
+}
+
+int igb_mbx_poll(struct igb_pf *pf)
+{
+	unsigned int nvfs = vf_limit(pf);
+	uint32_t flr, icr;
+	int events = 0;
+
+	/* Resets first: a request that raced with one is then answered as one
+	 * from a VF that has not reset yet. */
+	flr = igb_rd(pf, IGB_VFLRE) & VF_BITS;
+	if (flr) {
+		igb_wr(pf, IGB_VFLRE, flr);
+		for (unsigned int n = 0; n < nvfs; n++) {
+			if (flr & (1u << n)) {
+				vf_flr(pf, n);
+				events++;
+			}
+		}
+	}
+
+	icr = igb_rd(pf, IGB_MBVFICR);
+	/* The VF read our reply. Nothing to answer: a NACK here would make
+	 * igbvf believe it lost CTS and take its link down. */
+	if (icr & ACK_BITS) {
+		igb_wr(pf, IGB_MBVFICR, icr & ACK_BITS);
+		for (unsigned int n = 0; n < nvfs; n++)
+			if (icr & IGB_MBVFICR_ACK(n))
+				events++;
+	}
+	for (unsigned int n = 0; n < IGB_MAX_VFS; n++) {
+		if (!(icr & IGB_MBVFICR_REQ(n)))
+			continue;
+		if (n >= nvfs)
+			igb_wr(pf, IGB_MBVFICR, IGB_MBVFICR_REQ(n)); /* no such VF */
+		else if (mbx_serve(pf, n))
+			events++;
+	}
+	return events;
+}
