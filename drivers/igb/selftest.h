@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef VF_IGB_SELFTEST_H
+#define VF_IGB_SELFTEST_H
+
+#include <stddef.h>
+#include "igb.h"
+
+/*
+ * The NIC self-test: act as the guest driver of VF 0 and VF 1 (reset each
+ * through the mailbox, as igbvf does), send one frame from VF 0 to VF 1's
+ * MAC and receive it on VF 1 through the NIC's internal switch. @vf0/@vf1
+ * reach the VFs' BAR0. The PF mailbox server is polled from the wait loops,
+ * so the test runs on one CPU. Returns 0 (pass) or a negative error with a
+ * reason in @why.
+ */
+int igb_selftest(struct igb_pf *pf, const struct igb_hw *vf0, const struct igb_hw *vf1, char *why,
+		 size_t why_len);
+
+#endif
