@@ -7,8 +7,9 @@
 #define IST_FAULT 1 /* IST slot for NMI, #DF and #MC */
 
 /* Fixed vectors used by the hypervisor itself. */
-#define VEC_KICK     0xF0 /* wake a CPU to look at its work slot */
-#define VEC_SPURIOUS 0xFF
+#define VEC_SERVICE_TIMER 0xEF /* the service CPU's periodic wake-up */
+#define VEC_KICK	  0xF0 /* wake a CPU to look at its work slot */
+#define VEC_SPURIOUS	  0xFF
 
 struct trap_frame {
 	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;

@@ -14,6 +14,10 @@
 #include "err.h"
 #include "idt.h"
 #include "inventory.h"
+#include "nic.h"
+#include "pci.h"
+#include "access.h"
+#include "service.h"
 #include "kstring.h"
 #include "mb2.h"
 #include "paging.h"
@@ -38,7 +42,8 @@ static struct cpu_features features;
 static uint8_t bsp_ist[CPU_IST_SIZE] __attribute__((aligned(16)));
 extern char boot_stack_top[];
 
-static const char *const known_options[] = {"console", "loglevel", "selftest", NULL};
+static const char *const known_options[] = {"console", "loglevel", "selftest", "nic",
+					    "vfs",     "igb.omit", NULL};
 
 static void __attribute__((noreturn)) fatal(const char *what)
 {
@@ -150,6 +155,31 @@ static void cpu_init(void)
 	tsc_calibrate();
 }
 
+/* Config access (ECAM for segment 0 when MCFG has it), then enumeration. */
+static void pci_init(void)
+{
+	const struct acpi_ecam *e = NULL;
+	int n;
+
+	for (unsigned int i = 0; i < acpi.ecam_count; i++)
+		if (acpi.ecam[i].segment == 0)
+			e = &acpi.ecam[i];
+	if (e) {
+		uint64_t first = e->base + ((uint64_t)e->bus_start << 20);
+
+		paging_map_mmio(first, (uint64_t)(e->bus_end - e->bus_start + 1) << 20);
+		pci_set_access(pci_access_ecam(e->base, 0, e->bus_start, e->bus_end));
+		n = pci_scan(0, e->bus_start, e->bus_end);
+	} else {
+		pr_warn("pci: no MCFG entry for segment 0; using CF8/CFC (no extended space)\n");
+		pci_set_access(pci_access_cf8());
+		n = pci_scan(0, 0, 255);
+	}
+	if (n < 0)
+		pr_err("pci: enumeration stopped: %s\n", err_name(n));
+	pci_report();
+}
+
 static void selftest_fault(void *arg)
 {
 	(void)arg;
@@ -173,6 +203,27 @@ static void selftest_exception(void)
 		pr_info("selftest exception: PASS (cpu %u stopped, cpu 0 running)\n", victim);
 	else
 		pr_info("selftest exception: FAIL (cpu %u did not report)\n", victim);
+}
+
+/* selftest=a,b,...: boot-time diagnostics, in the order given. */
+static void selftests_run(const char *list)
+{
+	while (*list) {
+		const char *w = list;
+		size_t len;
+
+		while (*list && *list != ',')
+			list++;
+		len = (size_t)(list - w);
+		if (len == 9 && !strncmp(w, "exception", len))
+			selftest_exception();
+		else if (len == 3 && !strncmp(w, "nic", len))
+			nic_selftest();
+		else
+			pr_warn("selftest=%.*s: unknown self-test\n", (int)len, w);
+		if (*list)
+			list++;
+	}
 }
 
 void __attribute__((noreturn)) hv_main(uint32_t magic, uint32_t info)
@@ -213,12 +264,11 @@ void __attribute__((noreturn)) hv_main(uint32_t magic, uint32_t info)
 	pr_info("cpus online: %u\n", cpu_count);
 	inventory_report(&boot_info, &palloc, &acpi, &features);
 
-	if (cmdline_get(cl, "selftest", test, sizeof(test))) {
-		if (!strcmp(test, "exception"))
-			selftest_exception();
-		else
-			pr_warn("selftest=%s: unknown self-test\n", test);
-	}
+	pci_init();
+	nic_init(cl);
+
+	if (cmdline_get(cl, "selftest", test, sizeof(test)))
+		selftests_run(test);
 	pr_info("boot complete; cpu 0 is the service cpu\n");
-	smp_idle();
+	service_loop();
 }

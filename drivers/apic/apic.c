@@ -2,6 +2,7 @@
 /* Local APIC access. */
 #include "apic.h"
 #include "idt.h"
+#include "tsc.h"
 #include "x86.h"
 
 #define APIC_BASE_EN   (1ull << 11)
@@ -13,6 +14,13 @@
 #define REG_SVR	   0x0F0
 #define REG_ICR	   0x300
 #define REG_ICR_HI 0x310
+
+#define REG_LVT_TIMER  0x320
+#define REG_TIMER_INIT 0x380
+#define REG_TIMER_CUR  0x390
+#define REG_TIMER_DIV  0x3E0
+#define LVT_MASKED     (1u << 16)
+#define LVT_PERIODIC   (1u << 17)
 
 #define ICR_INIT    (5u << 8)
 #define ICR_STARTUP (6u << 8)
@@ -97,4 +105,24 @@ void apic_send_init(uint32_t dest)
 void apic_send_sipi(uint32_t dest, uint8_t page)
 {
 	apic_icr(dest, ICR_STARTUP | page);
+}
+
+void apic_timer_periodic(uint8_t vector, uint32_t us)
+{
+	uint32_t ticks;
+	uint64_t count;
+
+	/* Count the timer's ticks over 10 ms of TSC time, divide by 16. */
+	apic_write(REG_TIMER_DIV, 0x3);
+	apic_write(REG_LVT_TIMER, LVT_MASKED | vector);
+	apic_write(REG_TIMER_INIT, 0xFFFFFFFF);
+	udelay(10000);
+	ticks = 0xFFFFFFFF - apic_read(REG_TIMER_CUR);
+	count = (uint64_t)ticks * us / 10000;
+	if (!count)
+		count = 1;
+	if (count > 0xFFFFFFFF)
+		count = 0xFFFFFFFF;
+	apic_write(REG_LVT_TIMER, LVT_PERIODIC | vector);
+	apic_write(REG_TIMER_INIT, (uint32_t)count);
 }

@@ -18,5 +18,8 @@ void apic_eoi(void);
 void apic_send_ipi(uint32_t apic_id, uint8_t vector);
 void apic_send_init(uint32_t apic_id);
 void apic_send_sipi(uint32_t apic_id, uint8_t page);
+/* Periodic local APIC timer on this CPU: @vector every @us microseconds
+ * (measured against the TSC). */
+void apic_timer_periodic(uint8_t vector, uint32_t us);
 
 #endif
