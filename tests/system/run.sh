@@ -13,7 +13,7 @@ if ! command -v qemu-system-x86_64 >/dev/null; then
 fi
 
 iso=$SYS_DIR/boot.iso
-scripts/mkiso.sh "$iso" build/vfvisor.elf "loglevel=2 selftest=exception" ||
+scripts/mkiso.sh "$iso" build/vfvisor.elf "loglevel=2 selftest=exception,nic" ||
 	{ fail "building the test ISO"; results "$out"; exit 1; }
 
 for fw in bios uefi; do
@@ -39,7 +39,52 @@ for fw in bios uefi; do
 	expect "$n" 'vfvisor: error: cpu 2:   rip [0-9a-f]{16} cs 0008' "exception report has rip"
 	expect "$n" 'vfvisor: error: cpu 2:   cr0 .* cr2 ' "exception report has control registers"
 	expect "$n" 'vfvisor: selftest exception: PASS' "faulting cpu stopped, others run on"
-	expect_not "$n" 'vfvisor: (error|warning): (acpi|mem|multiboot2|smp)' "no boot errors or warnings"
+	expect "$n" '^vfvisor: pci: 0000:01:00.0 8086:10c9 class 020000 bar0 mem32 0x[0-9a-f]+ 128K' "PF in the PCI inventory"
+	expect "$n" '^vfvisor: sriov: PF 0000:01:00.0 enabled 2 VFs' "SR-IOV enabled 2 VFs"
+	expect "$n" '^vfvisor: sriov: VF 0 0000:01:10.0 8086:10ca bar0 0x' "VF 0 at QEMU's routing ID 01:10.0"
+	expect "$n" '^vfvisor: sriov: VF 1 0000:01:10.2 8086:10ca bar0 0x' "VF 1 at 01:10.2"
+	expect "$n" 'vfvisor: igb 0000:01:00.0: link up' "PF link up"
+	expect "$n" '^vfvisor: selftest nic: PASS' "NIC self-test passes"
+	expect_not "$n" 'vfvisor: (error|warning): (acpi|mem|multiboot2|smp|pci|sriov|igb)' "no boot errors or warnings"
 done
+
+# The igb behind a PCIe switch: another bus number, bridges two deep.
+n=switch-bios
+if TOPOLOGY=switch boot "$n" bios "$iso" 240 'vfvisor: boot complete'; then
+	pass "$n: boots"
+	expect "$n" '^vfvisor: pci: 0000:03:00.0 8086:10c9' "PF at 03:00.0 behind the switch"
+	expect "$n" '^vfvisor: sriov: PF 0000:03:00.0 enabled 2 VFs' "SR-IOV through the switch"
+	expect "$n" '^vfvisor: sriov: VF 1 0000:03:10.2 8086:10ca' "VF 1 at 03:10.2"
+	expect "$n" '^vfvisor: selftest nic: PASS' "NIC self-test passes behind the switch"
+else
+	fail "$n: boots"
+fi
+
+# Each step the VF datapath depends on, left out in turn, must make the
+# self-test fail (and nothing else stop).
+for step in loopback macfilter pfrstd; do
+	n=omit-$step
+	scripts/mkiso.sh "$SYS_DIR/$n.iso" build/vfvisor.elf "selftest=nic igb.omit=$step"
+	if boot "$n" bios "$SYS_DIR/$n.iso" 240 'vfvisor: boot complete'; then
+		expect "$n" '^vfvisor: selftest nic: FAIL \(' "self-test fails without $step"
+	else
+		fail "$n: boots"
+	fi
+done
+
+# Bad NIC configuration: a clear error, no VFs left enabled, boot goes on.
+bad_nic() { # NAME CMDLINE REGEX DESCRIPTION
+	scripts/mkiso.sh "$SYS_DIR/$1.iso" build/vfvisor.elf "$2 selftest=nic"
+	if boot "$1" bios "$SYS_DIR/$1.iso" 240 'vfvisor: boot complete'; then
+		expect "$1" "$3" "$4"
+		expect_not "$1" 'vfvisor: sriov: PF .* enabled' "$1: no VFs enabled"
+		expect "$1" '^vfvisor: selftest nic: FAIL \(no NIC with VFs is up\)' "$1: self-test reports no NIC"
+	else
+		fail "$1: boots"
+	fi
+}
+bad_nic nic-absent "nic=0000:05:00.0" 'vfvisor: error: nic 0000:05:00.0: no such PCI function' "absent PF named"
+bad_nic nic-not-igb "nic=0000:00:1f.2" 'vfvisor: error: nic 0000:00:1f.2: 8086:2922 is not an igb' "non-igb PF refused"
+bad_nic nic-too-many "vfs=9" 'vfvisor: error: nic 0000:01:00.0: vfs=9: .* at most 7 VFs' "too many VFs refused"
 
 results "$out"
