@@ -125,6 +125,12 @@ int nic_init(const char *cl)
 		       IGB_MAX_VFS - 1);
 		return -ERANGE;
 	}
+	if (!pf->sriov_cap && pci_cfg_size() <= 256) {
+		pr_err("nic %s: SR-IOV lives in extended configuration space, which CF8/CFC "
+		       "cannot reach (no MCFG)\n",
+		       name);
+		return -ENODEV;
+	}
 	err = sriov_enable(&nic_sriov, pf, (unsigned int)vfs);
 	if (err)
 		return err;

@@ -8,18 +8,23 @@ shift 2
 OVMF_CODE=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
 OVMF_VARS=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
 # TOPOLOGY=rootport (default): igb behind a root port (PF at 01:00.0);
-# TOPOLOGY=switch: behind an x3130 switch's downstream port (PF at 03:00.0).
+# TOPOLOGY=switch: behind an x3130 switch's downstream port (PF at 03:00.0);
+# TOPOLOGY=pci: an i440fx machine, no MCFG, so configuration goes via CF8/CFC.
 case "${TOPOLOGY:-rootport}" in
 rootport) nic=(-device pcie-root-port,id=rp1,bus=pcie.0,chassis=1,slot=1 -device igb,bus=rp1) ;;
 switch) nic=(-device pcie-root-port,id=rp1,bus=pcie.0,chassis=1,slot=1
 	     -device x3130-upstream,id=up1,bus=rp1
 	     -device xio3130-downstream,id=dn1,bus=up1,chassis=2,slot=0
 	     -device igb,bus=dn1) ;;
-*) echo "qemu-cmd.sh: TOPOLOGY must be rootport or switch" >&2; exit 2 ;;
+pci) nic=(-device igb) ;; # i440fx: conventional PCI, no MCFG
+*) echo "qemu-cmd.sh: TOPOLOGY must be rootport, switch or pci" >&2; exit 2 ;;
 esac
-args=(qemu-system-x86_64 -machine q35 -accel tcg -cpu max -smp "${SMP:-3}" -m "${MEM:-1G}"
+machine=q35
+iommu=(-device intel-iommu,intremap=on,eim=on)
+[ "${TOPOLOGY:-rootport}" = pci ] && machine=pc && iommu=()
+args=(qemu-system-x86_64 -machine $machine -accel tcg -cpu max -smp "${SMP:-3}" -m "${MEM:-1G}"
       -display none -vga none -nic none -no-reboot -monitor none
-      -device intel-iommu,intremap=on,eim=on
+      "${iommu[@]}"
       "${nic[@]}"
       -cdrom "$iso" -boot d)
 case "$fw" in

@@ -51,6 +51,11 @@ static bool conf_ok(uint16_t off, unsigned int size)
 	       (uint32_t)off + size <= cfg_access->cfg_size;
 }
 
+uint16_t pci_cfg_size(void)
+{
+	return cfg_access ? cfg_access->cfg_size : 0;
+}
+
 uint32_t pci_conf_read(uint16_t seg, uint8_t bus, uint8_t devfn, uint16_t off, unsigned int size)
 {
 	if (!conf_ok(off, size))

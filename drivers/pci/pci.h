@@ -107,6 +107,8 @@ struct pci_access {
 	uint16_t cfg_size; /* 4096 for ECAM, 256 for CF8/CFC */
 };
 void pci_set_access(const struct pci_access *a);
+/* Bytes of configuration space per function reachable now (0: no access). */
+uint16_t pci_cfg_size(void);
 
 uint32_t pci_conf_read(uint16_t seg, uint8_t bus, uint8_t devfn, uint16_t off, unsigned int size);
 void pci_conf_write(uint16_t seg, uint8_t bus, uint8_t devfn, uint16_t off, unsigned int size,
