@@ -40,7 +40,7 @@ $(BUILD)/vfvisor.elf: $(HV_OBJS) linker.ld
 
 # One ISO boots under both legacy BIOS and UEFI (grub-mkrescue makes it hybrid).
 # VFVISOR_CMDLINE is the hypervisor's command line inside it.
-VFVISOR_CMDLINE ?= loglevel=2
+VFVISOR_CMDLINE ?= loglevel=2 selftest=nic
 $(BUILD)/vfvisor.iso: $(BUILD)/vfvisor.elf scripts/mkiso.sh FORCE
 	@scripts/mkiso.sh $@ $(BUILD)/vfvisor.elf "$(VFVISOR_CMDLINE)"
 FORCE:
