@@ -120,6 +120,18 @@ static inline __attribute__((noreturn)) void cpu_halt_forever(void)
 		__asm__ volatile("cli; hlt");
 }
 
+/* Write @len bytes at @p back from the CPU caches, for devices that do not
+ * snoop (a non-coherent IOMMU walking its tables). */
+static inline void clflush_range(const void *p, uint64_t len)
+{
+	uintptr_t a = (uintptr_t)p & ~(uintptr_t)63, end = (uintptr_t)p + len;
+
+	__asm__ volatile("mfence" ::: "memory");
+	for (; a < end; a += 64)
+		__asm__ volatile("clflush (%0)" ::"r"(a) : "memory");
+	__asm__ volatile("mfence" ::: "memory");
+}
+
 static inline uint64_t mmio_read64(uint64_t addr)
 {
 	return *(volatile uint64_t *)(uintptr_t)addr;

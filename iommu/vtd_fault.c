@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Fault reporting: the units' fault event interrupt goes to the service CPU,
+ * which decodes each recorded fault, logs it once per source (then only a
+ * count now and then, so that a device cannot flood the console) and clears
+ * the recording register so that later faults are not lost.
+ */
+#include "apic.h"
+#include "idt.h"
+#include "printk.h"
+#include "vtd.h"
+#include "vtd_internal.h"
+#include "vtd_regs.h"
+
+#define MAX_SOURCES 32
+
+/* One slot per source and reason: a device's first fault of each kind is
+ * worth a full line; repeats only a count now and then. */
+struct source {
+	uint16_t seg, sid;
+	uint8_t fr;
+	unsigned int count;
+};
+
+static struct source sources[MAX_SOURCES];
+static unsigned int lost; /* faults from sources past the table */
+
+static const char *reason(unsigned int fr)
+{
+	switch (fr) {
+	case 0x01:
+		return "root entry not present";
+	case 0x02:
+		return "context entry not present (device not attached)";
+	case 0x03:
+		return "invalid context entry";
+	case 0x04:
+		return "address beyond the address width";
+	case 0x05:
+		return "write not permitted";
+	case 0x06:
+		return "read not permitted or not mapped";
+	case 0x07:
+		return "paging entry could not be read";
+	case 0x08:
+		return "root table could not be read";
+	case 0x09:
+		return "context table could not be read";
+	case 0x0A:
+		return "reserved bits in root entry";
+	case 0x0B:
+		return "reserved bits in context entry";
+	case 0x0C:
+		return "reserved bits in paging entry";
+	case 0x0D:
+		return "translation type blocked";
+	case 0x20:
+		return "reserved bits in interrupt request";
+	case 0x21:
+		return "interrupt index beyond the table";
+	case 0x22:
+		return "interrupt entry not present";
+	case 0x23:
+		return "interrupt table could not be read";
+	case 0x24:
+		return "reserved bits in interrupt entry";
+	case 0x25:
+		return "compatibility-format interrupt blocked";
+	case 0x26:
+		return "interrupt from a requester the entry does not accept";
+	default:
+		return "unknown reason";
+	}
+}
+
+static struct source *source_of(uint16_t seg, uint16_t sid, uint8_t fr)
+{
+	for (unsigned int i = 0; i < MAX_SOURCES; i++) {
+		struct source *s = &sources[i];
+
+		if (s->count && s->seg == seg && s->sid == sid && s->fr == fr)
+			return s;
+		if (!s->count) {
+			*s = (struct source){seg, sid, fr, 0};
+			return s;
+		}
+	}
+	return NULL;
+}
+
+unsigned int vtd_fault_count(uint16_t seg, uint16_t rid)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < MAX_SOURCES; i++)
+		if (sources[i].count && sources[i].seg == seg && sources[i].sid == rid)
+			n += sources[i].count;
+	return n;
+}
+
+static void fault_log(const struct vtd_unit *u, uint64_t lo, uint64_t hi)
+{
+	uint16_t sid = VTD_FRCD_SID(hi);
+	unsigned int fr = VTD_FRCD_FR(hi);
+	struct source *s = source_of(u->segment, sid, (uint8_t)fr);
+	unsigned int n;
+
+	if (!s) {
+		if (!lost++)
+			pr_warn("iommu: too many faulting sources; counting only\n");
+		return;
+	}
+	n = ++s->count;
+	/* The first of its kind in full, then only at 10, 100, 1000... */
+	if (n == 1 && fr >= 0x20)
+		pr_err("iommu: interrupt fault: %04x:%02x:%02x.%u entry %u: %s (reason 0x%x)\n",
+		       u->segment, sid >> 8, (sid >> 3) & 0x1F, sid & 7, (unsigned int)(lo >> 48),
+		       reason(fr), fr);
+	else if (n == 1)
+		pr_err("iommu: dma fault: %04x:%02x:%02x.%u %s at 0x%llx: %s (reason 0x%x)\n",
+		       u->segment, sid >> 8, (sid >> 3) & 0x1F, sid & 7,
+		       hi & VTD_FRCD_T ? "read" : "write", (unsigned long long)(lo & ~0xFFFull),
+		       reason(fr), fr);
+	else if (n == 10 || n == 100 || n == 1000 || n % 10000 == 0)
+		pr_warn("iommu: %u faults from %04x:%02x:%02x.%u so far\n", n, u->segment, sid >> 8,
+			(sid >> 3) & 0x1F, sid & 7);
+}
+
+static void unit_poll(struct vtd_unit *u)
+{
+	uint32_t fsts = vtd_rd32(u, VTD_FSTS);
+
+	if (!fsts)
+		return;
+	for (unsigned int i = 0; i < u->nfr; i++) {
+		uint32_t off = u->fro + 16 * i;
+		uint64_t hi = vtd_rd64(u, off + 8);
+
+		if (!(hi & VTD_FRCD_F))
+			continue;
+		fault_log(u, vtd_rd64(u, off), hi);
+		vtd_wr32(u, off + 12, 1u << 31); /* F is write-1-to-clear */
+	}
+	if (fsts & VTD_FSTS_PFO)
+		pr_warn("iommu: unit at 0x%llx: fault records overflowed; some faults were lost\n",
+			(unsigned long long)u->base);
+	if (fsts & (VTD_FSTS_IQE | VTD_FSTS_ICE | VTD_FSTS_ITE))
+		pr_err("iommu: unit at 0x%llx: invalidation error (fsts 0x%x)\n",
+		       (unsigned long long)u->base, fsts);
+	vtd_wr32(u, VTD_FSTS, fsts & VTD_FSTS_W1C);
+}
+
+void vtd_fault_poll(void)
+{
+	for (unsigned int i = 0; i < vtd_unit_count; i++)
+		unit_poll(&vtd_units[i]);
+}
+
+static void fault_irq(struct trap_frame *f)
+{
+	(void)f;
+	vtd_fault_poll();
+	apic_eoi();
+}
+
+void vtd_fault_setup(struct vtd_unit *u, uint32_t apic_id)
+{
+	idt_set_handler(VEC_IOMMU_FAULT, fault_irq);
+	vtd_wr32(u, VTD_FECTL, VTD_FECTL_IM);
+	/* Whatever was recorded before us says nothing about our set-up. */
+	for (unsigned int i = 0; i < u->nfr; i++)
+		vtd_wr32(u, u->fro + 16 * i + 12, 1u << 31);
+	vtd_wr32(u, VTD_FSTS, VTD_FSTS_W1C);
+	vtd_wr32(u, VTD_FEDATA, VEC_IOMMU_FAULT);
+	vtd_wr32(u, VTD_FEADDR, 0xFEE00000u | ((apic_id & 0xFF) << 12));
+	vtd_wr32(u, VTD_FEUADDR, vtd_x2apic ? apic_id & 0xFFFFFF00u : 0);
+	vtd_wr32(u, VTD_FECTL, 0);
+}
