@@ -26,7 +26,9 @@
 #include "pic.h"
 #include "printk.h"
 #include "smp.h"
+#include "selftest.h"
 #include "tsc.h"
+#include "vtd.h"
 #include "uart.h"
 #include "x86.h"
 
@@ -43,7 +45,7 @@ static uint8_t bsp_ist[CPU_IST_SIZE] __attribute__((aligned(16)));
 extern char boot_stack_top[];
 
 static const char *const known_options[] = {"console", "loglevel", "selftest", "nic",
-					    "vfs",     "igb.omit", NULL};
+					    "vfs",     "igb.omit", "vtd.omit", NULL};
 
 static void __attribute__((noreturn)) fatal(const char *what)
 {
@@ -155,6 +157,23 @@ static void cpu_init(void)
 	tsc_calibrate();
 }
 
+/* vtd.omit=dma,ir: fault injection for the IOMMU self-tests' own test. */
+static unsigned int vtd_omit_parse(const char *cl)
+{
+	char v[16];
+	unsigned int omit = 0;
+
+	if (!cmdline_get(cl, "vtd.omit", v, sizeof(v)))
+		return 0;
+	if (!strcmp(v, "dma") || !strcmp(v, "dma,ir") || !strcmp(v, "ir,dma"))
+		omit |= VTD_OMIT_DMA;
+	if (!strcmp(v, "ir") || !strcmp(v, "dma,ir") || !strcmp(v, "ir,dma"))
+		omit |= VTD_OMIT_IR;
+	if (!omit)
+		pr_warn("vtd.omit=%s: expected dma, ir or dma,ir\n", v);
+	return omit;
+}
+
 /* Config access (ECAM for segment 0 when MCFG has it), then enumeration. */
 static void pci_init(void)
 {
@@ -218,7 +237,11 @@ static void selftests_run(const char *list)
 		if (len == 9 && !strncmp(w, "exception", len))
 			selftest_exception();
 		else if (len == 3 && !strncmp(w, "nic", len))
-			nic_selftest();
+			nic_selftest(0);
+		else if (len == 8 && !strncmp(w, "dmafault", len))
+			nic_selftest(IGB_SELFTEST_BAD_DMA);
+		else if (len == 3 && !strncmp(w, "irq", len))
+			nic_selftest_irq();
 		else
 			pr_warn("selftest=%.*s: unknown self-test\n", (int)len, w);
 		if (*list)
@@ -265,6 +288,7 @@ void __attribute__((noreturn)) hv_main(uint32_t magic, uint32_t info)
 	inventory_report(&boot_info, &palloc, &acpi, &features);
 
 	pci_init();
+	vtd_init(&acpi, &palloc, features.x2apic, cpus[0].apic_id, vtd_omit_parse(cl));
 	nic_init(cl);
 
 	if (cmdline_get(cl, "selftest", test, sizeof(test)))

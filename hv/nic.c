@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* Hypervisor glue for the NIC: which PF, how many VFs, and the hardware
  * accessors the PCI-independent drivers take. */
+#include "apic.h"
 #include "cmdline.h"
+#include "cpu.h"
+#include "idt.h"
 #include "err.h"
 #include "igb_pf.h"
 #include "kstring.h"
@@ -12,6 +15,7 @@
 #include "selftest.h"
 #include "sriov.h"
 #include "tsc.h"
+#include "vtd.h"
 #include "x86.h"
 
 #define NIC_DEFAULT_VFS 2
@@ -19,6 +23,7 @@
 static struct sriov nic_sriov;
 static struct igb_pf nic_pf;
 static bool nic_up;
+static struct vtd_domain *hv_domain; /* the PF's: maps nothing the PF needs yet */
 
 void sriov_wait_ms(unsigned int ms)
 {
@@ -155,6 +160,13 @@ int nic_init(const char *cl)
 			n, pci_name(vf, vname), vf->vendor, vf->device,
 			(unsigned long long)vf->bar[0].base, m[0], m[1], m[2], m[3], m[4], m[5]);
 	}
+	/* The PF belongs to the hypervisor: its own domain, in which it has no
+	 * DMA (this driver gives it no queues), so a stray PF DMA faults. */
+	if (vtd_enabled()) {
+		hv_domain = hv_domain ? hv_domain : vtd_domain_create("hypervisor");
+		if (!hv_domain || vtd_attach(hv_domain, pf->seg, pf->bus, pf->devfn))
+			pr_warn("nic %s: PF not attached to the hypervisor's domain\n", name);
+	}
 	nic_up = true;
 	return 0;
 }
@@ -170,16 +182,60 @@ void nic_poll(void)
 		igb_mbx_poll(&nic_pf);
 }
 
-int nic_selftest(void)
+/* With an IOMMU, the VFs reach only the self-test's buffers, through a
+ * domain of their own that is torn down again afterwards. */
+static struct vtd_domain *selftest_domain(void)
 {
+	struct vtd_domain *d;
+	uint64_t base, len;
+
+	if (!vtd_enabled())
+		return NULL;
+	d = vtd_domain_create("nic-selftest");
+	igb_selftest_dma_area(&base, &len);
+	if (!d || vtd_domain_map(d, base, base, len, VTD_PERM_R | VTD_PERM_W))
+		return NULL;
+	for (int n = 0; n < 2; n++) {
+		const struct pci_dev *vf = nic_sriov.vf[n];
+
+		if (vtd_attach(d, vf->seg, vf->bus, vf->devfn))
+			return NULL;
+	}
+	return d;
+}
+
+static void selftest_domain_drop(struct vtd_domain *d)
+{
+	if (!d)
+		return;
+	for (int n = 0; n < 2; n++)
+		vtd_detach(nic_sriov.vf[n]->seg, nic_sriov.vf[n]->bus, nic_sriov.vf[n]->devfn);
+	vtd_domain_destroy(d);
+}
+
+int nic_selftest(unsigned int flags)
+{
+	const char *name = flags & IGB_SELFTEST_BAD_DMA ? "dmafault" : "nic";
+	struct vtd_domain *dom = NULL;
 	struct igb_hw hw[2];
 	char why[96] = "";
 	int err;
 
 	if (!nic_up || nic_pf.num_vfs < 2) {
-		pr_info("selftest nic: FAIL (%s)\n",
+		pr_info("selftest %s: FAIL (%s)\n", name,
 			nic_up ? "needs vfs=2 or more" : "no NIC with VFs is up");
 		return -ENODEV;
+	}
+	if (vtd_enabled()) {
+		dom = selftest_domain();
+		if (!dom) {
+			pr_info("selftest %s: FAIL (no IOMMU domain for the VFs)\n", name);
+			return -ENOMEM;
+		}
+	} else if (flags & IGB_SELFTEST_BAD_DMA) {
+		/* without an IOMMU the bad address would be read for real */
+		pr_info("selftest %s: SKIP (no IOMMU)\n", name);
+		return 0;
 	}
 	for (int n = 0; n < 2; n++) {
 		const struct pci_bar *b = &nic_sriov.vf[n]->bar[0];
@@ -187,10 +243,154 @@ int nic_selftest(void)
 		paging_map_mmio(b->base, b->size);
 		hw[n] = (struct igb_hw){mmio_rd, mmio_wr, (void *)(uintptr_t)b->base};
 	}
-	err = igb_selftest(&nic_pf, &hw[0], &hw[1], why, sizeof(why));
+	err = igb_selftest(&nic_pf, &hw[0], &hw[1], flags, why, sizeof(why));
+	vtd_fault_poll(); /* log what the IOMMU caught before judging */
+	selftest_domain_drop(dom);
+
+	if (flags & IGB_SELFTEST_BAD_DMA) {
+		const struct pci_dev *vf0 = nic_sriov.vf[0];
+		unsigned int faults =
+			vtd_fault_count(vf0->seg, (uint16_t)(vf0->bus << 8 | vf0->devfn));
+
+		if (err && faults)
+			pr_info("selftest dmafault: PASS (vf 0's read of 0x%llx faulted, %u "
+				"fault(s);"
+				" frame not delivered)\n",
+				IGB_SELFTEST_BAD_IOVA, faults);
+		else
+			pr_info("selftest dmafault: FAIL (%s)\n",
+				faults ? "the frame arrived anyway" : "no fault recorded for vf 0");
+		return err && faults ? 0 : -EIO;
+	}
 	if (err)
 		pr_info("selftest nic: FAIL (%s)\n", why);
 	else
-		pr_info("selftest nic: PASS (vf 0 -> vf 1 through the NIC switch)\n");
+		pr_info("selftest nic: PASS (vf 0 -> vf 1 through the NIC switch%s)\n",
+			dom && vtd_dma_on() ? ", DMA through the IOMMU" : "");
+	return err;
+}
+
+/* ---- interrupt remapping self-test ----------------------------------------- */
+
+#define IGBVF_EICS 0x1520 /* VF BAR0: cause set (software trigger) */
+#define IGBVF_EIMS 0x1524
+#define IGBVF_EIMC 0x1528
+
+static volatile unsigned int irq_hits[MAX_CPUS];
+
+static void selftest_irq_handler(struct trap_frame *f)
+{
+	(void)f;
+	irq_hits[cpu_index()]++;
+	apic_eoi();
+}
+
+static unsigned int irq_hits_total(void)
+{
+	unsigned int n = 0;
+
+	for (unsigned int c = 0; c < cpu_count; c++)
+		n += irq_hits[c];
+	return n;
+}
+
+/* Point @vf's MSI-X entry 0 at IRTE @h, fire its vector 0 from the VF
+ * itself (EICS), give it @us to arrive, then mask it again. */
+static void irq_fire(const struct pci_dev *vf, int h, unsigned int us)
+{
+	uint32_t tbl = pci_read32(vf, vf->msix_cap + 4);
+	uint64_t table = vf->bar[tbl & 7].base + (tbl & ~7u), bar0 = vf->bar[0].base;
+	uint64_t a = vtd_irte_msi_addr(h);
+
+	paging_map_mmio(table & ~0xFFFull, 0x1000);
+	paging_map_mmio(bar0, vf->bar[0].size);
+	mmio_write32(table + 12, 1); /* masked while it changes */
+	mmio_write32(table + 0, (uint32_t)a);
+	mmio_write32(table + 4, (uint32_t)(a >> 32));
+	mmio_write32(table + 8, vtd_irte_msi_data(h));
+	mmio_write32(table + 12, 0);
+	pci_write16(vf, vf->msix_cap + 2, 0x8000); /* enable, function not masked */
+	mmio_write32(bar0 + IGBVF_EIMS, 1);
+	mmio_write32(bar0 + IGBVF_EICS, 1);
+	udelay(us);
+	mmio_write32(bar0 + IGBVF_EIMC, ~0u);
+	mmio_write32(table + 12, 1);
+	pci_write16(vf, vf->msix_cap + 2, 0);
+	vtd_fault_poll();
+}
+
+static bool vf_msix_ok(const struct pci_dev *vf)
+{
+	return vf->msix_cap && (pci_read32(vf, vf->msix_cap + 4) & 7) <= 5;
+}
+
+int nic_selftest_irq(void)
+{
+	const struct pci_dev *vf0, *vf1;
+	uint16_t rid0, rid1;
+	unsigned int target, before, faults;
+	int h0 = -1, h1 = -1, err = -EIO;
+	char why[112] = "";
+
+	if (!nic_up || nic_pf.num_vfs < 2 || cpu_count < 2 || !vtd_enabled()) {
+		pr_info("selftest irq: %s\n", !vtd_enabled()  ? "FAIL (no interrupt remapping)"
+					      : cpu_count < 2 ? "SKIP (needs a second cpu)"
+							      : "FAIL (no NIC with 2 VFs is up)");
+		return cpu_count < 2 && vtd_enabled() ? 0 : -ENODEV;
+	}
+	vf0 = nic_sriov.vf[0];
+	vf1 = nic_sriov.vf[1];
+	rid0 = (uint16_t)(vf0->bus << 8 | vf0->devfn);
+	rid1 = (uint16_t)(vf1->bus << 8 | vf1->devfn);
+	if (!vf_msix_ok(vf0) || !vf_msix_ok(vf1)) {
+		pr_info("selftest irq: FAIL (a VF has no usable MSI-X capability)\n");
+		return -ENODEV;
+	}
+	/* The last CPU, not the service CPU: delivery must follow the IRTE. */
+	target = cpu_count - 1;
+	while (target && cpus[target].stopped)
+		target--;
+	idt_set_handler(VEC_SELFTEST, selftest_irq_handler);
+	h0 = vtd_irte_alloc(vf0->seg, rid0);
+	h1 = vtd_irte_alloc(vf1->seg, rid1);
+	if (h0 < 0 || h1 < 0 || vtd_irte_set(h0, cpus[target].apic_id, VEC_SELFTEST) ||
+	    vtd_irte_set(h1, cpus[target].apic_id, VEC_SELFTEST)) {
+		sfmt(why, sizeof(why), "no interrupt remapping entries");
+		goto out;
+	}
+	/* 1: VF 0 through its own entry arrives where the entry says. */
+	irq_fire(vf0, h0, 100000);
+	if (irq_hits[target] != 1 || irq_hits_total() != 1) {
+		sfmt(why, sizeof(why), "vf 0 via entry %d: %u on cpu %u, %u in all", h0 & 0xFF,
+		     irq_hits[target], target, irq_hits_total());
+		goto out;
+	}
+	/* 2: VF 0 through the entry that accepts only VF 1 is blocked ... */
+	before = irq_hits_total();
+	faults = vtd_fault_count(vf0->seg, rid0);
+	irq_fire(vf0, h1, 100000);
+	if (irq_hits_total() != before) {
+		sfmt(why, sizeof(why), "vf 0 through vf 1's entry was delivered");
+		goto out;
+	}
+	/* 3: ... while VF 1 through that same entry arrives: the entry works,
+	 * so it was the source-ID check that stopped VF 0. */
+	irq_fire(vf1, h1, 100000);
+	if (irq_hits[target] != 2 || irq_hits_total() != 2) {
+		sfmt(why, sizeof(why), "vf 1 via its own entry %d: %u on cpu %u, %u in all",
+		     h1 & 0xFF, irq_hits[target] - 1, target, irq_hits_total() - 1);
+		goto out;
+	}
+	err = 0;
+out:
+	vtd_irte_free(h0);
+	vtd_irte_free(h1);
+	if (err)
+		pr_info("selftest irq: FAIL (%s)\n", why);
+	else
+		pr_info("selftest irq: PASS (vf 0 msi-x 0 -> entry %d -> cpu %u vector 0x%x;"
+			" vf 0 through vf 1's entry blocked%s)\n",
+			h0 & 0xFF, target, VEC_SELFTEST,
+			vtd_fault_count(vf0->seg, rid0) > faults ? ", fault logged" : "");
 	return err;
 }

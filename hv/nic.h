@@ -13,7 +13,12 @@ int nic_init(const char *cmdline);
 bool nic_ready(void);
 /* Serve the VF mailboxes; called from the service CPU's loop. */
 void nic_poll(void);
-/* Run the self-test and print "selftest nic: PASS|FAIL (reason)". */
-int nic_selftest(void);
+/* Run the self-test and print "selftest nic: PASS|FAIL (reason)"; with
+ * IGB_SELFTEST_BAD_DMA, "selftest dmafault: ..." (the IOMMU must fault). */
+int nic_selftest(unsigned int flags);
+/* VF 0's MSI-X vector through an interrupt remapping entry must reach the
+ * entry's CPU and vector, and be blocked through an entry for another VF:
+ * "selftest irq: PASS|FAIL|SKIP (...)". */
+int nic_selftest_irq(void);
 
 #endif

@@ -34,10 +34,25 @@ struct adv_desc {
 #define RXD_STAT_EOP	 (1u << 1)
 #define SRRCTL_ONEBUF	 (1u << 25)
 
-static struct adv_desc tx_ring[RING] __attribute__((aligned(128)));
-static struct adv_desc rx_ring[RING] __attribute__((aligned(128)));
-static uint8_t tx_buf[BUF] __attribute__((aligned(64)));
-static uint8_t rx_buf[RING][BUF] __attribute__((aligned(64)));
+/* Everything the VFs may DMA to, in one page-aligned block, so that an
+ * IOMMU domain can map exactly this and nothing else of the hypervisor. */
+static struct {
+	struct adv_desc tx_ring[RING] __attribute__((aligned(128)));
+	struct adv_desc rx_ring[RING] __attribute__((aligned(128)));
+	uint8_t tx_buf[BUF] __attribute__((aligned(64)));
+	uint8_t rx_buf[RING][BUF] __attribute__((aligned(64)));
+} dma __attribute__((aligned(4096)));
+
+#define tx_ring dma.tx_ring
+#define rx_ring dma.rx_ring
+#define tx_buf	dma.tx_buf
+#define rx_buf	dma.rx_buf
+
+void igb_selftest_dma_area(uint64_t *base, uint64_t *len)
+{
+	*base = (uint64_t)(uintptr_t)&dma;
+	*len = (sizeof(dma) + 4095) & ~4095ull;
+}
 
 struct vf_drv {
 	struct igb_pf *pf;
@@ -45,6 +60,7 @@ struct vf_drv {
 	unsigned int n;
 	uint32_t mbx; /* read-to-clear mailbox bits seen so far, as igbvf keeps them */
 	uint8_t mac[6];
+	unsigned int flags; /* IGB_SELFTEST_* */
 };
 
 static uint32_t vrd(struct vf_drv *v, uint32_t off)
@@ -119,8 +135,13 @@ static int vf_reset(struct vf_drv *v, char *why, size_t n)
 	igb_udelay(100);
 	/* RSTI (not read-to-clear) says the PF is still in reset; RSTD (read to
 	 * clear) that it finished: PFRSTD clears the one and sets the other. A
-	 * guest's igbvf keeps resetting while RSTI stays up, so require both. */
-	if (!mbx_wait(v, IGBVF_V2P_RSTD, 10000) || (vrd(v, IGBVF_V2PMAILBOX) & IGBVF_V2P_RSTI)) {
+	 * guest's igbvf keeps resetting while RSTI stays up, so require both.
+	 * QEMU 10 sets RSTD only on a PFRSTD write, not again after a VF's own
+	 * reset: a VF that has done the handshake before may go on without it. */
+	bool rstd = mbx_wait(v, IGBVF_V2P_RSTD, 10000);
+	bool rsti = vrd(v, IGBVF_V2PMAILBOX) & IGBVF_V2P_RSTI;
+
+	if (rsti || (!rstd && !v->pf->vf[v->n].resets)) {
 		sfmt(why, n, "vf %u: PF never signalled reset done (PFRSTD); mailbox 0x%x", v->n,
 		     vrd(v, IGBVF_V2PMAILBOX));
 		return -ETIMEDOUT;
@@ -217,7 +238,8 @@ static int selftest_run(struct vf_drv *tx_vf, struct vf_drv *rx_vf, char *why, s
 	rx_setup(&rx);
 	tx_setup(&tx);
 	frame_build(rx.mac, tx.mac);
-	tx_ring[0].addr = (uint64_t)(uintptr_t)tx_buf;
+	tx_ring[0].addr = tx.flags & IGB_SELFTEST_BAD_DMA ? IGB_SELFTEST_BAD_IOVA
+							  : (uint64_t)(uintptr_t)tx_buf;
 	tx_ring[0].w2 = TXD_DTYP_DATA | TXD_DCMD_DEXT | TXD_DCMD_RS | TXD_DCMD_IFCS | TXD_DCMD_EOP |
 			FRAME_LEN;
 	tx_ring[0].w3 = (uint32_t)FRAME_LEN << TXD_PAYLEN_SHIFT;
@@ -247,10 +269,10 @@ static int selftest_run(struct vf_drv *tx_vf, struct vf_drv *rx_vf, char *why, s
 	return 0;
 }
 
-int igb_selftest(struct igb_pf *pf, const struct igb_hw *vf0, const struct igb_hw *vf1, char *why,
-		 size_t why_len)
+int igb_selftest(struct igb_pf *pf, const struct igb_hw *vf0, const struct igb_hw *vf1,
+		 unsigned int flags, char *why, size_t why_len)
 {
-	struct vf_drv tx = {pf, vf0, 0, 0, {0}}, rx = {pf, vf1, 1, 0, {0}};
+	struct vf_drv tx = {pf, vf0, 0, 0, {0}, flags}, rx = {pf, vf1, 1, 0, {0}, 0};
 	int err;
 
 	if (pf->num_vfs < 2) {

@@ -13,7 +13,15 @@
  * so the test runs on one CPU. Returns 0 (pass) or a negative error with a
  * reason in @why.
  */
-int igb_selftest(struct igb_pf *pf, const struct igb_hw *vf0, const struct igb_hw *vf1, char *why,
-		 size_t why_len);
+int igb_selftest(struct igb_pf *pf, const struct igb_hw *vf0, const struct igb_hw *vf1,
+		 unsigned int flags, char *why, size_t why_len);
+
+/* flags: VF 0's frame buffer address points at IGB_SELFTEST_BAD_IOVA, which
+ * no domain maps: with an IOMMU the NIC's read must fault. */
+#define IGB_SELFTEST_BAD_DMA  (1u << 0)
+#define IGB_SELFTEST_BAD_IOVA 0xDEAD0000ull
+
+/* The block the VFs DMA to during the test (page-aligned, whole pages). */
+void igb_selftest_dma_area(uint64_t *base, uint64_t *len);
 
 #endif
