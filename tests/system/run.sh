@@ -13,7 +13,7 @@ if ! command -v qemu-system-x86_64 >/dev/null; then
 fi
 
 iso=$SYS_DIR/boot.iso
-scripts/mkiso.sh "$iso" build/vfvisor.elf "loglevel=2 selftest=exception,nic" ||
+scripts/mkiso.sh "$iso" build/vfvisor.elf "loglevel=2 selftest=exception,nic,dmafault,irq" ||
 	{ fail "building the test ISO"; results "$out"; exit 1; }
 
 for fw in bios uefi; do
@@ -44,8 +44,14 @@ for fw in bios uefi; do
 	expect "$n" '^vfvisor: sriov: VF 0 0000:01:10.0 8086:10ca bar0 0x' "VF 0 at QEMU's routing ID 01:10.0"
 	expect "$n" '^vfvisor: sriov: VF 1 0000:01:10.2 8086:10ca bar0 0x' "VF 1 at 01:10.2"
 	expect "$n" 'vfvisor: igb 0000:01:00.0: link up' "PF link up"
-	expect "$n" '^vfvisor: selftest nic: PASS' "NIC self-test passes"
-	expect_not "$n" 'vfvisor: (error|warning): (acpi|mem|multiboot2|smp|pci|sriov|igb)' "no boot errors or warnings"
+	expect "$n" '^vfvisor: iommu: 1 unit\(s\), dma remapping on, interrupt remapping on' "VT-d on"
+	expect "$n" '^vfvisor: selftest nic: PASS .*DMA through the IOMMU' "NIC self-test passes, its DMA translated"
+	expect "$n" '^vfvisor: error: iommu: dma fault: 0000:01:10.0 read at 0xdead0000' "DMA fault logged, naming VF 0"
+	expect "$n" '^vfvisor: selftest dmafault: PASS' "unmapped VF DMA faults and is not delivered"
+	expect "$n" '^vfvisor: error: iommu: interrupt fault: 0000:01:10.0 .*reason 0x26' "interrupt from the wrong requester logged"
+	expect "$n" '^vfvisor: selftest irq: PASS \(vf 0 msi-x 0 -> entry [0-9]+ -> cpu 1 vector 0xe0' "VF MSI-X through an IRTE reaches the IRTE's CPU and vector"
+	expect_order "$n" '^vfvisor: selftest irq: PASS' '^vfvisor: boot complete' "hypervisor goes on after the faults"
+	expect_not "$n" 'vfvisor: (error|warning): (acpi|mem|multiboot2|smp|pci|sriov|igb|iommu: (unit|DMAR|bring))' "no boot errors or warnings"
 done
 
 # The igb behind a PCIe switch: another bus number, bridges two deep.
@@ -81,6 +87,23 @@ for step in loopback macfilter pfrstd; do
 	scripts/mkiso.sh "$SYS_DIR/$n.iso" build/vfvisor.elf "selftest=nic igb.omit=$step"
 	if boot "$n" bios "$SYS_DIR/$n.iso" 240 'vfvisor: boot complete'; then
 		expect "$n" '^vfvisor: selftest nic: FAIL \(' "self-test fails without $step"
+	else
+		fail "$n: boots"
+	fi
+done
+
+# DMA or interrupt remapping left off: the self-test that proves it must fail.
+for o in dma ir; do
+	n=vtd-omit-$o
+	scripts/mkiso.sh "$SYS_DIR/$n.iso" build/vfvisor.elf "selftest=dmafault,irq vtd.omit=$o"
+	if SMP=2 boot "$n" bios "$SYS_DIR/$n.iso" 240 'vfvisor: boot complete'; then
+		what=$([ $o = dma ] && echo dma || echo interrupt)
+		expect "$n" "^vfvisor: iommu: 1 unit\\(s\\), .*$what remapping off" "$what remapping reported off"
+		if [ $o = dma ]; then
+			expect "$n" '^vfvisor: selftest dmafault: FAIL' "DMA-fault self-test fails without translation"
+		else
+			expect "$n" '^vfvisor: selftest irq: FAIL' "interrupt self-test fails without remapping"
+		fi
 	else
 		fail "$n: boots"
 	fi
