@@ -69,5 +69,7 @@ uint32_t vtd_irte_msi_data(int h);
 void vtd_fault_poll(void);
 /* Faults seen from @seg:@rid since boot (for tests and the inventory). */
 unsigned int vtd_fault_count(uint16_t seg, uint16_t rid);
+/* Fault event interrupts taken since boot. */
+unsigned int vtd_fault_irqs(void);
 
 #endif

@@ -23,7 +23,8 @@ struct source {
 };
 
 static struct source sources[MAX_SOURCES];
-static unsigned int lost; /* faults from sources past the table */
+static unsigned int lost;      /* faults from sources past the table */
+static unsigned int irq_polls; /* fault records read by the fault interrupt */
 
 static const char *reason(unsigned int fr)
 {
@@ -159,8 +160,14 @@ void vtd_fault_poll(void)
 static void fault_irq(struct trap_frame *f)
 {
 	(void)f;
+	irq_polls++;
 	vtd_fault_poll();
 	apic_eoi();
+}
+
+unsigned int vtd_fault_irqs(void)
+{
+	return irq_polls;
 }
 
 void vtd_fault_setup(struct vtd_unit *u, uint32_t apic_id)
