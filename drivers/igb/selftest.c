@@ -284,3 +284,23 @@ int igb_selftest(struct igb_pf *pf, const struct igb_hw *vf0, const struct igb_h
 	vf_quiesce(&rx);
 	return err;
 }
+
+int igb_selftest_tx_probe(struct igb_pf *pf, const struct igb_hw *vf, unsigned int n)
+{
+	struct vf_drv v = {pf, vf, n, 0, {0}, 0};
+	char why[8];
+
+	/* As a driver would: the reset handshake lets its transmit on (VFTE). */
+	if (vf_reset(&v, why, sizeof(why)))
+		return -EIO;
+	tx_setup(&v);
+	tx_ring[0].addr = (uint64_t)(uintptr_t)tx_buf;
+	tx_ring[0].w2 = TXD_DTYP_DATA | TXD_DCMD_DEXT | TXD_DCMD_RS | TXD_DCMD_IFCS | TXD_DCMD_EOP |
+			FRAME_LEN;
+	tx_ring[0].w3 = (uint32_t)FRAME_LEN << TXD_PAYLEN_SHIFT;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	vwr(&v, IGBVF_TDT, 1);
+	igb_udelay(10000);
+	vf_quiesce(&v);
+	return 0;
+}

@@ -21,6 +21,11 @@ int igb_selftest(struct igb_pf *pf, const struct igb_hw *vf0, const struct igb_h
 #define IGB_SELFTEST_BAD_DMA  (1u << 0)
 #define IGB_SELFTEST_BAD_IOVA 0xDEAD0000ull
 
+/* Make VF @n transmit one frame from the test's buffers (its descriptor
+ * fetch is its first DMA), then stop it again: for a VF that an IOMMU
+ * should be blocking. */
+int igb_selftest_tx_probe(struct igb_pf *pf, const struct igb_hw *vf, unsigned int n);
+
 /* The block the VFs DMA to during the test (page-aligned, whole pages). */
 void igb_selftest_dma_area(uint64_t *base, uint64_t *len);
 
