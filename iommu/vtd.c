@@ -265,6 +265,14 @@ int vtd_init(const struct acpi_info *ai, struct palloc *pa, bool x2apic, uint32_
 		       err_name(err));
 		return err;
 	}
+	if (!vtd_dmar.intr_remap) {
+		pr_err("iommu: the DMAR says interrupt remapping is not supported: no "
+		       "passthrough\n");
+		return -ENOTSUP;
+	}
+	if (vtd_dmar.x2apic_opt_out && x2apic)
+		pr_warn("iommu: firmware asks for xAPIC interrupt remapping, but the CPUs run in"
+			" x2APIC mode: remapping in x2APIC format\n");
 	vtd_pa = pa;
 	vtd_x2apic = x2apic;
 	omitted = omit;
