@@ -6,7 +6,8 @@ set -euo pipefail
 out=$1 elf=$2 cmdline=$3
 shift 3
 dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
+log=$(mktemp) # outside $dir: xorriso must not pack a file that is growing
+trap 'rm -rf "$dir" "$log"' EXIT
 mkdir -p "$dir/boot/grub"
 cp "$elf" "$dir/boot/vfvisor.elf"
 mods=""
@@ -26,5 +27,5 @@ $mods	boot
 }
 CFG
 mkdir -p "$(dirname "$out")"
-grub-mkrescue -o "$out.tmp" "$dir" >/dev/null 2>"$dir/log" || { cat "$dir/log" >&2; exit 1; }
+grub-mkrescue -o "$out.tmp" "$dir" >/dev/null 2>"$log" || { cat "$log" >&2; exit 1; }
 mv "$out.tmp" "$out"
