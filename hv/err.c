@@ -26,6 +26,8 @@ const char *err_name(int err)
 	case EINVAL:
 		return "invalid";
 	case ENOSPC:
+	case ENODATA:
+		return "truncated";
 		return "table full";
 	case ERANGE:
 		return "out of range";

@@ -13,6 +13,7 @@
 #define ENODEV	  19 /* no such device */
 #define EINVAL	  22 /* malformed input */
 #define ENOSPC	  28 /* table full */
+#define ENODATA	  61 /* input ends too early (a truncated instruction) */
 #define ERANGE	  34 /* value out of range */
 #define ELOOP	  40 /* a list that loops */
 #define EBADMSG	  74 /* checksum or signature mismatch */
