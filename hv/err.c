@@ -26,9 +26,9 @@ const char *err_name(int err)
 	case EINVAL:
 		return "invalid";
 	case ENOSPC:
+		return "table full";
 	case ENODATA:
 		return "truncated";
-		return "table full";
 	case ERANGE:
 		return "out of range";
 	case ELOOP:
