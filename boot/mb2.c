@@ -7,6 +7,7 @@
  */
 #include <stdbool.h>
 #include <stdint.h>
+#include "efi_mmap.h"
 #include "mb2.h"
 #include "err.h"
 #include "kstring.h"
@@ -26,13 +27,10 @@ enum {
 	MB2_TAG_KINDS = 18, /* one past the highest type tracked below */
 };
 
-#define MB2_HDR_SIZE	   8u
-#define MB2_E820_MIN	   24u
-#define MB2_EFI_DESC_MIN   40u
-#define RSDP_V1_LEN	   20u
-#define RSDP_V2_LEN	   36u
-#define EFI_MEMORY_RUNTIME (1ull << 63)
-#define EFI_PAGE_SIZE	   4096ull
+#define MB2_HDR_SIZE 8u
+#define MB2_E820_MIN 24u
+#define RSDP_V1_LEN  20u
+#define RSDP_V2_LEN  36u
 
 /* The loader promises 8-byte alignment, but nothing here relies on it. */
 static uint32_t rd32(const uint8_t *p)
@@ -210,58 +208,20 @@ static int mb2_mmap_e820(struct boot_info *bi, const uint8_t *tag, uint32_t size
 	return 0;
 }
 
-static enum mem_type mb2_efi_type(uint32_t type, uint64_t attr)
-{
-	/* The OS must leave runtime regions alone whatever they are called. */
-	if (attr & EFI_MEMORY_RUNTIME)
-		return MEM_RESERVED;
-	switch (type) {
-	case 1: /* LoaderCode */
-	case 2: /* LoaderData */
-	case 3: /* BootServicesCode */
-	case 4: /* BootServicesData */
-	case 7: /* ConventionalMemory */
-		return MEM_USABLE;
-	case 8: /* UnusableMemory */
-		return MEM_BAD;
-	case 9: /* ACPIReclaimMemory */
-		return MEM_ACPI_RECLAIM;
-	case 10: /* ACPIMemoryNVS */
-		return MEM_ACPI_NVS;
-	}
-	return MEM_RESERVED;
-}
-
 static int mb2_mmap_efi(struct boot_info *bi, const uint8_t *tag, uint32_t size)
 {
-	uint32_t dsize, k, count;
+	uint32_t dsize;
 
 	if (size < 16) {
 		pr_err("multiboot2: EFI memory map tag too short (%u bytes)\n", size);
 		return -EINVAL;
 	}
 	dsize = rd32(tag + 8);
-	if (dsize < MB2_EFI_DESC_MIN) {
+	if (dsize < EFI_DESC_MIN) {
 		pr_err("multiboot2: EFI descriptor size %u invalid, map rejected\n", dsize);
 		return -EINVAL;
 	}
-	count = (size - 16) / dsize;
-	for (k = 0; k < count; k++) {
-		const uint8_t *d = tag + 16 + (size_t)k * dsize;
-		uint64_t pages = rd64(d + 24);
-		int err;
-
-		if (pages > ~0ull / EFI_PAGE_SIZE) {
-			pr_warn("multiboot2: EFI descriptor %u has 0x%llx pages, skipped\n", k,
-				(unsigned long long)pages);
-			continue;
-		}
-		err = mb2_mmap_add(bi, rd64(d + 8), pages * EFI_PAGE_SIZE,
-				   mb2_efi_type(rd32(d), rd64(d + 32)), "EFI memory map");
-		if (err)
-			return err;
-	}
-	return 0;
+	return efi_mmap_convert(&bi->mmap, tag + 16, (size - 16) / dsize, dsize, "multiboot2");
 }
 
 /* Fill bi->mmap from the EFI map if it is usable, else from the e820 one. */

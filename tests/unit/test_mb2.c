@@ -370,7 +370,8 @@ static void test_uefi_mmio_and_efi32(void **state)
 	total = mb_end();
 
 	assert_int_equal(mb2_parse(mb.buf, total, &bi), 0);
-	assert_true(printk_saw("EFI descriptor 2 has 0x10000000000000 pages, skipped"));
+	assert_true(printk_saw(
+		"multiboot2: EFI descriptor 2 at 0x200000 has 0x10000000000000 pages, skipped"));
 	assert_int_equal(printk_count[LOG_WARN], 1);
 	assert_int_equal(bi.fw, FW_UEFI);
 	assert_int_equal(bi.efi_systab, 0x3e9f8f18);
