@@ -30,6 +30,15 @@ mb2_header:
 	dd 8
 mb2_header_end:
 
+; For loaders that enter in 64-bit mode (boot/efi: vfvisor.efi): found by its
+; magic within the image's first 32 KiB, it gives the 64-bit entry point.
+; See include/boot_info.h (VF_BOOT_HDR_MAGIC).
+align 8
+global vf_boot_header
+vf_boot_header:
+	db "VFVISOR", 1
+	dq efi64_entry
+
 section .text.entry
 bits 32
 global mb2_entry
@@ -92,7 +101,7 @@ mb2_entry:
 	mov cr0, eax
 
 	lgdt [boot_gdtr]
-	jmp 0x08:.long_mode
+	jmp 0x08:mb2_long_mode
 
 .no_long_mode:
 	mov esi, .msg
@@ -115,8 +124,65 @@ mb2_entry:
 	jmp .halt
 .msg:	db "vfvisor: error: this CPU has no 64-bit long mode", 13, 10, 0
 
+; 64-bit entry: rdi = struct boot_info * (below 4 GiB), rsi = magic, paging
+; on with the loader's identity map, interrupts in any state. Build our own
+; identity map and GDT exactly as the 32-bit path does, then hv_main_efi().
 bits 64
-.long_mode:
+global efi64_entry
+efi64_entry:
+	cli
+	cld
+	mov r12, rdi
+	mov r13, rsi
+	mov eax, boot_pdpt
+	or eax, 0x3
+	mov [boot_pml4], rax
+	xor ecx, ecx
+.pdpt64:
+	mov eax, ecx
+	shl eax, 12
+	add eax, boot_pd
+	or eax, 0x3
+	mov [boot_pdpt + rcx * 8], rax
+	inc ecx
+	cmp ecx, 4
+	jne .pdpt64
+	xor ecx, ecx
+.pd64:
+	mov rax, rcx
+	shl rax, 21
+	or rax, 0x83		; present, writable, 2 MiB
+	mov [boot_pd + rcx * 8], rax
+	inc ecx
+	cmp ecx, 2048
+	jne .pd64
+	mov rax, cr4
+	or rax, (1 << 5)	; PAE (already on in long mode; kept explicit)
+	mov cr4, rax
+	mov eax, boot_pml4
+	mov cr3, rax
+	lgdt [boot_gdtr]
+	push 0x08
+	lea rax, [rel .efi_cs]
+	push rax
+	retfq
+.efi_cs:
+	mov ax, 0x10
+	mov ds, ax
+	mov es, ax
+	mov ss, ax
+	xor ax, ax
+	mov fs, ax
+	mov gs, ax
+	mov rsp, boot_stack_top
+	xor ebp, ebp
+	mov rdi, r13		; magic
+	mov rsi, r12		; boot_info
+	extern hv_main_efi
+	call hv_main_efi
+	jmp hv_dead
+
+mb2_long_mode:
 	mov ax, 0x10
 	mov ds, ax
 	mov es, ax
@@ -131,10 +197,10 @@ bits 64
 	mov esi, esi
 	extern hv_main
 	call hv_main
-.dead:
+hv_dead:
 	cli
 	hlt
-	jmp .dead
+	jmp hv_dead
 
 section .rodata
 align 16

@@ -249,10 +249,11 @@ static void selftests_run(const char *list)
 	}
 }
 
+static void __attribute__((noreturn)) hv_start(void);
+
+/* Entered from boot/entry.asm after a multiboot2 loader (GRUB). */
 void __attribute__((noreturn)) hv_main(uint32_t magic, uint32_t info)
 {
-	const char *cl = boot_info.cmdline;
-	char test[32];
 	int err;
 
 	console_set_port(UART_COM1);
@@ -266,6 +267,32 @@ void __attribute__((noreturn)) hv_main(uint32_t magic, uint32_t info)
 	if (err)
 		fatal("multiboot2: unusable boot information");
 	boot_info.info_phys = info;
+	hv_start();
+}
+
+/* Entered from boot/entry.asm (efi64_entry) after vfvisor.efi. */
+void __attribute__((noreturn)) hv_main_efi(uint64_t magic, const struct boot_info *bi)
+{
+	console_set_port(UART_COM1);
+	if (magic != VF_BOOT_INFO_MAGIC)
+		fatal("not started by vfvisor.efi (bad magic)");
+	/* Copy first: the loader's page becomes free memory. */
+	memcpy(&boot_info, bi, sizeof(boot_info));
+	boot_info.cmdline[sizeof(boot_info.cmdline) - 1] = '\0';
+	boot_info.loader[sizeof(boot_info.loader) - 1] = '\0';
+	if (boot_info.mod_count > BOOT_MODS_MAX || boot_info.rsdp_len > sizeof(boot_info.rsdp) ||
+	    !boot_info.mmap.n || boot_info.mmap.n > MEMMAP_MAX)
+		fatal("vfvisor.efi: inconsistent boot information");
+	for (unsigned int i = 0; i < boot_info.mod_count; i++)
+		boot_info.mods[i].cmdline[BOOT_MODNAME_MAX - 1] = '\0';
+	hv_start();
+}
+
+static void __attribute__((noreturn)) hv_start(void)
+{
+	const char *cl = boot_info.cmdline;
+	char test[32];
+
 	console_from_cmdline(cl);
 	pr_info("vfvisor %s, loaded by %s, firmware %s\n", VFVISOR_VERSION,
 		boot_info.loader[0] ? boot_info.loader : "an unnamed loader",

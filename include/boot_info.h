@@ -41,4 +41,14 @@ struct boot_info {
 
 const char *boot_fw_name(enum fw_kind fw);
 
+/*
+ * The 64-bit boot protocol (vfvisor.efi): the image carries, within its
+ * first 32 KiB and 8-byte aligned, the 8 bytes "VFVISOR\x01" followed by
+ * the 64-bit entry address. The loader calls it with a struct boot_info
+ * below 4 GiB in rdi and VF_BOOT_INFO_MAGIC in rsi; the hypervisor copies
+ * the struct before it allocates anything.
+ */
+#define VF_BOOT_HDR_MAGIC  "VFVISOR\x01"
+#define VF_BOOT_INFO_MAGIC 0x564656424f4f5431ull /* "VFVBOOT1" */
+
 #endif
