@@ -21,8 +21,8 @@ HV_C	  := $(sort $(wildcard $(addsuffix /*.c,$(HV_DIRS))))
 HV_ASM	  := $(sort $(wildcard $(addsuffix /*.asm,$(HV_DIRS))))
 HV_OBJS	  := $(HV_C:%.c=$(BUILD)/hv/%.o) $(HV_ASM:%.asm=$(BUILD)/hv/%.asm.o)
 
-.PHONY: all deps check check-unit check-system check-vmx check-format run format clean
-all: $(BUILD)/vfvisor.elf $(BUILD)/vfvisor.iso
+.PHONY: all deps check check-unit check-system check-vmx check-format run run-efi format clean
+all: $(BUILD)/vfvisor.elf $(BUILD)/vfvisor.iso $(BUILD)/vfvisor.efi $(BUILD)/esp.img
 
 deps:
 	@scripts/deps.sh
@@ -45,6 +45,32 @@ $(BUILD)/vfvisor.iso: $(BUILD)/vfvisor.elf scripts/mkiso.sh FORCE
 	@scripts/mkiso.sh $@ $(BUILD)/vfvisor.elf "$(VFVISOR_CMDLINE)"
 FORCE:
 
+# ---- direct UEFI boot: vfvisor.efi (GNU-EFI) and an ESP image -------------
+EFI_INC  := /usr/include/efi
+EFI_LIB  := /usr/lib
+EFI_SRCS := boot/efi/efi_main.c boot/efi/efi_libc.c boot/efi_mmap.c hv/memmap.c hv/format.c \
+	hv/str.c
+EFI_OBJS := $(EFI_SRCS:%.c=$(BUILD)/efi/%.o)
+EFI_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-stack-protector -fpic \
+	-fshort-wchar -mno-red-zone -mgeneral-regs-only -maccumulate-outgoing-args \
+	-DGNU_EFI_USE_MS_ABI -isystem $(EFI_INC) -isystem $(EFI_INC)/x86_64 $(INCLUDES)
+
+$(BUILD)/efi/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(EFI_CFLAGS) -c $< -o $@
+
+$(BUILD)/vfvisor-efi.so: $(EFI_OBJS)
+	ld -nostdlib -znocombreloc -shared -Bsymbolic -T $(EFI_LIB)/elf_x86_64_efi.lds \
+		$(EFI_LIB)/crt0-efi-x86_64.o $(EFI_OBJS) -L$(EFI_LIB) -lefi -lgnuefi -o $@
+
+$(BUILD)/vfvisor.efi: $(BUILD)/vfvisor-efi.so
+	objcopy -j .text -j .sdata -j .data -j .rodata -j .dynamic -j .dynsym -j .rel \
+		-j .rela -j '.rel.*' -j '.rela.*' -j .reloc --target efi-app-x86_64 \
+		--subsystem=10 $< $@
+
+$(BUILD)/esp.img: $(BUILD)/vfvisor.efi $(BUILD)/vfvisor.elf scripts/mkesp.sh FORCE
+	@scripts/mkesp.sh $@ $(BUILD)/vfvisor.efi $(BUILD)/vfvisor.elf "$(VFVISOR_CMDLINE)"
+
 # ---- host unit tests (cmocka) ---------------------------------------------
 UNIT_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer $(INCLUDES) -iquote tests/unit \
@@ -65,7 +91,7 @@ check-unit: $(UNIT_BINS)
 	@tests/unit/run.sh $(BUILD)/results/unit.txt $(UNIT_BINS)
 
 # ---- system tests (QEMU TCG) ------------------------------------------------
-check-system: $(BUILD)/vfvisor.elf
+check-system: $(BUILD)/vfvisor.elf $(BUILD)/vfvisor.efi
 	@tests/system/run.sh $(BUILD)/results/system.txt
 
 check:
@@ -77,6 +103,11 @@ check:
 run: deps
 	@$(MAKE) --no-print-directory $(BUILD)/vfvisor.iso
 	@scripts/run-qemu.sh $(BUILD)/vfvisor.iso
+
+# Boot vfvisor.efi straight from OVMF, no GRUB.
+run-efi: deps
+	@$(MAKE) --no-print-directory $(BUILD)/esp.img
+	@FW=uefi scripts/run-qemu.sh $(BUILD)/esp.img
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

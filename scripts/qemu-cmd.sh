@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# qemu-cmd.sh FIRMWARE ISO [extra QEMU args...]: print the QEMU command line
+# qemu-cmd.sh FIRMWARE ISO|IMG [extra QEMU args...]: print the QEMU command line
 # for the reference machine (one word per line), FIRMWARE = bios | uefi.
 # The IOMMU must come before the NIC: QEMU picks DMA address spaces at realize.
 set -euo pipefail
@@ -19,6 +19,12 @@ switch) nic=(-device pcie-root-port,id=rp1,bus=pcie.0,chassis=1,slot=1
 pci) nic=(-device igb) ;; # i440fx: conventional PCI, no MCFG
 *) echo "qemu-cmd.sh: TOPOLOGY must be rootport, switch or pci" >&2; exit 2 ;;
 esac
+# An ISO boots from CD; an .img is an ESP disk image (vfvisor.efi, no GRUB),
+# attached read-only in effect (snapshot) so runs cannot change it.
+case "$iso" in
+*.img) media=(-drive "file=$iso,format=raw,media=disk,snapshot=on") ;;
+*) media=(-cdrom "$iso" -boot d) ;;
+esac
 machine=q35
 iommu=(-device intel-iommu,intremap=on,eim=on)
 [ "${TOPOLOGY:-rootport}" = pci ] && machine=pc && iommu=()
@@ -26,7 +32,7 @@ args=(qemu-system-x86_64 -machine $machine -accel tcg -cpu max -smp "${SMP:-3}" 
       -display none -vga none -nic none -no-reboot -monitor none
       "${iommu[@]}"
       "${nic[@]}"
-      -cdrom "$iso" -boot d)
+      "${media[@]}")
 case "$fw" in
 bios) ;;
 uefi)
