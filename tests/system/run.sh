@@ -13,17 +13,31 @@ if ! command -v qemu-system-x86_64 >/dev/null; then
 fi
 
 iso=$SYS_DIR/boot.iso
-scripts/mkiso.sh "$iso" build/vfvisor.elf "loglevel=2 selftest=exception,nic,dmafault,irq" ||
+esp=$SYS_DIR/boot-esp.img
+cl="loglevel=2 selftest=exception,nic,dmafault,irq"
+printf 'vfvisor test module\n' >"$SYS_DIR/testmod.txt"
+scripts/mkiso.sh "$iso" build/vfvisor.elf "$cl" "$SYS_DIR/testmod.txt" ||
 	{ fail "building the test ISO"; results "$out"; exit 1; }
+scripts/mkesp.sh "$esp" build/vfvisor.efi build/vfvisor.elf "$cl" "$SYS_DIR/testmod.txt" ||
+	{ fail "building the test ESP image"; results "$out"; exit 1; }
 
-for fw in bios uefi; do
-	n=boot-$fw
-	if ! boot "$n" "$fw" "$iso" 240 'vfvisor: boot complete'; then
+# The same checks on three boot paths: GRUB on SeaBIOS, GRUB on OVMF, and
+# vfvisor.efi started by OVMF with no GRUB.
+for path in bios uefi efi; do
+	n=boot-$path
+	case $path in
+	bios) fw=bios img=$iso loader='GRUB 2' fwname=bios ;;
+	uefi) fw=uefi img=$iso loader='GRUB 2' fwname=uefi ;;
+	efi) fw=uefi img=$esp loader='vfvisor.efi' fwname=uefi ;;
+	esac
+	if ! boot "$n" "$fw" "$img" 240 'vfvisor: boot complete'; then
 		fail "$n: boots to 'boot complete'"
 		continue
 	fi
 	pass "$n: boots to 'boot complete'"
-	expect "$n" "vfvisor: vfvisor .*firmware $fw\b" "firmware kind is $fw"
+	expect "$n" "vfvisor: vfvisor .*, loaded by $loader.*, firmware $fwname\b" "loaded by $loader, firmware $fwname"
+	expect "$n" "^vfvisor: command line: $cl\s*\$" "command line passed whole"
+	expect "$n" "^vfvisor: module 0: 0x[0-9a-f]+-0x[0-9a-f]+ 'testmod.txt'" "module loaded and reserved"
 	expect "$n" '^vfvisor: cpus online: 3\s*$' "cpus online: 3"
 	expect_order "$n" '^vfvisor: cpus online:' '^vfvisor: memory: ' "inventory follows 'cpus online'"
 	expect "$n" 'vfvisor: acpi: madt: 3 cpu\(s\)' "MADT lists 3 CPUs"
@@ -54,6 +68,17 @@ for fw in bios uefi; do
 	expect_order "$n" '^vfvisor: selftest irq: PASS' '^vfvisor: boot complete' "hypervisor goes on after the faults"
 	expect_not "$n" 'vfvisor: (error|warning): (acpi|mem|multiboot2|smp|pci|sriov|igb|iommu: (unit|DMAR|bring))' "no boot errors or warnings"
 done
+
+# vfvisor.efi without vfvisor.elf on the ESP: a clear error on the firmware
+# console, handed back to the firmware (which then goes on to other options).
+n=efi-missing-elf
+scripts/mkesp.sh "$SYS_DIR/$n.img" build/vfvisor.efi - "$cl"
+if boot "$n" uefi "$SYS_DIR/$n.img" 240 'vfvisor.efi: error: '; then
+	expect "$n" 'vfvisor.efi: error: cannot read \\EFI\\vfvisor\\vfvisor.elf: Not Found' "missing image named"
+	expect_not "$n" '^vfvisor: ' "the hypervisor was not entered"
+else
+	fail "$n: error reported on the firmware console"
+fi
 
 # The igb behind a PCIe switch: another bus number, bridges two deep.
 for fw in bios uefi; do
