@@ -136,7 +136,8 @@ int vfmt(char *buf, size_t size, const char *fmt, va_list ap)
 
 			if (!s)
 				s = "(null)";
-			while (s[n] && (prec < 0 || n < (size_t)prec))
+			/* precision first: the string may end there, unterminated */
+			while ((prec < 0 || n < (size_t)prec) && s[n])
 				n++;
 			put_padded(&o, s, n, width, left, ' ');
 			break;
