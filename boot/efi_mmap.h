@@ -11,8 +11,10 @@
 #include <stdint.h>
 #include "memmap.h"
 
-#define EFI_DESC_MIN	   40u /* type, pad, phys, virt, pages, attribute */
+#define EFI_DESC_MIN 40u /* type, pad, phys, virt, pages, attribute */
+#ifndef EFI_MEMORY_RUNTIME
 #define EFI_MEMORY_RUNTIME (1ull << 63)
+#endif
 
 /* The memory type an EFI descriptor type and attribute stand for: loader and
  * boot-services memory is free after ExitBootServices; anything the runtime
