@@ -48,8 +48,7 @@ FORCE:
 # ---- direct UEFI boot: vfvisor.efi (GNU-EFI) and an ESP image -------------
 EFI_INC  := /usr/include/efi
 EFI_LIB  := /usr/lib
-EFI_SRCS := boot/efi/efi_main.c boot/efi/efi_libc.c boot/efi_mmap.c hv/memmap.c hv/format.c \
-	hv/str.c
+EFI_SRCS := boot/efi/efi_main.c boot/efi_mmap.c hv/memmap.c hv/format.c hv/str.c hv/libc.c
 EFI_OBJS := $(EFI_SRCS:%.c=$(BUILD)/efi/%.o)
 EFI_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-stack-protector -fpic \
 	-fshort-wchar -mno-red-zone -mgeneral-regs-only -maccumulate-outgoing-args \

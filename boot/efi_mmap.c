@@ -3,6 +3,7 @@
 #include "efi_mmap.h"
 #include "err.h"
 #include "kstring.h"
+#include "unaligned.h"
 #include "printk.h"
 
 #define EFI_PAGE 4096ull
@@ -28,14 +29,6 @@ enum mem_type efi_mem_type(uint32_t type, uint64_t attr)
 	default: /* reserved, runtime, MMIO, PAL code, persistent, unknown */
 		return MEM_RESERVED;
 	}
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
 }
 
 int efi_mmap_convert(struct memmap *mm, const void *descs, size_t count, size_t desc_size,

@@ -11,6 +11,7 @@
 #include "mb2.h"
 #include "err.h"
 #include "kstring.h"
+#include "unaligned.h"
 #include "printk.h"
 
 enum {
@@ -33,22 +34,6 @@ enum {
 #define RSDP_V2_LEN  36u
 
 /* The loader promises 8-byte alignment, but nothing here relies on it. */
-static uint32_t rd32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
 static bool mb2_single(uint32_t type)
 {
 	switch (type) {

@@ -1,23 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* The C library functions the compiler may emit calls to, for the image only
- * (host tests use the real C library). */
+/* C library string functions for the image and for vfvisor.efi (host tests
+ * use the real C library). memcpy and memset are in libc_mem.c: GNU-EFI's
+ * libefi has its own. */
 #include "kstring.h"
-
-void *memcpy(void *dst, const void *src, size_t n)
-{
-	void *d = dst;
-
-	__asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
-	return dst;
-}
-
-void *memset(void *dst, int c, size_t n)
-{
-	void *d = dst;
-
-	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
-	return dst;
-}
 
 void *memmove(void *dst, const void *src, size_t n)
 {

@@ -12,6 +12,7 @@
 #include "dmar.h"
 #include "err.h"
 #include "kstring.h"
+#include "unaligned.h"
 #include "printk.h"
 
 #define DMAR_HDR_LEN   48 /* ACPI header, width, flags, 10 reserved */
@@ -36,22 +37,6 @@
 #define RANK_INCLUDE_ALL 1
 #define RANK_BRIDGE	 0x100
 #define RANK_ENDPOINT	 0x300
-
-static uint16_t rd16(const uint8_t *p)
-{
-	uint16_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
 
 static unsigned long long ull(uint64_t v)
 {

@@ -10,6 +10,7 @@
 #include "acpi.h"
 #include "err.h"
 #include "kstring.h"
+#include "unaligned.h"
 #include "printk.h"
 
 #define HDR_LEN	     36
@@ -27,30 +28,6 @@
 #define SCOPE_MIN    6
 
 static const char rsdp_sig[] = "RSD PTR ";
-
-static uint16_t rd16(const uint8_t *p)
-{
-	uint16_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
 
 /* @n bytes of firmware text into @out (n + 1 bytes), unprintables as '?',
  * so a hostile signature cannot put control characters on the console. */
