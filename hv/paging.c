@@ -45,7 +45,7 @@ static int table_next(struct pagetable *pt, uint64_t *e, bool split_ok, uint64_t
 		for (int i = 0; i < 512; i++)
 			table(phys)[i] = (base + (uint64_t)i * PAGE_SIZE) | attr;
 	}
-	*e = phys | PTE_P | PTE_W;
+	*e = phys | (pt->table_flags ? pt->table_flags : PTE_P | PTE_W);
 	*next = table(phys);
 	return 0;
 }
@@ -95,6 +95,7 @@ int paging_build(struct pagetable *pt, const struct memmap *mm, struct palloc *p
 	int err;
 
 	pt->pa = pa;
+	pt->table_flags = 0;
 	err = table_new(pt, &pt->root);
 	if (err)
 		return err;
@@ -123,6 +124,40 @@ int paging_build(struct pagetable *pt, const struct memmap *mm, struct palloc *p
 
 			pt4[i] = p | attr_of(memmap_type_at(mm, p));
 		}
+	}
+	return 0;
+}
+
+int paging_init_empty(struct pagetable *pt, struct palloc *pa, uint64_t table_flags)
+{
+	pt->pa = pa;
+	pt->table_flags = table_flags;
+	return table_new(pt, &pt->root);
+}
+
+int paging_map_to(struct pagetable *pt, uint64_t virt, uint64_t phys, uint64_t len, uint64_t flags)
+{
+	const uint64_t sz2m = 2ull << 20;
+
+	if (!len || ((virt | phys | len) & (PAGE_SIZE - 1)) || virt + len < virt ||
+	    phys + len < phys)
+		return -EINVAL;
+	while (len) {
+		uint64_t *pde, *pt4;
+		int err = pde_get(pt, virt, &pde);
+
+		if (err)
+			return err;
+		if (!((virt | phys) & (sz2m - 1)) && len >= sz2m && !(*pde & PTE_P)) {
+			*pde = phys | PTE_P | PTE_PS | flags;
+			virt += sz2m, phys += sz2m, len -= sz2m;
+			continue;
+		}
+		err = table_next(pt, pde, true, &pt4);
+		if (err)
+			return err;
+		pt4[(virt >> 12) & 511] = phys | PTE_P | flags;
+		virt += PAGE_SIZE, phys += PAGE_SIZE, len -= PAGE_SIZE;
 	}
 	return 0;
 }

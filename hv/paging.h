@@ -14,6 +14,7 @@
 
 #define PTE_P	 (1ull << 0)
 #define PTE_W	 (1ull << 1)
+#define PTE_U	 (1ull << 2)
 #define PTE_PWT	 (1ull << 3)
 #define PTE_PCD	 (1ull << 4)
 #define PTE_PS	 (1ull << 7)
@@ -24,7 +25,17 @@
 struct pagetable {
 	uint64_t root; /* physical address of the PML4 */
 	struct palloc *pa;
+	uint64_t table_flags; /* on entries that point at tables: 0 means P|W
+			       * (nested tables want U as well) */
 };
+
+/* An empty table (nothing mapped) for mappings that are not the identity:
+ * a guest's nested page table. @table_flags as above. */
+int paging_init_empty(struct pagetable *pt, struct palloc *pa, uint64_t table_flags);
+/* Map [virt, virt+len) to [phys, ...) with leaf @flags (PTE_P is added),
+ * 2 MiB pages where both are aligned and the rest allows, 4 KiB otherwise;
+ * all three 4 KiB aligned. */
+int paging_map_to(struct pagetable *pt, uint64_t virt, uint64_t phys, uint64_t len, uint64_t flags);
 
 /* Build the identity map for @mm into a new table (pages from @pa, below
  * 4 GiB so that the AP trampoline can load it in 32-bit mode). */

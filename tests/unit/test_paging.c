@@ -137,12 +137,41 @@ static void test_out_of_memory(void **state)
 	assert_int_equal(paging_build(&pt, &mm, &small), -ENOMEM);
 }
 
+/* A nested table: guest 0..6 MiB+8K at host 0x40000000, U on every level. */
+static void test_map_to_nested(void **state)
+{
+	struct pagetable pt;
+	uint64_t e, sz, *pml4;
+
+	(void)state;
+	assert_int_equal(paging_init_empty(&pt, &pa, PTE_P | PTE_W | PTE_U), 0);
+	assert_int_equal(paging_map_to(&pt, 0, 0x40000000, (6u << 20) + 0x2000, PTE_W | PTE_U), 0);
+	e = leaf(&pt, 0x1234, &sz);
+	assert_int_equal(sz, 2u << 20);
+	assert_int_equal(e & PTE_ADDR, 0x40000000);
+	assert_int_equal(e & (PTE_P | PTE_W | PTE_U | PTE_PS), PTE_P | PTE_W | PTE_U | PTE_PS);
+	e = leaf(&pt, 0x401000, &sz);
+	assert_int_equal(sz, 2u << 20);
+	assert_int_equal(e & PTE_ADDR, 0x40400000);
+	e = leaf(&pt, 0x601000, &sz); /* the tail: 4 KiB pages */
+	assert_int_equal(sz, 4096);
+	assert_int_equal(e & PTE_ADDR, 0x40601000);
+	assert_int_equal(leaf(&pt, 0x602000, &sz), 0);
+	pml4 = (uint64_t *)(uintptr_t)pt.root;
+	assert_int_equal(pml4[0] & (PTE_P | PTE_W | PTE_U), PTE_P | PTE_W | PTE_U);
+	/* misaligned or wrapping: refused */
+	assert_int_equal(paging_map_to(&pt, 0x10, 0, 0x1000, PTE_W), -EINVAL);
+	assert_int_equal(paging_map_to(&pt, 0, 0, 0, PTE_W), -EINVAL);
+	assert_int_equal(paging_map_to(&pt, ~0xfffull, 0, 0x2000, PTE_W), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_identity_and_caching, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_map_mmio_above_4g_and_split, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_out_of_memory, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_map_to_nested, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
