@@ -11,6 +11,8 @@ int console_get_level(void);
 /* For multi-line reports that must stay together (exception dumps). */
 void console_lock_take(void);
 void console_lock_release(void);
+/* A guest's console line, as "[NAME] text" (the boot log contract). */
+void console_guest_line(const char *name, const char *text);
 /* Raw text, no prefix; caller holds the console lock. */
 void console_puts_raw(const char *s);
 

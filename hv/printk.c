@@ -63,6 +63,18 @@ void console_puts_raw(const char *s)
 	console_write(s);
 }
 
+void console_guest_line(const char *name, const char *text)
+{
+	char line[320];
+	int held = console_owner == (int)cpu_index();
+
+	sfmt(line, sizeof(line), "[%s] %s\n", name, text);
+	console_lock_take();
+	console_write(line);
+	if (!held)
+		console_lock_release();
+}
+
 void printk(int level, const char *fmt, ...)
 {
 	static const char *const tag[] = {"error: ", "warning: ", "", ""};
