@@ -26,6 +26,7 @@
 #include "pic.h"
 #include "printk.h"
 #include "smp.h"
+#include "svm.h"
 #include "selftest.h"
 #include "tsc.h"
 #include "vtd.h"
@@ -224,6 +225,18 @@ static void selftest_exception(void)
 		pr_info("selftest exception: FAIL (cpu %u did not report)\n", victim);
 }
 
+/* selftest=svm: a tiny guest through VMRUN with nested paging. */
+static void selftest_svm(void)
+{
+	const char *why;
+	const char *be = cpufeat_backend(&features, &why);
+
+	if (!be || strcmp(be, "amd-v"))
+		pr_info("selftest svm: SKIP (%s)\n", be ? "the backend here is vt-x" : why);
+	else
+		svm_selftest(&palloc);
+}
+
 /* selftest=a,b,...: boot-time diagnostics, in the order given. */
 static void selftests_run(const char *list)
 {
@@ -242,6 +255,8 @@ static void selftests_run(const char *list)
 			nic_selftest(IGB_SELFTEST_BAD_DMA);
 		else if (len == 3 && !strncmp(w, "irq", len))
 			nic_selftest_irq();
+		else if (len == 3 && !strncmp(w, "svm", len))
+			selftest_svm();
 		else
 			pr_warn("selftest=%.*s: unknown self-test\n", (int)len, w);
 		if (*list)

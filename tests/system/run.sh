@@ -14,7 +14,7 @@ fi
 
 iso=$SYS_DIR/boot.iso
 esp=$SYS_DIR/boot-esp.img
-cl="loglevel=2 selftest=exception,nic,dmafault,irq"
+cl="loglevel=2 selftest=exception,nic,dmafault,irq,svm"
 printf 'vfvisor test module\n' >"$SYS_DIR/testmod.txt"
 scripts/mkiso.sh "$iso" build/vfvisor.elf "$cl" "$SYS_DIR/testmod.txt" ||
 	{ fail "building the test ISO"; results "$out"; exit 1; }
@@ -65,7 +65,10 @@ for path in bios uefi efi; do
 	expect "$n" '^vfvisor: selftest dmafault: PASS .*reported by the fault interrupt' "unmapped and unattached DMA fault, via the fault interrupt"
 	expect "$n" '^vfvisor: error: iommu: interrupt fault: 0000:01:10.0 .*reason 0x26' "interrupt from the wrong requester logged"
 	expect "$n" '^vfvisor: selftest irq: PASS \(vf 0 msi-x 0 -> entry [0-9]+ -> cpu 1 vector 0xe0' "VF MSI-X through an IRTE reaches the IRTE's CPU and vector"
-	expect_order "$n" '^vfvisor: selftest irq: PASS' '^vfvisor: boot complete' "hypervisor goes on after the faults"
+	expect "$n" '^\[smoke\] hello from the AMD-V smoke guest\s*$' "AMD-V guest runs; its COM1 output, as [NAME] text"
+	expect "$n" '^vfvisor: guest smoke: stopped: read of guest-physical 0x200000 outside its memory' "guest stopped at the first access outside its memory"
+	expect "$n" '^vfvisor: selftest svm: PASS' "AMD-V smoke test"
+	expect_order "$n" '^vfvisor: selftest svm: PASS' '^vfvisor: boot complete' "hypervisor goes on after the faults and the stopped guest"
 	expect_not "$n" 'vfvisor: (error|warning): (acpi|mem|multiboot2|smp|pci|sriov|igb|iommu: (unit|DMAR|bring))' "no boot errors or warnings"
 done
 
