@@ -10,11 +10,18 @@ for bin in "$@"; do
 	log=$(mktemp)
 	"$bin" >"$log" 2>&1
 	rc=$?
+	# cmocka names a failed or skipped test twice (as it runs and in the
+	# summary), so take its summary counts: "[  FAILED  ] N test(s)...".
 	p=$(grep -c '^\[       OK \]' "$log")
-	f=$(grep -E '^\[  FAILED  \] [A-Za-z_]' "$log" | grep -vc 'test(s)')
-	s=$(grep -E '^\[  SKIPPED \] [A-Za-z_]' "$log" | grep -vc 'test(s)')
+	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s).*/\1/p' "$log" | head -n1)
+	s=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test(s).*/\1/p' "$log" | head -n1)
+	f=${f:-0} s=${s:-0}
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-	if [ "$rc" -ne 0 ] || [ "${VERBOSE:-0}" = 1 ]; then cat "$log"; fi
+	if [ "$rc" -ne 0 ] || [ "${VERBOSE:-0}" = 1 ]; then
+		cat "$log"
+	else
+		grep '^SKIP: ' "$log" | sed "s/^/$(basename "$bin"): /"
+	fi
 	printf 'unit %-20s %3d passed, %d failed, %d skipped\n' "$(basename "$bin")" "$p" "$f" "$s"
 	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
 	rm -f "$log"
