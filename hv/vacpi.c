@@ -43,6 +43,37 @@
 #define BOOT_CMOS_RTC_ABSENT (1u << 5)
 
 #define ECAM_BUS_SHIFT 20 /* 1 MiB of config space per bus */
+#define MIB	       (1ull << 20)
+#define GIB4	       (1ull << 32)
+
+/* AML opcodes and prefixes (ACPI 6.x chapter 20). */
+#define AML_ZERO	0x00
+#define AML_ONE		0x01
+#define AML_NAME	0x08
+#define AML_BYTE	0x0a
+#define AML_WORD	0x0b
+#define AML_DWORD	0x0c
+#define AML_QWORD	0x0e
+#define AML_SCOPE	0x10
+#define AML_BUFFER	0x11
+#define AML_EXT_PREFIX	0x5b
+#define AML_DEVICE	0x82 /* after AML_EXT_PREFIX */
+#define AML_ROOT_PREFIX 0x5c /* '\' */
+
+/* Resource descriptors (ACPI 6.x 6.4): large item tags, and the small End Tag. */
+#define RD_MEM32_FIXED 0x86
+#define RD_DWORD_ADDR  0x87
+#define RD_WORD_ADDR   0x88
+#define RD_QWORD_ADDR  0x8a
+#define RD_END_TAG     0x79 /* small item 0xf, length 1: a checksum byte follows */
+
+/* Address space descriptor fields. */
+#define RD_SPACE_MEM	  0
+#define RD_SPACE_BUS	  2
+#define RD_CONSUMER	  (1u << 0) /* 0: the device produces the resource (a bridge window) */
+#define RD_MIN_FIXED	  (1u << 2)
+#define RD_MAX_FIXED	  (1u << 3)
+#define RD_MEM_READ_WRITE (1u << 0) /* memory type flags: non-cacheable when bits 2:1 are 0 */
 
 static uint32_t align8(uint32_t v)
 {
@@ -67,6 +98,260 @@ static void wr32(uint8_t *p, uint32_t off, uint32_t v)
 static void wr64(uint8_t *p, uint32_t off, uint64_t v)
 {
 	memcpy(p + off, &v, sizeof(v));
+}
+
+/*
+ * An AML byte stream. With @p NULL nothing is stored and only @len counts, so
+ * the same code measures a package before its PkgLength is written.
+ */
+struct aml {
+	uint8_t *p;
+	uint32_t len;
+};
+
+static void aml_byte(struct aml *a, uint8_t v)
+{
+	if (a->p)
+		a->p[a->len] = v;
+	a->len++;
+}
+
+/* @v as @n little-endian bytes. */
+static void aml_le(struct aml *a, uint64_t v, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		aml_byte(a, (uint8_t)(v >> (8 * i)));
+}
+
+static void aml_nameseg(struct aml *a, const char *seg)
+{
+	for (int i = 0; i < 4; i++)
+		aml_byte(a, (uint8_t)seg[i]);
+}
+
+unsigned int vacpi_aml_pkglen(uint8_t *out, uint32_t len)
+{
+	unsigned int n;
+	uint32_t v;
+
+	if (len <= 63u - 1)
+		n = 1;
+	else if (len <= 0xfffu - 2)
+		n = 2;
+	else if (len <= 0xfffffu - 3)
+		n = 3;
+	else if (len <= 0xfffffffu - 4)
+		n = 4;
+	else
+		return 0;
+	if (!out)
+		return n;
+	v = len + n;
+	if (n == 1) {
+		out[0] = (uint8_t)v;
+		return 1;
+	}
+	out[0] = (uint8_t)((n - 1) << 6 | (v & 0xf));
+	for (unsigned int i = 1; i < n; i++)
+		out[i] = (uint8_t)(v >> (4 + 8 * (i - 1)));
+	return n;
+}
+
+/* PkgLength for @len bytes of contents. Our packages are far below the limit. */
+static void aml_pkglen(struct aml *a, uint32_t len)
+{
+	uint8_t enc[4];
+	unsigned int n = vacpi_aml_pkglen(enc, len);
+
+	for (unsigned int i = 0; i < n; i++)
+		aml_byte(a, enc[i]);
+}
+
+/* An Integer in the shortest encoding an ASL compiler uses. */
+static void aml_int(struct aml *a, uint64_t v)
+{
+	if (v <= 1) {
+		aml_byte(a, v ? AML_ONE : AML_ZERO);
+	} else if (v <= 0xff) {
+		aml_byte(a, AML_BYTE);
+		aml_le(a, v, 1);
+	} else if (v <= 0xffff) {
+		aml_byte(a, AML_WORD);
+		aml_le(a, v, 2);
+	} else if (v <= 0xffffffffu) {
+		aml_byte(a, AML_DWORD);
+		aml_le(a, v, 4);
+	} else {
+		aml_byte(a, AML_QWORD);
+		aml_le(a, v, 8);
+	}
+}
+
+/* EisaId("PNP0A08"): three letters, 5 bits each, then four hex digits, stored
+ * big-endian in a DWordConst (always a DWord, as compilers emit it). */
+static void aml_eisaid(struct aml *a, const char *id)
+{
+	uint16_t vendor = (uint16_t)((id[0] - 0x40) << 10 | (id[1] - 0x40) << 5 | (id[2] - 0x40));
+	uint8_t prod[2] = {0, 0};
+
+	for (int i = 0; i < 4; i++) {
+		char c = id[3 + i];
+		uint8_t d = (uint8_t)(c <= '9' ? c - '0' : c - 'A' + 10);
+
+		prod[i / 2] = (uint8_t)(prod[i / 2] << 4 | d);
+	}
+	aml_byte(a, AML_DWORD);
+	aml_byte(a, (uint8_t)(vendor >> 8));
+	aml_byte(a, (uint8_t)vendor);
+	aml_byte(a, prod[0]);
+	aml_byte(a, prod[1]);
+}
+
+/* Name(@seg, integer) */
+static void aml_name_int(struct aml *a, const char *seg, uint64_t v)
+{
+	aml_byte(a, AML_NAME);
+	aml_nameseg(a, seg);
+	aml_int(a, v);
+}
+
+static void aml_name_eisaid(struct aml *a, const char *seg, const char *id)
+{
+	aml_byte(a, AML_NAME);
+	aml_nameseg(a, seg);
+	aml_eisaid(a, id);
+}
+
+/* The ECAM window of the guest's buses (what the MCFG entry covers of it). */
+static uint64_t ecam_start(const struct vacpi_cfg *cfg)
+{
+	return cfg->ecam_gpa + ((uint64_t)cfg->bus_first << ECAM_BUS_SHIFT);
+}
+
+static uint64_t ecam_size(const struct vacpi_cfg *cfg)
+{
+	return (uint64_t)(cfg->bus_last - cfg->bus_first + 1) << ECAM_BUS_SHIFT;
+}
+
+/* Word/DWord/QWord Address Space Descriptor: @w-byte fields, granularity and
+ * translation 0, min and max fixed, positive decode. */
+static void rd_addr(struct aml *a, unsigned int w, uint8_t space, uint8_t gen, uint8_t type,
+		    uint64_t min, uint64_t size)
+{
+	aml_byte(a, w == 2 ? RD_WORD_ADDR : w == 4 ? RD_DWORD_ADDR : RD_QWORD_ADDR);
+	aml_le(a, 3 + 5 * w, 2); /* length after the 3-byte header */
+	aml_byte(a, space);
+	aml_byte(a, gen | RD_MIN_FIXED | RD_MAX_FIXED);
+	aml_byte(a, type);
+	aml_le(a, 0, w);
+	aml_le(a, min, w);
+	aml_le(a, min + size - 1, w);
+	aml_le(a, 0, w);
+	aml_le(a, size, w);
+}
+
+static void rd_end(struct aml *a)
+{
+	aml_byte(a, RD_END_TAG);
+	aml_byte(a, 0); /* 0: treat the template as checksummed */
+}
+
+static void pci0_resources(struct aml *a, const struct vacpi_cfg *cfg)
+{
+	rd_addr(a, 2, RD_SPACE_BUS, 0, 0, cfg->bus_first,
+		(uint64_t)cfg->bus_last - cfg->bus_first + 1);
+	rd_addr(a, 4, RD_SPACE_MEM, 0, RD_MEM_READ_WRITE, cfg->mmio_gpa, cfg->mmio_size);
+	rd_end(a);
+}
+
+/* Linux (pci_mmcfg_reserved) wants the MCFG window inside a PNP0C01/PNP0C02 _CRS. */
+static void res0_resources(struct aml *a, const struct vacpi_cfg *cfg)
+{
+	uint64_t start = ecam_start(cfg), size = ecam_size(cfg);
+
+	if (start < GIB4 && size <= GIB4 - start) {
+		aml_byte(a, RD_MEM32_FIXED);
+		aml_le(a, 9, 2);
+		aml_byte(a, RD_MEM_READ_WRITE);
+		aml_le(a, start, 4);
+		aml_le(a, size, 4);
+	} else {
+		rd_addr(a, 8, RD_SPACE_MEM, RD_CONSUMER, RD_MEM_READ_WRITE, start, size);
+	}
+	rd_end(a);
+}
+
+/* Name(_CRS, ResourceTemplate() { what @res emits }) */
+static void aml_name_crs(struct aml *a, const struct vacpi_cfg *cfg,
+			 void (*res)(struct aml *, const struct vacpi_cfg *))
+{
+	struct aml r = {NULL, 0}, n = {NULL, 0};
+
+	res(&r, cfg);
+	aml_int(&n, r.len);
+	aml_byte(a, AML_NAME);
+	aml_nameseg(a, "_CRS");
+	aml_byte(a, AML_BUFFER);
+	aml_pkglen(a, n.len + r.len);
+	aml_int(a, r.len); /* BufferSize */
+	res(a, cfg);
+}
+
+static void pci0_body(struct aml *a, const struct vacpi_cfg *cfg)
+{
+	aml_nameseg(a, "PCI0");
+	aml_name_eisaid(a, "_HID", "PNP0A08"); /* PCI Express root bridge */
+	aml_name_eisaid(a, "_CID", "PNP0A03"); /* PCI root bridge */
+	aml_name_int(a, "_UID", 0);
+	aml_name_int(a, "_SEG", 0);
+	aml_name_int(a, "_BBN", cfg->bus_first);
+	aml_name_crs(a, cfg, pci0_resources);
+}
+
+static void res0_body(struct aml *a, const struct vacpi_cfg *cfg)
+{
+	aml_nameseg(a, "RES0");
+	aml_name_eisaid(a, "_HID", "PNP0C02"); /* motherboard resources */
+	aml_name_int(a, "_UID", 0);
+	aml_name_crs(a, cfg, res0_resources);
+}
+
+/* Device(...) { what @body emits, its NameSeg first } */
+static void aml_device(struct aml *a, const struct vacpi_cfg *cfg,
+		       void (*body)(struct aml *, const struct vacpi_cfg *))
+{
+	struct aml m = {NULL, 0};
+
+	body(&m, cfg);
+	aml_byte(a, AML_EXT_PREFIX);
+	aml_byte(a, AML_DEVICE);
+	aml_pkglen(a, m.len);
+	body(a, cfg);
+}
+
+static void sb_body(struct aml *a, const struct vacpi_cfg *cfg)
+{
+	aml_byte(a, AML_ROOT_PREFIX);
+	aml_nameseg(a, "_SB_");
+	aml_device(a, cfg, pci0_body);
+	aml_device(a, cfg, res0_body);
+}
+
+/* The DSDT's AML: Scope(\_SB) { PCI0, RES0 }. With @p NULL, only measures. */
+static uint32_t dsdt_aml(uint8_t *p, const struct vacpi_cfg *cfg)
+{
+	struct aml a = {p, 0}, m = {NULL, 0};
+
+	sb_body(&m, cfg);
+	aml_byte(&a, AML_SCOPE);
+	aml_pkglen(&a, m.len);
+	sb_body(&a, cfg);
+	return a.len;
+}
+
+static uint32_t dsdt_len(const struct vacpi_cfg *cfg)
+{
+	return HDR_LEN + dsdt_aml(NULL, cfg);
 }
 
 /* The byte that makes @len bytes at @p sum to 0 (the checksum byte itself must be 0). */
@@ -108,9 +393,20 @@ static uint32_t madt_len(const struct vacpi_cfg *cfg)
 	return len;
 }
 
+static uint32_t madt_off(const struct vacpi_cfg *cfg)
+{
+	return align8(VACPI_DSDT_OFF + dsdt_len(cfg));
+}
+
 static uint32_t mcfg_off(const struct vacpi_cfg *cfg)
 {
-	return align8(VACPI_MADT_OFF + madt_len(cfg));
+	return align8(madt_off(cfg) + madt_len(cfg));
+}
+
+/* [a, a + as) and [b, b + bs) share a byte (sizes non-zero; either may end at 2^64). */
+static bool overlap(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
+{
+	return a <= b + (bs - 1) && b <= a + (as - 1);
 }
 
 static int check_cfg(const struct vacpi_cfg *cfg)
@@ -134,6 +430,15 @@ static int check_cfg(const struct vacpi_cfg *cfg)
 		return -EINVAL;
 	ecam_end = ((uint64_t)cfg->bus_last + 1) << ECAM_BUS_SHIFT;
 	if (cfg->ecam_gpa > UINT64_MAX - ecam_end + 1)
+		return -EINVAL;
+	/* The bridge's window goes in a DWordMemory descriptor: below 4 GiB,
+	 * and not at 0 (guest RAM) so that its size fits 32 bits too. A BAR
+	 * placed over ECAM or the local APIC would shadow them. */
+	if (!cfg->mmio_gpa || !cfg->mmio_size || cfg->mmio_size % MIB || cfg->mmio_gpa >= GIB4 ||
+	    cfg->mmio_size > GIB4 - cfg->mmio_gpa)
+		return -EINVAL;
+	if (overlap(cfg->mmio_gpa, cfg->mmio_size, ecam_start(cfg), ecam_size(cfg)) ||
+	    overlap(cfg->mmio_gpa, cfg->mmio_size, VACPI_LAPIC_BASE, MIB))
 		return -EINVAL;
 	/* The RSDP must be on a 16-byte boundary; 8-byte table alignment follows. */
 	if (cfg->base_gpa & 15)
@@ -191,13 +496,13 @@ static void build_rsdp(uint8_t *b, const struct vacpi_cfg *cfg)
 	b[32] = csum(b, RSDP_LEN);
 }
 
-static void build_xsdt(uint8_t *b, const struct vacpi_cfg *cfg, uint32_t mcfg)
+static void build_xsdt(uint8_t *b, const struct vacpi_cfg *cfg, uint32_t madt, uint32_t mcfg)
 {
 	uint8_t *t = b + VACPI_XSDT_OFF;
 
 	header(b, VACPI_XSDT_OFF, "XSDT", XSDT_LEN, XSDT_REV, cfg);
 	wr64(t, HDR_LEN, cfg->base_gpa + VACPI_FADT_OFF);
-	wr64(t, HDR_LEN + 8, cfg->base_gpa + VACPI_MADT_OFF);
+	wr64(t, HDR_LEN + 8, cfg->base_gpa + madt);
 	wr64(t, HDR_LEN + 16, cfg->base_gpa + mcfg);
 	finish(b, VACPI_XSDT_OFF, XSDT_LEN);
 }
@@ -207,7 +512,7 @@ static void build_xsdt(uint8_t *b, const struct vacpi_cfg *cfg, uint32_t mcfg)
  * SMI_CMD, so every block field stays 0. Linux then skips the legacy PIC and
  * PIT (acpi_generic_reduced_hw_init).
  */
-static void build_fadt(uint8_t *b, const struct vacpi_cfg *cfg)
+static void build_fadt(uint8_t *b, const struct vacpi_cfg *cfg, uint32_t dsdt_len)
 {
 	uint8_t *t = b + VACPI_FADT_OFF;
 	uint64_t dsdt = cfg->base_gpa + VACPI_DSDT_OFF;
@@ -215,7 +520,7 @@ static void build_fadt(uint8_t *b, const struct vacpi_cfg *cfg)
 	header(b, VACPI_FADT_OFF, "FACP", VACPI_FADT_LEN, FADT_REV, cfg);
 	/* The 32-bit DSDT field repeats X_DSDT when it fits (ACPICA checks they
 	 * match), else stays 0 so only X_DSDT is used. */
-	if (dsdt + VACPI_DSDT_LEN - 1 <= UINT32_MAX)
+	if (dsdt + dsdt_len - 1 <= UINT32_MAX)
 		wr32(t, 40, (uint32_t)dsdt);
 	/* No 8042, no VGA, no CMOS RTC: the guest has no legacy devices. ASPM
 	 * belongs to the host, not to a guest driving a function it was lent. */
@@ -231,20 +536,20 @@ static void build_fadt(uint8_t *b, const struct vacpi_cfg *cfg)
 	finish(b, VACPI_FADT_OFF, VACPI_FADT_LEN);
 }
 
-/* No devices to describe: a DSDT that is just its header is valid AML. */
-static void build_dsdt(uint8_t *b, const struct vacpi_cfg *cfg)
+static void build_dsdt(uint8_t *b, const struct vacpi_cfg *cfg, uint32_t len)
 {
-	header(b, VACPI_DSDT_OFF, "DSDT", VACPI_DSDT_LEN, DSDT_REV, cfg);
-	finish(b, VACPI_DSDT_OFF, VACPI_DSDT_LEN);
+	header(b, VACPI_DSDT_OFF, "DSDT", len, DSDT_REV, cfg);
+	dsdt_aml(b + VACPI_DSDT_OFF + HDR_LEN, cfg);
+	finish(b, VACPI_DSDT_OFF, len);
 }
 
 /* Local APIC entries only: the guest has no IOAPIC and no 8259 (PCAT_COMPAT 0). */
-static void build_madt(uint8_t *b, const struct vacpi_cfg *cfg)
+static void build_madt(uint8_t *b, const struct vacpi_cfg *cfg, uint32_t madt)
 {
 	uint32_t len = madt_len(cfg), off = MADT_HDR_LEN;
-	uint8_t *t = b + VACPI_MADT_OFF;
+	uint8_t *t = b + madt;
 
-	header(b, VACPI_MADT_OFF, "APIC", len, MADT_REV, cfg);
+	header(b, madt, "APIC", len, MADT_REV, cfg);
 	wr32(t, 36, VACPI_LAPIC_BASE);
 	wr32(t, 40, 0);
 	for (uint32_t i = 0; i < cfg->cpu_count; i++) {
@@ -266,7 +571,7 @@ static void build_madt(uint8_t *b, const struct vacpi_cfg *cfg)
 		}
 		off += elen;
 	}
-	finish(b, VACPI_MADT_OFF, len);
+	finish(b, madt, len);
 }
 
 static void build_mcfg(uint8_t *b, const struct vacpi_cfg *cfg, uint32_t off)
@@ -285,20 +590,22 @@ int vacpi_build(const struct vacpi_cfg *cfg, void *buf, size_t size)
 {
 	int len = vacpi_size(cfg);
 	uint8_t *b = buf;
-	uint32_t mcfg;
+	uint32_t dsdt, madt, mcfg;
 
 	if (len < 0)
 		return len;
 	if (!buf || size < (size_t)len)
 		return buf ? -ENOSPC : -EINVAL;
+	dsdt = dsdt_len(cfg);
+	madt = madt_off(cfg);
 	mcfg = mcfg_off(cfg);
 	/* Reserved fields and the padding between tables are 0. */
 	memset(b, 0, (size_t)len);
 	build_rsdp(b, cfg);
-	build_xsdt(b, cfg, mcfg);
-	build_fadt(b, cfg);
-	build_dsdt(b, cfg);
-	build_madt(b, cfg);
+	build_xsdt(b, cfg, madt, mcfg);
+	build_fadt(b, cfg, dsdt);
+	build_dsdt(b, cfg, dsdt);
+	build_madt(b, cfg, madt);
 	build_mcfg(b, cfg, mcfg);
 	return len;
 }

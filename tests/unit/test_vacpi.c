@@ -22,6 +22,9 @@
 #define BASE_LOW  0x7ffe0000ull	 /* below 4 GiB: the 32-bit DSDT field is set */
 #define BASE_HIGH 0x100000000ull /* at 4 GiB: it stays 0 */
 #define ECAM	  0xe0000000ull
+#define MMIO	  0xc0000000ull /* 256 MiB below ECAM */
+#define MMIO_SIZE 0x10000000ull
+#define MIB	  (1ull << 20)
 
 /* The guest-physical image acpi_map() serves. */
 static const uint8_t *img;
@@ -89,6 +92,8 @@ static struct vacpi_cfg mkcfg(uint64_t base, const uint32_t *ids, uint32_t n)
 		.ecam_gpa = ECAM,
 		.bus_first = 0,
 		.bus_last = 255,
+		.mmio_gpa = MMIO,
+		.mmio_size = MMIO_SIZE,
 		.oem_id = "VFVISR",
 		.oem_table_id = "VFVISOR ",
 	};
@@ -153,11 +158,11 @@ static void check_rsdp(const uint8_t *b, uint64_t base)
 	assert_true(all_zero(b + 36, 4)); /* padding */
 }
 
-static void check_xsdt(const uint8_t *b, uint64_t base, uint32_t mcfg_off)
+static void check_xsdt(const uint8_t *b, uint64_t base, uint32_t madt_off, uint32_t mcfg_off)
 {
 	check_header(b, 40, "XSDT", 60, 1);
 	assert_int_equal(rd64(b + 40 + 36), base + 104);
-	assert_int_equal(rd64(b + 40 + 44), base + 424);
+	assert_int_equal(rd64(b + 40 + 44), base + madt_off);
 	assert_int_equal(rd64(b + 40 + 52), base + mcfg_off);
 }
 
@@ -192,14 +197,16 @@ static void check_fadt(const uint8_t *b, uint64_t base)
 	assert_true(all_zero(f + 276, 4)); /* padding before the DSDT */
 }
 
-static void check_dsdt(const uint8_t *b, uint64_t base)
+/* The DSDT (@len bytes) and the zero padding up to the MADT. */
+static void check_dsdt(const uint8_t *b, uint64_t base, uint32_t len)
 {
 	const uint8_t *f = b + 104;
+	uint32_t end = 384 + len;
 
 	/* Reached through the FADT, as an OS does. */
 	assert_int_equal(rd64(f + 140) - base, 384);
-	check_header(b, 384, "DSDT", 36, 2);
-	assert_true(all_zero(b + 420, 4));
+	check_header(b, 384, "DSDT", len, 2);
+	assert_true(all_zero(b + end, ((end + 7) & ~7u) - end));
 }
 
 static void check_mcfg(const uint8_t *b, uint32_t off, uint64_t ecam, uint8_t first, uint8_t last)
@@ -221,7 +228,7 @@ static void check_mcfg(const uint8_t *b, uint32_t off, uint64_t ecam, uint8_t fi
 	assert_int_equal(ai.ecam[0].bus_end, last);
 }
 
-static void check_tables(uint64_t base, uint32_t madt_len, uint32_t mcfg_off)
+static void check_tables(uint64_t base, uint32_t madt_off, uint32_t madt_len, uint32_t mcfg_off)
 {
 	assert_int_equal(ai.rsdp_revision, 2);
 	assert_int_equal(ai.rsdp_phys, base);
@@ -233,7 +240,7 @@ static void check_tables(uint64_t base, uint32_t madt_len, uint32_t mcfg_off)
 	assert_int_equal(ai.tables[0].len, 276);
 	assert_int_equal(ai.tables[0].revision, 6);
 	assert_string_equal(ai.tables[1].sig, "APIC");
-	assert_int_equal(ai.tables[1].phys, base + 424);
+	assert_int_equal(ai.tables[1].phys, base + madt_off);
 	assert_int_equal(ai.tables[1].len, madt_len);
 	assert_int_equal(ai.tables[1].revision, 5);
 	assert_string_equal(ai.tables[2].sig, "MCFG");
@@ -253,11 +260,11 @@ static void check_tables(uint64_t base, uint32_t madt_len, uint32_t mcfg_off)
 	assert_false(ai.have_dmar);
 }
 
-static void check_madt_hdr(const uint8_t *b, uint32_t len)
+static void check_madt_hdr(const uint8_t *b, uint32_t off, uint32_t len)
 {
-	check_header(b, 424, "APIC", len, 5);
-	assert_int_equal(rd32(b + 424 + 36), 0xfee00000);
-	assert_int_equal(rd32(b + 424 + 40), 0);
+	check_header(b, off, "APIC", len, 5);
+	assert_int_equal(rd32(b + off + 36), 0xfee00000);
+	assert_int_equal(rd32(b + off + 40), 0);
 }
 
 /* ---- good configs ---------------------------------------------------------- */
@@ -271,22 +278,22 @@ static void test_one_cpu(void **state)
 
 	(void)state;
 	c.bus_last = 15;
-	/* RSDP 0, XSDT 40, FADT 104, DSDT 384, MADT 424 (52), MCFG 480 (60). */
-	b = build_parse(&c, 540);
+	/* RSDP 0, XSDT 40, FADT 104, DSDT 384 (189), MADT 576 (52), MCFG 632 (60). */
+	b = build_parse(&c, 692);
 	check_rsdp(b, BASE_LOW);
-	check_xsdt(b, BASE_LOW, 480);
+	check_xsdt(b, BASE_LOW, 576, 632);
 	check_fadt(b, BASE_LOW);
-	check_dsdt(b, BASE_LOW);
-	check_madt_hdr(b, 52);
-	e = b + 424 + 44;
+	check_dsdt(b, BASE_LOW, 189);
+	check_madt_hdr(b, 576, 52);
+	e = b + 576 + 44;
 	assert_int_equal(e[0], 0);
 	assert_int_equal(e[1], 8);
 	assert_int_equal(e[2], 0);
 	assert_int_equal(e[3], 0);
 	assert_int_equal(rd32(e + 4), 1);
-	assert_true(all_zero(b + 476, 4));
-	check_mcfg(b, 480, ECAM, 0, 15);
-	check_tables(BASE_LOW, 52, 480);
+	assert_true(all_zero(b + 628, 4));
+	check_mcfg(b, 632, ECAM, 0, 15);
+	check_tables(BASE_LOW, 576, 52, 632);
 	assert_int_equal(ai.cpu_count, 1);
 	assert_int_equal(ai.cpus[0].apic_id, 0);
 	assert_int_equal(ai.cpus[0].uid, 0);
@@ -302,24 +309,24 @@ static void test_two_cpus(void **state)
 	uint8_t *b;
 
 	(void)state;
-	/* MADT 424 (60), MCFG 488. */
-	b = build_parse(&c, 548);
+	/* DSDT 384 (189), MADT 576 (60), MCFG 640. */
+	b = build_parse(&c, 700);
 	check_rsdp(b, BASE_LOW);
-	check_xsdt(b, BASE_LOW, 488);
+	check_xsdt(b, BASE_LOW, 576, 640);
 	check_fadt(b, BASE_LOW);
-	check_dsdt(b, BASE_LOW);
-	check_madt_hdr(b, 60);
+	check_dsdt(b, BASE_LOW, 189);
+	check_madt_hdr(b, 576, 60);
 	for (int i = 0; i < 2; i++) {
-		e = b + 424 + 44 + 8 * i;
+		e = b + 576 + 44 + 8 * i;
 		assert_int_equal(e[0], 0);
 		assert_int_equal(e[1], 8);
 		assert_int_equal(e[2], i);
 		assert_int_equal(e[3], i + 1);
 		assert_int_equal(rd32(e + 4), 1);
 	}
-	assert_true(all_zero(b + 484, 4));
-	check_mcfg(b, 488, ECAM, 0, 255);
-	check_tables(BASE_LOW, 60, 488);
+	assert_true(all_zero(b + 636, 4));
+	check_mcfg(b, 640, ECAM, 0, 255);
+	check_tables(BASE_LOW, 576, 60, 640);
 	assert_int_equal(ai.cpu_count, 2);
 	assert_int_equal(ai.cpus[0].apic_id, 1); /* the BSP first */
 	assert_int_equal(ai.cpus[0].uid, 0);
@@ -341,23 +348,24 @@ static void test_x2apic_cpu(void **state)
 	c.ecam_gpa = 0x4000000000ull;
 	c.bus_first = 2;
 	c.bus_last = 9;
-	/* MADT 424 (60), MCFG 488; above 4 GiB the 32-bit DSDT field is 0. */
-	b = build_parse(&c, 548);
+	/* DSDT 384 (225: a QWord ECAM reservation), MADT 616 (60), MCFG 680;
+	 * above 4 GiB the 32-bit DSDT field is 0. */
+	b = build_parse(&c, 740);
 	check_rsdp(b, BASE_HIGH);
-	check_xsdt(b, BASE_HIGH, 488);
+	check_xsdt(b, BASE_HIGH, 616, 680);
 	check_fadt(b, BASE_HIGH);
 	assert_int_equal(rd32(b + 104 + 40), 0);
-	check_dsdt(b, BASE_HIGH);
-	check_madt_hdr(b, 60);
-	e = b + 424 + 44;
+	check_dsdt(b, BASE_HIGH, 225);
+	check_madt_hdr(b, 616, 60);
+	e = b + 616 + 44;
 	assert_int_equal(e[0], 9);
 	assert_int_equal(e[1], 16);
 	assert_int_equal(rd16(e + 2), 0);
 	assert_int_equal(rd32(e + 4), 300);
 	assert_int_equal(rd32(e + 8), 1);
 	assert_int_equal(rd32(e + 12), 0);
-	check_mcfg(b, 488, 0x4000000000ull, 2, 9);
-	check_tables(BASE_HIGH, 60, 488);
+	check_mcfg(b, 680, 0x4000000000ull, 2, 9);
+	check_tables(BASE_HIGH, 616, 60, 680);
 	assert_int_equal(ai.cpu_count, 1);
 	assert_int_equal(ai.cpus[0].apic_id, 300);
 	assert_int_equal(ai.cpus[0].uid, 0);
@@ -374,10 +382,10 @@ static void test_mixed_and_id_255(void **state)
 	uint8_t *b;
 
 	(void)state;
-	/* MADT 44 + 8 + 16 + 8 + 16 = 92 at 424, MCFG at 520. */
-	b = build_parse(&c, 580);
-	check_madt_hdr(b, 92);
-	e = b + 424 + 44;
+	/* MADT 44 + 8 + 16 + 8 + 16 = 92 at 576, MCFG at 672. */
+	b = build_parse(&c, 732);
+	check_madt_hdr(b, 576, 92);
+	e = b + 576 + 44;
 	assert_int_equal(e[0], 0);
 	assert_int_equal(e[1], 8);
 	assert_int_equal(e[2], 0);
@@ -395,8 +403,8 @@ static void test_mixed_and_id_255(void **state)
 	assert_int_equal(e[0], 9);
 	assert_int_equal(rd32(e + 4), 70000);
 	assert_int_equal(rd32(e + 12), 3);
-	check_mcfg(b, 520, ECAM, 0, 255);
-	check_tables(BASE_LOW, 92, 520);
+	check_mcfg(b, 672, ECAM, 0, 255);
+	check_tables(BASE_LOW, 576, 92, 672);
 	assert_int_equal(ai.cpu_count, 4);
 	assert_int_equal(ai.cpus[0].apic_id, 254);
 	assert_false(ai.cpus[0].x2apic);
@@ -424,12 +432,12 @@ static void test_max_cpus(void **state)
 	assert_non_null(b);
 	for (uint32_t i = 0; i < VACPI_MAX_CPUS; i++)
 		ids[i] = i;
-	/* MADT 44 + 255 * 8 = 2084 at 424 (ends 2508), MCFG at 2512. */
-	assert_int_equal(vacpi_size(&c), 2572);
-	assert_int_equal(vacpi_build(&c, b, 4096), 2572);
-	check_madt_hdr(b, 2084);
+	/* MADT 44 + 255 * 8 = 2084 at 576 (ends 2660), MCFG at 2664. */
+	assert_int_equal(vacpi_size(&c), 2724);
+	assert_int_equal(vacpi_build(&c, b, 4096), 2724);
+	check_madt_hdr(b, 576, 2084);
 	for (uint32_t i = 0; i < VACPI_MAX_CPUS; i++) {
-		const uint8_t *e = b + 424 + 44 + 8 * i;
+		const uint8_t *e = b + 576 + 44 + 8 * i;
 
 		assert_int_equal(e[0], 0);
 		assert_int_equal(e[1], 8);
@@ -437,8 +445,8 @@ static void test_max_cpus(void **state)
 		assert_int_equal(e[3], i);
 		assert_int_equal(rd32(e + 4), 1);
 	}
-	check_header(b, 2512, "MCFG", 60, 1);
-	assert_int_equal(rd64(b + 40 + 52), BASE_LOW + 2512);
+	check_header(b, 2664, "MCFG", 60, 1);
+	assert_int_equal(rd64(b + 40 + 52), BASE_LOW + 2664);
 	assert_int_equal(sum(b + 40, 60), 0);
 	free(b);
 }
@@ -447,14 +455,14 @@ static void test_oem_names(void **state)
 {
 	const uint32_t ids[] = {3};
 	struct vacpi_cfg c = mkcfg(BASE_LOW, ids, 1);
-	const uint32_t offs[] = {40, 104, 384, 424, 480}; /* XSDT FADT DSDT MADT MCFG */
-	uint8_t b[540];
+	const uint32_t offs[] = {40, 104, 384, 576, 632}; /* XSDT FADT DSDT MADT MCFG */
+	uint8_t b[692];
 
 	(void)state;
 	/* Short names are space padded... */
 	memcpy(c.oem_id, "AB", 3);
 	memcpy(c.oem_table_id, "XY", 3);
-	assert_int_equal(vacpi_build(&c, b, sizeof(b)), 540);
+	assert_int_equal(vacpi_build(&c, b, sizeof(b)), 692);
 	assert_memory_equal(b + 9, "AB    ", 6);
 	assert_int_equal(sum(b, 20), 0);
 	assert_int_equal(sum(b, 36), 0);
@@ -468,15 +476,16 @@ static void test_oem_names(void **state)
 	/* ...full-width ones kept whole, and empty ones get the defaults. */
 	memcpy(c.oem_id, "ABCDEF", 7);
 	memset(c.oem_table_id, 0, sizeof(c.oem_table_id));
-	assert_int_equal(vacpi_build(&c, b, sizeof(b)), 540);
+	assert_int_equal(vacpi_build(&c, b, sizeof(b)), 692);
 	assert_memory_equal(b + 9, "ABCDEF", 6);
 	assert_memory_equal(b + 384 + 10, "ABCDEF", 6);
 	assert_memory_equal(b + 384 + 16, VACPI_OEM_TABLE_ID, 8);
 	memset(c.oem_id, 0, sizeof(c.oem_id));
-	assert_int_equal(vacpi_build(&c, b, sizeof(b)), 540);
+	assert_int_equal(vacpi_build(&c, b, sizeof(b)), 692);
 	assert_memory_equal(b + 9, VACPI_OEM_ID, 6);
-	assert_memory_equal(b + 424 + 10, VACPI_OEM_ID, 6);
-	assert_int_equal(sum(b + 424, 52), 0);
+	assert_memory_equal(b + 576 + 10, VACPI_OEM_ID, 6);
+	assert_int_equal(sum(b + 576, 52), 0);
+	assert_int_equal(sum(b + 384, 189), 0);
 }
 
 /* The block's previous contents do not leak through reserved fields or padding. */
@@ -484,13 +493,13 @@ static void test_overwrites_stale_bytes(void **state)
 {
 	const uint32_t ids[] = {1, 2};
 	struct vacpi_cfg c = mkcfg(BASE_LOW, ids, 2);
-	uint8_t a[548], b[548];
+	uint8_t a[700], b[700];
 
 	(void)state;
 	memset(a, 0x00, sizeof(a));
 	memset(b, 0xff, sizeof(b));
-	assert_int_equal(vacpi_build(&c, a, sizeof(a)), 548);
-	assert_int_equal(vacpi_build(&c, b, sizeof(b)), 548);
+	assert_int_equal(vacpi_build(&c, a, sizeof(a)), 700);
+	assert_int_equal(vacpi_build(&c, b, sizeof(b)), 700);
 	assert_memory_equal(a, b, sizeof(a));
 }
 
@@ -501,8 +510,8 @@ static void test_too_small(void **state)
 	const uint32_t ids[] = {1, 2};
 	struct vacpi_cfg c = mkcfg(BASE_LOW, ids, 2);
 	/* Every table boundary (start, end) and one short of the whole block. */
-	const size_t sizes[] = {0,   1,	  20,  35,  36,	 40,  99,  100, 104,
-				379, 380, 384, 419, 420, 424, 483, 488, 547};
+	const size_t sizes[] = {0,   1,	  20,  35,  36,	 40,  99,  100, 104, 379,
+				380, 384, 420, 572, 573, 576, 635, 636, 640, 699};
 	const size_t guard = 64;
 
 	(void)state;
@@ -518,12 +527,12 @@ static void test_too_small(void **state)
 	}
 	/* The exact size is enough, and nothing past it is written. */
 	{
-		uint8_t *b = malloc(548 + guard);
+		uint8_t *b = malloc(700 + guard);
 
 		assert_non_null(b);
-		memset(b, 0x5a, 548 + guard);
-		assert_int_equal(vacpi_build(&c, b, 548), 548);
-		for (size_t k = 548; k < 548 + guard; k++)
+		memset(b, 0x5a, 700 + guard);
+		assert_int_equal(vacpi_build(&c, b, 700), 700);
+		for (size_t k = 700; k < 700 + guard; k++)
 			assert_int_equal(b[k], 0x5a);
 		free(b);
 	}
@@ -562,7 +571,7 @@ static void test_bad_cpus(void **state)
 	expect_einval(&c);
 	/* The first two of dup are fine. */
 	c = mkcfg(BASE_LOW, dup, 2);
-	assert_int_equal(vacpi_size(&c), 548);
+	assert_int_equal(vacpi_size(&c), 700);
 }
 
 static void test_bad_ecam(void **state)
@@ -574,8 +583,8 @@ static void test_bad_ecam(void **state)
 	c.bus_first = 5;
 	c.bus_last = 4;
 	expect_einval(&c);
-	c.bus_first = c.bus_last = 4; /* one bus is a range */
-	assert_int_equal(vacpi_size(&c), 540);
+	c.bus_first = c.bus_last = 4; /* one bus is a range; _BBN is a ByteConst */
+	assert_int_equal(vacpi_size(&c), 692);
 
 	c = mkcfg(BASE_LOW, ids, 1);
 	c.ecam_gpa = ECAM + 0x80000; /* half a bus */
@@ -584,32 +593,604 @@ static void test_bad_ecam(void **state)
 	expect_einval(&c);
 	c.ecam_gpa = 0;
 	expect_einval(&c);
-	/* The window's last byte (bus 255's) must not wrap past 2^64. */
+	/* The window's last byte (bus 255's) must not wrap past 2^64. Above
+	 * 4 GiB the reservation is a QWord descriptor: DSDT 224, MADT 608. */
 	c.ecam_gpa = 0ull - (256ull << 20);
-	assert_int_equal(vacpi_size(&c), 540);
+	assert_int_equal(vacpi_size(&c), 724);
 	c.ecam_gpa += 1ull << 20;
 	expect_einval(&c);
 	c.bus_last = 254;
-	assert_int_equal(vacpi_size(&c), 540);
+	assert_int_equal(vacpi_size(&c), 724);
 }
 
 static void test_bad_base_and_args(void **state)
 {
 	const uint32_t ids[] = {0};
 	struct vacpi_cfg c = mkcfg(BASE_LOW + 8, ids, 1);
-	uint8_t b[540];
+	uint8_t b[692];
 
 	(void)state;
 	expect_einval(&c);
-	c.base_gpa = 0ull - 528; /* the last byte would be at 2^64 + 11 */
+	c.base_gpa = 0ull - 688; /* the last byte would be at 2^64 + 3 */
 	expect_einval(&c);
-	c.base_gpa = 0ull - 544; /* ends 5 bytes below 2^64: fine */
-	assert_int_equal(vacpi_size(&c), 540);
+	c.base_gpa = 0ull - 704; /* the last byte is 13 below 2^64: fine */
+	assert_int_equal(vacpi_size(&c), 692);
 	c.base_gpa = BASE_LOW;
 	assert_int_equal(vacpi_size(NULL), -EINVAL);
 	assert_int_equal(vacpi_build(NULL, b, sizeof(b)), -EINVAL);
 	assert_int_equal(vacpi_build(&c, NULL, sizeof(b)), -EINVAL);
-	assert_int_equal(vacpi_build(&c, b, sizeof(b)), 540);
+	assert_int_equal(vacpi_build(&c, b, sizeof(b)), 692);
+}
+
+/* ---- DSDT AML ---------------------------------------------------------------- */
+
+/* PkgLength: the value counts its own bytes; 1 byte below 64, then 2 (12 bits),
+ * 3 (20 bits), 4 (28 bits). @len is what follows the PkgLength. */
+static void test_pkglen(void **state)
+{
+	static const struct {
+		uint32_t len;
+		unsigned int n;
+		uint8_t enc[4];
+	} cases[] = {
+		{0, 1, {0x01}},
+		{61, 1, {0x3e}},
+		{62, 1, {0x3f}},		  /* total 63: the largest 1-byte form */
+		{63, 2, {0x41, 0x04}},		  /* total 64 does not fit 1 byte: 65 */
+		{64, 2, {0x42, 0x04}},		  /* total 66 */
+		{4093, 2, {0x4f, 0xff}},	  /* total 4095: the largest 2-byte form */
+		{4094, 3, {0x81, 0x00, 0x01}},	  /* total 4097 */
+		{4095, 3, {0x82, 0x00, 0x01}},	  /* total 4098 */
+		{4096, 3, {0x83, 0x00, 0x01}},	  /* total 4099 */
+		{0xffffc, 3, {0x8f, 0xff, 0xff}}, /* total 2^20 - 1 */
+		{0xffffd, 4, {0xc1, 0x00, 0x00, 0x01}},
+		{0x0ffffffb, 4, {0xcf, 0xff, 0xff, 0xff}}, /* total 2^28 - 1 */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint8_t out[6];
+
+		memset(out, 0xee, sizeof(out));
+		assert_int_equal(vacpi_aml_pkglen(out, cases[i].len), cases[i].n);
+		assert_memory_equal(out, cases[i].enc, cases[i].n);
+		assert_int_equal(out[cases[i].n], 0xee);
+		assert_int_equal(vacpi_aml_pkglen(NULL, cases[i].len), cases[i].n);
+	}
+	assert_int_equal(vacpi_aml_pkglen(NULL, 0x0ffffffc), 0);
+	assert_int_equal(vacpi_aml_pkglen(NULL, UINT32_MAX), 0);
+}
+
+/* The AML for bus 0-15, MMIO 0xc0000000 + 256 MiB, ECAM 0xe0000000, encoded by
+ * hand (ACPI 6.4 ch. 20 and 6.4); iasl -d decodes it to the ASL in vacpi.h. */
+static const uint8_t aml_low[] = {
+	0x10,
+	0x48,
+	0x09, /* Scope, PkgLength 0x098 (2 bytes + 150) */
+	0x5c,
+	'_',
+	'S',
+	'B',
+	'_', /* \_SB_ */
+	0x5b,
+	0x82,
+	0x41,
+	0x06, /* Device, PkgLength 0x061 (2 + 95) */
+	'P',
+	'C',
+	'I',
+	'0',
+	0x08,
+	'_',
+	'H',
+	'I',
+	'D',
+	0x0c,
+	0x41,
+	0xd0,
+	0x0a,
+	0x08, /* EisaId PNP0A08 */
+	0x08,
+	'_',
+	'C',
+	'I',
+	'D',
+	0x0c,
+	0x41,
+	0xd0,
+	0x0a,
+	0x03, /* EisaId PNP0A03 */
+	0x08,
+	'_',
+	'U',
+	'I',
+	'D',
+	0x00, /* Zero */
+	0x08,
+	'_',
+	'S',
+	'E',
+	'G',
+	0x00,
+	0x08,
+	'_',
+	'B',
+	'B',
+	'N',
+	0x00,
+	0x08,
+	'_',
+	'C',
+	'R',
+	'S',
+	0x11,
+	0x2f,
+	0x0a,
+	0x2c, /* Buffer, PkgLength 47, BufferSize ByteConst 44 */
+	/* WordBusNumber: bus range, producer, MinFixed MaxFixed, 0-15, length 16 */
+	0x88,
+	0x0d,
+	0x00,
+	0x02,
+	0x0c,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x0f,
+	0x00,
+	0x00,
+	0x00,
+	0x10,
+	0x00,
+	/* DWordMemory: producer, fixed, non-cacheable read-write */
+	0x87,
+	0x17,
+	0x00,
+	0x00,
+	0x0c,
+	0x01,
+	0x00,
+	0x00,
+	0x00,
+	0x00, /* granularity */
+	0x00,
+	0x00,
+	0x00,
+	0xc0, /* min */
+	0xff,
+	0xff,
+	0xff,
+	0xcf, /* max */
+	0x00,
+	0x00,
+	0x00,
+	0x00, /* translation */
+	0x00,
+	0x00,
+	0x00,
+	0x10, /* length */
+	0x79,
+	0x00, /* End Tag */
+	0x5b,
+	0x82,
+	0x2c, /* Device, PkgLength 44 (1 + 43) */
+	'R',
+	'E',
+	'S',
+	'0',
+	0x08,
+	'_',
+	'H',
+	'I',
+	'D',
+	0x0c,
+	0x41,
+	0xd0,
+	0x0c,
+	0x02, /* EisaId PNP0C02 */
+	0x08,
+	'_',
+	'U',
+	'I',
+	'D',
+	0x00,
+	0x08,
+	'_',
+	'C',
+	'R',
+	'S',
+	0x11,
+	0x11,
+	0x0a,
+	0x0e, /* Buffer, PkgLength 17, BufferSize 14 */
+	0x86,
+	0x09,
+	0x00,
+	0x01, /* Memory32Fixed, read-write */
+	0x00,
+	0x00,
+	0x00,
+	0xe0, /* base: bus 0's config space */
+	0x00,
+	0x00,
+	0x00,
+	0x01, /* 16 buses * 1 MiB */
+	0x79,
+	0x00,
+};
+
+/* Bus 2-9, ECAM at 256 GiB: _BBN is a ByteConst, RES0 a QWordMemory, and the
+ * Scope and both Devices need 2-byte PkgLengths. */
+static const uint8_t aml_high[] = {
+	0x10,
+	0x4c,
+	0x0b, /* Scope, PkgLength 0x0bc (2 + 186) */
+	0x5c,
+	'_',
+	'S',
+	'B',
+	'_',
+	0x5b,
+	0x82,
+	0x42,
+	0x06, /* Device, PkgLength 0x062 (2 + 96) */
+	'P',
+	'C',
+	'I',
+	'0',
+	0x08,
+	'_',
+	'H',
+	'I',
+	'D',
+	0x0c,
+	0x41,
+	0xd0,
+	0x0a,
+	0x08,
+	0x08,
+	'_',
+	'C',
+	'I',
+	'D',
+	0x0c,
+	0x41,
+	0xd0,
+	0x0a,
+	0x03,
+	0x08,
+	'_',
+	'U',
+	'I',
+	'D',
+	0x00,
+	0x08,
+	'_',
+	'S',
+	'E',
+	'G',
+	0x00,
+	0x08,
+	'_',
+	'B',
+	'B',
+	'N',
+	0x0a,
+	0x02, /* ByteConst 2 */
+	0x08,
+	'_',
+	'C',
+	'R',
+	'S',
+	0x11,
+	0x2f,
+	0x0a,
+	0x2c,
+	0x88,
+	0x0d,
+	0x00,
+	0x02,
+	0x0c,
+	0x00,
+	0x00,
+	0x00,
+	0x02,
+	0x00,
+	0x09,
+	0x00,
+	0x00,
+	0x00,
+	0x08,
+	0x00, /* 2-9, 8 buses */
+	0x87,
+	0x17,
+	0x00,
+	0x00,
+	0x0c,
+	0x01,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0xc0,
+	0xff,
+	0xff,
+	0xff,
+	0xcf,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x10,
+	0x79,
+	0x00,
+	0x5b,
+	0x82,
+	0x4f,
+	0x04, /* Device, PkgLength 0x04f (2 + 77) */
+	'R',
+	'E',
+	'S',
+	'0',
+	0x08,
+	'_',
+	'H',
+	'I',
+	'D',
+	0x0c,
+	0x41,
+	0xd0,
+	0x0c,
+	0x02,
+	0x08,
+	'_',
+	'U',
+	'I',
+	'D',
+	0x00,
+	0x08,
+	'_',
+	'C',
+	'R',
+	'S',
+	0x11,
+	0x33,
+	0x0a,
+	0x30, /* Buffer, PkgLength 51, BufferSize 48 */
+	/* QWordMemory: consumer, fixed, non-cacheable read-write */
+	0x8a,
+	0x2b,
+	0x00,
+	0x00,
+	0x0d,
+	0x01,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00, /* granularity */
+	0x00,
+	0x00,
+	0x20,
+	0x00,
+	0x40,
+	0x00,
+	0x00,
+	0x00, /* min: bus 2 */
+	0xff,
+	0xff,
+	0x9f,
+	0x00,
+	0x40,
+	0x00,
+	0x00,
+	0x00, /* max: end of bus 9 */
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00, /* translation */
+	0x00,
+	0x00,
+	0x80,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00, /* 8 MiB */
+	0x79,
+	0x00,
+};
+
+static void check_aml(const struct vacpi_cfg *c, const uint8_t *aml, size_t aml_len,
+		      uint8_t checksum, int total)
+{
+	static uint8_t b[1024];
+
+	assert_int_equal(vacpi_size(c), total);
+	assert_int_equal(vacpi_build(c, b, sizeof(b)), total);
+	check_header(b, 384, "DSDT", 36 + (uint32_t)aml_len, 2);
+	assert_int_equal(b[384 + 9], checksum);
+	assert_int_equal(sum(b + 384, 36 + aml_len), 0);
+	assert_memory_equal(b + 384 + 36, aml, aml_len);
+}
+
+static void test_dsdt_aml(void **state)
+{
+	const uint32_t ids[] = {0};
+	struct vacpi_cfg c = mkcfg(BASE_LOW, ids, 1);
+
+	(void)state;
+	assert_int_equal(sizeof(aml_low), 153);
+	assert_int_equal(sizeof(aml_high), 189);
+	c.bus_last = 15;
+	check_aml(&c, aml_low, sizeof(aml_low), 0x3c, 692);
+	c = mkcfg(BASE_HIGH, ids, 1);
+	c.ecam_gpa = 0x4000000000ull;
+	c.bus_first = 2;
+	c.bus_last = 9;
+	/* DSDT 225, MADT 616 (52), MCFG 672. */
+	check_aml(&c, aml_high, sizeof(aml_high), 0x97, 732);
+	/* The DSDT does not depend on where the block is. */
+	c.base_gpa = BASE_LOW;
+	check_aml(&c, aml_high, sizeof(aml_high), 0x97, 732);
+}
+
+/* Fields that move with the config, located by the aml_low layout. */
+static void test_dsdt_fields(void **state)
+{
+	const uint32_t ids[] = {0};
+	struct vacpi_cfg c = mkcfg(BASE_LOW, ids, 1);
+	const uint8_t *a, *word, *dword, *fixed;
+	uint8_t b[692];
+
+	(void)state;
+	/* _BBN 1 is OneOp; 1-255 is 255 buses; a 1 GiB window at 2 GiB. */
+	c.bus_first = 1;
+	c.mmio_gpa = 0x80000000;
+	c.mmio_size = 0x40000000;
+	assert_int_equal(vacpi_build(&c, b, sizeof(b)), 692);
+	check_header(b, 384, "DSDT", 189, 2);
+	a = b + 384 + 36;
+	word = a + 63;
+	dword = word + 16;
+	fixed = a + 139;
+	assert_memory_equal(a + 48, "\x08_BBN\x01", 6);
+	assert_int_equal(word[0], 0x88);
+	assert_int_equal(rd16(word + 8), 1);
+	assert_int_equal(rd16(word + 10), 255);
+	assert_int_equal(rd16(word + 14), 255);
+	assert_int_equal(dword[0], 0x87);
+	assert_int_equal(rd32(dword + 10), 0x80000000);
+	assert_int_equal(rd32(dword + 14), 0xbfffffff);
+	assert_int_equal(rd32(dword + 22), 0x40000000);
+	assert_int_equal(fixed[0], 0x86);
+	assert_int_equal(rd32(fixed + 4), 0xe0100000); /* bus 1's config space */
+	assert_int_equal(rd32(fixed + 8), 255u << 20);
+
+	/* An ECAM window ending exactly at 4 GiB still fits Memory32Fixed. */
+	c = mkcfg(BASE_LOW, ids, 1);
+	c.ecam_gpa = 0xf0000000;
+	assert_int_equal(vacpi_build(&c, b, sizeof(b)), 692);
+	a = b + 384 + 36;
+	fixed = a + 139;
+	assert_int_equal(fixed[0], 0x86);
+	assert_int_equal(rd32(fixed + 4), 0xf0000000);
+	assert_int_equal(rd32(fixed + 8), 0x10000000);
+	/* One more bus past it and it is a QWord: DSDT 224, MADT 608 (52), MCFG 664. */
+	c.ecam_gpa = 0xf0100000;
+	assert_int_equal(vacpi_size(&c), 724);
+	c.bus_last = 254; /* ...unless the guest's buses end one earlier */
+	assert_int_equal(vacpi_size(&c), 692);
+}
+
+static void test_bad_mmio(void **state)
+{
+	const uint32_t ids[] = {0};
+	struct vacpi_cfg c = mkcfg(BASE_LOW, ids, 1);
+
+	(void)state;
+	c.mmio_size = 0;
+	expect_einval(&c);
+	c.mmio_size = MIB / 2;
+	expect_einval(&c);
+	c.mmio_size = MIB + 4096;
+	expect_einval(&c);
+	c.mmio_size = MIB;
+	assert_int_equal(vacpi_size(&c), 692);
+	c.mmio_gpa = 0xc0001000; /* only the size must be in whole MiB */
+	assert_int_equal(vacpi_size(&c), 692);
+	c.mmio_gpa = 0;
+	expect_einval(&c);
+	c.mmio_gpa = 1ull << 32;
+	expect_einval(&c);
+	c.mmio_gpa = MIB;
+	c.mmio_size = 0ull - MIB; /* base + size wraps */
+	expect_einval(&c);
+	c.mmio_size = (1ull << 32) - MIB; /* up to 4 GiB but over ECAM and the LAPIC */
+	expect_einval(&c);
+
+	/* Past 4 GiB by 1 MiB; ending at 4 GiB exactly is fine. */
+	c.mmio_gpa = 0xff100000;
+	c.mmio_size = 16 * MIB;
+	expect_einval(&c);
+	c.mmio_gpa = 0xff000000;
+	assert_int_equal(vacpi_size(&c), 692);
+
+	/* The local APIC's 1 MiB at 0xfee00000. */
+	c.mmio_gpa = 0xfed00000;
+	c.mmio_size = MIB;
+	assert_int_equal(vacpi_size(&c), 692);
+	c.mmio_size = 2 * MIB;
+	expect_einval(&c);
+	c.mmio_gpa = 0xfee00000;
+	c.mmio_size = MIB;
+	expect_einval(&c);
+	c.mmio_gpa = 0xfef00000;
+	assert_int_equal(vacpi_size(&c), 692);
+
+	/* The ECAM window of buses 0-255: 0xe0000000-0xefffffff. */
+	c.mmio_gpa = 0xd0000000;
+	c.mmio_size = 256 * MIB;
+	assert_int_equal(vacpi_size(&c), 692);
+	c.mmio_size += MIB;
+	expect_einval(&c);
+	c.mmio_gpa = 0xeff00000;
+	c.mmio_size = MIB;
+	expect_einval(&c);
+	c.mmio_gpa = 0xf0000000;
+	assert_int_equal(vacpi_size(&c), 692);
+	/* Only the guest's buses count: from bus 16 on, bus 0-15's space is free. */
+	c.mmio_gpa = ECAM;
+	c.mmio_size = 16 * MIB;
+	expect_einval(&c);
+	c.bus_first = 16;
+	assert_int_equal(vacpi_size(&c), 692);
+	c.mmio_size += MIB;
+	expect_einval(&c);
+	/* ECAM at the top of the address space does not wrap the check. */
+	c = mkcfg(BASE_LOW, ids, 1);
+	c.ecam_gpa = 0ull - (256ull << 20);
+	assert_int_equal(vacpi_size(&c), 724);
+}
+
+/* -ENOSPC one byte short of a block whose DSDT is the long (QWord) form. */
+static void test_too_small_high(void **state)
+{
+	const uint32_t ids[] = {300};
+	struct vacpi_cfg c = mkcfg(BASE_HIGH, ids, 1);
+	/* DSDT 384-608, MADT 616-675, MCFG 680-739 */
+	const size_t sizes[] = {608, 609, 615, 616, 675, 680, 739};
+	uint8_t b[740 + 64];
+
+	(void)state;
+	c.ecam_gpa = 0x4000000000ull;
+	c.bus_first = 2;
+	c.bus_last = 9;
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		memset(b, 0x5a, sizeof(b));
+		assert_int_equal(vacpi_build(&c, b, sizes[i]), -ENOSPC);
+		for (size_t k = 0; k < sizeof(b); k++)
+			assert_int_equal(b[k], 0x5a);
+	}
+	memset(b, 0x5a, sizeof(b));
+	assert_int_equal(vacpi_build(&c, b, 740), 740);
+	for (size_t k = 740; k < sizeof(b); k++)
+		assert_int_equal(b[k], 0x5a);
 }
 
 int main(void)
@@ -627,6 +1208,11 @@ int main(void)
 		T(test_bad_cpus),
 		T(test_bad_ecam),
 		T(test_bad_base_and_args),
+		T(test_pkglen),
+		T(test_dsdt_aml),
+		T(test_dsdt_fields),
+		T(test_bad_mmio),
+		T(test_too_small_high),
 	};
 #undef T
 
