@@ -61,6 +61,7 @@
 #define AML_ROOT_PREFIX 0x5c /* '\' */
 
 /* Resource descriptors (ACPI 6.x 6.4): large item tags, and the small End Tag. */
+#define RD_IO_PORT     0x47 /* small item 0x8, length 7 */
 #define RD_MEM32_FIXED 0x86
 #define RD_DWORD_ADDR  0x87
 #define RD_WORD_ADDR   0x88
@@ -316,6 +317,29 @@ static void res0_body(struct aml *a, const struct vacpi_cfg *cfg)
 	aml_name_crs(a, cfg, res0_resources);
 }
 
+/* COM1's ports and no interrupt: the guest has no interrupt controller for
+ * ISA IRQ 4, and an 8250 port with IRQ 0 is polled. Linux's ISA default for
+ * ttyS0 (IRQ 4) is replaced by this PNP device's settings. */
+static void com1_resources(struct aml *a, const struct vacpi_cfg *cfg)
+{
+	(void)cfg;
+	aml_byte(a, RD_IO_PORT);
+	aml_byte(a, 1);		  /* 16-bit decode */
+	aml_le(a, VACPI_COM1, 2); /* minimum base */
+	aml_le(a, VACPI_COM1, 2); /* maximum base */
+	aml_byte(a, 1);		  /* alignment */
+	aml_byte(a, 8);		  /* length */
+	rd_end(a);
+}
+
+static void com1_body(struct aml *a, const struct vacpi_cfg *cfg)
+{
+	aml_nameseg(a, "COM1");
+	aml_name_eisaid(a, "_HID", "PNP0501"); /* 16550A-compatible UART */
+	aml_name_int(a, "_UID", 1);
+	aml_name_crs(a, cfg, com1_resources);
+}
+
 /* Device(...) { what @body emits, its NameSeg first } */
 static void aml_device(struct aml *a, const struct vacpi_cfg *cfg,
 		       void (*body)(struct aml *, const struct vacpi_cfg *))
@@ -335,9 +359,10 @@ static void sb_body(struct aml *a, const struct vacpi_cfg *cfg)
 	aml_nameseg(a, "_SB_");
 	aml_device(a, cfg, pci0_body);
 	aml_device(a, cfg, res0_body);
+	aml_device(a, cfg, com1_body);
 }
 
-/* The DSDT's AML: Scope(\_SB) { PCI0, RES0 }. With @p NULL, only measures. */
+/* The DSDT's AML: Scope(\_SB) { PCI0, RES0, COM1 }. With @p NULL, only measures. */
 static uint32_t dsdt_aml(uint8_t *p, const struct vacpi_cfg *cfg)
 {
 	struct aml a = {p, 0}, m = {NULL, 0};

@@ -27,6 +27,10 @@
  *         QWordMemory(ResourceConsumer, PosDecode, MinFixed, MaxFixed,
  *                     NonCacheable, ReadWrite, 0, start, end, 0, length) })
  *     }
+ *     Device(COM1) {
+ *       Name(_HID, EisaId("PNP0501")) Name(_UID, 1)
+ *       Name(_CRS, ResourceTemplate() { IO(Decode16, 0x3F8, 0x3F8, 1, 8) })
+ *     }
  *   }
  */
 #ifndef VF_VACPI_H
@@ -47,6 +51,7 @@
 #define VACPI_HV_VENDOR	  "VFVISOR "
 
 #define VACPI_LAPIC_BASE 0xfee00000u
+#define VACPI_COM1	 0x3f8u /* declared in the DSDT, without an IRQ */
 
 /* Offsets of the tables in the block. These are fixed; the DSDT's length depends
  * on the config, and the MADT and MCFG follow it (8-byte aligned). */

@@ -278,22 +278,22 @@ static void test_one_cpu(void **state)
 
 	(void)state;
 	c.bus_last = 15;
-	/* RSDP 0, XSDT 40, FADT 104, DSDT 384 (189), MADT 576 (52), MCFG 632 (60). */
-	b = build_parse(&c, 692);
+	/* RSDP 0, XSDT 40, FADT 104, DSDT 384 (231), MADT 616 (52), MCFG 672 (60). */
+	b = build_parse(&c, 732);
 	check_rsdp(b, BASE_LOW);
-	check_xsdt(b, BASE_LOW, 576, 632);
+	check_xsdt(b, BASE_LOW, 616, 672);
 	check_fadt(b, BASE_LOW);
-	check_dsdt(b, BASE_LOW, 189);
-	check_madt_hdr(b, 576, 52);
-	e = b + 576 + 44;
+	check_dsdt(b, BASE_LOW, 231);
+	check_madt_hdr(b, 616, 52);
+	e = b + 616 + 44;
 	assert_int_equal(e[0], 0);
 	assert_int_equal(e[1], 8);
 	assert_int_equal(e[2], 0);
 	assert_int_equal(e[3], 0);
 	assert_int_equal(rd32(e + 4), 1);
-	assert_true(all_zero(b + 628, 4));
-	check_mcfg(b, 632, ECAM, 0, 15);
-	check_tables(BASE_LOW, 576, 52, 632);
+	assert_true(all_zero(b + 668, 4));
+	check_mcfg(b, 672, ECAM, 0, 15);
+	check_tables(BASE_LOW, 616, 52, 672);
 	assert_int_equal(ai.cpu_count, 1);
 	assert_int_equal(ai.cpus[0].apic_id, 0);
 	assert_int_equal(ai.cpus[0].uid, 0);
@@ -309,24 +309,24 @@ static void test_two_cpus(void **state)
 	uint8_t *b;
 
 	(void)state;
-	/* DSDT 384 (189), MADT 576 (60), MCFG 640. */
-	b = build_parse(&c, 700);
+	/* DSDT 384 (231), MADT 616 (60), MCFG 680. */
+	b = build_parse(&c, 740);
 	check_rsdp(b, BASE_LOW);
-	check_xsdt(b, BASE_LOW, 576, 640);
+	check_xsdt(b, BASE_LOW, 616, 680);
 	check_fadt(b, BASE_LOW);
-	check_dsdt(b, BASE_LOW, 189);
-	check_madt_hdr(b, 576, 60);
+	check_dsdt(b, BASE_LOW, 231);
+	check_madt_hdr(b, 616, 60);
 	for (int i = 0; i < 2; i++) {
-		e = b + 576 + 44 + 8 * i;
+		e = b + 616 + 44 + 8 * i;
 		assert_int_equal(e[0], 0);
 		assert_int_equal(e[1], 8);
 		assert_int_equal(e[2], i);
 		assert_int_equal(e[3], i + 1);
 		assert_int_equal(rd32(e + 4), 1);
 	}
-	assert_true(all_zero(b + 636, 4));
-	check_mcfg(b, 640, ECAM, 0, 255);
-	check_tables(BASE_LOW, 576, 60, 640);
+	assert_true(all_zero(b + 676, 4));
+	check_mcfg(b, 680, ECAM, 0, 255);
+	check_tables(BASE_LOW, 616, 60, 680);
 	assert_int_equal(ai.cpu_count, 2);
 	assert_int_equal(ai.cpus[0].apic_id, 1); /* the BSP first */
 	assert_int_equal(ai.cpus[0].uid, 0);
@@ -348,24 +348,24 @@ static void test_x2apic_cpu(void **state)
 	c.ecam_gpa = 0x4000000000ull;
 	c.bus_first = 2;
 	c.bus_last = 9;
-	/* DSDT 384 (225: a QWord ECAM reservation), MADT 616 (60), MCFG 680;
+	/* DSDT 384 (267: a QWord ECAM reservation), MADT 656 (60), MCFG 720;
 	 * above 4 GiB the 32-bit DSDT field is 0. */
-	b = build_parse(&c, 740);
+	b = build_parse(&c, 780);
 	check_rsdp(b, BASE_HIGH);
-	check_xsdt(b, BASE_HIGH, 616, 680);
+	check_xsdt(b, BASE_HIGH, 656, 720);
 	check_fadt(b, BASE_HIGH);
 	assert_int_equal(rd32(b + 104 + 40), 0);
-	check_dsdt(b, BASE_HIGH, 225);
-	check_madt_hdr(b, 616, 60);
-	e = b + 616 + 44;
+	check_dsdt(b, BASE_HIGH, 267);
+	check_madt_hdr(b, 656, 60);
+	e = b + 656 + 44;
 	assert_int_equal(e[0], 9);
 	assert_int_equal(e[1], 16);
 	assert_int_equal(rd16(e + 2), 0);
 	assert_int_equal(rd32(e + 4), 300);
 	assert_int_equal(rd32(e + 8), 1);
 	assert_int_equal(rd32(e + 12), 0);
-	check_mcfg(b, 680, 0x4000000000ull, 2, 9);
-	check_tables(BASE_HIGH, 616, 60, 680);
+	check_mcfg(b, 720, 0x4000000000ull, 2, 9);
+	check_tables(BASE_HIGH, 656, 60, 720);
 	assert_int_equal(ai.cpu_count, 1);
 	assert_int_equal(ai.cpus[0].apic_id, 300);
 	assert_int_equal(ai.cpus[0].uid, 0);
@@ -382,10 +382,10 @@ static void test_mixed_and_id_255(void **state)
 	uint8_t *b;
 
 	(void)state;
-	/* MADT 44 + 8 + 16 + 8 + 16 = 92 at 576, MCFG at 672. */
-	b = build_parse(&c, 732);
-	check_madt_hdr(b, 576, 92);
-	e = b + 576 + 44;
+	/* MADT 44 + 8 + 16 + 8 + 16 = 92 at 616, MCFG at 712. */
+	b = build_parse(&c, 772);
+	check_madt_hdr(b, 616, 92);
+	e = b + 616 + 44;
 	assert_int_equal(e[0], 0);
 	assert_int_equal(e[1], 8);
 	assert_int_equal(e[2], 0);
@@ -403,8 +403,8 @@ static void test_mixed_and_id_255(void **state)
 	assert_int_equal(e[0], 9);
 	assert_int_equal(rd32(e + 4), 70000);
 	assert_int_equal(rd32(e + 12), 3);
-	check_mcfg(b, 672, ECAM, 0, 255);
-	check_tables(BASE_LOW, 576, 92, 672);
+	check_mcfg(b, 712, ECAM, 0, 255);
+	check_tables(BASE_LOW, 616, 92, 712);
 	assert_int_equal(ai.cpu_count, 4);
 	assert_int_equal(ai.cpus[0].apic_id, 254);
 	assert_false(ai.cpus[0].x2apic);
@@ -432,12 +432,12 @@ static void test_max_cpus(void **state)
 	assert_non_null(b);
 	for (uint32_t i = 0; i < VACPI_MAX_CPUS; i++)
 		ids[i] = i;
-	/* MADT 44 + 255 * 8 = 2084 at 576 (ends 2660), MCFG at 2664. */
-	assert_int_equal(vacpi_size(&c), 2724);
-	assert_int_equal(vacpi_build(&c, b, 4096), 2724);
-	check_madt_hdr(b, 576, 2084);
+	/* MADT 44 + 255 * 8 = 2084 at 616 (ends 2700), MCFG at 2704. */
+	assert_int_equal(vacpi_size(&c), 2764);
+	assert_int_equal(vacpi_build(&c, b, 4096), 2764);
+	check_madt_hdr(b, 616, 2084);
 	for (uint32_t i = 0; i < VACPI_MAX_CPUS; i++) {
-		const uint8_t *e = b + 576 + 44 + 8 * i;
+		const uint8_t *e = b + 616 + 44 + 8 * i;
 
 		assert_int_equal(e[0], 0);
 		assert_int_equal(e[1], 8);
@@ -445,8 +445,8 @@ static void test_max_cpus(void **state)
 		assert_int_equal(e[3], i);
 		assert_int_equal(rd32(e + 4), 1);
 	}
-	check_header(b, 2664, "MCFG", 60, 1);
-	assert_int_equal(rd64(b + 40 + 52), BASE_LOW + 2664);
+	check_header(b, 2704, "MCFG", 60, 1);
+	assert_int_equal(rd64(b + 40 + 52), BASE_LOW + 2704);
 	assert_int_equal(sum(b + 40, 60), 0);
 	free(b);
 }
@@ -455,14 +455,14 @@ static void test_oem_names(void **state)
 {
 	const uint32_t ids[] = {3};
 	struct vacpi_cfg c = mkcfg(BASE_LOW, ids, 1);
-	const uint32_t offs[] = {40, 104, 384, 576, 632}; /* XSDT FADT DSDT MADT MCFG */
-	uint8_t b[692];
+	const uint32_t offs[] = {40, 104, 384, 616, 672}; /* XSDT FADT DSDT MADT MCFG */
+	uint8_t b[732];
 
 	(void)state;
 	/* Short names are space padded... */
 	memcpy(c.oem_id, "AB", 3);
 	memcpy(c.oem_table_id, "XY", 3);
-	assert_int_equal(vacpi_build(&c, b, sizeof(b)), 692);
+	assert_int_equal(vacpi_build(&c, b, sizeof(b)), 732);
 	assert_memory_equal(b + 9, "AB    ", 6);
 	assert_int_equal(sum(b, 20), 0);
 	assert_int_equal(sum(b, 36), 0);
@@ -476,16 +476,16 @@ static void test_oem_names(void **state)
 	/* ...full-width ones kept whole, and empty ones get the defaults. */
 	memcpy(c.oem_id, "ABCDEF", 7);
 	memset(c.oem_table_id, 0, sizeof(c.oem_table_id));
-	assert_int_equal(vacpi_build(&c, b, sizeof(b)), 692);
+	assert_int_equal(vacpi_build(&c, b, sizeof(b)), 732);
 	assert_memory_equal(b + 9, "ABCDEF", 6);
 	assert_memory_equal(b + 384 + 10, "ABCDEF", 6);
 	assert_memory_equal(b + 384 + 16, VACPI_OEM_TABLE_ID, 8);
 	memset(c.oem_id, 0, sizeof(c.oem_id));
-	assert_int_equal(vacpi_build(&c, b, sizeof(b)), 692);
+	assert_int_equal(vacpi_build(&c, b, sizeof(b)), 732);
 	assert_memory_equal(b + 9, VACPI_OEM_ID, 6);
-	assert_memory_equal(b + 576 + 10, VACPI_OEM_ID, 6);
-	assert_int_equal(sum(b + 576, 52), 0);
-	assert_int_equal(sum(b + 384, 189), 0);
+	assert_memory_equal(b + 616 + 10, VACPI_OEM_ID, 6);
+	assert_int_equal(sum(b + 616, 52), 0);
+	assert_int_equal(sum(b + 384, 231), 0);
 }
 
 /* The block's previous contents do not leak through reserved fields or padding. */
@@ -493,13 +493,13 @@ static void test_overwrites_stale_bytes(void **state)
 {
 	const uint32_t ids[] = {1, 2};
 	struct vacpi_cfg c = mkcfg(BASE_LOW, ids, 2);
-	uint8_t a[700], b[700];
+	uint8_t a[740], b[740];
 
 	(void)state;
 	memset(a, 0x00, sizeof(a));
 	memset(b, 0xff, sizeof(b));
-	assert_int_equal(vacpi_build(&c, a, sizeof(a)), 700);
-	assert_int_equal(vacpi_build(&c, b, sizeof(b)), 700);
+	assert_int_equal(vacpi_build(&c, a, sizeof(a)), 740);
+	assert_int_equal(vacpi_build(&c, b, sizeof(b)), 740);
 	assert_memory_equal(a, b, sizeof(a));
 }
 
@@ -511,7 +511,7 @@ static void test_too_small(void **state)
 	struct vacpi_cfg c = mkcfg(BASE_LOW, ids, 2);
 	/* Every table boundary (start, end) and one short of the whole block. */
 	const size_t sizes[] = {0,   1,	  20,  35,  36,	 40,  99,  100, 104, 379,
-				380, 384, 420, 572, 573, 576, 635, 636, 640, 699};
+				380, 384, 420, 614, 615, 616, 675, 676, 680, 739};
 	const size_t guard = 64;
 
 	(void)state;
@@ -527,12 +527,12 @@ static void test_too_small(void **state)
 	}
 	/* The exact size is enough, and nothing past it is written. */
 	{
-		uint8_t *b = malloc(700 + guard);
+		uint8_t *b = malloc(740 + guard);
 
 		assert_non_null(b);
-		memset(b, 0x5a, 700 + guard);
-		assert_int_equal(vacpi_build(&c, b, 700), 700);
-		for (size_t k = 700; k < 700 + guard; k++)
+		memset(b, 0x5a, 740 + guard);
+		assert_int_equal(vacpi_build(&c, b, 740), 740);
+		for (size_t k = 740; k < 740 + guard; k++)
 			assert_int_equal(b[k], 0x5a);
 		free(b);
 	}
@@ -571,7 +571,7 @@ static void test_bad_cpus(void **state)
 	expect_einval(&c);
 	/* The first two of dup are fine. */
 	c = mkcfg(BASE_LOW, dup, 2);
-	assert_int_equal(vacpi_size(&c), 700);
+	assert_int_equal(vacpi_size(&c), 740);
 }
 
 static void test_bad_ecam(void **state)
@@ -584,7 +584,7 @@ static void test_bad_ecam(void **state)
 	c.bus_last = 4;
 	expect_einval(&c);
 	c.bus_first = c.bus_last = 4; /* one bus is a range; _BBN is a ByteConst */
-	assert_int_equal(vacpi_size(&c), 692);
+	assert_int_equal(vacpi_size(&c), 732);
 
 	c = mkcfg(BASE_LOW, ids, 1);
 	c.ecam_gpa = ECAM + 0x80000; /* half a bus */
@@ -594,32 +594,32 @@ static void test_bad_ecam(void **state)
 	c.ecam_gpa = 0;
 	expect_einval(&c);
 	/* The window's last byte (bus 255's) must not wrap past 2^64. Above
-	 * 4 GiB the reservation is a QWord descriptor: DSDT 224, MADT 608. */
+	 * 4 GiB the reservation is a QWord descriptor: DSDT 266, MADT 656. */
 	c.ecam_gpa = 0ull - (256ull << 20);
-	assert_int_equal(vacpi_size(&c), 724);
+	assert_int_equal(vacpi_size(&c), 772);
 	c.ecam_gpa += 1ull << 20;
 	expect_einval(&c);
 	c.bus_last = 254;
-	assert_int_equal(vacpi_size(&c), 724);
+	assert_int_equal(vacpi_size(&c), 772);
 }
 
 static void test_bad_base_and_args(void **state)
 {
 	const uint32_t ids[] = {0};
 	struct vacpi_cfg c = mkcfg(BASE_LOW + 8, ids, 1);
-	uint8_t b[692];
+	uint8_t b[732];
 
 	(void)state;
 	expect_einval(&c);
-	c.base_gpa = 0ull - 688; /* the last byte would be at 2^64 + 3 */
+	c.base_gpa = 0ull - 720; /* the last byte would be at 2^64 + 11 */
 	expect_einval(&c);
-	c.base_gpa = 0ull - 704; /* the last byte is 13 below 2^64: fine */
-	assert_int_equal(vacpi_size(&c), 692);
+	c.base_gpa = 0ull - 736; /* the last byte is 5 below 2^64: fine */
+	assert_int_equal(vacpi_size(&c), 732);
 	c.base_gpa = BASE_LOW;
 	assert_int_equal(vacpi_size(NULL), -EINVAL);
 	assert_int_equal(vacpi_build(NULL, b, sizeof(b)), -EINVAL);
 	assert_int_equal(vacpi_build(&c, NULL, sizeof(b)), -EINVAL);
-	assert_int_equal(vacpi_build(&c, b, sizeof(b)), 692);
+	assert_int_equal(vacpi_build(&c, b, sizeof(b)), 732);
 }
 
 /* ---- DSDT AML ---------------------------------------------------------------- */
@@ -661,12 +661,16 @@ static void test_pkglen(void **state)
 	assert_int_equal(vacpi_aml_pkglen(NULL, UINT32_MAX), 0);
 }
 
+/* Device(COM1) takes the same 42 bytes, last, in every config. */
+#define AML_COM1_LEN 42
+
 /* The AML for bus 0-15, MMIO 0xc0000000 + 256 MiB, ECAM 0xe0000000, encoded by
- * hand (ACPI 6.4 ch. 20 and 6.4); iasl -d decodes it to the ASL in vacpi.h. */
+ * hand (ACPI 6.4 ch. 20 and 6.4); iasl -d decodes it to the ASL in vacpi.h,
+ * with the devices in this order: PCI0 (at 8), RES0 (at 107), COM1 (at 153). */
 static const uint8_t aml_low[] = {
 	0x10,
-	0x48,
-	0x09, /* Scope, PkgLength 0x098 (2 bytes + 150) */
+	0x42,
+	0x0c, /* Scope, PkgLength 0x0c2 (2 bytes + 192) */
 	0x5c,
 	'_',
 	'S',
@@ -819,14 +823,60 @@ static const uint8_t aml_low[] = {
 	0x01, /* 16 buses * 1 MiB */
 	0x79,
 	0x00,
+	/* Device(COM1): 5b 82, PkgLength 40 (1 + 39) */
+	0x5b,
+	0x82,
+	0x28,
+	'C',
+	'O',
+	'M',
+	'1',
+	0x08,
+	'_',
+	'H',
+	'I',
+	'D',
+	0x0c,
+	0x41,
+	0xd0,
+	0x05,
+	0x01, /* EisaId PNP0501: 0x0105d041 */
+	0x08,
+	'_',
+	'U',
+	'I',
+	'D',
+	0x01, /* One */
+	0x08,
+	'_',
+	'C',
+	'R',
+	'S',
+	0x11,
+	0x0d,
+	0x0a,
+	0x0a, /* Buffer, PkgLength 13, BufferSize ByteConst 10 */
+	/* IO(Decode16, 0x3f8, 0x3f8, 1, 8): small item 8, length 7 */
+	0x47,
+	0x01, /* 16-bit decode */
+	0xf8,
+	0x03, /* minimum base */
+	0xf8,
+	0x03, /* maximum base */
+	0x01, /* alignment */
+	0x08, /* length */
+	/* End Tag */
+	0x79,
+	0x00,
 };
 
 /* Bus 2-9, ECAM at 256 GiB: _BBN is a ByteConst, RES0 a QWordMemory, and the
- * Scope and both Devices need 2-byte PkgLengths. */
+ * Scope and the PCI0 and RES0 Devices need 2-byte PkgLengths. COM1 (at 189) is
+ * the same 42 bytes as in aml_low. */
 static const uint8_t aml_high[] = {
 	0x10,
-	0x4c,
-	0x0b, /* Scope, PkgLength 0x0bc (2 + 186) */
+	0x46,
+	0x0e, /* Scope, PkgLength 0x0e6 (2 + 228) */
 	0x5c,
 	'_',
 	'S',
@@ -1014,12 +1064,62 @@ static const uint8_t aml_high[] = {
 	0x00, /* 8 MiB */
 	0x79,
 	0x00,
+	/* Device(COM1): 5b 82, PkgLength 40 (1 + 39) */
+	0x5b,
+	0x82,
+	0x28,
+	'C',
+	'O',
+	'M',
+	'1',
+	0x08,
+	'_',
+	'H',
+	'I',
+	'D',
+	0x0c,
+	0x41,
+	0xd0,
+	0x05,
+	0x01, /* EisaId PNP0501: 0x0105d041 */
+	0x08,
+	'_',
+	'U',
+	'I',
+	'D',
+	0x01, /* One */
+	0x08,
+	'_',
+	'C',
+	'R',
+	'S',
+	0x11,
+	0x0d,
+	0x0a,
+	0x0a, /* Buffer, PkgLength 13, BufferSize ByteConst 10 */
+	/* IO(Decode16, 0x3f8, 0x3f8, 1, 8): small item 8, length 7 */
+	0x47,
+	0x01, /* 16-bit decode */
+	0xf8,
+	0x03, /* minimum base */
+	0xf8,
+	0x03, /* maximum base */
+	0x01, /* alignment */
+	0x08, /* length */
+	/* End Tag */
+	0x79,
+	0x00,
 };
 
+/* The DSDT built for @c (one CPU, so a 52-byte MADT) is @aml byte for byte,
+ * and the hypervisor's own parser (drivers/acpi) still finds the FADT, MADT
+ * and MCFG that follow it, and the DSDT through the FADT. */
 static void check_aml(const struct vacpi_cfg *c, const uint8_t *aml, size_t aml_len,
-		      uint8_t checksum, int total)
+		      uint8_t checksum, int total, uint32_t madt_off, uint32_t mcfg_off)
 {
 	static uint8_t b[1024];
+	const struct acpi_table_ref *fadt;
+	const uint8_t *f, *dsdt;
 
 	assert_int_equal(vacpi_size(c), total);
 	assert_int_equal(vacpi_build(c, b, sizeof(b)), total);
@@ -1027,6 +1127,28 @@ static void check_aml(const struct vacpi_cfg *c, const uint8_t *aml, size_t aml_
 	assert_int_equal(b[384 + 9], checksum);
 	assert_int_equal(sum(b + 384, 36 + aml_len), 0);
 	assert_memory_equal(b + 384 + 36, aml, aml_len);
+
+	img = b;
+	img_base = c->base_gpa;
+	img_len = (size_t)total;
+	memset(&ai, 0xa5, sizeof(ai));
+	assert_int_equal(acpi_parse(&ai, acpi_map(c->base_gpa, 36), 36, c->base_gpa), 0);
+	assert_int_equal(printk_count[LOG_ERR] + printk_count[LOG_WARN], 0);
+	assert_string_equal(printk_log, "");
+	check_tables(c->base_gpa, madt_off, 52, mcfg_off);
+	check_mcfg(b, mcfg_off, c->ecam_gpa, c->bus_first, c->bus_last);
+	assert_int_equal(ai.cpu_count, 1);
+	assert_int_equal(ai.cpus[0].apic_id, c->apic_ids[0]);
+	/* The XSDT does not list the DSDT; X_DSDT leads to it. */
+	fadt = acpi_table(&ai, "FACP");
+	assert_non_null(fadt);
+	f = acpi_map(fadt->phys, fadt->len);
+	assert_non_null(f);
+	assert_int_equal(rd64(f + 140), c->base_gpa + 384);
+	dsdt = acpi_map(rd64(f + 140), 36 + aml_len);
+	assert_ptr_equal(dsdt, b + 384);
+	assert_int_equal(acpi_checksum(dsdt, 36 + aml_len), 0);
+	img = NULL;
 }
 
 static void test_dsdt_aml(void **state)
@@ -1035,19 +1157,21 @@ static void test_dsdt_aml(void **state)
 	struct vacpi_cfg c = mkcfg(BASE_LOW, ids, 1);
 
 	(void)state;
-	assert_int_equal(sizeof(aml_low), 153);
-	assert_int_equal(sizeof(aml_high), 189);
+	assert_int_equal(sizeof(aml_low), 195);
+	assert_int_equal(sizeof(aml_high), 231);
+	assert_memory_equal(aml_low + 153, aml_high + 189, AML_COM1_LEN);
 	c.bus_last = 15;
-	check_aml(&c, aml_low, sizeof(aml_low), 0x3c, 692);
+	/* DSDT 231, MADT 616 (52), MCFG 672. */
+	check_aml(&c, aml_low, sizeof(aml_low), 0x16, 732, 616, 672);
 	c = mkcfg(BASE_HIGH, ids, 1);
 	c.ecam_gpa = 0x4000000000ull;
 	c.bus_first = 2;
 	c.bus_last = 9;
-	/* DSDT 225, MADT 616 (52), MCFG 672. */
-	check_aml(&c, aml_high, sizeof(aml_high), 0x97, 732);
+	/* DSDT 267, MADT 656 (52), MCFG 712. */
+	check_aml(&c, aml_high, sizeof(aml_high), 0x70, 772, 656, 712);
 	/* The DSDT does not depend on where the block is. */
 	c.base_gpa = BASE_LOW;
-	check_aml(&c, aml_high, sizeof(aml_high), 0x97, 732);
+	check_aml(&c, aml_high, sizeof(aml_high), 0x70, 772, 656, 712);
 }
 
 /* Fields that move with the config, located by the aml_low layout. */
@@ -1056,15 +1180,15 @@ static void test_dsdt_fields(void **state)
 	const uint32_t ids[] = {0};
 	struct vacpi_cfg c = mkcfg(BASE_LOW, ids, 1);
 	const uint8_t *a, *word, *dword, *fixed;
-	uint8_t b[692];
+	uint8_t b[772];
 
 	(void)state;
 	/* _BBN 1 is OneOp; 1-255 is 255 buses; a 1 GiB window at 2 GiB. */
 	c.bus_first = 1;
 	c.mmio_gpa = 0x80000000;
 	c.mmio_size = 0x40000000;
-	assert_int_equal(vacpi_build(&c, b, sizeof(b)), 692);
-	check_header(b, 384, "DSDT", 189, 2);
+	assert_int_equal(vacpi_build(&c, b, sizeof(b)), 732);
+	check_header(b, 384, "DSDT", 231, 2);
 	a = b + 384 + 36;
 	word = a + 63;
 	dword = word + 16;
@@ -1081,21 +1205,32 @@ static void test_dsdt_fields(void **state)
 	assert_int_equal(fixed[0], 0x86);
 	assert_int_equal(rd32(fixed + 4), 0xe0100000); /* bus 1's config space */
 	assert_int_equal(rd32(fixed + 8), 255u << 20);
+	/* COM1 follows RES0 and does not change with the config. */
+	assert_memory_equal(a + 153, aml_low + 153, AML_COM1_LEN);
 
 	/* An ECAM window ending exactly at 4 GiB still fits Memory32Fixed. */
 	c = mkcfg(BASE_LOW, ids, 1);
 	c.ecam_gpa = 0xf0000000;
-	assert_int_equal(vacpi_build(&c, b, sizeof(b)), 692);
+	assert_int_equal(vacpi_build(&c, b, sizeof(b)), 732);
 	a = b + 384 + 36;
 	fixed = a + 139;
 	assert_int_equal(fixed[0], 0x86);
 	assert_int_equal(rd32(fixed + 4), 0xf0000000);
 	assert_int_equal(rd32(fixed + 8), 0x10000000);
-	/* One more bus past it and it is a QWord: DSDT 224, MADT 608 (52), MCFG 664. */
+	assert_memory_equal(a + 153, aml_low + 153, AML_COM1_LEN);
+	/* One more bus past it and it is a QWord: DSDT 266, MADT 656 (52), MCFG 712,
+	 * and COM1 moves to 188, after the longer RES0. */
 	c.ecam_gpa = 0xf0100000;
-	assert_int_equal(vacpi_size(&c), 724);
+	assert_int_equal(vacpi_size(&c), 772);
+	assert_int_equal(vacpi_build(&c, b, sizeof(b)), 772);
+	check_header(b, 384, "DSDT", 266, 2);
+	a = b + 384 + 36;
+	assert_int_equal(a[140], 0x8a); /* RES0's QWordMemory, after a 2-byte PkgLength */
+	assert_memory_equal(a + 188, aml_low + 153, AML_COM1_LEN);
+	assert_int_equal(rd64(b + 40 + 44), BASE_LOW + 656);
+	assert_int_equal(rd64(b + 40 + 52), BASE_LOW + 712);
 	c.bus_last = 254; /* ...unless the guest's buses end one earlier */
-	assert_int_equal(vacpi_size(&c), 692);
+	assert_int_equal(vacpi_size(&c), 732);
 }
 
 static void test_bad_mmio(void **state)
@@ -1111,9 +1246,9 @@ static void test_bad_mmio(void **state)
 	c.mmio_size = MIB + 4096;
 	expect_einval(&c);
 	c.mmio_size = MIB;
-	assert_int_equal(vacpi_size(&c), 692);
+	assert_int_equal(vacpi_size(&c), 732);
 	c.mmio_gpa = 0xc0001000; /* only the size must be in whole MiB */
-	assert_int_equal(vacpi_size(&c), 692);
+	assert_int_equal(vacpi_size(&c), 732);
 	c.mmio_gpa = 0;
 	expect_einval(&c);
 	c.mmio_gpa = 1ull << 32;
@@ -1129,43 +1264,43 @@ static void test_bad_mmio(void **state)
 	c.mmio_size = 16 * MIB;
 	expect_einval(&c);
 	c.mmio_gpa = 0xff000000;
-	assert_int_equal(vacpi_size(&c), 692);
+	assert_int_equal(vacpi_size(&c), 732);
 
 	/* The local APIC's 1 MiB at 0xfee00000. */
 	c.mmio_gpa = 0xfed00000;
 	c.mmio_size = MIB;
-	assert_int_equal(vacpi_size(&c), 692);
+	assert_int_equal(vacpi_size(&c), 732);
 	c.mmio_size = 2 * MIB;
 	expect_einval(&c);
 	c.mmio_gpa = 0xfee00000;
 	c.mmio_size = MIB;
 	expect_einval(&c);
 	c.mmio_gpa = 0xfef00000;
-	assert_int_equal(vacpi_size(&c), 692);
+	assert_int_equal(vacpi_size(&c), 732);
 
 	/* The ECAM window of buses 0-255: 0xe0000000-0xefffffff. */
 	c.mmio_gpa = 0xd0000000;
 	c.mmio_size = 256 * MIB;
-	assert_int_equal(vacpi_size(&c), 692);
+	assert_int_equal(vacpi_size(&c), 732);
 	c.mmio_size += MIB;
 	expect_einval(&c);
 	c.mmio_gpa = 0xeff00000;
 	c.mmio_size = MIB;
 	expect_einval(&c);
 	c.mmio_gpa = 0xf0000000;
-	assert_int_equal(vacpi_size(&c), 692);
+	assert_int_equal(vacpi_size(&c), 732);
 	/* Only the guest's buses count: from bus 16 on, bus 0-15's space is free. */
 	c.mmio_gpa = ECAM;
 	c.mmio_size = 16 * MIB;
 	expect_einval(&c);
 	c.bus_first = 16;
-	assert_int_equal(vacpi_size(&c), 692);
+	assert_int_equal(vacpi_size(&c), 732);
 	c.mmio_size += MIB;
 	expect_einval(&c);
 	/* ECAM at the top of the address space does not wrap the check. */
 	c = mkcfg(BASE_LOW, ids, 1);
 	c.ecam_gpa = 0ull - (256ull << 20);
-	assert_int_equal(vacpi_size(&c), 724);
+	assert_int_equal(vacpi_size(&c), 772);
 }
 
 /* -ENOSPC one byte short of a block whose DSDT is the long (QWord) form. */
@@ -1173,9 +1308,9 @@ static void test_too_small_high(void **state)
 {
 	const uint32_t ids[] = {300};
 	struct vacpi_cfg c = mkcfg(BASE_HIGH, ids, 1);
-	/* DSDT 384-608, MADT 616-675, MCFG 680-739 */
-	const size_t sizes[] = {608, 609, 615, 616, 675, 680, 739};
-	uint8_t b[740 + 64];
+	/* DSDT 384-650, MADT 656-715, MCFG 720-779 */
+	const size_t sizes[] = {650, 651, 655, 656, 715, 720, 779};
+	uint8_t b[780 + 64];
 
 	(void)state;
 	c.ecam_gpa = 0x4000000000ull;
@@ -1188,8 +1323,8 @@ static void test_too_small_high(void **state)
 			assert_int_equal(b[k], 0x5a);
 	}
 	memset(b, 0x5a, sizeof(b));
-	assert_int_equal(vacpi_build(&c, b, 740), 740);
-	for (size_t k = 740; k < sizeof(b); k++)
+	assert_int_equal(vacpi_build(&c, b, 780), 780);
+	for (size_t k = 780; k < sizeof(b); k++)
 		assert_int_equal(b[k], 0x5a);
 }
 
