@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # mkesp.sh OUT.img VFVISOR.efi VFVISOR.elf "command line" [module...]
+# A module is FILE (its name is the file's base name) or FILE=NAME.
 # A FAT image holding an EFI system partition's files, booted by UEFI
 # firmware with no GRUB: EFI/BOOT/BOOTX64.EFI is vfvisor.efi, which loads
 # EFI/vfvisor/vfvisor.elf, cmdline.txt and the modules named in modules.txt.
@@ -21,8 +22,10 @@ printf '%s\n' "$cmdline" >"$tmp/cmdline.txt"
 mcopy -i "$img" "$tmp/cmdline.txt" ::/EFI/vfvisor/cmdline.txt
 : >"$tmp/modules.txt"
 for m in "$@"; do
-	mcopy -i "$img" "$m" "::/EFI/vfvisor/$(basename "$m")"
-	basename "$m" >>"$tmp/modules.txt"
+	file=${m%%=*} name=$(basename "$m")
+	[ "$file" = "$m" ] || name=${m#*=}
+	mcopy -i "$img" "$file" "::/EFI/vfvisor/$name"
+	echo "$name" >>"$tmp/modules.txt"
 done
 mcopy -i "$img" "$tmp/modules.txt" ::/EFI/vfvisor/modules.txt
 mv "$img" "$out"

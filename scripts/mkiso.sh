@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # mkiso.sh OUT.iso VFVISOR.elf "command line" [module...]
+# A module is FILE (its name is the file's base name) or FILE=NAME.
 # One GRUB rescue ISO that boots under both legacy BIOS and UEFI; the serial
 # line carries GRUB's own messages too, so that a loader failure is visible.
 set -euo pipefail
@@ -12,8 +13,10 @@ mkdir -p "$dir/boot/grub"
 cp "$elf" "$dir/boot/vfvisor.elf"
 mods=""
 for m in "$@"; do
-	cp "$m" "$dir/boot/"
-	mods+="	module2 /boot/$(basename "$m") $(basename "$m")"$'\n'
+	file=${m%%=*} name=$(basename "$m")
+	[ "$file" = "$m" ] || name=${m#*=}
+	cp "$file" "$dir/boot/$name"
+	mods+="	module2 /boot/$name $name"$'\n'
 done
 cat >"$dir/boot/grub/grub.cfg" <<CFG
 serial --unit=0 --speed=115200

@@ -1,0 +1,25 @@
+# The Linux guest image, from Debian packages (see guest/README.md).
+# Included by the top-level Makefile, which defines BUILD.
+#   $(BUILD)/guest/vmlinuz    the stock Debian kernel (package cached in
+#                             $(BUILD)/guest/debs/, downloaded once)
+#   $(BUILD)/guest/initrd.gz  busybox, igbvf.ko and guest/linux/init
+# GUEST_KERNEL_PKG (environment or make variable) picks another kernel
+# package than the one linux-image-amd64 depends on.
+
+GUEST_DIR     := $(BUILD)/guest
+GUEST_BUILD   := guest/linux/build.sh
+GUEST_KERNEL  := $(GUEST_DIR)/vmlinuz
+GUEST_INITRD  := $(GUEST_DIR)/initrd.gz
+GUEST_IMAGES  := $(GUEST_KERNEL) $(GUEST_INITRD)
+export GUEST_KERNEL_PKG
+
+.PHONY: guest
+guest: $(GUEST_IMAGES)
+
+$(GUEST_KERNEL): $(GUEST_BUILD)
+	@$(GUEST_BUILD) vmlinuz $(GUEST_DIR)
+
+# On the kernel too: the modules must come from the same package, and that
+# keeps make -j from fetching and unpacking it twice at once.
+$(GUEST_INITRD): guest/linux/init $(GUEST_BUILD) $(GUEST_KERNEL)
+	@$(GUEST_BUILD) initrd $(GUEST_DIR) guest/linux/init

@@ -1,0 +1,285 @@
+#!/usr/bin/env bash
+# Build the Linux guest image from Debian packages (see guest/README.md).
+#
+#   build.sh vmlinuz OUT          -> OUT/vmlinuz (and OUT/vmlinuz.pkg: which package)
+#   build.sh initrd  OUT INIT     -> OUT/initrd.gz (busybox, igbvf.ko and its
+#                                    dependencies, INIT as /init)
+#
+# Packages are fetched with `apt-get download` into OUT/debs/ once and kept
+# there; they are unpacked with `dpkg -x` into OUT/ only, never installed.
+# GUEST_KERNEL_PKG=linux-image-X-amd64 picks another kernel package than the
+# one linux-image-amd64 depends on. Every output is written to a temporary
+# name and renamed, so an interrupted run leaves no half-made file behind.
+set -euo pipefail
+# Results come back through $(...); without this, errors inside them would
+# not stop the function producing them.
+shopt -s inherit_errexit
+
+die() {
+	echo "guest/linux/build.sh: error: $*" >&2
+	exit 1
+}
+# Progress goes to stderr: several functions return their result on stdout.
+log() { echo "guest: $*" >&2; }
+
+[ $# -ge 2 ] || die "usage: $0 vmlinuz OUT | initrd OUT INIT"
+what=$1
+OUT=$2
+DEBS=$OUT/debs
+mkdir -p "$DEBS" || die "cannot create $DEBS"
+
+# The igbvf driver, and where it lives in the kernel's module tree.
+IGBVF=kernel/drivers/net/ethernet/intel/igbvf/igbvf.ko
+
+updated=0
+# apt-get update, once per run, and only when a look-up or download failed
+# for lack of lists (none at all, or stale ones naming a file the mirror no
+# longer has): the lists are usually there and the update needs the network.
+apt_update_once() {
+	[ "$updated" -eq 0 ] || return 1
+	updated=1
+	log "apt lists missing or stale: running apt-get update"
+	if [ "$(id -u)" -eq 0 ]; then
+		apt-get update -q >&2 || die "apt-get update failed"
+	else
+		sudo apt-get update -q >&2 || die "apt-get update (through sudo) failed"
+	fi
+}
+
+# Whether apt has any package lists at all.
+have_lists() {
+	compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null
+}
+
+# The newest cached .deb whose file name matches the glob $1, or nothing.
+cached_deb() {
+	local f
+	# shellcheck disable=SC2086 # $1 is a glob on purpose
+	for f in "$DEBS"/$1; do
+		if [ -f "$f" ]; then echo "$f"; fi
+	done | sort -V | tail -n 1
+}
+
+# The real kernel package behind the linux-image-amd64 metapackage.
+resolve_kernel_pkg() {
+	apt-cache show --no-all-versions linux-image-amd64 2>/dev/null |
+		sed -n 's/^Depends: //p' | sed 's/[,|]/\n/g' |
+		sed -n 's/^ *\(linux-image-[0-9][^ ]*-amd64\)\( .*\)\{0,1\}$/\1/p' | head -n 1 ||
+		true # no lists, or no such package: the caller says so
+}
+
+# apt-get download PKG into $DEBS (through a temporary directory, so that
+# only complete files appear there); prints the .deb's path.
+download() {
+	local pkg=$1 tmp f
+	tmp=$(mktemp -d "$DEBS/.download.XXXXXX")
+	# Downloading as root into a directory _apt cannot write needs no sandbox.
+	if ! (cd "$tmp" && apt-get download -q -o APT::Sandbox::User=root "$pkg" >&2); then
+		if have_lists && ! apt-cache show --no-all-versions "$pkg" >/dev/null 2>&1; then
+			rm -rf "$tmp"
+			die "no package $pkg in the apt lists (apt-cache show $pkg)"
+		fi
+		apt_update_once || { rm -rf "$tmp"; die "apt-get download $pkg failed"; }
+		(cd "$tmp" && apt-get download -q -o APT::Sandbox::User=root "$pkg" >&2) ||
+			{ rm -rf "$tmp"; die "apt-get download $pkg failed (after apt-get update)"; }
+	fi
+	f=$(find "$tmp" -maxdepth 1 -name "${pkg}_*.deb" | head -n 1)
+	[ -n "$f" ] || { rm -rf "$tmp"; die "apt-get download $pkg produced no ${pkg}_*.deb"; }
+	mv "$f" "$DEBS/" || die "cannot move $f to $DEBS"
+	rm -rf "$tmp"
+	echo "$DEBS/$(basename "$f")"
+}
+
+kernel_deb() {
+	local pkg=${GUEST_KERNEL_PKG:-} deb
+	if [ -n "$pkg" ]; then
+		deb=$(cached_deb "${pkg}_*_amd64.deb")
+	else
+		# Any cached kernel: the kernel is downloaded once, then kept.
+		deb=$(cached_deb 'linux-image-[0-9]*-amd64_*_amd64.deb')
+	fi
+	if [ -z "$deb" ]; then
+		if [ -z "$pkg" ]; then
+			pkg=$(resolve_kernel_pkg)
+			if [ -z "$pkg" ] && ! have_lists; then
+				apt_update_once
+				pkg=$(resolve_kernel_pkg)
+			fi
+			[ -n "$pkg" ] || die "cannot resolve linux-image-amd64 to a kernel package (apt-cache show linux-image-amd64)"
+		fi
+		log "downloading $pkg"
+		deb=$(download "$pkg")
+	fi
+	echo "$deb"
+}
+
+busybox_deb() {
+	local deb
+	deb=$(cached_deb 'busybox-static_*_amd64.deb')
+	if [ -z "$deb" ]; then
+		log "downloading busybox-static"
+		deb=$(download busybox-static)
+	fi
+	echo "$deb"
+}
+
+# Unpack DEB into DIR with dpkg -x unless DIR already holds exactly that
+# package (DIR/.deb names it); a scratch name first, then renamed.
+unpack() {
+	local deb=$1 dir=$2
+	if [ -f "$dir/.deb" ] && [ "$(cat "$dir/.deb")" = "$(basename "$deb")" ]; then
+		return 0
+	fi
+	log "unpacking $(basename "$deb")"
+	rm -rf "$dir" "$dir.tmp"
+	dpkg -x "$deb" "$dir.tmp" || { rm -rf "$dir.tmp"; die "dpkg -x $deb failed (corrupt download? delete it and retry)"; }
+	basename "$deb" >"$dir.tmp/.deb"
+	mv "$dir.tmp" "$dir"
+}
+
+# The unpacked kernel tree; sets KTREE, KREL (uname -r) and KDEB.
+kernel_tree() {
+	KDEB=$(kernel_deb)
+	KTREE=$OUT/kernel
+	unpack "$KDEB" "$KTREE"
+	local n
+	n=$(find "$KTREE/lib/modules" -mindepth 1 -maxdepth 1 -type d | wc -l)
+	[ "$n" -eq 1 ] || die "$KDEB: expected one lib/modules/VERSION directory, found $n"
+	KREL=$(basename "$(find "$KTREE/lib/modules" -mindepth 1 -maxdepth 1 -type d)")
+	[ -f "$KTREE/boot/vmlinuz-$KREL" ] || die "$KDEB: no boot/vmlinuz-$KREL"
+}
+
+build_vmlinuz() {
+	kernel_tree
+	cp "$KTREE/boot/vmlinuz-$KREL" "$OUT/vmlinuz.tmp"
+	local pkg ver
+	pkg=$(dpkg-deb -f "$KDEB" Package)
+	ver=$(dpkg-deb -f "$KDEB" Version)
+	echo "$pkg $ver $KREL" >"$OUT/vmlinuz.pkg.tmp"
+	mv "$OUT/vmlinuz.pkg.tmp" "$OUT/vmlinuz.pkg"
+	mv "$OUT/vmlinuz.tmp" "$OUT/vmlinuz"
+	log "$OUT/vmlinuz: $(cat "$OUT/vmlinuz.pkg")"
+}
+
+# The module file (maybe compressed) for module NAME, searched in the tree.
+module_file() {
+	local name=$1 alt f
+	# Module names use _ where file names may use - (and the other way round).
+	alt=$(echo "$name" | tr '_-' '-_')
+	f=$(find "$KTREE/lib/modules/$KREL/kernel" \( -name "$name.ko*" -o -name "$alt.ko*" \) | head -n 1)
+	[ -n "$f" ] || die "module $name (needed by igbvf) not found in $KDEB"
+	echo "$f"
+}
+
+# Copy module file $1 to $2 uncompressed: busybox insmod loads plain .ko only.
+copy_module() {
+	local src=$1 dst=$2
+	case "$src" in
+	*.ko) cp "$src" "$dst" ;;
+	*.ko.xz)
+		command -v xz >/dev/null || die "$src is xz-compressed and xz is not installed (apt-get install xz-utils)"
+		xz -dc "$src" >"$dst" || die "xz -d $src failed"
+		;;
+	*.ko.zst)
+		command -v zstd >/dev/null || die "$src is zstd-compressed and zstd is not installed (apt-get install zstd)"
+		zstd -qdc "$src" >"$dst" || die "zstd -d $src failed"
+		;;
+	*.ko.gz) gzip -dc "$src" >"$dst" || die "gzip -d $src failed" ;;
+	*) die "unknown module file type: $src" ;;
+	esac
+}
+
+# The "depends=" field of a plain .ko's .modinfo section (comma-separated).
+module_depends() {
+	local tmp
+	tmp=$(mktemp)
+	objcopy -O binary --only-section=.modinfo "$1" "$tmp" ||
+		{ rm -f "$tmp"; die "objcopy cannot read .modinfo of $1"; }
+	tr '\0' '\n' <"$tmp" | sed -n 's/^depends=//p' | head -n 1
+	rm -f "$tmp"
+}
+
+# Put module NAME and, first, everything it depends on into $ROOT/lib/modules
+# and append them to load.order (dependencies before their users).
+add_module() {
+	local name=$1 src dst deps dep
+	grep -qx "$name" "$ROOT/lib/modules/load.order" 2>/dev/null && return 0
+	src=$(module_file "$name")
+	dst=$ROOT/lib/modules/$name.ko
+	copy_module "$src" "$dst"
+	deps=$(module_depends "$dst")
+	for dep in ${deps//,/ }; do
+		add_module "$dep"
+	done
+	echo "$name" >>"$ROOT/lib/modules/load.order"
+}
+
+# A newc cpio archive holding /dev and /dev/console (char 5:1): the kernel
+# opens /dev/console for init before init can mount devtmpfs, and writing the
+# entry by hand needs neither root nor mknod.
+console_cpio() {
+	local ino=1
+	entry() { # NAME MODE RDEVMAJOR RDEVMINOR
+		local name=$1 n pad
+		n=$((${#name} + 1))
+		printf '070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%s\0' \
+			"$ino" "$2" 0 0 1 0 0 0 0 "$3" "$4" "$n" 0 "$name"
+		# Header (110 bytes) plus name padded to a multiple of 4.
+		pad=$(((4 - (110 + n) % 4) % 4))
+		head -c "$pad" /dev/zero
+		ino=$((ino + 1))
+	}
+	entry dev $((0040000 | 0755)) 0 0
+	entry dev/console $((0020000 | 0600)) 5 1
+	entry 'TRAILER!!!' 0 0 0
+}
+
+build_initrd() {
+	local init=$1 bbdir bbdeb applet
+	[ -f "$init" ] || die "init script $init not found"
+	kernel_tree
+	bbdir=$OUT/busybox
+	bbdeb=$(busybox_deb)
+	unpack "$bbdeb" "$bbdir"
+	[ -x "$bbdir/bin/busybox" ] || die "busybox-static package has no bin/busybox"
+
+	ROOT=$OUT/initrd.root
+	rm -rf "$ROOT"
+	mkdir -p "$ROOT"/{bin,sbin,usr/bin,usr/sbin,proc,sys,tmp,root,etc,lib/modules}
+	cp "$bbdir/bin/busybox" "$ROOT/bin/busybox"
+	# One symlink per applet (bin/sh for /init's #! line, and a usable shell).
+	# The static busybox runs on the build host as well, so ask it for its list.
+	for applet in $("$bbdir/bin/busybox" --list-full); do
+		case "$applet" in
+		bin/busybox | linuxrc) continue ;;
+		esac
+		mkdir -p "$ROOT/$(dirname "$applet")"
+		ln -sf /bin/busybox "$ROOT/$applet"
+	done
+	[ -L "$ROOT/bin/sh" ] || die "busybox has no sh applet"
+	install -m 0755 "$init" "$ROOT/init"
+
+	[ -f "$KTREE/lib/modules/$KREL/$IGBVF" ] || ls "$KTREE/lib/modules/$KREL/$IGBVF".* >/dev/null 2>&1 ||
+		die "$KDEB has no $IGBVF (CONFIG_IGBVF not a module?)"
+	add_module igbvf
+	echo "$KREL" >"$ROOT/lib/modules/release"
+
+	# Fixed timestamps and owners: the same inputs give the same initrd.
+	find "$ROOT" -exec touch -h -d @0 {} +
+	{
+		console_cpio
+		(cd "$ROOT" && find . -mindepth 1 | LC_ALL=C sort |
+			cpio -o -H newc -R 0:0 --reproducible --quiet)
+	} | gzip -9 -n >"$OUT/initrd.gz.tmp" || die "making the cpio archive failed"
+	mv "$OUT/initrd.gz.tmp" "$OUT/initrd.gz"
+	log "$OUT/initrd.gz: $(stat -c %s "$OUT/initrd.gz") bytes, modules: $(tr '\n' ' ' <"$ROOT/lib/modules/load.order")"
+}
+
+case "$what" in
+vmlinuz) build_vmlinuz ;;
+initrd)
+	[ $# -eq 3 ] || die "usage: $0 initrd OUT INIT"
+	build_initrd "$3"
+	;;
+*) die "unknown target '$what' (vmlinuz or initrd)" ;;
+esac
