@@ -6,6 +6,9 @@ CC	 := gcc
 NASM	 := nasm
 HOST_CC	 := gcc
 
+# The Linux guest images ($(GUEST_IMAGES)), from Debian packages.
+include guest/guest.mk
+
 # Every C and assembly file under these directories is part of the image.
 HV_DIRS	  := $(wildcard boot hv hv/vmx hv/svm drivers/* iommu)
 INCLUDES  := -iquote include $(addprefix -iquote ,$(HV_DIRS))
@@ -40,9 +43,13 @@ $(BUILD)/vfvisor.elf: $(HV_OBJS) linker.ld
 
 # One ISO boots under both legacy BIOS and UEFI (grub-mkrescue makes it hybrid).
 # VFVISOR_CMDLINE is the hypervisor's command line inside it.
+# The modules are the guests of the built-in configuration (hv/config.c):
+# one kernel and, under each guest's name, the same initramfs.
 VFVISOR_CMDLINE ?= loglevel=2 selftest=nic
-$(BUILD)/vfvisor.iso: $(BUILD)/vfvisor.elf scripts/mkiso.sh FORCE
-	@scripts/mkiso.sh $@ $(BUILD)/vfvisor.elf "$(VFVISOR_CMDLINE)"
+GUEST_MODULES := $(BUILD)/guest/vmlinuz=vmlinuz $(BUILD)/guest/initrd.gz=initrd-alpha \
+	$(BUILD)/guest/initrd.gz=initrd-beta
+$(BUILD)/vfvisor.iso: $(BUILD)/vfvisor.elf scripts/mkiso.sh $(GUEST_IMAGES) FORCE
+	@scripts/mkiso.sh $@ $(BUILD)/vfvisor.elf "$(VFVISOR_CMDLINE)" $(GUEST_MODULES)
 FORCE:
 
 # ---- direct UEFI boot: vfvisor.efi (GNU-EFI) and an ESP image -------------
@@ -67,8 +74,9 @@ $(BUILD)/vfvisor.efi: $(BUILD)/vfvisor-efi.so
 		-j .rela -j '.rel.*' -j '.rela.*' -j .reloc --target efi-app-x86_64 \
 		--subsystem=10 $< $@
 
-$(BUILD)/esp.img: $(BUILD)/vfvisor.efi $(BUILD)/vfvisor.elf scripts/mkesp.sh FORCE
-	@scripts/mkesp.sh $@ $(BUILD)/vfvisor.efi $(BUILD)/vfvisor.elf "$(VFVISOR_CMDLINE)"
+$(BUILD)/esp.img: $(BUILD)/vfvisor.efi $(BUILD)/vfvisor.elf scripts/mkesp.sh $(GUEST_IMAGES) FORCE
+	@scripts/mkesp.sh $@ $(BUILD)/vfvisor.efi $(BUILD)/vfvisor.elf "$(VFVISOR_CMDLINE)" \
+		$(GUEST_MODULES)
 
 # ---- host unit tests (cmocka) ---------------------------------------------
 UNIT_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined \
@@ -90,7 +98,7 @@ check-unit: $(UNIT_BINS)
 	@tests/unit/run.sh $(BUILD)/results/unit.txt $(UNIT_BINS)
 
 # ---- system tests (QEMU TCG) ------------------------------------------------
-check-system: $(BUILD)/vfvisor.elf $(BUILD)/vfvisor.efi
+check-system: $(BUILD)/vfvisor.elf $(BUILD)/vfvisor.efi $(GUEST_IMAGES)
 	@tests/system/run.sh $(BUILD)/results/system.txt
 
 check:

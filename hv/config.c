@@ -655,7 +655,7 @@ static void default_guest(struct guest_cfg *g, const char *name, unsigned int cp
 	g->memory = 256ull << 20;
 	str_copy(g->kernel, "vmlinuz", sizeof(g->kernel));
 	str_copy(g->initrd, initrd, sizeof(g->initrd));
-	str_copy(g->cmdline, "console=ttyS0,115200", sizeof(g->cmdline));
+	sfmt(g->cmdline, sizeof(g->cmdline), "console=ttyS0,115200 vf.name=%s", name);
 	g->vf = vf;
 }
 

@@ -7,6 +7,8 @@
 /* Select the UART (0 = none); an absent UART leaves the console silent. */
 void console_set_port(uint16_t port);
 void console_set_level(int level);
+/* A byte typed on the console, or -1. */
+int console_getc(void);
 int console_get_level(void);
 /* For multi-line reports that must stay together (exception dumps). */
 void console_lock_take(void);

@@ -27,6 +27,8 @@
 #include "printk.h"
 #include "smp.h"
 #include "svm.h"
+#include "guests.h"
+#include "vm.h"
 #include "selftest.h"
 #include "tsc.h"
 #include "vtd.h"
@@ -142,6 +144,8 @@ static void cpuid_hw(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
 	cpuid(leaf, sub, r);
 }
 
+static void backend_select(void);
+
 static void cpu_init(void)
 {
 	static const struct cpufeat_ops ops = {cpuid_hw, rdmsr};
@@ -156,6 +160,18 @@ static void cpu_init(void)
 	apic_enable();
 	cpus[0].apic_id = apic_id();
 	tsc_calibrate();
+	backend_select();
+}
+
+/* The guests' vCPU backend: AMD-V with nested paging here; VT-x to come. */
+static void backend_select(void)
+{
+	const char *why, *be = cpufeat_backend(&features, &why);
+
+	if (be && !strcmp(be, "amd-v") && features.npt && features.x2apic) {
+		svm_set_nrips(features.nrips);
+		vm_set_backend(&svm_vcpu_ops);
+	}
 }
 
 /* vtd.omit=dma,ir: fault injection for the IOMMU self-tests' own test. */
@@ -335,6 +351,7 @@ static void __attribute__((noreturn)) hv_start(void)
 
 	if (cmdline_get(cl, "selftest", test, sizeof(test)))
 		selftests_run(test);
+	guests_start(&boot_info, &palloc, cl);
 	pr_info("boot complete; cpu 0 is the service cpu\n");
 	service_loop();
 }

@@ -176,6 +176,11 @@ bool nic_ready(void)
 	return nic_up;
 }
 
+unsigned int nic_vf_count(void)
+{
+	return nic_up ? nic_pf.num_vfs : 0;
+}
+
 void nic_poll(void)
 {
 	if (nic_up)

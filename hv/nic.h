@@ -11,6 +11,8 @@
  * VFs are up; otherwise nothing is left enabled. */
 int nic_init(const char *cmdline);
 bool nic_ready(void);
+/* VFs enabled and served (0 when the NIC is not up). */
+unsigned int nic_vf_count(void);
 /* Serve the VF mailboxes; called from the service CPU's loop. */
 void nic_poll(void);
 /* Run the self-test and print "selftest nic: PASS|FAIL (reason)"; with

@@ -16,6 +16,11 @@ static int console_level = LOG_INFO;
 static spinlock_t console_lock = SPINLOCK_INIT;
 static volatile int console_owner = -1;
 
+int console_getc(void)
+{
+	return console_port ? uart_getc(console_port) : -1;
+}
+
 void console_set_port(uint16_t port)
 {
 	console_port = port && uart_init(port) ? port : 0;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* The service CPU. */
 #include "apic.h"
+#include "console.h"
+#include "guests.h"
 #include "idt.h"
 #include "nic.h"
 #include "service.h"
@@ -19,7 +21,12 @@ void service_loop(void)
 	idt_set_handler(VEC_SERVICE_TIMER, service_tick);
 	apic_timer_periodic(VEC_SERVICE_TIMER, SERVICE_PERIOD_US);
 	for (;;) {
+		int c;
+
 		nic_poll();
+		guests_poll();
+		while ((c = console_getc()) >= 0)
+			guests_input((uint8_t)c);
 		cpu_idle();
 	}
 }

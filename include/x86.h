@@ -25,6 +25,8 @@
 #define EFER_LME  (1u << 8)
 #define EFER_NXE  (1u << 11)
 #define EFER_SVME (1u << 12)
+#define EFER_SCE  (1u << 0)
+#define EFER_LMA  (1u << 10)
 
 struct cpuid_regs {
 	uint32_t eax, ebx, ecx, edx;

@@ -126,3 +126,14 @@ void apic_timer_periodic(uint8_t vector, uint32_t us)
 	apic_write(REG_LVT_TIMER, LVT_PERIODIC | vector);
 	apic_write(REG_TIMER_INIT, (uint32_t)count);
 }
+
+void apic_timer_stop(void)
+{
+	struct cpuid_regs r;
+
+	apic_write(REG_LVT_TIMER, LVT_MASKED);
+	apic_write(REG_TIMER_INIT, 0);
+	cpuid(1, 0, &r);
+	if (r.ecx & (1u << 24))
+		wrmsr(0x6E0, 0); /* IA32_TSC_DEADLINE: disarm that mode too */
+}

@@ -21,5 +21,7 @@ void apic_send_sipi(uint32_t apic_id, uint8_t page);
 /* Periodic local APIC timer on this CPU: @vector every @us microseconds
  * (measured against the TSC). */
 void apic_timer_periodic(uint8_t vector, uint32_t us);
+/* Mask and disarm this CPU's timer (one-shot, periodic or TSC-deadline). */
+void apic_timer_stop(void);
 
 #endif

@@ -2,6 +2,7 @@
 /* AMD-V bring-up and the smoke guest (AMD APM vol. 2, ch. 15). */
 #include <stdbool.h>
 #include "console.h"
+#include "cpu.h"
 #include "err.h"
 #include "kstring.h"
 #include "palloc.h"
@@ -11,16 +12,10 @@
 #include "vmcb.h"
 #include "x86.h"
 
-#define MSR_VM_HSAVE_PA 0xC0010117
 #define SMOKE_GPA	0x1000
 #define SMOKE_RAM	(2ull << 20)
 #define SMOKE_EXITS_MAX 1000
 
-struct svm_regs {
-	uint64_t rbx, rcx, rdx, rsi, rdi, rbp, r8, r9, r10, r11, r12, r13, r14, r15;
-};
-
-void svm_run(uint64_t vmcb_pa, struct svm_regs *regs);
 extern const char svm_smoke_start[], svm_smoke_end[];
 
 static int zpages(struct palloc *pa, unsigned int n, uint64_t *out)
@@ -30,21 +25,6 @@ static int zpages(struct palloc *pa, unsigned int n, uint64_t *out)
 	if (!err)
 		memset((void *)(uintptr_t)*out, 0, n * PAGE_SIZE);
 	return err;
-}
-
-int svm_cpu_enable(struct palloc *pa)
-{
-	uint64_t hsave;
-	int err;
-
-	if (rdmsr(MSR_EFER) & EFER_SVME)
-		return 0;
-	err = zpages(pa, 1, &hsave);
-	if (err)
-		return err;
-	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
-	wrmsr(MSR_VM_HSAVE_PA, hsave);
-	return 0;
 }
 
 /* A flat 32-bit protected-mode guest without paging, at @rip. */
@@ -114,7 +94,7 @@ int svm_selftest(struct palloc *pa)
 
 	while (exits < SMOKE_EXITS_MAX) {
 		vmcb_wr(vmcb, VMCB_CLEAN, 4, 0); /* nothing cached: all of it is new */
-		svm_run(vmcb_pa, &regs);
+		svm_run(vmcb_pa, &regs, svm_host_page(cpu_index()));
 		exits++;
 		code = vmcb_rd(vmcb, VMCB_EXITCODE, 8);
 		if (code != VMEXIT_IOIO)

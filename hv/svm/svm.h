@@ -1,15 +1,27 @@
 /* SPDX-License-Identifier: MIT */
-/* AMD-V (SVM). For now: enabling it on a CPU, and the smoke test that runs
- * a tiny guest through VMRUN with nested paging; the full vcpu_ops backend
- * for Linux guests builds on this. */
+/* AMD-V (SVM): the vcpu_ops backend (svm_vcpu.c) and the smoke test that
+ * runs a tiny guest through VMRUN with nested paging (svm.c). */
 #ifndef VF_SVM_H
 #define VF_SVM_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct palloc;
 
-/* EFER.SVME and the host save area on the calling CPU. */
+/* The registers VMRUN does not switch, in svm_run.asm's order. */
+struct svm_regs {
+	uint64_t rbx, rcx, rdx, rsi, rdi, rbp, r8, r9, r10, r11, r12, r13, r14, r15;
+};
+
+/* Enter the guest of @vmcb_pa until its next #VMEXIT; @host_pa is the
+ * calling CPU's VMSAVE page (svm_host_page). */
+void svm_run(uint64_t vmcb_pa, struct svm_regs *regs, uint64_t host_pa);
+uint64_t svm_host_page(unsigned int cpu);
+/* Whether the CPU reports the next RIP on exits (NRIPS). */
+void svm_set_nrips(bool nrips);
+
+/* EFER.SVME and the host save areas on the calling CPU. */
 int svm_cpu_enable(struct palloc *pa);
 /* selftest=svm: run the smoke guest on the calling CPU; prints
  * "[smoke] ..." for its COM1 output and "selftest svm: PASS|FAIL (...)". */

@@ -1,8 +1,11 @@
 ; SPDX-License-Identifier: MIT
-; svm_run(vmcb_pa, regs): enter the guest until its next #VMEXIT. VMRUN loads
-; and saves RAX, RSP, RIP and the rest of the guest state through the VMCB;
-; the other general registers are swapped here with @regs (struct svm_regs:
-; rbx rcx rdx rsi rdi rbp r8-r15, in that order).
+; svm_run(vmcb_pa, regs, host_pa): enter the guest until its next #VMEXIT.
+; VMRUN loads and saves RAX, RSP, RIP and the rest of the guest state through
+; the VMCB; the other general registers are swapped here with @regs (struct
+; svm_regs: rbx rcx rdx rsi rdi rbp r8-r15, in that order). FS, GS, TR, LDTR
+; and the syscall MSRs are not switched by VMRUN: VMLOAD/VMSAVE swap them,
+; with @host_pa (a page of this CPU's) keeping the hypervisor's (its GS base
+; is the per-CPU pointer).
 section .text
 bits 64
 global svm_run
@@ -13,7 +16,10 @@ svm_run:
 	push r13
 	push r14
 	push r15
+	push rdx			; host save page, for after the exit
 	push rsi			; regs, for after the exit
+	mov rax, rdx
+	vmsave				; the hypervisor's FS/GS/TR/LDTR/syscall MSRs
 	mov rax, rdi			; VMCB physical address
 	mov rbx, [rsi + 0]
 	mov rcx, [rsi + 8]
@@ -30,7 +36,13 @@ svm_run:
 	mov r15, [rsi + 104]
 	mov rsi, [rsi + 24]
 	clgi
-	vmrun				; rax = VMCB
+	vmload				; rax = VMCB: the guest's
+	vmrun
+	vmsave
+	push rax
+	mov rax, [rsp + 16]		; host save page
+	vmload
+	pop rax
 	stgi
 	push rsi
 	mov rsi, [rsp + 8]		; regs
@@ -48,7 +60,7 @@ svm_run:
 	mov [rsi + 88], r13
 	mov [rsi + 96], r14
 	mov [rsi + 104], r15
-	add rsp, 8
+	add rsp, 16
 	pop r15
 	pop r14
 	pop r13

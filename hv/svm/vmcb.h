@@ -14,6 +14,7 @@
 #define VMCB_MSRPM_BASE	     0x048
 #define VMCB_ASID	     0x058
 #define VMCB_TLB_CONTROL     0x05C
+#define VMCB_V_INTR	     0x060
 #define VMCB_EXITCODE	     0x070
 #define VMCB_EXITINFO1	     0x078
 #define VMCB_EXITINFO2	     0x080
@@ -22,6 +23,7 @@
 #define VMCB_EVENTINJ	     0x0A8
 #define VMCB_N_CR3	     0x0B0
 #define VMCB_CLEAN	     0x0C0
+#define VMCB_NRIP	     0x0C8
 
 /* state save area: segments are selector u16, attrib u16, limit u32, base u64 */
 #define VMCB_ES	    0x400
@@ -53,15 +55,31 @@
 #define VMCB_MISC1_MSR	    (1u << 28)
 #define VMCB_MISC1_SHUTDOWN (1u << 31)
 #define VMCB_MISC1_CPUID    (1u << 18)
+#define VMCB_MISC1_INVD	    (1u << 22)
+#define VMCB_MISC1_INVLPGA  (1u << 26)
 #define VMCB_MISC2_VMRUN    (1u << 0) /* required by VMRUN's checks */
+/* VMMCALL, VMLOAD, VMSAVE, STGI, CLGI, SKINIT: a guest has no SVM of its own */
+#define VMCB_MISC2_SVM_INSNS 0x7Eu
+#define VMCB_MISC2_MONITOR   (7u << 10) /* MONITOR, MWAIT, MWAITX */
+
+#define VMCB_EVENT_VALID (1u << 31)
+#define VMCB_EVENT_EXC	 (3u << 8)
+#define VMCB_EVENT_ERR	 (1u << 11)
 
 /* exit codes */
+#define VMEXIT_INTR	0x60
+#define VMEXIT_NMI	0x61
 #define VMEXIT_CPUID	0x72
+#define VMEXIT_INVD	0x76
+#define VMEXIT_INVLPGA	0x7A
 #define VMEXIT_HLT	0x78
 #define VMEXIT_IOIO	0x7B
 #define VMEXIT_MSR	0x7C
 #define VMEXIT_SHUTDOWN 0x7F
 #define VMEXIT_VMRUN	0x80
+#define VMEXIT_SKINIT	0x86
+#define VMEXIT_MONITOR	0x8A
+#define VMEXIT_MWAITX	0x8C
 #define VMEXIT_NPF	0x400
 #define VMEXIT_INVALID	0xFFFFFFFFFFFFFFFFull
 

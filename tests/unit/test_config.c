@@ -580,7 +580,7 @@ static void test_default(void **state)
 	assert_int_equal(a->memory, 256u << 20);
 	assert_string_equal(a->kernel, "vmlinuz");
 	assert_string_equal(a->initrd, "initrd-alpha");
-	assert_string_equal(a->cmdline, "console=ttyS0,115200");
+	assert_string_equal(a->cmdline, "console=ttyS0,115200 vf.name=alpha");
 	assert_int_equal(a->vf, 0);
 	assert_false(a->has_mac);
 	assert_int_equal(a->line, 0);
@@ -589,7 +589,7 @@ static void test_default(void **state)
 	assert_int_equal(b->memory, 256u << 20);
 	assert_string_equal(b->kernel, "vmlinuz");
 	assert_string_equal(b->initrd, "initrd-beta");
-	assert_string_equal(b->cmdline, "console=ttyS0,115200");
+	assert_string_equal(b->cmdline, "console=ttyS0,115200 vf.name=beta");
 	assert_int_equal(b->vf, 1);
 	assert_false(b->has_mac);
 	assert_int_equal(check(&machine), 0);

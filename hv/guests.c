@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: MIT
+/*
+ * From configuration to running guests. The configuration is a boot module
+ * (config=NAME on the command line, else a module named "vfvisor.conf"),
+ * or the built-in default when the modules include a "vmlinuz". It is
+ * checked whole before anything is built, and every guest is built before
+ * any starts: an error anywhere starts nothing.
+ */
+#include "boot_info.h"
+#include "cmdline.h"
+#include "config.h"
+#include "cpu.h"
+#include "err.h"
+#include "guests.h"
+#include "kstring.h"
+#include "nic.h"
+#include "palloc.h"
+#include "printk.h"
+#include "vm.h"
+
+#define HV_RESERVE (32ull << 20) /* memory kept for the hypervisor's own use */
+
+static struct vf_config config;
+
+static const struct boot_module *module_named(const struct boot_info *bi, const char *name)
+{
+	for (unsigned int i = 0; i < bi->mod_count; i++)
+		if (!strcmp(bi->mods[i].cmdline, name))
+			return &bi->mods[i];
+	return NULL;
+}
+
+int guests_start(const struct boot_info *bi, struct palloc *pa, const char *cl)
+{
+	const char *names[BOOT_MODS_MAX];
+	char file[BOOT_MODNAME_MAX];
+	const struct boot_module *cm;
+	uint64_t free_bytes;
+	int err;
+
+	if (!cmdline_get(cl, "config", file, sizeof(file)))
+		str_copy(file, "vfvisor.conf", sizeof(file));
+	cm = module_named(bi, file);
+	if (cm) {
+		err = config_parse(&config, file, (const char *)(uintptr_t)cm->start,
+				   cm->end - cm->start);
+	} else if (cmdline_get(cl, "config", file, sizeof(file))) {
+		pr_err("config=%s: no boot module of that name; no guest started\n", file);
+		return -ENOENT;
+	} else if (module_named(bi, "vmlinuz")) {
+		str_copy(file, "(built-in default)", sizeof(file));
+		config_default(&config);
+		err = 0;
+	} else {
+		pr_info("no guests: no configuration module and no 'vmlinuz' module\n");
+		return 0;
+	}
+	if (err)
+		goto refused;
+	if (!vm_backend()) {
+		pr_err("guests configured in %s, but this CPU has no usable virtualisation;"
+		       " no guest started\n",
+		       file);
+		return -ENODEV;
+	}
+
+	for (unsigned int i = 0; i < bi->mod_count; i++)
+		names[i] = bi->mods[i].cmdline;
+	free_bytes = palloc_free_bytes(pa);
+	struct config_machine m = {
+		.cpu_count = cpu_count,
+		.vfs_available = nic_vf_count(),
+		.modules = names,
+		.module_count = bi->mod_count,
+		.free_bytes = free_bytes > HV_RESERVE ? free_bytes - HV_RESERVE : 0,
+	};
+	err = config_check(&config, file, &m);
+	if (err)
+		goto refused;
+
+	for (unsigned int i = 0; i < config.guest_count; i++) {
+		err = vm_create(&vms[i], &config.guest[i], bi, pa);
+		if (err) {
+			pr_err("guest %s: not started, nor any other (%s)\n", config.guest[i].name,
+			       err_name(err));
+			return err;
+		}
+		vms[i].index = i;
+		if (config.guest[i].vf >= 0)
+			pr_warn("guest %s: vf %d is not passed through yet (no vPCI)\n",
+				vms[i].name, config.guest[i].vf);
+	}
+	vm_count = config.guest_count;
+	for (unsigned int i = 0; i < vm_count; i++)
+		vm_start(&vms[i]);
+	return 0;
+refused:
+	pr_err("config %s: refused; no guest started\n", file);
+	return -EINVAL;
+}
+
+/* ---- the service CPU's side: consoles and input -------------------------- */
+
+static unsigned int focus;
+static bool escape;
+
+void guests_poll(void)
+{
+	for (unsigned int i = 0; i < vm_count; i++)
+		vm_con_drain(&vms[i]);
+}
+
+static void input_help(void)
+{
+	pr_info("console: input goes to guest %s; Ctrl-A then 1-%u picks a guest,"
+		" Ctrl-A s prints exit counters, Ctrl-A Ctrl-A sends Ctrl-A\n",
+		vm_count ? vms[focus].name : "(none)", vm_count);
+}
+
+void guests_input(uint8_t c)
+{
+	if (!vm_count)
+		return;
+	if (escape) {
+		escape = false;
+		if (c >= '1' && c < '1' + vm_count) {
+			focus = c - '1';
+			input_help();
+			return;
+		}
+		if (c == 's') {
+			for (unsigned int i = 0; i < vm_count; i++)
+				vm_print_counters(&vms[i]);
+			return;
+		}
+		if (c != 0x01) {
+			input_help();
+			return;
+		}
+	} else if (c == 0x01) {
+		escape = true;
+		return;
+	}
+	spin_lock(&vms[focus].uart_lock);
+	vuart_rx_push(&vms[focus].uart, c);
+	spin_unlock(&vms[focus].uart_lock);
+}

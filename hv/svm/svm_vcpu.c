@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The AMD-V backend of struct vcpu_ops (AMD APM vol. 2, ch. 15): a VMCB per
+ * vCPU, nested paging, every port and every MSR outside the policy's pass
+ * list intercepted. Interrupts are not intercepted: the guest owns its CPU's
+ * x2APIC, so its timer, IPIs and device vectors go straight to its IDT.
+ */
+#include <stdbool.h>
+#include "cpu.h"
+#include "err.h"
+#include "kstring.h"
+#include "msr_policy.h"
+#include "palloc.h"
+#include "printk.h"
+#include "svm.h"
+#include "vm.h"
+#include "vmcb.h"
+#include "x86.h"
+
+#define MSR_VM_HSAVE_PA 0xC0010117
+#define EFER_GUEST_OK	(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | (1ull << 14) | (1ull << 15))
+
+struct svm_vcpu {
+	uint64_t vmcb_pa;
+	struct svm_regs regs;
+	uint64_t inject; /* EVENTINJ for the next entry, 0 if none */
+	bool first;
+};
+
+static struct {
+	uint64_t hsave, host; /* VM_HSAVE_PA page, VMSAVE/VMLOAD page */
+} percpu_svm[MAX_CPUS];
+
+/* Shared by every vCPU: all ports intercepted; the MSR policy's map. */
+static uint64_t iopm_pa, msrpm_pa;
+static unsigned int next_asid = 1;
+static bool have_nrips;
+
+static struct svm_vcpu vcpus_svm[VM_MAX * VM_MAX_VCPUS];
+static unsigned int vcpus_svm_used;
+
+static int zpages(struct palloc *pa, unsigned int n, uint64_t *out)
+{
+	int err = palloc_alloc(pa, n * PAGE_SIZE, PAGE_SIZE, 0, out);
+
+	if (!err)
+		memset((void *)(uintptr_t)*out, 0, n * PAGE_SIZE);
+	return err;
+}
+
+void svm_set_nrips(bool nrips)
+{
+	have_nrips = nrips;
+}
+
+uint64_t svm_host_page(unsigned int cpu)
+{
+	return percpu_svm[cpu].host;
+}
+
+static int svm_cpu_prepare(unsigned int cpu, struct palloc *pa)
+{
+	int err;
+
+	if (cpu >= MAX_CPUS)
+		return -EINVAL;
+	if (percpu_svm[cpu].hsave)
+		return 0;
+	if ((err = zpages(pa, 1, &percpu_svm[cpu].hsave)) ||
+	    (err = zpages(pa, 1, &percpu_svm[cpu].host)))
+		return err;
+	if (!iopm_pa) {
+		if ((err = zpages(pa, 3, &iopm_pa)) || (err = zpages(pa, 2, &msrpm_pa)))
+			return err;
+		memset((void *)(uintptr_t)iopm_pa, 0xFF, 3 * PAGE_SIZE);
+		msr_policy_build_msrpm((uint8_t *)(uintptr_t)msrpm_pa);
+	}
+	return 0;
+}
+
+static int svm_cpu_enable_on(unsigned int cpu)
+{
+	if (!percpu_svm[cpu].hsave)
+		return -EINVAL;
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
+	wrmsr(MSR_VM_HSAVE_PA, percpu_svm[cpu].hsave);
+	return 0;
+}
+
+int svm_cpu_enable(struct palloc *pa)
+{
+	unsigned int cpu = cpu_index();
+	int err = svm_cpu_prepare(cpu, pa);
+
+	return err ? err : svm_cpu_enable_on(cpu);
+}
+
+static void *vmcb_of(struct vcpu *v)
+{
+	return (void *)(uintptr_t)((struct svm_vcpu *)v->arch)->vmcb_pa;
+}
+
+static int svm_vcpu_create(struct vcpu *v, const struct vcpu_boot *b, struct palloc *pa)
+{
+	struct svm_vcpu *s;
+	void *vmcb;
+	int err;
+
+	if (vcpus_svm_used >= sizeof(vcpus_svm) / sizeof(vcpus_svm[0]) || !msrpm_pa)
+		return -ENOSPC;
+	s = &vcpus_svm[vcpus_svm_used];
+	memset(s, 0, sizeof(*s));
+	if ((err = zpages(pa, 1, &s->vmcb_pa)))
+		return err;
+	vcpus_svm_used++;
+	s->first = true;
+	v->arch = s;
+	vmcb = (void *)(uintptr_t)s->vmcb_pa;
+
+	vmcb_wr(vmcb, VMCB_INTERCEPT_MISC1, 4,
+		VMCB_MISC1_CPUID | VMCB_MISC1_INVD | VMCB_MISC1_INVLPGA | VMCB_MISC1_IOIO |
+			VMCB_MISC1_MSR | VMCB_MISC1_SHUTDOWN);
+	vmcb_wr(vmcb, VMCB_INTERCEPT_MISC2, 4,
+		VMCB_MISC2_VMRUN | VMCB_MISC2_SVM_INSNS | VMCB_MISC2_MONITOR);
+	vmcb_wr(vmcb, VMCB_IOPM_BASE, 8, iopm_pa);
+	vmcb_wr(vmcb, VMCB_MSRPM_BASE, 8, msrpm_pa);
+	vmcb_wr(vmcb, VMCB_ASID, 4, next_asid++);
+	vmcb_wr(vmcb, VMCB_V_INTR, 8, 0); /* V_INTR_MASKING off: EFLAGS.IF is the guest's */
+	vmcb_wr(vmcb, VMCB_NP_ENABLE, 8, 1);
+	vmcb_wr(vmcb, VMCB_N_CR3, 8, v->vm->gpt.root);
+
+	/* Long mode, flat segments: the Linux 64-bit boot protocol's entry. */
+	vmcb_seg(vmcb, VMCB_CS, b->cs, 0xA9B, 0xFFFFFFFF, 0); /* code, L=1, G=1 */
+	vmcb_seg(vmcb, VMCB_DS, b->ds, 0xC93, 0xFFFFFFFF, 0);
+	vmcb_seg(vmcb, VMCB_ES, b->ds, 0xC93, 0xFFFFFFFF, 0);
+	vmcb_seg(vmcb, VMCB_SS, b->ds, 0xC93, 0xFFFFFFFF, 0);
+	vmcb_seg(vmcb, VMCB_FS, 0, 0, 0, 0);
+	vmcb_seg(vmcb, VMCB_GS, 0, 0, 0, 0);
+	vmcb_seg(vmcb, VMCB_TR, 0, 0x8B, 0x67, 0);
+	vmcb_seg(vmcb, VMCB_LDTR, 0, 0x82, 0, 0);
+	vmcb_seg(vmcb, VMCB_GDTR, 0, 0, b->gdt_limit, b->gdt_base);
+	vmcb_seg(vmcb, VMCB_IDTR, 0, 0, 0, 0);
+	vmcb_wr(vmcb, VMCB_CPL, 1, 0);
+	vmcb_wr(vmcb, VMCB_EFER, 8, b->efer | EFER_SVME); /* VMRUN refuses EFER without SVME */
+	vmcb_wr(vmcb, VMCB_CR0, 8, b->cr0);
+	vmcb_wr(vmcb, VMCB_CR3, 8, b->cr3);
+	vmcb_wr(vmcb, VMCB_CR4, 8, b->cr4);
+	vmcb_wr(vmcb, VMCB_DR6, 8, 0xFFFF0FF0);
+	vmcb_wr(vmcb, VMCB_DR7, 8, 0x400);
+	vmcb_wr(vmcb, VMCB_G_PAT, 8, 0x0007040600070406ull); /* the reset PAT */
+
+	memset(&v->regs, 0, sizeof(v->regs));
+	v->regs.rip = b->rip;
+	v->regs.rflags = 0x2;
+	v->regs.gpr[R_RSI] = b->rsi;
+	return 0;
+}
+
+static enum exit_reason normalise(struct vcpu *v, void *vmcb, struct vcpu_exit *e)
+{
+	uint64_t code = vmcb_rd(vmcb, VMCB_EXITCODE, 8);
+	uint64_t info1 = vmcb_rd(vmcb, VMCB_EXITINFO1, 8);
+	uint64_t info2 = vmcb_rd(vmcb, VMCB_EXITINFO2, 8);
+
+	e->hw_code = code;
+	e->next_rip = have_nrips ? vmcb_rd(vmcb, VMCB_NRIP, 8) : 0;
+	switch (code) {
+	case VMEXIT_CPUID:
+		return EXIT_CPUID;
+	case VMEXIT_MSR:
+		e->msr.msr = (uint32_t)v->regs.gpr[R_RCX];
+		if (!(info1 & 1))
+			return EXIT_MSR_READ;
+		return e->msr.msr == 0x830 ? EXIT_ICR : EXIT_MSR_WRITE;
+	case VMEXIT_IOIO:
+		e->io.port = (uint16_t)(info1 >> 16);
+		e->io.in = info1 & 1;
+		e->io.string = info1 & 4;
+		e->io.rep = info1 & 8;
+		e->io.size = info1 & 0x10 ? 1 : info1 & 0x20 ? 2 : 4;
+		e->next_rip = info2; /* IOIO exits always carry it */
+		return EXIT_IO;
+	case VMEXIT_NPF:
+		e->mmio.gpa = info2;
+		e->mmio.present = info1 & 1;
+		e->mmio.write = info1 & 2;
+		e->mmio.fetch = info1 & 0x10;
+		return EXIT_MMIO;
+	case VMEXIT_SHUTDOWN:
+		return EXIT_SHUTDOWN;
+	case VMEXIT_INVD:
+		return EXIT_INVD;
+	case VMEXIT_INTR:
+		return EXIT_INTR;
+	case VMEXIT_NMI:
+		return EXIT_NMI;
+	case VMEXIT_HLT:
+		return EXIT_HLT;
+	case VMEXIT_INVALID:
+		return EXIT_INVALID;
+	default:
+		if ((code >= VMEXIT_VMRUN && code <= VMEXIT_SKINIT) || code == VMEXIT_INVLPGA ||
+		    (code >= VMEXIT_MONITOR && code <= VMEXIT_MWAITX))
+			return EXIT_UD_INSN;
+		return EXIT_OTHER;
+	}
+}
+
+static void svm_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
+{
+	struct svm_vcpu *s = v->arch;
+	void *vmcb = (void *)(uintptr_t)s->vmcb_pa;
+	struct svm_regs *r = &s->regs;
+	const uint64_t *g = v->regs.gpr;
+	uint64_t intinfo;
+
+	r->rbx = g[R_RBX], r->rcx = g[R_RCX], r->rdx = g[R_RDX], r->rsi = g[R_RSI];
+	r->rdi = g[R_RDI], r->rbp = g[R_RBP];
+	memcpy(&r->r8, &g[8], 8 * sizeof(uint64_t));
+	vmcb_wr(vmcb, VMCB_RAX, 8, g[R_RAX]);
+	vmcb_wr(vmcb, VMCB_RSP, 8, g[R_RSP]);
+	vmcb_wr(vmcb, VMCB_RIP, 8, v->regs.rip);
+	vmcb_wr(vmcb, VMCB_RFLAGS, 8, v->regs.rflags);
+	vmcb_wr(vmcb, VMCB_EVENTINJ, 8, s->inject);
+	vmcb_wr(vmcb, VMCB_TLB_CONTROL, 1, s->first ? 1 : 0); /* flush this ASID once */
+	vmcb_wr(vmcb, VMCB_CLEAN, 4, 0);
+	s->inject = 0;
+	s->first = false;
+
+	svm_run(s->vmcb_pa, r, percpu_svm[v->cpu].host);
+
+	uint64_t *w = v->regs.gpr;
+
+	w[R_RBX] = r->rbx, w[R_RCX] = r->rcx, w[R_RDX] = r->rdx, w[R_RSI] = r->rsi;
+	w[R_RDI] = r->rdi, w[R_RBP] = r->rbp;
+	memcpy(&w[8], &r->r8, 8 * sizeof(uint64_t));
+	w[R_RAX] = vmcb_rd(vmcb, VMCB_RAX, 8);
+	w[R_RSP] = vmcb_rd(vmcb, VMCB_RSP, 8);
+	v->regs.rip = vmcb_rd(vmcb, VMCB_RIP, 8);
+	v->regs.rflags = vmcb_rd(vmcb, VMCB_RFLAGS, 8);
+	/* An event cut short by the exit is delivered again on the next entry. */
+	intinfo = vmcb_rd(vmcb, VMCB_EXITINTINFO, 8);
+	if (intinfo & VMCB_EVENT_VALID)
+		s->inject = intinfo;
+	memset(e, 0, sizeof(*e));
+	e->reason = normalise(v, vmcb, e);
+}
+
+static void svm_inject_exception(struct vcpu *v, uint8_t vector, bool has_err, uint32_t err)
+{
+	struct svm_vcpu *s = v->arch;
+
+	s->inject = vector | VMCB_EVENT_EXC | VMCB_EVENT_VALID |
+		    (has_err ? VMCB_EVENT_ERR | ((uint64_t)err << 32) : 0);
+}
+
+static uint64_t svm_read_cr(struct vcpu *v, unsigned int cr)
+{
+	void *vmcb = vmcb_of(v);
+
+	switch (cr) {
+	case 0:
+		return vmcb_rd(vmcb, VMCB_CR0, 8);
+	case 3:
+		return vmcb_rd(vmcb, VMCB_CR3, 8);
+	case 4:
+		return vmcb_rd(vmcb, VMCB_CR4, 8);
+	default:
+		return 0;
+	}
+}
+
+static uint64_t svm_read_efer(struct vcpu *v)
+{
+	return vmcb_rd(vmcb_of(v), VMCB_EFER, 8) & ~EFER_SVME;
+}
+
+static int svm_write_efer(struct vcpu *v, uint64_t efer)
+{
+	void *vmcb = vmcb_of(v);
+	uint64_t cur = vmcb_rd(vmcb, VMCB_EFER, 8);
+
+	if (efer & ~EFER_GUEST_OK)
+		return -EINVAL;
+	/* LMA is the CPU's to set; SVME stays on underneath the guest. */
+	vmcb_wr(vmcb, VMCB_EFER, 8, (efer & ~EFER_LMA) | (cur & EFER_LMA) | EFER_SVME);
+	return 0;
+}
+
+static int svm_map(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t len, bool uncached)
+{
+	return paging_map_to(&vm->gpt, gpa, hpa, len, PTE_W | PTE_U | (uncached ? PTE_UC : 0));
+}
+
+const struct vcpu_ops svm_vcpu_ops = {
+	.name = "amd-v",
+	.cpu_prepare = svm_cpu_prepare,
+	.cpu_enable = svm_cpu_enable_on,
+	.vcpu_create = svm_vcpu_create,
+	.vcpu_run = svm_vcpu_run,
+	.inject_exception = svm_inject_exception,
+	.read_cr = svm_read_cr,
+	.read_efer = svm_read_efer,
+	.write_efer = svm_write_efer,
+	.map = svm_map,
+};

@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Building a guest: its RAM carved from host memory and mapped by nested
+ * paging with large pages, the Linux image and initrd loaded per the boot
+ * protocol, vACPI written, and one vCPU per configured CPU set to enter at
+ * the kernel's 64-bit entry. Then each vCPU is started on its own CPU.
+ *
+ * Guest-physical layout (besides what linux_boot.h places):
+ *   0x6000           boot GDT (null, null, __BOOT_CS 0x10, __BOOT_DS 0x18)
+ *   0x8000-0xDFFF    boot page tables: identity, 2 MiB pages, first 4 GiB
+ *   0xA0000-0xFFFFF  reserved in the e820; the vACPI tables at 0xE0000
+ *   0xC0000000       the PCI memory window the DSDT declares (256 MiB)
+ *   0xE0000000       the virtual ECAM (bus 0; emulated: no device yet)
+ */
+#include "apic.h"
+#include "boot_info.h"
+#include "cpu.h"
+#include "err.h"
+#include "kstring.h"
+#include "linux_boot.h"
+#include "palloc.h"
+#include "printk.h"
+#include "smp.h"
+#include "tsc.h"
+#include "vacpi.h"
+#include "vm.h"
+#include "x86.h"
+
+#define GDT_GPA	      0x6000ull
+#define PML4_GPA      0x8000ull
+#define PDPT_GPA      0x9000ull
+#define PD_GPA	      0xA000ull /* four of them: 0xA000-0xDFFF */
+#define LOW_RAM_END   0xA0000ull
+#define VACPI_GPA     0xE0000ull
+#define VACPI_MAX     0x10000ull
+#define MMIO_WIN_GPA  0xC0000000ull
+#define MMIO_WIN_SIZE 0x10000000ull
+#define ECAM_GPA      0xE0000000ull
+
+#define BOOT_CS 0x10
+#define BOOT_DS 0x18
+
+struct vm vms[VM_MAX];
+unsigned int vm_count;
+
+static uint64_t ecam_read(struct vm *vm, uint64_t gpa, unsigned int size)
+{
+	(void)vm, (void)gpa, (void)size;
+	return ~0ull; /* no function behind any address: a scan finds nothing */
+}
+
+static void ecam_write(struct vm *vm, uint64_t gpa, unsigned int size, uint64_t val)
+{
+	(void)vm, (void)gpa, (void)size, (void)val;
+}
+
+static void uart_tx(void *ctx, uint8_t c)
+{
+	vm_con_put(ctx, c);
+}
+
+static const struct boot_module *module_find(const struct boot_info *bi, const char *name)
+{
+	for (unsigned int i = 0; i < bi->mod_count; i++)
+		if (!strcmp(bi->mods[i].cmdline, name))
+			return &bi->mods[i];
+	return NULL;
+}
+
+/* The boot GDT and identity page tables the 64-bit entry needs. */
+static void boot_tables(uint8_t *ram, uint64_t ram_size)
+{
+	uint64_t *gdt = (uint64_t *)(ram + GDT_GPA);
+	uint64_t *pml4 = (uint64_t *)(ram + PML4_GPA), *pdpt = (uint64_t *)(ram + PDPT_GPA);
+	uint64_t span = ram_size < (4ull << 30) ? ram_size : (4ull << 30);
+
+	gdt[BOOT_CS / 8] = 0x00AF9B000000FFFFull; /* 64-bit code, present, DPL 0 */
+	gdt[BOOT_DS / 8] = 0x00CF93000000FFFFull; /* flat data, read/write */
+	pml4[0] = PDPT_GPA | 3;
+	for (unsigned int i = 0; i < 4; i++)
+		pdpt[i] = (PD_GPA + i * 0x1000) | 3;
+	for (uint64_t a = 0; a < span; a += 2ull << 20) {
+		uint64_t *pd = (uint64_t *)(ram + PD_GPA);
+
+		pd[a >> 21] = a | 0x83; /* present, writable, 2 MiB */
+	}
+}
+
+static int vm_load_linux(struct vm *vm, const struct boot_info *bi, struct linux_entry *ent)
+{
+	const struct guest_cfg *g = vm->cfg;
+	const struct boot_module *km = module_find(bi, g->kernel), *im = NULL;
+	uint32_t ids[VM_MAX_VCPUS];
+	static char cmdline[sizeof(g->cmdline) + 64];
+	struct linux_image img;
+	struct linux_guest lg;
+	int err, n;
+
+	if (!km) {
+		pr_err("guest %s: kernel module '%s' not found\n", vm->name, g->kernel);
+		return -ENOENT;
+	}
+	if (g->initrd[0] && !(im = module_find(bi, g->initrd))) {
+		pr_err("guest %s: initrd module '%s' not found\n", vm->name, g->initrd);
+		return -ENOENT;
+	}
+	err = linux_image_parse((const void *)(uintptr_t)km->start, km->end - km->start, &img);
+	if (err) {
+		pr_err("guest %s: '%s' is not a usable bzImage\n", vm->name, g->kernel);
+		return err;
+	}
+
+	for (unsigned int i = 0; i < vm->vcpu_count; i++)
+		ids[i] = vm->vcpu[i].apic_id;
+	struct vacpi_cfg ac = {
+		.base_gpa = VACPI_GPA,
+		.cpu_count = vm->vcpu_count,
+		.apic_ids = ids,
+		.ecam_gpa = ECAM_GPA,
+		.bus_first = 0,
+		.bus_last = 0,
+		.mmio_gpa = MMIO_WIN_GPA,
+		.mmio_size = MMIO_WIN_SIZE,
+	};
+	uint8_t *ram = (uint8_t *)(uintptr_t)vm->ram_hpa;
+
+	n = vacpi_build(&ac, ram + VACPI_GPA, VACPI_MAX);
+	if (n < 0) {
+		pr_err("guest %s: building its ACPI tables failed: %s\n", vm->name, err_name(n));
+		return n;
+	}
+
+	/* What the platform needs said on the command line: the TSC rate, so
+	 * that Linux calibrates without a PIT (the guest has none), and that
+	 * there is no IO-APIC, which also keeps Linux from turning the x2APIC
+	 * off for want of interrupt remapping (enable_IR_x2apic()). */
+	sfmt(cmdline, sizeof(cmdline), "%s noapic tsc_early_khz=%llu", g->cmdline,
+	     (unsigned long long)tsc_khz());
+	memset(&lg, 0, sizeof(lg));
+	lg.ram = ram;
+	lg.ram_size = vm->ram_size;
+	lg.cmdline = cmdline;
+	lg.initrd = im ? (const void *)(uintptr_t)im->start : NULL;
+	lg.initrd_len = im ? im->end - im->start : 0;
+	lg.acpi_rsdp = VACPI_GPA;
+	lg.e820[0].base = 0, lg.e820[0].len = LOW_RAM_END, lg.e820[0].type = 1;
+	lg.e820[1].base = LOW_RAM_END, lg.e820[1].len = 0x100000 - LOW_RAM_END;
+	lg.e820[1].type = 2;
+	lg.e820[2].base = 0x100000, lg.e820[2].len = vm->ram_size - 0x100000;
+	lg.e820[2].type = 1;
+	lg.e820_count = 3;
+	err = linux_load(&img, (const void *)(uintptr_t)km->start, &lg, ent);
+	if (err)
+		pr_err("guest %s: loading '%s' failed: %s\n", vm->name, g->kernel, err_name(err));
+	return err;
+}
+
+int vm_create(struct vm *vm, const struct guest_cfg *g, const struct boot_info *bi,
+	      struct palloc *pa)
+{
+	const struct vcpu_ops *ops = vm_backend();
+	struct linux_entry ent;
+	int err;
+
+	memset(vm, 0, sizeof(*vm));
+	str_copy(vm->name, g->name, sizeof(vm->name));
+	vm->cfg = g;
+	for (unsigned int c = 0; c < CONFIG_MAX_CPUS; c++) {
+		if (!(g->cpus & (1ull << c)))
+			continue;
+		if (vm->vcpu_count == 1) {
+			pr_err("guest %s: more than one cpu: not supported yet\n", vm->name);
+			return -EINVAL;
+		}
+		struct vcpu *v = &vm->vcpu[vm->vcpu_count];
+
+		v->vm = vm;
+		v->index = vm->vcpu_count++;
+		v->cpu = c;
+		v->apic_id = cpus[c].apic_id;
+		v->mtrr_def = 0x806; /* MTRRs on, default write-back */
+	}
+
+	vm->ram_size = g->memory;
+	err = palloc_alloc(pa, vm->ram_size, 2ull << 20, 0, &vm->ram_hpa);
+	if (err) {
+		pr_err("guest %s: no %llu MiB of contiguous memory for it\n", vm->name,
+		       (unsigned long long)(vm->ram_size >> 20));
+		return err;
+	}
+	/* Nothing of the hypervisor's or of an earlier guest shows through. */
+	memset((void *)(uintptr_t)vm->ram_hpa, 0, vm->ram_size);
+	boot_tables((uint8_t *)(uintptr_t)vm->ram_hpa, vm->ram_size);
+	err = vm_load_linux(vm, bi, &ent);
+	if (err)
+		goto fail;
+
+	err = paging_init_empty(&vm->gpt, pa, PTE_P | PTE_W | PTE_U);
+	if (!err)
+		err = ops->map(vm, 0, vm->ram_hpa, vm->ram_size, false);
+	if (err) {
+		pr_err("guest %s: nested page table: %s\n", vm->name, err_name(err));
+		goto fail;
+	}
+	vm->mmio[vm->mmio_count++] =
+		(struct mmio_region){ECAM_GPA, 1ull << 20, "ecam", ecam_read, ecam_write};
+	vuart_init(&vm->uart, uart_tx, vm);
+
+	struct vcpu_boot b = {
+		.rip = ent.rip,
+		.rsi = ent.rsi,
+		.cr0 = 0x80010033, /* PG, WP, NE, ET, MP, PE */
+		.cr3 = PML4_GPA,
+		.cr4 = 0x20, /* PAE */
+		.efer = EFER_LME | EFER_LMA,
+		.gdt_base = GDT_GPA,
+		.gdt_limit = BOOT_DS + 7,
+		.cs = BOOT_CS,
+		.ds = BOOT_DS,
+	};
+	for (unsigned int i = 0; i < vm->vcpu_count; i++) {
+		struct vcpu *v = &vm->vcpu[i];
+
+		if ((err = ops->cpu_prepare(v->cpu, pa)) || (err = ops->vcpu_create(v, &b, pa))) {
+			pr_err("guest %s: vcpu %u on cpu %u: %s\n", vm->name, i, v->cpu,
+			       err_name(err));
+			goto fail;
+		}
+	}
+	pr_info("guest %s: %llu MiB at host 0x%llx, kernel '%s' at 0x%llx, initrd '%s'\n", vm->name,
+		(unsigned long long)(vm->ram_size >> 20), (unsigned long long)vm->ram_hpa,
+		g->kernel, (unsigned long long)ent.kernel_gpa, g->initrd[0] ? g->initrd : "(none)");
+	return 0;
+fail:
+	/* Tables and VMCBs already taken stay allocated (a few pages); the
+	 * RAM goes back. */
+	palloc_free(pa, vm->ram_hpa, vm->ram_size);
+	vm->ram_hpa = 0;
+	return err;
+}
+
+/* On the guest's CPU: run it until it stops, then park the CPU. */
+static void vcpu_main(void *arg)
+{
+	struct vcpu *v = arg;
+	struct vm *vm = v->vm;
+	const struct vcpu_ops *ops = vm_backend();
+	int err;
+
+	irq_disable(); /* interrupts that arrive between exits wait for the guest */
+	err = ops->cpu_enable(v->cpu);
+	if (err) {
+		vm_stop(v, "cpu %u could not enter %s: %s", v->cpu, ops->name, err_name(err));
+	} else {
+		pr_info("guest %s: running on cpu %u\n", vm->name, v->cpu);
+		vcpu_loop(v);
+	}
+	apic_timer_stop(); /* the guest's timer must not wake this CPU again */
+	pr_info("guest %s: stopped: %s\n", vm->name, vm->stop_reason);
+	vm_print_counters(vm);
+	cpu_halt_forever();
+}
+
+void vm_start(struct vm *vm)
+{
+	for (unsigned int i = 0; i < vm->vcpu_count; i++)
+		smp_run_on(vm->vcpu[i].cpu, vcpu_main, &vm->vcpu[i]);
+}

@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Guests: one struct vm per configured guest, one struct vcpu per physical
+ * CPU it was given (pinned, no scheduler). The vendor backends (hv/svm,
+ * hv/vmx) plug in through struct vcpu_ops and hand every exit back in the
+ * normalised form of struct vcpu_exit, which hv/exit.c handles for both.
+ */
+#ifndef VF_VM_H
+#define VF_VM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "config.h"
+#include "paging.h"
+#include "spinlock.h"
+#include "vuart.h"
+
+struct palloc;
+
+#define VM_MAX	     CONFIG_MAX_GUESTS
+#define VM_MAX_VCPUS 8
+#define VM_CON_RING  16384 /* guest console bytes in flight to the service CPU */
+#define VM_LOG_LIMIT 8	   /* refused accesses logged per guest; the rest counted */
+#define VM_MMIO_MAX  8
+#define VM_STOP_MAX  128
+
+/* Why a vCPU left the guest, in the backends' common terms. */
+enum exit_reason {
+	EXIT_CPUID,
+	EXIT_MSR_READ,
+	EXIT_MSR_WRITE,
+	EXIT_IO,
+	EXIT_MMIO, /* a guest-physical access nested paging does not map */
+	EXIT_ICR,  /* a write to the x2APIC ICR (counted apart from other MSRs) */
+	EXIT_SHUTDOWN,
+	EXIT_HLT,
+	EXIT_INTR,
+	EXIT_NMI,
+	EXIT_EXCEPTION,
+	EXIT_UD_INSN, /* an instruction the guest may not use: it gets #UD */
+	EXIT_INVD,
+	EXIT_INVALID, /* the backend refused the guest state */
+	EXIT_OTHER,
+	EXIT_REASONS
+};
+
+const char *exit_reason_name(enum exit_reason r);
+
+struct vcpu_exit {
+	enum exit_reason reason;
+	uint64_t hw_code;  /* the backend's own exit code, for messages */
+	uint64_t next_rip; /* 0 when the hardware did not say */
+	union {
+		struct {
+			uint16_t port;
+			uint8_t size; /* 1, 2 or 4 */
+			bool in, string, rep;
+		} io;
+		struct {
+			uint64_t gpa;
+			bool write, fetch, present;
+		} mmio;
+		struct {
+			uint32_t msr;
+		} msr;
+		struct {
+			uint8_t vector;
+		} exc;
+	};
+};
+
+/* General registers in the x86 encoding order (rax, rcx, rdx, rbx, rsp, rbp,
+ * rsi, rdi, r8..r15), as struct mmio_insn numbers them. */
+enum { R_RAX, R_RCX, R_RDX, R_RBX, R_RSP, R_RBP, R_RSI, R_RDI };
+
+struct vcpu_regs {
+	uint64_t gpr[16];
+	uint64_t rip, rflags;
+};
+
+/* What the backend's guest state must hold for the Linux 64-bit entry. */
+struct vcpu_boot {
+	uint64_t rip, rsi;
+	uint64_t cr0, cr3, cr4, efer;
+	uint64_t gdt_base;
+	uint16_t gdt_limit;
+	uint16_t cs, ds; /* flat 64-bit code, flat data (also ES, SS) */
+};
+
+struct vm;
+
+struct vcpu {
+	struct vm *vm;
+	unsigned int index; /* within the guest */
+	unsigned int cpu;   /* the physical CPU (index into cpus[]) */
+	uint32_t apic_id;
+	struct vcpu_regs regs;
+	void *arch;	     /* the backend's state */
+	uint64_t mtrr_def;   /* emulated MTRRdefType */
+	uint64_t mtrr[0x70]; /* emulated MTRRs 0x200-0x26F: plain storage */
+	uint64_t exits[EXIT_REASONS];
+};
+
+enum refusal { REFUSED_IO, REFUSED_MSR, REFUSED_MMIO, REFUSED_KINDS };
+
+/* An emulated guest-physical range (read: fill *@val; write: take @val). */
+struct mmio_region {
+	uint64_t gpa, len;
+	const char *name;
+	uint64_t (*read)(struct vm *vm, uint64_t gpa, unsigned int size);
+	void (*write)(struct vm *vm, uint64_t gpa, unsigned int size, uint64_t val);
+};
+
+struct vm {
+	char name[CONFIG_NAME_MAX + 1];
+	unsigned int index;
+	const struct guest_cfg *cfg;
+	uint64_t ram_hpa, ram_size; /* guest-physical 0.. is host-physical ram_hpa.. */
+	struct pagetable gpt;	    /* the nested/extended page table */
+	unsigned int vcpu_count;
+	struct vcpu vcpu[VM_MAX_VCPUS];
+	struct mmio_region mmio[VM_MMIO_MAX];
+	unsigned int mmio_count;
+
+	spinlock_t uart_lock; /* the guest CPU and the service CPU (input) */
+	struct vuart uart;
+	/* Console output: written by the guest's CPU, drained by the service
+	 * CPU (single producer, single consumer). */
+	uint8_t con[VM_CON_RING];
+	uint32_t con_head, con_tail, con_dropped;
+	char line[160];
+	unsigned int line_len;
+
+	uint64_t refused_io, refused_msr, refused_mmio;
+	unsigned int logged[REFUSED_KINDS]; /* refused accesses logged so far */
+	volatile bool stopped;
+	char stop_reason[VM_STOP_MAX];
+};
+
+struct vcpu_ops {
+	const char *name;
+	/* On the service CPU: what the physical CPU @cpu needs (host save area,
+	 * VMXON region); no hardware touched. */
+	int (*cpu_prepare)(unsigned int cpu, struct palloc *pa);
+	/* On CPU @cpu itself, before its first vCPU runs. */
+	int (*cpu_enable)(unsigned int cpu);
+	/* On the service CPU: the vCPU's control structures, set to enter
+	 * at @b. The VM's memory map (vm->gpt) is complete by then. */
+	int (*vcpu_create)(struct vcpu *v, const struct vcpu_boot *b, struct palloc *pa);
+	/* Enter the guest with v->regs; return with v->regs and @e filled. */
+	void (*vcpu_run)(struct vcpu *v, struct vcpu_exit *e);
+	/* Deliver an exception (with @err if @has_err) on the next entry. */
+	void (*inject_exception)(struct vcpu *v, uint8_t vector, bool has_err, uint32_t err);
+	/* Guest control state the exit handlers need. */
+	uint64_t (*read_cr)(struct vcpu *v, unsigned int cr); /* 0, 3, 4 */
+	uint64_t (*read_efer)(struct vcpu *v);		      /* as the guest sees it */
+	int (*write_efer)(struct vcpu *v, uint64_t efer);     /* -EINVAL: #GP */
+	/* Map [gpa, gpa+len) to [hpa, ...); @uncached for device memory. */
+	int (*map)(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t len, bool uncached);
+};
+
+extern const struct vcpu_ops svm_vcpu_ops;
+
+extern struct vm vms[VM_MAX];
+extern unsigned int vm_count;
+
+struct boot_info;
+/* Build guest @g into @vm (memory, image, tables, vCPUs); nothing runs yet.
+ * On error the guest's RAM is given back and a message names the guest. */
+int vm_create(struct vm *vm, const struct guest_cfg *g, const struct boot_info *bi,
+	      struct palloc *pa);
+/* Start each of @vm's vCPUs on its CPU. */
+void vm_start(struct vm *vm);
+
+/* The vCPU ops of this machine's backend, or NULL. */
+const struct vcpu_ops *vm_backend(void);
+void vm_set_backend(const struct vcpu_ops *ops);
+
+/* exit.c: the per-vCPU loop, on the vCPU's own CPU, until the guest stops. */
+void vcpu_loop(struct vcpu *v);
+/* Stop @v's guest: print "guest NAME: stopped: REASON" and the counters. */
+void vm_stop(struct vcpu *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Print each exit reason's count for @vm. */
+void vm_print_counters(struct vm *vm);
+
+/* The guest console: the guest's COM1 output, drained by the service CPU. */
+void vm_con_put(struct vm *vm, uint8_t c);
+void vm_con_drain(struct vm *vm);
+
+#endif
