@@ -72,6 +72,48 @@ for path in bios uefi efi; do
 	expect_not "$n" 'vfvisor: (error|warning): (acpi|mem|multiboot2|smp|pci|sriov|igb|iommu: (unit|DMAR|bring))' "no boot errors or warnings"
 done
 
+# Two Linux guests on their own CPUs (AMD-V, nested paging), from the
+# configuration in tests/system/guests.conf, under SeaBIOS and under OVMF.
+guest_mods=(build/guest/vmlinuz=vmlinuz build/guest/initrd.gz=initrd-alpha
+	    build/guest/initrd.gz=initrd-beta tests/system/guests.conf=vfvisor.conf)
+giso=$SYS_DIR/guests.iso
+if ! scripts/mkiso.sh "$giso" build/vfvisor.elf "loglevel=2" "${guest_mods[@]}"; then
+	fail "building the guest ISO"
+else
+	for fw in bios uefi; do
+		n=guests-$fw
+		if ! boot "$n" "$fw" "$giso" 420 '^\[alpha\] vftest: done'; then
+			fail "$n: guest alpha runs to 'vftest: done'"
+			continue
+		fi
+		pass "$n: guest alpha runs to 'vftest: done'"
+		expect "$n" '^vfvisor: guest alpha: running on cpu 1\s*$' "alpha running on cpu 1"
+		expect "$n" '^vfvisor: guest beta: running on cpu 2\s*$' "beta running on cpu 2"
+		expect "$n" '^\[alpha\] vftest: up name=alpha' "alpha reaches userspace"
+		expect "$n" '^\[beta\] vftest: up name=beta' "beta reaches userspace"
+		expect "$n" '^\[alpha\] vftest: ram_mib=256\s*$' "alpha sees its 256 MiB"
+		expect "$n" '^\[beta\] vftest: ram_mib=128\s*$' "beta sees its 128 MiB"
+		expect "$n" '^\[alpha\] vftest: cpus=1\s*$' "alpha sees 1 cpu"
+		expect "$n" '^\[beta\] vftest: cpus=1\s*$' "beta sees 1 cpu"
+		# Isolation: past its RAM a guest reads all ones, and the refusal is logged.
+		for a in 0x10000000 0x11000000; do
+			expect "$n" "^\\[alpha\\] vftest: probe $a = 0xFFFFFFFF" "alpha reads nothing at $a"
+			expect "$n" "^vfvisor: warning: guest alpha: refused read of guest-physical $a " "alpha's read of $a logged"
+		done
+		for a in 0x8000000 0xa000000; do
+			expect "$n" "^\\[beta\\] vftest: probe $a = 0xFFFFFFFF" "beta reads nothing at $a"
+			expect "$n" "^vfvisor: warning: guest beta: refused read of guest-physical $a " "beta's read of $a logged"
+		done
+		# A triple fault stops beta only.
+		expect "$n" '^vfvisor: guest beta: stopped: triple fault' "beta stopped by its triple fault"
+		expect "$n" '^vfvisor: guest beta: vcpu 0 \(cpu 2\): [0-9]+ exits' "beta's exit counters printed at stop"
+		expect_order "$n" '^\[beta\] vftest: triple fault now' '^vfvisor: guest beta: stopped: triple fault' "beta's stop follows its triple fault"
+		expect_order "$n" '^vfvisor: guest beta: stopped:' '^\[alpha\] vftest: tick 20' "alpha runs on after beta stopped"
+		expect_not "$n" '^vfvisor: guest alpha: stopped' "alpha not stopped"
+		expect_not "$n" '^\[(alpha|beta)\] .*(Kernel panic|BUG:|unchecked MSR)' "no guest panic, BUG or unchecked MSR"
+	done
+fi
+
 # vfvisor.efi without vfvisor.elf on the ESP: a clear error on the firmware
 # console, handed back to the firmware (which then goes on to other options).
 n=efi-missing-elf
