@@ -8,6 +8,7 @@
  */
 #include "boot_info.h"
 #include "cmdline.h"
+#include "cmos_rtc.h"
 #include "config.h"
 #include "cpu.h"
 #include "err.h"
@@ -17,6 +18,7 @@
 #include "palloc.h"
 #include "printk.h"
 #include "vm.h"
+#include "x86.h"
 
 #define HV_RESERVE (32ull << 20) /* memory kept for the hypervisor's own use */
 
@@ -78,6 +80,13 @@ int guests_start(const struct boot_info *bi, struct palloc *pa, const char *cl)
 	if (err)
 		goto refused;
 
+	/* The guests' clocks start from the host's RTC. */
+	vm_clock_tsc = rdtsc();
+	vm_clock_unix = cmos_rtc_read();
+	if (vm_clock_unix < 0) {
+		pr_warn("rtc: the host's CMOS clock is unreadable; guests start at 1970-01-01\n");
+		vm_clock_unix = 0;
+	}
 	for (unsigned int i = 0; i < config.guest_count; i++) {
 		err = vm_create(&vms[i], &config.guest[i], bi, pa);
 		if (err) {
