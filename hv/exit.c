@@ -94,12 +94,27 @@ void vm_print_counters(struct vm *vm)
 void vm_stop(struct vcpu *v, const char *fmt, ...)
 {
 	struct vm *vm = v->vm;
+	struct vcpu *none = NULL;
 	va_list ap;
 
+	/* The first to stop the guest writes the reason; the others only see it. */
+	if (!__atomic_compare_exchange_n(&vm->stopper, &none, v, false, __ATOMIC_ACQ_REL,
+					 __ATOMIC_ACQUIRE))
+		return;
 	va_start(ap, fmt);
 	vfmt(vm->stop_reason, sizeof(vm->stop_reason), fmt, ap);
 	va_end(ap);
 	__atomic_store_n(&vm->stopped, true, __ATOMIC_RELEASE);
+	/* The guest's other CPUs may be in it with nothing to make them exit
+	 * (interrupts are theirs): an NMI does, and they find it stopped. */
+	for (unsigned int i = 0; i < vm->vcpu_count; i++) {
+		struct vcpu *o = &vm->vcpu[i];
+
+		if (o == v)
+			continue;
+		__atomic_store_n(&o->kick, true, __ATOMIC_RELEASE);
+		apic_send_nmi(o->apic_id);
+	}
 }
 
 /* Log one refused access, up to VM_LOG_LIMIT per guest and kind (so that a
@@ -201,6 +216,34 @@ static void send_ipi(uint64_t icr)
 	wrmsr(MSR_X2APIC_ICR, icr);
 }
 
+/*
+ * INIT and start-up IPIs to the guest's own APs, emulated: an AP waits on its
+ * CPU for INIT, then for a start-up IPI, then enters real mode at the vector's
+ * page. Only the first start counts; re-INIT of a running vCPU (CPU hotplug)
+ * is not supported and is logged.
+ */
+static void startup_ipi(struct vcpu *v, const struct icr_decision *d)
+{
+	struct vm *vm = v->vm;
+	bool init = d->verdict == ICR_EMULATE_INIT;
+
+	for (unsigned int i = 0; i < vm->vcpu_count; i++) {
+		struct vcpu *t = &vm->vcpu[i];
+
+		if (!(d->target_mask & (1ull << i)))
+			continue;
+		if (init && t->state == VCPU_WAIT_INIT) {
+			t->state = VCPU_WAIT_SIPI;
+		} else if (!init && t->state == VCPU_WAIT_SIPI) {
+			t->sipi_vector = (uint8_t)d->icr;
+			__atomic_store_n(&t->state, VCPU_STARTING, __ATOMIC_RELEASE);
+		} else if (init && t->state == VCPU_RUNNING) {
+			refuse_log(v, REFUSED_MSR, "INIT to its running vcpu %u: not supported", i);
+		}
+		/* A second start-up IPI to a started AP is ignored, as by a CPU. */
+	}
+}
+
 static int icr_write(struct vcpu *v, uint64_t icr)
 {
 	struct vm *vm = v->vm;
@@ -228,9 +271,7 @@ static int icr_write(struct vcpu *v, uint64_t icr)
 		return 0;
 	case ICR_EMULATE_INIT:
 	case ICR_EMULATE_SIPI:
-		/* Starting the guest's own APs is not supported yet: one vCPU. */
-		refuse_log(v, REFUSED_MSR, "INIT/SIPI 0x%llx (multi-cpu guests not supported yet)",
-			   (unsigned long long)icr);
+		startup_ipi(v, &d);
 		return 0;
 	case ICR_DROP:
 	default:
@@ -332,6 +373,16 @@ static void handle_io(struct vcpu *v, const struct vcpu_exit *e)
 		else
 			vuart_write(&vm->uart, port - COM1, (uint8_t)v->regs.gpr[R_RAX]);
 		spin_unlock(&vm->uart_lock);
+		handled = true;
+	}
+	if ((port == VRTC_PORT_INDEX || port == VRTC_PORT_DATA) && size == 1) {
+		/* The index register is shared by the guest's vCPUs. */
+		spin_lock(&vm->io_lock);
+		if (e->io.in)
+			val = vrtc_read(&vm->rtc, port, rdtsc());
+		else
+			vrtc_write(&vm->rtc, port, (uint8_t)v->regs.gpr[R_RAX]);
+		spin_unlock(&vm->io_lock);
 		handled = true;
 	}
 	if (!handled) {
@@ -495,8 +546,13 @@ void vcpu_loop(struct vcpu *v)
 			__asm__ volatile("wbinvd" ::: "memory");
 			skip(v, &e, 2);
 			break;
-		case EXIT_INTR:
 		case EXIT_NMI:
+			/* The NMI waits for the host (GIF): ours was a kick; one the
+			 * guest sent itself is handed on. */
+			if (!__atomic_exchange_n(&v->kick, false, __ATOMIC_ACQ_REL))
+				ops->inject_nmi(v);
+			break;
+		case EXIT_INTR:
 		case EXIT_HLT:
 			break;
 		case EXIT_SHUTDOWN:

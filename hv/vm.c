@@ -16,6 +16,7 @@
 #include "boot_info.h"
 #include "cpu.h"
 #include "err.h"
+#include "idt.h"
 #include "kstring.h"
 #include "linux_boot.h"
 #include "palloc.h"
@@ -42,6 +43,8 @@
 
 struct vm vms[VM_MAX];
 unsigned int vm_count;
+int64_t vm_clock_unix;
+uint64_t vm_clock_tsc;
 
 static uint64_t ecam_read(struct vm *vm, uint64_t gpa, unsigned int size)
 {
@@ -168,14 +171,16 @@ int vm_create(struct vm *vm, const struct guest_cfg *g, const struct boot_info *
 	for (unsigned int c = 0; c < CONFIG_MAX_CPUS; c++) {
 		if (!(g->cpus & (1ull << c)))
 			continue;
-		if (vm->vcpu_count == 1) {
-			pr_err("guest %s: more than one cpu: not supported yet\n", vm->name);
+		if (vm->vcpu_count == VM_MAX_VCPUS) {
+			pr_err("guest %s: more than %u cpus\n", vm->name, VM_MAX_VCPUS);
 			return -EINVAL;
 		}
 		struct vcpu *v = &vm->vcpu[vm->vcpu_count];
 
 		v->vm = vm;
 		v->index = vm->vcpu_count++;
+		/* The first CPU boots the kernel; the others wait for its INIT/SIPI. */
+		v->state = v->index ? VCPU_WAIT_INIT : VCPU_RUNNING;
 		v->cpu = c;
 		v->apic_id = cpus[c].apic_id;
 		v->mtrr_def = 0x806; /* MTRRs on, default write-back */
@@ -205,6 +210,7 @@ int vm_create(struct vm *vm, const struct guest_cfg *g, const struct boot_info *
 	vm->mmio[vm->mmio_count++] =
 		(struct mmio_region){ECAM_GPA, 1ull << 20, "ecam", ecam_read, ecam_write};
 	vuart_init(&vm->uart, uart_tx, vm);
+	vrtc_init(&vm->rtc, vm_clock_unix, vm_clock_tsc, tsc_khz() * 1000);
 
 	struct vcpu_boot b = {
 		.rip = ent.rip,
@@ -239,6 +245,21 @@ fail:
 	return err;
 }
 
+/* An AP waits on its CPU for the guest to start it (or to stop). */
+static bool vcpu_wait_start(struct vcpu *v)
+{
+	while (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) != VCPU_STARTING) {
+		if (__atomic_load_n(&v->vm->stopped, __ATOMIC_ACQUIRE))
+			return false;
+		cpu_relax();
+	}
+	vm_backend()->vcpu_sipi(v, v->sipi_vector);
+	v->state = VCPU_RUNNING;
+	pr_info("guest %s: vcpu %u started on cpu %u at 0x%x\n", v->vm->name, v->index, v->cpu,
+		(unsigned int)v->sipi_vector << 12);
+	return true;
+}
+
 /* On the guest's CPU: run it until it stops, then park the CPU. */
 static void vcpu_main(void *arg)
 {
@@ -252,17 +273,29 @@ static void vcpu_main(void *arg)
 	if (err) {
 		vm_stop(v, "cpu %u could not enter %s: %s", v->cpu, ops->name, err_name(err));
 	} else {
-		pr_info("guest %s: running on cpu %u\n", vm->name, v->cpu);
-		vcpu_loop(v);
+		if (!v->index)
+			pr_info("guest %s: running on cpu %u\n", vm->name, v->cpu);
+		if (v->state == VCPU_RUNNING || vcpu_wait_start(v))
+			vcpu_loop(v);
 	}
 	apic_timer_stop(); /* the guest's timer must not wake this CPU again */
-	pr_info("guest %s: stopped: %s\n", vm->name, vm->stop_reason);
-	vm_print_counters(vm);
+	if (__atomic_load_n(&vm->stopper, __ATOMIC_ACQUIRE) == v) {
+		pr_info("guest %s: stopped: %s\n", vm->name, vm->stop_reason);
+		vm_print_counters(vm);
+	}
 	cpu_halt_forever();
+}
+
+/* A kick (vm_stop) that finds its CPU in the hypervisor: nothing to do, the
+ * vCPU loop sees the guest stopped. */
+static void nmi_kick(struct trap_frame *f)
+{
+	(void)f;
 }
 
 void vm_start(struct vm *vm)
 {
+	idt_set_handler(2, nmi_kick);
 	for (unsigned int i = 0; i < vm->vcpu_count; i++)
 		smp_run_on(vm->vcpu[i].cpu, vcpu_main, &vm->vcpu[i]);
 }

@@ -13,6 +13,7 @@
 #include "config.h"
 #include "paging.h"
 #include "spinlock.h"
+#include "vrtc.h"
 #include "vuart.h"
 
 struct palloc;
@@ -89,6 +90,14 @@ struct vcpu_boot {
 
 struct vm;
 
+/* Where a vCPU is in its start-up (the boot vCPU starts RUNNING). */
+enum vcpu_state {
+	VCPU_WAIT_INIT, /* an AP before the guest's INIT */
+	VCPU_WAIT_SIPI, /* INIT received: waiting for a start-up IPI */
+	VCPU_STARTING,	/* start-up IPI received: enter at sipi_vector:0000 */
+	VCPU_RUNNING,
+};
+
 struct vcpu {
 	struct vm *vm;
 	unsigned int index; /* within the guest */
@@ -99,6 +108,9 @@ struct vcpu {
 	uint64_t mtrr_def;   /* emulated MTRRdefType */
 	uint64_t mtrr[0x70]; /* emulated MTRRs 0x200-0x26F: plain storage */
 	uint64_t exits[EXIT_REASONS];
+	volatile enum vcpu_state state;
+	volatile uint8_t sipi_vector;
+	volatile bool kick; /* the NMI that arrives was the hypervisor's */
 };
 
 enum refusal { REFUSED_IO, REFUSED_MSR, REFUSED_MMIO, REFUSED_KINDS };
@@ -124,6 +136,8 @@ struct vm {
 
 	spinlock_t uart_lock; /* the guest CPU and the service CPU (input) */
 	struct vuart uart;
+	spinlock_t io_lock; /* the guest's vCPUs, for the RTC */
+	struct vrtc rtc;    /* the host's time, read-only */
 	/* Console output: written by the guest's CPU, drained by the service
 	 * CPU (single producer, single consumer). */
 	uint8_t con[VM_CON_RING];
@@ -135,6 +149,7 @@ struct vm {
 	unsigned int logged[REFUSED_KINDS]; /* refused accesses logged so far */
 	volatile bool stopped;
 	char stop_reason[VM_STOP_MAX];
+	struct vcpu *stopper; /* the vCPU that stopped it: it prints the report */
 };
 
 struct vcpu_ops {
@@ -149,8 +164,13 @@ struct vcpu_ops {
 	int (*vcpu_create)(struct vcpu *v, const struct vcpu_boot *b, struct palloc *pa);
 	/* Enter the guest with v->regs; return with v->regs and @e filled. */
 	void (*vcpu_run)(struct vcpu *v, struct vcpu_exit *e);
+	/* An AP's state after INIT and a start-up IPI: real mode at
+	 * @vector:0000 (the guest's trampoline page). */
+	void (*vcpu_sipi)(struct vcpu *v, uint8_t vector);
 	/* Deliver an exception (with @err if @has_err) on the next entry. */
 	void (*inject_exception)(struct vcpu *v, uint8_t vector, bool has_err, uint32_t err);
+	/* Deliver an NMI on the next entry (one the guest sent itself). */
+	void (*inject_nmi)(struct vcpu *v);
 	/* Guest control state the exit handlers need. */
 	uint64_t (*read_cr)(struct vcpu *v, unsigned int cr); /* 0, 3, 4 */
 	uint64_t (*read_efer)(struct vcpu *v);		      /* as the guest sees it */
@@ -162,6 +182,9 @@ struct vcpu_ops {
 extern const struct vcpu_ops svm_vcpu_ops;
 
 extern struct vm vms[VM_MAX];
+/* The host's wall clock at TSC @vm_clock_tsc (unix seconds; 0 if unknown). */
+extern int64_t vm_clock_unix;
+extern uint64_t vm_clock_tsc;
 extern unsigned int vm_count;
 
 struct boot_info;

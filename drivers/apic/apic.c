@@ -22,6 +22,7 @@
 #define LVT_MASKED     (1u << 16)
 #define LVT_PERIODIC   (1u << 17)
 
+#define ICR_NMI	    (4u << 8)
 #define ICR_INIT    (5u << 8)
 #define ICR_STARTUP (6u << 8)
 #define ICR_ASSERT  (1u << 14)
@@ -95,6 +96,11 @@ static void apic_icr(uint32_t dest, uint32_t low)
 void apic_send_ipi(uint32_t dest, uint8_t vector)
 {
 	apic_icr(dest, ICR_ASSERT | vector);
+}
+
+void apic_send_nmi(uint32_t dest)
+{
+	apic_icr(dest, ICR_NMI | ICR_ASSERT);
 }
 
 void apic_send_init(uint32_t dest)

@@ -16,6 +16,7 @@ uint32_t apic_id(void);
 void apic_eoi(void);
 /* Fixed-delivery IPI to one APIC ID. */
 void apic_send_ipi(uint32_t apic_id, uint8_t vector);
+void apic_send_nmi(uint32_t apic_id);
 void apic_send_init(uint32_t apic_id);
 void apic_send_sipi(uint32_t apic_id, uint8_t page);
 /* Periodic local APIC timer on this CPU: @vector every @us microseconds

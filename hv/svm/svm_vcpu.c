@@ -117,9 +117,10 @@ static int svm_vcpu_create(struct vcpu *v, const struct vcpu_boot *b, struct pal
 	v->arch = s;
 	vmcb = (void *)(uintptr_t)s->vmcb_pa;
 
+	/* NMIs exit: the hypervisor kicks a vCPU with one (see vm_stop). */
 	vmcb_wr(vmcb, VMCB_INTERCEPT_MISC1, 4,
-		VMCB_MISC1_CPUID | VMCB_MISC1_INVD | VMCB_MISC1_INVLPGA | VMCB_MISC1_IOIO |
-			VMCB_MISC1_MSR | VMCB_MISC1_SHUTDOWN);
+		VMCB_MISC1_NMI | VMCB_MISC1_CPUID | VMCB_MISC1_INVD | VMCB_MISC1_INVLPGA |
+			VMCB_MISC1_IOIO | VMCB_MISC1_MSR | VMCB_MISC1_SHUTDOWN);
 	vmcb_wr(vmcb, VMCB_INTERCEPT_MISC2, 4,
 		VMCB_MISC2_VMRUN | VMCB_MISC2_SVM_INSNS | VMCB_MISC2_MONITOR);
 	vmcb_wr(vmcb, VMCB_IOPM_BASE, 8, iopm_pa);
@@ -246,6 +247,37 @@ static void svm_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
 	e->reason = normalise(v, vmcb, e);
 }
 
+/* Real mode at @vector:0000, as an AP is after INIT and a start-up IPI. */
+static void svm_vcpu_sipi(struct vcpu *v, uint8_t vector)
+{
+	void *vmcb = vmcb_of(v);
+
+	vmcb_seg(vmcb, VMCB_CS, (uint16_t)(vector << 8), 0x9B, 0xFFFF, (uint64_t)vector << 12);
+	vmcb_seg(vmcb, VMCB_DS, 0, 0x93, 0xFFFF, 0);
+	vmcb_seg(vmcb, VMCB_ES, 0, 0x93, 0xFFFF, 0);
+	vmcb_seg(vmcb, VMCB_SS, 0, 0x93, 0xFFFF, 0);
+	vmcb_seg(vmcb, VMCB_FS, 0, 0x93, 0xFFFF, 0);
+	vmcb_seg(vmcb, VMCB_GS, 0, 0x93, 0xFFFF, 0);
+	vmcb_seg(vmcb, VMCB_TR, 0, 0x8B, 0xFFFF, 0);
+	vmcb_seg(vmcb, VMCB_LDTR, 0, 0x82, 0xFFFF, 0);
+	vmcb_seg(vmcb, VMCB_GDTR, 0, 0, 0xFFFF, 0);
+	vmcb_seg(vmcb, VMCB_IDTR, 0, 0, 0xFFFF, 0);
+	vmcb_wr(vmcb, VMCB_CPL, 1, 0);
+	vmcb_wr(vmcb, VMCB_EFER, 8, EFER_SVME);
+	vmcb_wr(vmcb, VMCB_CR0, 8, 0x10); /* ET; caching on (the CPU's CD/NW would be set) */
+	vmcb_wr(vmcb, VMCB_CR3, 8, 0);
+	vmcb_wr(vmcb, VMCB_CR4, 8, 0);
+	memset(&v->regs, 0, sizeof(v->regs));
+	v->regs.rflags = 0x2;
+}
+
+static void svm_inject_nmi(struct vcpu *v)
+{
+	struct svm_vcpu *s = v->arch;
+
+	s->inject = 2 | VMCB_EVENT_NMI | VMCB_EVENT_VALID;
+}
+
 static void svm_inject_exception(struct vcpu *v, uint8_t vector, bool has_err, uint32_t err)
 {
 	struct svm_vcpu *s = v->arch;
@@ -298,7 +330,9 @@ const struct vcpu_ops svm_vcpu_ops = {
 	.cpu_enable = svm_cpu_enable_on,
 	.vcpu_create = svm_vcpu_create,
 	.vcpu_run = svm_vcpu_run,
+	.vcpu_sipi = svm_vcpu_sipi,
 	.inject_exception = svm_inject_exception,
+	.inject_nmi = svm_inject_nmi,
 	.read_cr = svm_read_cr,
 	.read_efer = svm_read_efer,
 	.write_efer = svm_write_efer,

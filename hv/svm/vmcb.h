@@ -50,6 +50,7 @@
 #define VMCB_G_PAT  0x668
 
 /* intercepts */
+#define VMCB_MISC1_NMI	    (1u << 1)
 #define VMCB_MISC1_HLT	    (1u << 24)
 #define VMCB_MISC1_IOIO	    (1u << 27)
 #define VMCB_MISC1_MSR	    (1u << 28)
@@ -63,6 +64,7 @@
 #define VMCB_MISC2_MONITOR   (7u << 10) /* MONITOR, MWAIT, MWAITX */
 
 #define VMCB_EVENT_VALID (1u << 31)
+#define VMCB_EVENT_NMI	 (2u << 8)
 #define VMCB_EVENT_EXC	 (3u << 8)
 #define VMCB_EVENT_ERR	 (1u << 11)
 
