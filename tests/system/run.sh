@@ -114,6 +114,35 @@ else
 	done
 fi
 
+# One guest on two CPUs: its APs started through emulated INIT/SIPI, and a
+# triple fault that stops the whole guest (the other vCPU kicked out by NMI).
+n=guests-smp
+if scripts/mkiso.sh "$SYS_DIR/$n.iso" build/vfvisor.elf "loglevel=2" build/guest/vmlinuz=vmlinuz \
+	build/guest/initrd.gz=initrd-alpha tests/system/guests-smp.conf=vfvisor.conf &&
+	boot "$n" bios "$SYS_DIR/$n.iso" 300 '^vfvisor: guest gamma: refused: '; then
+	pass "$n: gamma runs and stops"
+	expect "$n" '^vfvisor: guest gamma: vcpu 1 started on cpu 2 at 0x[0-9a-f]+000\s*$' "second vcpu started by the guest's INIT/SIPI"
+	expect "$n" '^\[gamma\] vftest: cpus=2\s*$' "gamma sees 2 cpus"
+	expect "$n" '^vfvisor: guest gamma: vcpu 0:   ipi \(icr\) +[1-9]' "IPIs between its vcpus went through the ICR filter"
+	expect "$n" '^vfvisor: guest gamma: stopped: triple fault' "gamma stopped by its triple fault"
+	expect "$n" '^vfvisor: guest gamma: vcpu 1 \(cpu 2\): [0-9]+ exits' "both vcpus' counters printed"
+else
+	fail "$n: gamma runs and stops"
+fi
+
+# A bad configuration: every mistake named with file and line, nothing started.
+n=guests-badconf
+if scripts/mkiso.sh "$SYS_DIR/$n.iso" build/vfvisor.elf "loglevel=2" build/guest/vmlinuz=vmlinuz \
+	tests/system/bad.conf=vfvisor.conf &&
+	boot "$n" bios "$SYS_DIR/$n.iso" 240 'vfvisor: boot complete'; then
+	expect "$n" '^vfvisor: error: config vfvisor.conf:10: .*memory' "memory not a multiple of 2M named with its line"
+	expect "$n" '^vfvisor: error: config vfvisor.conf:12: .*colour' "unknown key named with its line"
+	expect "$n" '^vfvisor: error: config vfvisor.conf: refused; no guest started' "configuration refused as a whole"
+	expect_not "$n" 'vfvisor: guest [a-z]+: running' "no guest started"
+else
+	fail "$n: boots"
+fi
+
 # vfvisor.efi without vfvisor.elf on the ESP: a clear error on the firmware
 # console, handed back to the firmware (which then goes on to other options).
 n=efi-missing-elf
