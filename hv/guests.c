@@ -110,19 +110,45 @@ refused:
 
 /* ---- the service CPU's side: consoles and input -------------------------- */
 
+/* Ctrl-] (as telnet and virsh use): Ctrl-A is QEMU's and the shells'. */
+#define CON_ESCAPE 0x1D
+
 static unsigned int focus;
 static bool escape;
 
+/* Typed bytes wait here until the guest's receiver has room: its 16-byte
+ * FIFO fills faster than a polling guest empties it. Service CPU only. */
+static struct {
+	uint8_t buf[256];
+	unsigned int head, tail;
+} input[VM_MAX];
+
+static void input_feed(unsigned int i)
+{
+	struct vm *vm = &vms[i];
+
+	if (input[i].head == input[i].tail)
+		return;
+	spin_lock(&vm->uart_lock);
+	while (input[i].tail != input[i].head && vuart_rx_space(&vm->uart)) {
+		vuart_rx_push(&vm->uart, input[i].buf[input[i].tail % sizeof(input[i].buf)]);
+		input[i].tail++;
+	}
+	spin_unlock(&vm->uart_lock);
+}
+
 void guests_poll(void)
 {
-	for (unsigned int i = 0; i < vm_count; i++)
+	for (unsigned int i = 0; i < vm_count; i++) {
 		vm_con_drain(&vms[i]);
+		input_feed(i);
+	}
 }
 
 static void input_help(void)
 {
-	pr_info("console: input goes to guest %s; Ctrl-A then 1-%u picks a guest,"
-		" Ctrl-A s prints exit counters, Ctrl-A Ctrl-A sends Ctrl-A\n",
+	pr_info("console: input goes to guest %s; Ctrl-] then 1-%u picks a guest,"
+		" Ctrl-] s prints exit counters, Ctrl-] Ctrl-] sends Ctrl-]\n",
 		vm_count ? vms[focus].name : "(none)", vm_count);
 }
 
@@ -142,15 +168,15 @@ void guests_input(uint8_t c)
 				vm_print_counters(&vms[i]);
 			return;
 		}
-		if (c != 0x01) {
+		if (c != CON_ESCAPE) {
 			input_help();
 			return;
 		}
-	} else if (c == 0x01) {
+	} else if (c == CON_ESCAPE) {
 		escape = true;
 		return;
 	}
-	spin_lock(&vms[focus].uart_lock);
-	vuart_rx_push(&vms[focus].uart, c);
-	spin_unlock(&vms[focus].uart_lock);
+	if (input[focus].head - input[focus].tail < sizeof(input[focus].buf))
+		input[focus].buf[input[focus].head++ % sizeof(input[focus].buf)] = c;
+	input_feed(focus);
 }
