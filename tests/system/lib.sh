@@ -42,6 +42,54 @@ boot() {
 	return $rc
 }
 
+# boot_io NAME FW ISO TIMEOUT_S DONE_REGEX FEED: as boot, but the serial line
+# is a pair of FIFOs; once DONE_REGEX appears, the function FEED runs with the
+# line's input open on fd 3 (type into it; it may wait_for lines).
+boot_io() {
+	local name=$1 fw=$2 iso=$3 limit=$4 done_re=$5 feed=$6
+	local log="$SYS_DIR/$name.log" fifo="$SYS_DIR/$name.serial" pid cat_pid rc=1
+	local cmd
+	: >"$log"
+	rm -f "$fifo.in" "$fifo.out"
+	mkfifo "$fifo.in" "$fifo.out"
+	mapfile -t cmd < <(VARS_COPY="$SYS_DIR/$name-vars.fd" \
+		scripts/qemu-cmd.sh "$fw" "$iso" -serial "pipe:$fifo")
+	"${cmd[@]}" >"$SYS_DIR/$name.qemu.out" 2>&1 &
+	pid=$!
+	exec 3<>"$fifo.in"
+	cat "$fifo.out" >"$log" &
+	cat_pid=$!
+	if wait_for "$name" "$limit" "$done_re" "$pid"; then
+		rc=0
+		"$feed"
+	fi
+	sleep 1
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	exec 3>&-
+	kill "$cat_pid" 2>/dev/null
+	wait "$cat_pid" 2>/dev/null
+	rm -f "$fifo.in" "$fifo.out"
+	if [ $rc -ne 0 ]; then
+		echo "--- $name: no '$done_re' within ${limit}s; last lines of $log:"
+		tail -n 25 "$log" | sed 's/^/    /'
+	fi
+	return $rc
+}
+
+# wait_for NAME TIMEOUT_S REGEX [PID]: until the log of NAME has a line
+# matching REGEX (0), or the time is up or PID has ended (1).
+wait_for() {
+	local t=0
+	while [ "$t" -lt $(($2 * 2)) ]; do
+		grep -qaE "$3" "$SYS_DIR/$1.log" && return 0
+		[ -n "${4:-}" ] && ! kill -0 "$4" 2>/dev/null && return 1
+		sleep 0.5
+		t=$((t + 1))
+	done
+	return 1
+}
+
 # expect NAME REGEX DESCRIPTION: the log of NAME has a line matching REGEX.
 expect() {
 	if grep -qaE "$2" "$SYS_DIR/$1.log"; then pass "$1: $3"; else fail "$1: $3 (no line matching '$2')"; fi

@@ -77,12 +77,24 @@ done
 guest_mods=(build/guest/vmlinuz=vmlinuz build/guest/initrd.gz=initrd-alpha
 	    build/guest/initrd.gz=initrd-beta tests/system/guests.conf=vfvisor.conf)
 giso=$SYS_DIR/guests.iso
+# The console's input: to alpha first; Ctrl-] 2 picks beta (stopped by then:
+# its input goes nowhere), Ctrl-] 1 alpha again, Ctrl-] s the exit counters.
+guests_type() {
+	local esc=$'\x1d'
+	printf 'echo typed-$((6 * 7))-one\n' >&3
+	wait_for "$n" 30 '^\[alpha\] typed-42-one'
+	printf '%s2echo typed-$((6 * 7))-two\n%s1' "$esc" "$esc" >&3
+	sleep 2
+	printf 'echo typed-$((6 * 7))-three\n%ss' "$esc" >&3
+	wait_for "$n" 30 '^\[alpha\] typed-42-three'
+	wait_for "$n" 30 '^vfvisor: guest alpha: vcpu 0 \(cpu 1\): '
+}
 if ! scripts/mkiso.sh "$giso" build/vfvisor.elf "loglevel=2" "${guest_mods[@]}"; then
 	fail "building the guest ISO"
 else
 	for fw in bios uefi; do
 		n=guests-$fw
-		if ! boot "$n" "$fw" "$giso" 420 '^\[alpha\] vftest: done'; then
+		if ! boot_io "$n" "$fw" "$giso" 420 '^\[alpha\] vftest: done' guests_type; then
 			fail "$n: guest alpha runs to 'vftest: done'"
 			continue
 		fi
@@ -111,6 +123,12 @@ else
 		expect_order "$n" '^vfvisor: guest beta: stopped:' '^\[alpha\] vftest: tick 20' "alpha runs on after beta stopped"
 		expect_not "$n" '^vfvisor: guest alpha: stopped' "alpha not stopped"
 		expect_not "$n" '^\[(alpha|beta)\] .*(Kernel panic|BUG:|unchecked MSR)' "no guest panic, BUG or unchecked MSR"
+		# Console input.
+		expect "$n" '^\[alpha\] typed-42-one' "typed input reaches alpha"
+		expect "$n" '^vfvisor: console: input goes to guest beta' "Ctrl-] 2 switches to beta"
+		expect_not "$n" 'typed-42-two' "input for the stopped beta reaches no guest"
+		expect "$n" '^\[alpha\] typed-42-three' "Ctrl-] 1 switches back to alpha"
+		expect "$n" '^vfvisor: guest alpha: vcpu 0 \(cpu 1\): [0-9]+ exits' "Ctrl-] s prints alpha's exit counters"
 	done
 fi
 
