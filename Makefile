@@ -43,12 +43,12 @@ $(BUILD)/vfvisor.elf: $(HV_OBJS) linker.ld
 
 # One ISO boots under both legacy BIOS and UEFI (grub-mkrescue makes it hybrid).
 # VFVISOR_CMDLINE is the hypervisor's command line inside it.
-# The modules are the guests of the built-in configuration (hv/config.c):
-# one kernel and, under each guest's name, the same initramfs.
+# The modules: the demo configuration (guest/vfvisor.conf), one kernel and,
+# under each guest's name, the same initramfs.
 VFVISOR_CMDLINE ?= loglevel=2 selftest=nic
 GUEST_MODULES := $(BUILD)/guest/vmlinuz=vmlinuz $(BUILD)/guest/initrd.gz=initrd-alpha \
-	$(BUILD)/guest/initrd.gz=initrd-beta
-$(BUILD)/vfvisor.iso: $(BUILD)/vfvisor.elf scripts/mkiso.sh $(GUEST_IMAGES) FORCE
+	$(BUILD)/guest/initrd.gz=initrd-beta guest/vfvisor.conf=vfvisor.conf
+$(BUILD)/vfvisor.iso: $(BUILD)/vfvisor.elf scripts/mkiso.sh $(GUEST_IMAGES) guest/vfvisor.conf FORCE
 	@scripts/mkiso.sh $@ $(BUILD)/vfvisor.elf "$(VFVISOR_CMDLINE)" $(GUEST_MODULES)
 FORCE:
 
@@ -94,7 +94,8 @@ $(BUILD)/unit/$(1): $$(UNIT_SRCS_$(1)) $$(wildcard include/*.h tests/unit/*.h $$
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 
-check-unit: $(UNIT_BINS)
+# The guest kernel too: the Linux loader's test parses and loads it.
+check-unit: $(UNIT_BINS) $(GUEST_KERNEL)
 	@tests/unit/run.sh $(BUILD)/results/unit.txt $(UNIT_BINS)
 
 # ---- system tests (QEMU TCG) ------------------------------------------------
