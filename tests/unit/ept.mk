@@ -1,0 +1,2 @@
+UNIT_TESTS += ept
+UNIT_SRCS_ept := hv/vmx/ept.c hv/palloc.c tests/unit/test_ept.c
