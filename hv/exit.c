@@ -252,12 +252,9 @@ static int icr_write(struct vcpu *v, uint64_t icr)
 
 	for (unsigned int i = 0; i < vm->vcpu_count; i++)
 		own[i] = vm->vcpu[i].apic_id;
-	if (icr_filter(icr, own, vm->vcpu_count, v->index, &d) == -EINVAL) {
-		vm->refused_msr++;
-		refuse_log(v, REFUSED_MSR, "IPI 0x%llx: reserved bits set: #GP",
-			   (unsigned long long)icr);
-		return -EINVAL; /* as the real x2APIC does */
-	}
+	/* Reserved bits: #GP, as the real x2APIC does (handle_msr counts it). */
+	if (icr_filter(icr, own, vm->vcpu_count, v->index, &d) == -EINVAL)
+		return -EINVAL;
 	switch (d.verdict) {
 	case ICR_SEND:
 		send_ipi(d.icr);
@@ -356,10 +353,16 @@ static void handle_io(struct vcpu *v, const struct vcpu_exit *e)
 	struct vm *vm = v->vm;
 	uint16_t port = e->io.port;
 	unsigned int size = e->io.size;
-	uint64_t mask = size == 4 ? 0xFFFFFFFFull : (1ull << (8 * size)) - 1;
+	uint64_t mask = size == 4 ? 0xFFFFFFFFull : (1ull << (8 * (size & 3))) - 1;
 	uint64_t val = ~0ull;
 	bool handled = false;
 
+	/* Both backends give the size and the next RIP of every port exit. */
+	if ((size != 1 && size != 2 && size != 4) || !e->next_rip) {
+		vm_stop(v, "port i/o exit at 0x%x without a size or next rip (a backend fault)",
+			port);
+		return;
+	}
 	if (e->io.string) {
 		vm->refused_io++;
 		refuse_log(v, REFUSED_IO, "string port i/o at 0x%x (not emulated)", port);
@@ -464,7 +467,11 @@ static void handle_mmio(struct vcpu *v, const struct vcpu_exit *e)
 			(unsigned long long)gpa);
 		return;
 	}
-	got = fetch_insn(v, bytes, sizeof(bytes));
+	/* The decoder knows 64-bit code only; Linux does MMIO in no other mode. */
+	if (!(ops->read_efer(v) & EFER_LMA))
+		got = 0;
+	else
+		got = fetch_insn(v, bytes, sizeof(bytes));
 	err = got ? decode_mmio(bytes, got, &in) : -EFAULT;
 	if (err) {
 		vm->refused_mmio++;
@@ -543,7 +550,7 @@ void vcpu_loop(struct vcpu *v)
 			break;
 		case EXIT_INVD:
 			/* INVD would drop the hypervisor's dirty lines too. */
-			__asm__ volatile("wbinvd" ::: "memory");
+			wbinvd();
 			skip(v, &e, 2);
 			break;
 		case EXIT_NMI:

@@ -50,7 +50,7 @@ const char *exit_reason_name(enum exit_reason r);
 struct vcpu_exit {
 	enum exit_reason reason;
 	uint64_t hw_code;  /* the backend's own exit code, for messages */
-	uint64_t next_rip; /* 0 when the hardware did not say */
+	uint64_t next_rip; /* 0 when the hardware did not say; port exits must */
 	union {
 		struct {
 			uint16_t port;
@@ -201,7 +201,9 @@ void vm_set_backend(const struct vcpu_ops *ops);
 
 /* exit.c: the per-vCPU loop, on the vCPU's own CPU, until the guest stops. */
 void vcpu_loop(struct vcpu *v);
-/* Stop @v's guest: print "guest NAME: stopped: REASON" and the counters. */
+/* Stop @v's guest (the first caller's reason counts) and kick its other
+ * vCPUs; the vCPU that stopped it then prints "guest NAME: stopped: REASON"
+ * and the counters (vm.c). */
 void vm_stop(struct vcpu *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Print each exit reason's count for @vm. */
 void vm_print_counters(struct vm *vm);

@@ -39,6 +39,33 @@ static inline void cpuid(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
 			 : "a"(leaf), "c"(sub));
 }
 
+/*
+ * Host unit tests (-DHOST_TEST) build the logic that uses these accessors,
+ * such as the exit handlers of hv/exit.c, into ordinary processes, where the
+ * privileged instructions would fault: there they call fakes the test links
+ * in (tests/unit/fake_x86.c), which record the accesses. This is why code
+ * reaches the hardware only through this header.
+ */
+#ifdef HOST_TEST
+uint64_t fake_x86_rdmsr(uint32_t msr);
+void fake_x86_wrmsr(uint32_t msr, uint64_t v);
+void fake_x86_wbinvd(void);
+
+static inline uint64_t rdmsr(uint32_t msr)
+{
+	return fake_x86_rdmsr(msr);
+}
+
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+	fake_x86_wrmsr(msr, v);
+}
+
+static inline void wbinvd(void)
+{
+	fake_x86_wbinvd();
+}
+#else
 static inline uint64_t rdmsr(uint32_t msr)
 {
 	uint32_t lo, hi;
@@ -51,6 +78,13 @@ static inline void wrmsr(uint32_t msr, uint64_t v)
 {
 	__asm__ volatile("wrmsr" ::"c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
 }
+
+/* Write back and invalidate every cache line (what a guest's INVD gets). */
+static inline void wbinvd(void)
+{
+	__asm__ volatile("wbinvd" ::: "memory");
+}
+#endif
 
 static inline uint8_t inb(uint16_t port)
 {
