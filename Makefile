@@ -6,8 +6,10 @@ CC	 := gcc
 NASM	 := nasm
 HOST_CC	 := gcc
 
-# The Linux guest images ($(GUEST_IMAGES)), from Debian packages.
+# The Linux guest images ($(GUEST_IMAGES)), from Debian packages, and the
+# bare-metal test guest ($(TG_IMAGE)).
 include guest/guest.mk
+include guest/testguest.mk
 
 # Every C and assembly file under these directories is part of the image.
 HV_DIRS	  := $(wildcard boot hv hv/vmx hv/svm drivers/* iommu)

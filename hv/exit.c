@@ -156,7 +156,7 @@ static void skip(struct vcpu *v, const struct vcpu_exit *e, unsigned int len)
 static void handle_cpuid(struct vcpu *v, const struct vcpu_exit *e)
 {
 	uint32_t leaf = (uint32_t)v->regs.gpr[R_RAX], sub = (uint32_t)v->regs.gpr[R_RCX];
-	struct cpuid_policy p = {.tsc_khz = (uint32_t)tsc_khz(), .apic_khz = 0};
+	struct cpuid_policy p = {.tsc_khz = (uint32_t)tsc_khz(), .apic_khz = apic_timer_khz()};
 	struct cpuid_regs r;
 	uint64_t cr4 = ops->read_cr(v, 4);
 

@@ -29,6 +29,7 @@
 #include "svm.h"
 #include "guests.h"
 #include "vm.h"
+#include "vmx.h"
 #include "selftest.h"
 #include "tsc.h"
 #include "vtd.h"
@@ -160,10 +161,11 @@ static void cpu_init(void)
 	apic_enable();
 	cpus[0].apic_id = apic_id();
 	tsc_calibrate();
+	apic_timer_calibrate();
 	backend_select();
 }
 
-/* The guests' vCPU backend: AMD-V with nested paging here; VT-x to come. */
+/* The guests' vCPU backend: AMD-V with nested paging, or VT-x with EPT. */
 static void backend_select(void)
 {
 	const char *why, *be = cpufeat_backend(&features, &why);
@@ -172,6 +174,9 @@ static void backend_select(void)
 		svm_set_nrips(features.nrips);
 		vm_set_backend(&svm_vcpu_ops);
 	}
+	if (be && !strcmp(be, "vt-x") && features.ept && features.x2apic &&
+	    !vmx_probe(features.page1g))
+		vm_set_backend(&vmx_vcpu_ops);
 }
 
 /* vtd.omit=dma,ir: fault injection for the IOMMU self-tests' own test. */

@@ -186,6 +186,14 @@ int vm_create(struct vm *vm, const struct guest_cfg *g, const struct boot_info *
 		v->mtrr_def = 0x806; /* MTRRs on, default write-back */
 	}
 
+	/* RAM is one range from 0: it must end below the PCI window. */
+	if (g->memory > MMIO_WIN_GPA) {
+		pr_err("guest %s: %llu MiB: more than %llu MiB is not supported yet (the PCI"
+		       " window starts there)\n",
+		       vm->name, (unsigned long long)(g->memory >> 20),
+		       (unsigned long long)(MMIO_WIN_GPA >> 20));
+		return -EINVAL;
+	}
 	vm->ram_size = g->memory;
 	err = palloc_alloc(pa, vm->ram_size, 2ull << 20, 0, &vm->ram_hpa);
 	if (err) {
@@ -200,11 +208,11 @@ int vm_create(struct vm *vm, const struct guest_cfg *g, const struct boot_info *
 	if (err)
 		goto fail;
 
-	err = paging_init_empty(&vm->gpt, pa, PTE_P | PTE_W | PTE_U);
+	err = ops->vm_init(vm, pa);
 	if (!err)
 		err = ops->map(vm, 0, vm->ram_hpa, vm->ram_size, false);
 	if (err) {
-		pr_err("guest %s: nested page table: %s\n", vm->name, err_name(err));
+		pr_err("guest %s: its memory map (%s): %s\n", vm->name, ops->name, err_name(err));
 		goto fail;
 	}
 	vm->mmio[vm->mmio_count++] =

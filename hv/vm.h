@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "config.h"
+#include "ept.h"
 #include "paging.h"
 #include "spinlock.h"
 #include "vrtc.h"
@@ -128,7 +129,8 @@ struct vm {
 	unsigned int index;
 	const struct guest_cfg *cfg;
 	uint64_t ram_hpa, ram_size; /* guest-physical 0.. is host-physical ram_hpa.. */
-	struct pagetable gpt;	    /* the nested/extended page table */
+	struct pagetable gpt;	    /* AMD-V: the nested page table */
+	struct ept ept;		    /* VT-x: the extended page table */
 	unsigned int vcpu_count;
 	struct vcpu vcpu[VM_MAX_VCPUS];
 	struct mmio_region mmio[VM_MMIO_MAX];
@@ -159,6 +161,8 @@ struct vcpu_ops {
 	int (*cpu_prepare)(unsigned int cpu, struct palloc *pa);
 	/* On CPU @cpu itself, before its first vCPU runs. */
 	int (*cpu_enable)(unsigned int cpu);
+	/* On the service CPU: the guest's empty memory map (NPT or EPT). */
+	int (*vm_init)(struct vm *vm, struct palloc *pa);
 	/* On the service CPU: the vCPU's control structures, set to enter
 	 * at @b. The VM's memory map (vm->gpt) is complete by then. */
 	int (*vcpu_create)(struct vcpu *v, const struct vcpu_boot *b, struct palloc *pa);
@@ -180,6 +184,7 @@ struct vcpu_ops {
 };
 
 extern const struct vcpu_ops svm_vcpu_ops;
+extern const struct vcpu_ops vmx_vcpu_ops;
 
 extern struct vm vms[VM_MAX];
 /* The host's wall clock at TSC @vm_clock_tsc (unix seconds; 0 if unknown). */

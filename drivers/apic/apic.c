@@ -133,6 +133,28 @@ void apic_timer_periodic(uint8_t vector, uint32_t us)
 	apic_write(REG_TIMER_INIT, (uint32_t)count);
 }
 
+static uint32_t timer_khz;
+
+uint32_t apic_timer_calibrate(void)
+{
+	uint32_t ticks;
+
+	/* Divide by 1 over 10 ms of TSC time, timer masked. */
+	apic_write(REG_TIMER_DIV, 0xB);
+	apic_write(REG_LVT_TIMER, LVT_MASKED);
+	apic_write(REG_TIMER_INIT, 0xFFFFFFFF);
+	udelay(10000);
+	ticks = 0xFFFFFFFF - apic_read(REG_TIMER_CUR);
+	apic_write(REG_TIMER_INIT, 0);
+	timer_khz = ticks / 10;
+	return timer_khz;
+}
+
+uint32_t apic_timer_khz(void)
+{
+	return timer_khz;
+}
+
 void apic_timer_stop(void)
 {
 	struct cpuid_regs r;

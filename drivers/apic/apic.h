@@ -22,6 +22,10 @@ void apic_send_sipi(uint32_t apic_id, uint8_t page);
 /* Periodic local APIC timer on this CPU: @vector every @us microseconds
  * (measured against the TSC). */
 void apic_timer_periodic(uint8_t vector, uint32_t us);
+/* Measure the timer's input clock against the TSC (kHz), once at boot;
+ * apic_timer_khz() returns it (0 before). */
+uint32_t apic_timer_calibrate(void);
+uint32_t apic_timer_khz(void);
 /* Mask and disarm this CPU's timer (one-shot, periodic or TSC-deadline). */
 void apic_timer_stop(void);
 

@@ -319,6 +319,11 @@ static int svm_write_efer(struct vcpu *v, uint64_t efer)
 	return 0;
 }
 
+static int svm_vm_init(struct vm *vm, struct palloc *pa)
+{
+	return paging_init_empty(&vm->gpt, pa, PTE_P | PTE_W | PTE_U);
+}
+
 static int svm_map(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t len, bool uncached)
 {
 	return paging_map_to(&vm->gpt, gpa, hpa, len, PTE_W | PTE_U | (uncached ? PTE_UC : 0));
@@ -328,6 +333,7 @@ const struct vcpu_ops svm_vcpu_ops = {
 	.name = "amd-v",
 	.cpu_prepare = svm_cpu_prepare,
 	.cpu_enable = svm_cpu_enable_on,
+	.vm_init = svm_vm_init,
 	.vcpu_create = svm_vcpu_create,
 	.vcpu_run = svm_vcpu_run,
 	.vcpu_sipi = svm_vcpu_sipi,

@@ -266,6 +266,11 @@ uint64_t tsc_khz(void)
 	return TSC_KHZ;
 }
 
+uint32_t apic_timer_khz(void)
+{
+	return 1000000; /* QEMU's 1 GHz LAPIC clock */
+}
+
 static char guest_line[200];
 static unsigned int guest_lines;
 
@@ -509,11 +514,11 @@ static void cpuid_hypervisor_leaf(void **state)
 	assert_int_equal(v->exits[EXIT_CPUID], 1);
 	expect_no_exc(v);
 
-	/* The timing leaf: the TSC rate the hypervisor measured. */
+	/* The timing leaf: the TSC and LAPIC timer rates the hypervisor measured. */
 	v->regs.gpr[R_RAX] = CPUID_HV_TIMING;
 	assert_false(run1(v, (struct vcpu_exit){.reason = EXIT_CPUID}));
 	assert_int_equal(v->regs.gpr[R_RAX], TSC_KHZ);
-	assert_int_equal(v->regs.gpr[R_RBX], 0);
+	assert_int_equal(v->regs.gpr[R_RBX], 1000000);
 	/* The rest of the range reads as zero. */
 	v->regs.gpr[R_RAX] = 0x40000100;
 	assert_false(run1(v, (struct vcpu_exit){.reason = EXIT_CPUID}));

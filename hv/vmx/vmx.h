@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: MIT */
+/* Intel VT-x: the vcpu_ops backend (vmx_vcpu.c). */
+#ifndef VF_VMX_H
+#define VF_VMX_H
+
+#include <stdbool.h>
+
+/* Read the capability MSRs and choose the VMCS controls; 0 if guests can
+ * run (else a message says which control is missing). @ept_1g: the host
+ * may use 1 GiB EPT pages. */
+int vmx_probe(bool ept_1g);
+
+#endif

@@ -1,0 +1,740 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The Intel VT-x backend of struct vcpu_ops (SDM vol. 3C, ch. 24-29): VMXON
+ * per CPU, a VMCS per vCPU whose controls come from the capability MSRs
+ * (vmx_ctls.c), EPT (ept.c) and VPID, the MSR policy's bitmap, every port
+ * intercepted. External interrupts do not exit: the guest owns its CPU's
+ * x2APIC, so its timer, IPIs and device vectors go straight to its IDT. NMIs
+ * exit (the hypervisor's kick). A failed VM entry is explained by the
+ * VM-entry checker (vmentry_check.c) run on the VMCS as read back.
+ */
+#include <stdbool.h>
+#include "cpu.h"
+#include "ept.h"
+#include "err.h"
+#include "kstring.h"
+#include "msr_policy.h"
+#include "palloc.h"
+#include "printk.h"
+#include "vm.h"
+#include "vmcs_fields.h"
+#include "vmentry_check.h"
+#include "vmx.h"
+#include "vmx_ctls.h"
+#include "x86.h"
+
+#define MSR_FEATURE_CONTROL 0x3A
+#define FC_LOCK		    (1ull << 0)
+#define FC_VMXON_OUTSIDE    (1ull << 2)
+#define CR4_VMXE	    (1ull << 13)
+#define CR0_PE		    (1ull << 0)
+#define CR0_NE		    (1ull << 5)
+#define CR0_PG		    (1ull << 31)
+
+/* Exit reasons (SDM vol. 3D, appendix C). */
+#define XR_EXC_NMI	 0
+#define XR_EXT_INT	 1
+#define XR_TRIPLE	 2
+#define XR_CPUID	 10
+#define XR_HLT		 12
+#define XR_INVD		 13
+#define XR_VMCALL	 18
+#define XR_VMXON	 27
+#define XR_CR		 28
+#define XR_IO		 30
+#define XR_RDMSR	 31
+#define XR_WRMSR	 32
+#define XR_BAD_GUEST	 33
+#define XR_BAD_MSR_LOAD	 34
+#define XR_MWAIT	 36
+#define XR_MONITOR	 39
+#define XR_MCE_ENTRY	 41
+#define XR_EPT_VIOLATION 48
+#define XR_EPT_MISCONFIG 49
+#define XR_INVEPT	 50
+#define XR_PREEMPT	 52
+#define XR_INVVPID	 53
+#define XR_XSETBV	 55
+#define XR_ENTRY_FAILURE (1u << 31)
+
+#define INTR_VALID (1u << 31)
+#define INTR_ERR   (1u << 11)
+#define INTR_NMI   (2u << 8)
+#define INTR_EXC   (3u << 8)
+
+/* General registers but RSP, in vmx_run.asm's order. */
+struct vmx_regs {
+	uint64_t rax, rcx, rdx, rbx, rbp, rsi, rdi, r8, r9, r10, r11, r12, r13, r14, r15;
+};
+
+int vmx_run(struct vmx_regs *regs, int launched);
+extern const char vmx_exit_entry[];
+
+struct vmx_vcpu {
+	uint64_t vmcs_pa;
+	struct vmx_regs regs;
+	struct vcpu_boot boot;
+	bool configured, launched;
+	bool realmode; /* start at @sipi:0000 rather than at @boot */
+	uint8_t sipi;
+	uint32_t inject; /* VM-entry interruption information, 0 if none */
+	uint32_t inject_err;
+	uint16_t vpid;
+};
+
+static struct vmx_caps caps;
+static struct vmx_ctls ctls;
+static bool ept_2m, ept_1g, ept_ad;
+static uint64_t msr_bitmap_pa, io_bitmap_pa;
+static uint16_t next_vpid = 1;
+static struct {
+	uint64_t vmxon;
+	bool on;
+} percpu_vmx[MAX_CPUS];
+static struct vmx_vcpu vcpus_vmx[VM_MAX * VM_MAX_VCPUS];
+static unsigned int vcpus_vmx_used;
+
+/* ---- VMX instructions ----------------------------------------------------- */
+
+static inline uint64_t vmread(uint32_t field)
+{
+	uint64_t v;
+
+	__asm__ volatile("vmread %1, %0" : "=rm"(v) : "r"((uint64_t)field) : "cc");
+	return v;
+}
+
+static inline bool vmwrite(uint32_t field, uint64_t v)
+{
+	bool fail;
+
+	__asm__ volatile("vmwrite %2, %1; setna %0"
+			 : "=q"(fail)
+			 : "r"((uint64_t)field), "rm"(v)
+			 : "cc");
+	return !fail;
+}
+
+static inline bool vmx_insn(const char *which, uint64_t pa)
+{
+	bool fail = true;
+
+	if (!strcmp(which, "vmxon"))
+		__asm__ volatile("vmxon %1; setna %0" : "=q"(fail) : "m"(pa) : "cc", "memory");
+	else if (!strcmp(which, "vmclear"))
+		__asm__ volatile("vmclear %1; setna %0" : "=q"(fail) : "m"(pa) : "cc", "memory");
+	else if (!strcmp(which, "vmptrld"))
+		__asm__ volatile("vmptrld %1; setna %0" : "=q"(fail) : "m"(pa) : "cc", "memory");
+	return !fail;
+}
+
+static int zpages(struct palloc *pa, unsigned int n, uint64_t *out)
+{
+	int err = palloc_alloc(pa, n * PAGE_SIZE, PAGE_SIZE, 0, out);
+
+	if (!err)
+		memset((void *)(uintptr_t)*out, 0, n * PAGE_SIZE);
+	return err;
+}
+
+static uint32_t revision(void)
+{
+	return (uint32_t)caps.basic & 0x7FFFFFFF;
+}
+
+/* ---- detection --------------------------------------------------------------- */
+
+int vmx_probe(bool ept_1g_ok)
+{
+	char why[96];
+
+	caps.basic = rdmsr(MSR_IA32_VMX_BASIC);
+	caps.pinbased = rdmsr(MSR_IA32_VMX_PINBASED_CTLS);
+	caps.procbased = rdmsr(MSR_IA32_VMX_PROCBASED_CTLS);
+	caps.exit = rdmsr(MSR_IA32_VMX_EXIT_CTLS);
+	caps.entry = rdmsr(MSR_IA32_VMX_ENTRY_CTLS);
+	caps.misc = rdmsr(MSR_IA32_VMX_MISC);
+	caps.cr0_fixed0 = rdmsr(MSR_IA32_VMX_CR0_FIXED0);
+	caps.cr0_fixed1 = rdmsr(MSR_IA32_VMX_CR0_FIXED1);
+	caps.cr4_fixed0 = rdmsr(MSR_IA32_VMX_CR4_FIXED0);
+	caps.cr4_fixed1 = rdmsr(MSR_IA32_VMX_CR4_FIXED1);
+	if (caps.basic & VMX_BASIC_TRUE_CTLS) {
+		caps.true_pinbased = rdmsr(MSR_IA32_VMX_TRUE_PINBASED_CTLS);
+		caps.true_procbased = rdmsr(MSR_IA32_VMX_TRUE_PROCBASED_CTLS);
+		caps.true_exit = rdmsr(MSR_IA32_VMX_TRUE_EXIT_CTLS);
+		caps.true_entry = rdmsr(MSR_IA32_VMX_TRUE_ENTRY_CTLS);
+	}
+	if ((caps.procbased >> 32) & VMX_PROC_SECONDARY) {
+		caps.procbased2 = rdmsr(MSR_IA32_VMX_PROCBASED_CTLS2);
+		caps.ept_vpid_cap = rdmsr(MSR_IA32_VMX_EPT_VPID_CAP);
+	}
+	struct cpuid_regs r;
+
+	cpuid(0x80000008, 0, &r);
+	caps.phys_bits = (uint8_t)r.eax;
+	caps.lin_bits = (uint8_t)(r.eax >> 8);
+	if (vmx_ctls_choose(&caps, &ctls, why, sizeof(why))) {
+		pr_err("vt-x: cannot run guests: %s\n", why);
+		return -ENOTSUP;
+	}
+	/* The preemption timer would make exits of its own: not used. */
+	if (!((uint32_t)caps.pinbased & VMX_PIN_PREEMPT_TIMER))
+		ctls.pin &= ~VMX_PIN_PREEMPT_TIMER;
+	ept_2m = caps.ept_vpid_cap & VMX_EPT_CAP_2M;
+	ept_1g = ept_2m && ept_1g_ok && (caps.ept_vpid_cap & VMX_EPT_CAP_1G);
+	ept_ad = false; /* nothing reads the A/D flags yet */
+	pr_info("vt-x: controls pin 0x%x proc 0x%x proc2 0x%x exit 0x%x entry 0x%x\n", ctls.pin,
+		ctls.proc, ctls.proc2, ctls.exit, ctls.entry);
+	return 0;
+}
+
+/* ---- CPUs -------------------------------------------------------------------- */
+
+static int vmx_cpu_prepare(unsigned int cpu, struct palloc *pa)
+{
+	int err;
+
+	if (cpu >= MAX_CPUS)
+		return -EINVAL;
+	if (!percpu_vmx[cpu].vmxon) {
+		if ((err = zpages(pa, 1, &percpu_vmx[cpu].vmxon)))
+			return err;
+		*(uint32_t *)(uintptr_t)percpu_vmx[cpu].vmxon = revision();
+	}
+	if (!msr_bitmap_pa) {
+		if ((err = zpages(pa, 1, &msr_bitmap_pa)) || (err = zpages(pa, 2, &io_bitmap_pa)))
+			return err;
+		msr_policy_build_vmx_bitmap((uint8_t *)(uintptr_t)msr_bitmap_pa);
+		memset((void *)(uintptr_t)io_bitmap_pa, 0xFF, 2 * PAGE_SIZE);
+	}
+	return 0;
+}
+
+static int vmx_cpu_enable(unsigned int cpu)
+{
+	uint64_t fc = rdmsr(MSR_FEATURE_CONTROL);
+
+	if (percpu_vmx[cpu].on)
+		return 0;
+	if ((fc & FC_LOCK) && !(fc & FC_VMXON_OUTSIDE))
+		return -ENOTSUP; /* the firmware locked VMX off */
+	if (!(fc & FC_LOCK))
+		wrmsr(MSR_FEATURE_CONTROL, fc | FC_LOCK | FC_VMXON_OUTSIDE);
+	write_cr0(vmx_cr_fixed(caps.cr0_fixed0, caps.cr0_fixed1, read_cr0(), false));
+	write_cr4(vmx_cr_fixed(caps.cr4_fixed0, caps.cr4_fixed1, read_cr4() | CR4_VMXE, false));
+	if (!vmx_insn("vmxon", percpu_vmx[cpu].vmxon))
+		return -EIO;
+	percpu_vmx[cpu].on = true;
+	return 0;
+}
+
+/* ---- vCPUs ------------------------------------------------------------------- */
+
+static struct vmx_vcpu *vx(struct vcpu *v)
+{
+	return v->arch;
+}
+
+static int vmx_vm_init(struct vm *vm, struct palloc *pa)
+{
+	return ept_init(&vm->ept, pa, ept_ad);
+}
+
+static int vmx_map(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t len, bool uncached)
+{
+	return ept_map(&vm->ept, gpa, hpa, len, uncached ? EPT_R | EPT_W : EPT_RWX,
+		       uncached ? EPT_UC : EPT_WB, ept_2m, ept_1g);
+}
+
+static int vmx_vcpu_create(struct vcpu *v, const struct vcpu_boot *b, struct palloc *pa)
+{
+	struct vmx_vcpu *s;
+	int err;
+
+	if (vcpus_vmx_used >= sizeof(vcpus_vmx) / sizeof(vcpus_vmx[0]) || !msr_bitmap_pa)
+		return -ENOSPC;
+	s = &vcpus_vmx[vcpus_vmx_used];
+	memset(s, 0, sizeof(*s));
+	if ((err = zpages(pa, 1, &s->vmcs_pa)))
+		return err;
+	vcpus_vmx_used++;
+	*(uint32_t *)(uintptr_t)s->vmcs_pa = revision();
+	s->boot = *b;
+	s->vpid = next_vpid++;
+	v->arch = s;
+	memset(&v->regs, 0, sizeof(v->regs));
+	v->regs.rip = b->rip;
+	v->regs.rflags = 0x2;
+	v->regs.gpr[R_RSI] = b->rsi;
+	return 0;
+}
+
+/* Guest CR0/CR4: the bits VMX fixes are the host's (mask), the guest reads
+ * its own value (shadow). CR0.PE/PG are free for an unrestricted guest. */
+static uint64_t cr0_mask(void)
+{
+	return (caps.cr0_fixed0 & ~(CR0_PE | CR0_PG)) | ~caps.cr0_fixed1;
+}
+
+static uint64_t cr4_mask(void)
+{
+	return caps.cr4_fixed0 | ~caps.cr4_fixed1;
+}
+
+static void set_cr0(uint64_t val)
+{
+	vmwrite(VMCS_CR0_SHADOW, val);
+	vmwrite(VMCS_GUEST_CR0, vmx_cr_fixed(caps.cr0_fixed0, caps.cr0_fixed1, val, true));
+}
+
+static void set_cr4(uint64_t val)
+{
+	vmwrite(VMCS_CR4_SHADOW, val);
+	vmwrite(VMCS_GUEST_CR4, vmx_cr_fixed(caps.cr4_fixed0, caps.cr4_fixed1, val, false));
+}
+
+static void seg(uint32_t sel_f, uint16_t sel, uint64_t base, uint32_t limit, uint32_t ar)
+{
+	/* The fields of one segment are at fixed distances from its selector. */
+	unsigned int i = (sel_f - VMCS_GUEST_ES_SEL) / 2;
+
+	vmwrite(sel_f, sel);
+	vmwrite(VMCS_GUEST_ES_BASE + 2 * i, base);
+	vmwrite(VMCS_GUEST_ES_LIMIT + 2 * i, limit);
+	vmwrite(VMCS_GUEST_ES_AR + 2 * i, ar);
+}
+
+/* The state of a CPU that starts in 64-bit mode (the Linux entry). */
+static void guest_long(const struct vcpu_boot *b)
+{
+	seg(VMCS_GUEST_CS_SEL, b->cs, 0, 0xFFFFFFFF, 0xA09B); /* code, L, G */
+	seg(VMCS_GUEST_SS_SEL, b->ds, 0, 0xFFFFFFFF, 0xC093);
+	seg(VMCS_GUEST_DS_SEL, b->ds, 0, 0xFFFFFFFF, 0xC093);
+	seg(VMCS_GUEST_ES_SEL, b->ds, 0, 0xFFFFFFFF, 0xC093);
+	seg(VMCS_GUEST_FS_SEL, 0, 0, 0, 1u << 16); /* unusable */
+	seg(VMCS_GUEST_GS_SEL, 0, 0, 0, 1u << 16);
+	seg(VMCS_GUEST_TR_SEL, 0, 0, 0x67, 0x8B);
+	seg(VMCS_GUEST_LDTR_SEL, 0, 0, 0, 1u << 16);
+	vmwrite(VMCS_GUEST_GDTR_BASE, b->gdt_base);
+	vmwrite(VMCS_GUEST_GDTR_LIMIT, b->gdt_limit);
+	vmwrite(VMCS_GUEST_IDTR_BASE, 0);
+	vmwrite(VMCS_GUEST_IDTR_LIMIT, 0);
+	set_cr0(b->cr0);
+	vmwrite(VMCS_GUEST_CR3, b->cr3);
+	set_cr4(b->cr4);
+	vmwrite(VMCS_GUEST_EFER, b->efer);
+	vmwrite(VMCS_ENTRY_CTLS, ctls.entry | VMX_ENTRY_IA32E);
+}
+
+/* Real mode at @vector:0000, as an AP is after INIT and a start-up IPI. */
+static void guest_real(uint8_t vector)
+{
+	seg(VMCS_GUEST_CS_SEL, (uint16_t)(vector << 8), (uint64_t)vector << 12, 0xFFFF, 0x9B);
+	seg(VMCS_GUEST_SS_SEL, 0, 0, 0xFFFF, 0x93);
+	seg(VMCS_GUEST_DS_SEL, 0, 0, 0xFFFF, 0x93);
+	seg(VMCS_GUEST_ES_SEL, 0, 0, 0xFFFF, 0x93);
+	seg(VMCS_GUEST_FS_SEL, 0, 0, 0xFFFF, 0x93);
+	seg(VMCS_GUEST_GS_SEL, 0, 0, 0xFFFF, 0x93);
+	seg(VMCS_GUEST_TR_SEL, 0, 0, 0xFFFF, 0x8B);
+	seg(VMCS_GUEST_LDTR_SEL, 0, 0, 0xFFFF, 0x82);
+	vmwrite(VMCS_GUEST_GDTR_BASE, 0);
+	vmwrite(VMCS_GUEST_GDTR_LIMIT, 0xFFFF);
+	vmwrite(VMCS_GUEST_IDTR_BASE, 0);
+	vmwrite(VMCS_GUEST_IDTR_LIMIT, 0xFFFF);
+	set_cr0(0x10); /* ET */
+	vmwrite(VMCS_GUEST_CR3, 0);
+	set_cr4(0);
+	vmwrite(VMCS_GUEST_EFER, 0);
+	vmwrite(VMCS_ENTRY_CTLS, ctls.entry & ~VMX_ENTRY_IA32E);
+}
+
+/* The VMCS, written on the vCPU's own CPU before its first entry. */
+static int vmcs_setup(struct vcpu *v)
+{
+	struct vmx_vcpu *s = vx(v);
+	struct percpu *pc = this_cpu();
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) gdtr, idtr;
+
+	if (!vmx_insn("vmclear", s->vmcs_pa) || !vmx_insn("vmptrld", s->vmcs_pa))
+		return -EIO;
+	__asm__ volatile("sgdt %0; sidt %1" : "=m"(gdtr), "=m"(idtr));
+
+	vmwrite(VMCS_PIN_CTLS, ctls.pin);
+	vmwrite(VMCS_PROC_CTLS, ctls.proc);
+	vmwrite(VMCS_PROC_CTLS2, ctls.proc2);
+	vmwrite(VMCS_EXIT_CTLS, ctls.exit);
+	vmwrite(VMCS_ENTRY_CTLS, ctls.entry);
+	vmwrite(VMCS_EXCEPTION_BITMAP, 0);
+	vmwrite(VMCS_CR3_TARGET_COUNT, 0);
+	vmwrite(VMCS_CR0_MASK, cr0_mask());
+	vmwrite(VMCS_CR4_MASK, cr4_mask());
+	vmwrite(VMCS_MSR_BITMAP, msr_bitmap_pa);
+	vmwrite(VMCS_IO_BITMAP_A, io_bitmap_pa);
+	vmwrite(VMCS_IO_BITMAP_B, io_bitmap_pa + PAGE_SIZE);
+	vmwrite(VMCS_EPT_POINTER, ept_pointer(&v->vm->ept));
+	vmwrite(VMCS_VPID, s->vpid);
+	vmwrite(VMCS_LINK_POINTER, ~0ull);
+
+	/* Host state: this CPU as the hypervisor runs it. */
+	vmwrite(VMCS_HOST_CR0, read_cr0());
+	vmwrite(VMCS_HOST_CR3, read_cr3());
+	vmwrite(VMCS_HOST_CR4, read_cr4());
+	vmwrite(VMCS_HOST_CS_SEL, SEL_CODE);
+	vmwrite(VMCS_HOST_SS_SEL, SEL_DATA);
+	vmwrite(VMCS_HOST_DS_SEL, SEL_DATA);
+	vmwrite(VMCS_HOST_ES_SEL, SEL_DATA);
+	vmwrite(VMCS_HOST_FS_SEL, 0);
+	vmwrite(VMCS_HOST_GS_SEL, 0);
+	vmwrite(VMCS_HOST_TR_SEL, SEL_TSS);
+	vmwrite(VMCS_HOST_FS_BASE, rdmsr(0xC0000100));
+	vmwrite(VMCS_HOST_GS_BASE, (uint64_t)(uintptr_t)pc); /* the per-CPU pointer */
+	vmwrite(VMCS_HOST_TR_BASE, (uint64_t)(uintptr_t)&pc->tss);
+	vmwrite(VMCS_HOST_GDTR_BASE, gdtr.base);
+	vmwrite(VMCS_HOST_IDTR_BASE, idtr.base);
+	vmwrite(VMCS_HOST_SYSENTER_CS, 0);
+	vmwrite(VMCS_HOST_SYSENTER_ESP, 0);
+	vmwrite(VMCS_HOST_SYSENTER_EIP, 0);
+	vmwrite(VMCS_HOST_EFER, rdmsr(MSR_EFER));
+	vmwrite(VMCS_HOST_PAT, rdmsr(0x277));
+	vmwrite(VMCS_HOST_RIP, (uint64_t)(uintptr_t)vmx_exit_entry);
+
+	/* Guest state. */
+	if (s->realmode)
+		guest_real(s->sipi);
+	else
+		guest_long(&s->boot);
+	vmwrite(VMCS_GUEST_DR7, 0x400);
+	vmwrite(VMCS_GUEST_PAT, 0x0007040600070406ull);
+	vmwrite(VMCS_GUEST_DEBUGCTL, 0);
+	vmwrite(VMCS_GUEST_SYSENTER_CS, 0);
+	vmwrite(VMCS_GUEST_SYSENTER_ESP, 0);
+	vmwrite(VMCS_GUEST_SYSENTER_EIP, 0);
+	vmwrite(VMCS_GUEST_ACTIVITY, VMX_ACTIVITY_ACTIVE);
+	vmwrite(VMCS_GUEST_INTERRUPTIBILITY, 0);
+	vmwrite(VMCS_GUEST_PENDING_DBG, 0);
+	s->configured = true;
+	return 0;
+}
+
+static void vmx_vcpu_sipi(struct vcpu *v, uint8_t vector)
+{
+	struct vmx_vcpu *s = vx(v);
+
+	s->realmode = true;
+	s->sipi = vector;
+	memset(&v->regs, 0, sizeof(v->regs));
+	v->regs.rflags = 0x2;
+	if (s->configured)
+		guest_real(vector);
+}
+
+/* ---- entry failures ----------------------------------------------------------- */
+
+static const uint32_t image_fields[] = {
+	VMCS_PIN_CTLS,
+	VMCS_PROC_CTLS,
+	VMCS_PROC_CTLS2,
+	VMCS_EXIT_CTLS,
+	VMCS_ENTRY_CTLS,
+	VMCS_EXCEPTION_BITMAP,
+	VMCS_CR3_TARGET_COUNT,
+	VMCS_MSR_BITMAP,
+	VMCS_IO_BITMAP_A,
+	VMCS_IO_BITMAP_B,
+	VMCS_EPT_POINTER,
+	VMCS_VPID,
+	VMCS_LINK_POINTER,
+	VMCS_ENTRY_INTR_INFO,
+	VMCS_ENTRY_EXC_ERR,
+	VMCS_ENTRY_INSN_LEN,
+	VMCS_HOST_CR0,
+	VMCS_HOST_CR3,
+	VMCS_HOST_CR4,
+	VMCS_HOST_CS_SEL,
+	VMCS_HOST_SS_SEL,
+	VMCS_HOST_DS_SEL,
+	VMCS_HOST_ES_SEL,
+	VMCS_HOST_FS_SEL,
+	VMCS_HOST_GS_SEL,
+	VMCS_HOST_TR_SEL,
+	VMCS_HOST_FS_BASE,
+	VMCS_HOST_GS_BASE,
+	VMCS_HOST_TR_BASE,
+	VMCS_HOST_GDTR_BASE,
+	VMCS_HOST_IDTR_BASE,
+	VMCS_HOST_SYSENTER_ESP,
+	VMCS_HOST_SYSENTER_EIP,
+	VMCS_HOST_EFER,
+	VMCS_HOST_PAT,
+	VMCS_HOST_RIP,
+	VMCS_HOST_RSP,
+	VMCS_GUEST_CR0,
+	VMCS_GUEST_CR3,
+	VMCS_GUEST_CR4,
+	VMCS_GUEST_DR7,
+	VMCS_GUEST_RSP,
+	VMCS_GUEST_RIP,
+	VMCS_GUEST_RFLAGS,
+	VMCS_GUEST_EFER,
+	VMCS_GUEST_PAT,
+	VMCS_GUEST_DEBUGCTL,
+	VMCS_GUEST_SYSENTER_ESP,
+	VMCS_GUEST_SYSENTER_EIP,
+	VMCS_GUEST_GDTR_BASE,
+	VMCS_GUEST_GDTR_LIMIT,
+	VMCS_GUEST_IDTR_BASE,
+	VMCS_GUEST_IDTR_LIMIT,
+	VMCS_GUEST_ACTIVITY,
+	VMCS_GUEST_INTERRUPTIBILITY,
+	VMCS_GUEST_PENDING_DBG,
+};
+
+/* Say which VM-entry check the current VMCS fails, by the checker's model. */
+static void entry_explain(struct vcpu *v, const char *what, uint64_t code)
+{
+	static struct vmcs_image img;
+	char why[120];
+
+	vmcs_image_init(&img);
+	for (unsigned int i = 0; i < sizeof(image_fields) / sizeof(image_fields[0]); i++)
+		vmcs_image_set(&img, image_fields[i], vmread(image_fields[i]));
+	for (unsigned int s = 0; s < 8; s++) { /* ES..TR: selector, base, limit, rights */
+		vmcs_image_set(&img, VMCS_GUEST_ES_SEL + 2 * s, vmread(VMCS_GUEST_ES_SEL + 2 * s));
+		vmcs_image_set(&img, VMCS_GUEST_ES_BASE + 2 * s,
+			       vmread(VMCS_GUEST_ES_BASE + 2 * s));
+		vmcs_image_set(&img, VMCS_GUEST_ES_LIMIT + 2 * s,
+			       vmread(VMCS_GUEST_ES_LIMIT + 2 * s));
+		vmcs_image_set(&img, VMCS_GUEST_ES_AR + 2 * s, vmread(VMCS_GUEST_ES_AR + 2 * s));
+	}
+	if (vmentry_check(&img, &caps, why, sizeof(why)))
+		vm_stop(v, "vm entry failed (%s 0x%llx): %s", what, (unsigned long long)code, why);
+	else
+		vm_stop(v, "vm entry failed (%s 0x%llx); the checker finds no failed check", what,
+			(unsigned long long)code);
+}
+
+/* ---- running -------------------------------------------------------------------- */
+
+static void vmx_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
+{
+	struct vmx_vcpu *s = vx(v);
+	struct vmx_regs *r = &s->regs;
+	uint64_t *g = v->regs.gpr;
+
+	memset(e, 0, sizeof(*e));
+	if (!s->configured && vmcs_setup(v)) {
+		e->reason = EXIT_INVALID;
+		e->hw_code = ~0ull;
+		return;
+	}
+	for (;;) {
+		uint32_t reason, idt;
+		uint64_t qual;
+
+		r->rax = g[R_RAX], r->rcx = g[R_RCX], r->rdx = g[R_RDX], r->rbx = g[R_RBX];
+		r->rbp = g[R_RBP], r->rsi = g[R_RSI], r->rdi = g[R_RDI];
+		memcpy(&r->r8, &g[8], 8 * sizeof(uint64_t));
+		vmwrite(VMCS_GUEST_RSP, g[R_RSP]);
+		vmwrite(VMCS_GUEST_RIP, v->regs.rip);
+		vmwrite(VMCS_GUEST_RFLAGS, v->regs.rflags);
+		vmwrite(VMCS_ENTRY_INTR_INFO, s->inject);
+		if (s->inject & INTR_ERR)
+			vmwrite(VMCS_ENTRY_EXC_ERR, s->inject_err);
+		s->inject = 0;
+
+		if (vmx_run(r, s->launched)) {
+			entry_explain(v, "vm-instruction error", vmread(VMCS_INSN_ERROR));
+			e->reason = EXIT_INVALID;
+			e->hw_code = vmread(VMCS_INSN_ERROR);
+			return;
+		}
+		s->launched = true;
+		g[R_RAX] = r->rax, g[R_RCX] = r->rcx, g[R_RDX] = r->rdx, g[R_RBX] = r->rbx;
+		g[R_RBP] = r->rbp, g[R_RSI] = r->rsi, g[R_RDI] = r->rdi;
+		memcpy(&g[8], &r->r8, 8 * sizeof(uint64_t));
+		g[R_RSP] = vmread(VMCS_GUEST_RSP);
+		v->regs.rip = vmread(VMCS_GUEST_RIP);
+		v->regs.rflags = vmread(VMCS_GUEST_RFLAGS);
+		reason = (uint32_t)vmread(VMCS_EXIT_REASON);
+		qual = vmread(VMCS_EXIT_QUAL);
+		e->hw_code = reason;
+		if (reason & XR_ENTRY_FAILURE) {
+			entry_explain(v, "exit reason", reason);
+			e->reason = EXIT_INVALID;
+			return;
+		}
+		/* An event cut short by the exit is delivered again. */
+		idt = (uint32_t)vmread(VMCS_IDT_VEC_INFO);
+		if (idt & INTR_VALID) {
+			s->inject = idt & ~(1u << 12);
+			if (idt & INTR_ERR)
+				s->inject_err = (uint32_t)vmread(VMCS_IDT_VEC_ERR);
+			vmwrite(VMCS_ENTRY_INSN_LEN, vmread(VMCS_EXIT_INSN_LEN));
+		}
+		e->next_rip = v->regs.rip + vmread(VMCS_EXIT_INSN_LEN);
+
+		switch (reason & 0xFFFF) {
+		case XR_CR: {
+			/* MOV to CR0/CR4 changing a bit VMX fixes: keep the guest's
+			 * view in the shadow, the allowed value in the register. */
+			unsigned int cr = qual & 15, type = (qual >> 4) & 3, reg = (qual >> 8) & 15;
+
+			if (type != 0 || (cr != 0 && cr != 4)) {
+				e->reason = EXIT_OTHER;
+				return;
+			}
+			if (cr == 0)
+				set_cr0(g[reg]);
+			else
+				set_cr4(g[reg]);
+			v->regs.rip = e->next_rip;
+			continue;
+		}
+		case XR_XSETBV: {
+			/* XSETBV always exits: do it for the guest if XCR0 is one
+			 * the CPU takes; the CPU's own check would #GP us. */
+			uint64_t val = (g[R_RDX] << 32) | (uint32_t)g[R_RAX];
+			struct cpuid_regs c;
+
+			cpuid(0xD, 0, &c);
+			if ((uint32_t)g[R_RCX] != 0 || !(val & 1) ||
+			    (val & ~(((uint64_t)c.edx << 32) | c.eax)) ||
+			    ((val & 4) && !(val & 2))) {
+				s->inject = 13 | INTR_EXC | INTR_ERR | INTR_VALID;
+				s->inject_err = 0;
+				continue;
+			}
+			__asm__ volatile("xsetbv" ::"c"(0), "a"((uint32_t)val),
+					 "d"((uint32_t)(val >> 32)));
+			v->regs.rip = e->next_rip;
+			continue;
+		}
+		case XR_PREEMPT:
+		case XR_EXT_INT:
+			continue;
+		case XR_EXC_NMI: {
+			uint32_t info = (uint32_t)vmread(VMCS_EXIT_INTR_INFO);
+
+			e->reason = (info & 0x700) == INTR_NMI ? EXIT_NMI : EXIT_EXCEPTION;
+			e->exc.vector = (uint8_t)info;
+			return;
+		}
+		case XR_TRIPLE:
+			e->reason = EXIT_SHUTDOWN;
+			return;
+		case XR_CPUID:
+			e->reason = EXIT_CPUID;
+			return;
+		case XR_HLT:
+			e->reason = EXIT_HLT;
+			return;
+		case XR_INVD:
+			e->reason = EXIT_INVD;
+			return;
+		case XR_RDMSR:
+			e->reason = EXIT_MSR_READ;
+			e->msr.msr = (uint32_t)g[R_RCX];
+			return;
+		case XR_WRMSR:
+			e->msr.msr = (uint32_t)g[R_RCX];
+			e->reason = e->msr.msr == 0x830 ? EXIT_ICR : EXIT_MSR_WRITE;
+			return;
+		case XR_IO:
+			e->reason = EXIT_IO;
+			e->io.size = (uint8_t)((qual & 7) + 1);
+			e->io.in = qual & 8;
+			e->io.string = qual & 16;
+			e->io.rep = qual & 32;
+			e->io.port = (uint16_t)(qual >> 16);
+			return;
+		case XR_EPT_VIOLATION:
+			e->reason = EXIT_MMIO;
+			e->mmio.gpa = vmread(VMCS_GUEST_PHYS_ADDR);
+			e->mmio.write = qual & 2;
+			e->mmio.fetch = qual & 4;
+			e->mmio.present = qual & 0x38;
+			return;
+		case XR_MWAIT:
+		case XR_MONITOR:
+		case XR_INVEPT:
+		case XR_INVVPID:
+			e->reason = EXIT_UD_INSN;
+			return;
+		default:
+			if ((reason & 0xFFFF) >= XR_VMCALL && (reason & 0xFFFF) <= XR_VMXON) {
+				e->reason = EXIT_UD_INSN;
+				return;
+			}
+			e->reason =
+				(reason & 0xFFFF) == XR_EPT_MISCONFIG ? EXIT_INVALID : EXIT_OTHER;
+			return;
+		}
+	}
+}
+
+static void vmx_inject_exception(struct vcpu *v, uint8_t vector, bool has_err, uint32_t err)
+{
+	struct vmx_vcpu *s = vx(v);
+
+	s->inject = vector | INTR_EXC | INTR_VALID | (has_err ? INTR_ERR : 0);
+	s->inject_err = err;
+}
+
+static void vmx_inject_nmi(struct vcpu *v)
+{
+	vx(v)->inject = 2 | INTR_NMI | INTR_VALID;
+}
+
+static uint64_t vmx_read_cr(struct vcpu *v, unsigned int cr)
+{
+	(void)v;
+	switch (cr) {
+	case 0:
+		return (vmread(VMCS_GUEST_CR0) & ~cr0_mask()) |
+		       (vmread(VMCS_CR0_SHADOW) & cr0_mask());
+	case 3:
+		return vmread(VMCS_GUEST_CR3);
+	case 4:
+		return (vmread(VMCS_GUEST_CR4) & ~cr4_mask()) |
+		       (vmread(VMCS_CR4_SHADOW) & cr4_mask());
+	default:
+		return 0;
+	}
+}
+
+static uint64_t vmx_read_efer(struct vcpu *v)
+{
+	(void)v;
+	return vmread(VMCS_GUEST_EFER);
+}
+
+static int vmx_write_efer(struct vcpu *v, uint64_t efer)
+{
+	uint64_t cur = vmread(VMCS_GUEST_EFER);
+
+	(void)v;
+	if (efer & ~(uint64_t)(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE))
+		return -EINVAL;
+	/* LMA is the CPU's to set (and the entry control follows it). */
+	vmwrite(VMCS_GUEST_EFER, (efer & ~(uint64_t)EFER_LMA) | (cur & EFER_LMA));
+	return 0;
+}
+
+const struct vcpu_ops vmx_vcpu_ops = {
+	.name = "vt-x",
+	.cpu_prepare = vmx_cpu_prepare,
+	.cpu_enable = vmx_cpu_enable,
+	.vm_init = vmx_vm_init,
+	.vcpu_create = vmx_vcpu_create,
+	.vcpu_run = vmx_vcpu_run,
+	.vcpu_sipi = vmx_vcpu_sipi,
+	.inject_exception = vmx_inject_exception,
+	.inject_nmi = vmx_inject_nmi,
+	.read_cr = vmx_read_cr,
+	.read_efer = vmx_read_efer,
+	.write_efer = vmx_write_efer,
+	.map = vmx_map,
+};
