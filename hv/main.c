@@ -175,8 +175,13 @@ static void backend_select(void)
 		vm_set_backend(&svm_vcpu_ops);
 	}
 	if (be && !strcmp(be, "vt-x") && features.ept && features.x2apic &&
-	    !vmx_probe(features.page1g))
+	    !vmx_probe(features.page1g)) {
+		char v[16];
+
+		if (cmdline_get(boot_info.cmdline, "vmx.break", v, sizeof(v)))
+			vmx_set_break(v);
 		vm_set_backend(&vmx_vcpu_ops);
+	}
 }
 
 /* vtd.omit=dma,ir: fault injection for the IOMMU self-tests' own test. */

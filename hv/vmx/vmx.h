@@ -9,5 +9,8 @@
  * run (else a message says which control is missing). @ept_1g: the host
  * may use 1 GiB EPT pages. */
 int vmx_probe(bool ept_1g);
+/* vmx.break=cr0 (fault injection for the tests): every guest is entered
+ * with an invalid CR0, so that the entry-failure report can be seen. */
+void vmx_set_break(const char *what);
 
 #endif

@@ -92,6 +92,17 @@ static struct {
 	bool on;
 } percpu_vmx[MAX_CPUS];
 static struct vmx_vcpu vcpus_vmx[VM_MAX * VM_MAX_VCPUS];
+static bool break_cr0; /* vmx.break=cr0: a test of the entry-failure report */
+
+void vmx_set_break(const char *what)
+{
+	if (!strcmp(what, "cr0")) {
+		break_cr0 = true;
+		pr_warn("vmx.break=cr0: guests get CR0.PG without PE (fault injection)\n");
+	} else {
+		pr_warn("vmx.break=%s: expected cr0\n", what);
+	}
+}
 static unsigned int vcpus_vmx_used;
 
 /* ---- VMX instructions ----------------------------------------------------- */
@@ -415,6 +426,8 @@ static int vmcs_setup(struct vcpu *v)
 	vmwrite(VMCS_GUEST_ACTIVITY, VMX_ACTIVITY_ACTIVE);
 	vmwrite(VMCS_GUEST_INTERRUPTIBILITY, 0);
 	vmwrite(VMCS_GUEST_PENDING_DBG, 0);
+	if (break_cr0) /* paging without protection: no VM entry takes that */
+		vmwrite(VMCS_GUEST_CR0, (vmread(VMCS_GUEST_CR0) | CR0_PG) & ~CR0_PE);
 	s->configured = true;
 	return 0;
 }
