@@ -26,7 +26,7 @@ HV_C	  := $(sort $(wildcard $(addsuffix /*.c,$(HV_DIRS))))
 HV_ASM	  := $(sort $(wildcard $(addsuffix /*.asm,$(HV_DIRS))))
 HV_OBJS	  := $(HV_C:%.c=$(BUILD)/hv/%.o) $(HV_ASM:%.asm=$(BUILD)/hv/%.asm.o)
 
-.PHONY: all deps check check-unit check-system check-vmx check-format run run-efi format clean
+.PHONY: all deps check check-unit check-system check-vmx check-kvm check-format run run-efi format clean
 all: $(BUILD)/vfvisor.elf $(BUILD)/vfvisor.iso $(BUILD)/vfvisor.efi $(BUILD)/esp.img
 
 deps:
@@ -101,13 +101,20 @@ check-unit: $(UNIT_BINS) $(GUEST_KERNEL)
 	@tests/unit/run.sh $(BUILD)/results/unit.txt $(UNIT_BINS)
 
 # ---- system tests (QEMU TCG) ------------------------------------------------
-check-system: $(BUILD)/vfvisor.elf $(BUILD)/vfvisor.efi $(GUEST_IMAGES)
+check-system: $(BUILD)/vfvisor.elf $(BUILD)/vfvisor.efi $(GUEST_IMAGES) $(TG_IMAGE)
 	@tests/system/run.sh $(BUILD)/results/system.txt
+
+# ---- VT-x in Bochs; VT-x under KVM where a host can nest it -----------------
+check-vmx: $(BUILD)/vfvisor.elf $(TG_IMAGE)
+	@tests/vmx/run.sh $(BUILD)/results/vmx.txt
+
+check-kvm: $(BUILD)/vfvisor.elf $(GUEST_IMAGES) $(TG_IMAGE)
+	@tests/kvm/run.sh $(BUILD)/results/kvm.txt
 
 check:
 	@$(MAKE) --no-print-directory deps
 	@rm -rf $(BUILD)/results
-	@$(MAKE) --no-print-directory -k check-format check-unit check-system; \
+	@$(MAKE) --no-print-directory -k check-format check-unit check-system check-vmx check-kvm; \
 	 tests/summary.sh $(BUILD)/results
 
 run: deps

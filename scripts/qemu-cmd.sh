@@ -28,7 +28,7 @@ esac
 machine=q35
 iommu=(-device intel-iommu,intremap=on,eim=on)
 [ "${TOPOLOGY:-rootport}" = pci ] && machine=pc && iommu=()
-args=(qemu-system-x86_64 -machine $machine -accel tcg -cpu max -smp "${SMP:-3}" -m "${MEM:-1G}"
+args=(qemu-system-x86_64 -machine $machine -accel "${ACCEL:-tcg}" -cpu "${CPU:-max}" -smp "${SMP:-3}" -m "${MEM:-1G}"
       -display none -vga none -nic none -no-reboot -monitor none
       "${iommu[@]}"
       "${nic[@]}"

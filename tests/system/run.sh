@@ -132,6 +132,22 @@ else
 	done
 fi
 
+# The bare-metal test guest under AMD-V (the same one runs under VT-x in
+# Bochs: tests/vmx/run.sh).
+n=testguest-amdv
+if scripts/mkiso.sh "$SYS_DIR/$n.iso" build/vfvisor.elf "loglevel=2" build/guest/testguest=testguest \
+	tests/system/testguest.conf=vfvisor.conf &&
+	boot "$n" bios "$SYS_DIR/$n.iso" 240 'testguest: done|guest tg: stopped'; then
+	for c in cpuid-hypervisor msr-allowed msr-refused com1 mmio-decode io-unassigned \
+		x2apic-self-ipi apic-timer ram-rw outside-ram ipi-foreign; do
+		expect "$n" "^\\[tg\\] PASS $c\\s*\$" "test guest: $c"
+	done
+	expect "$n" '^\[tg\] testguest: done 11 passed, 0 failed' "test guest: all 11 checks passed"
+	expect "$n" "^vfvisor: warning: guest tg: refused IPI 0x[0-9a-f]+: destination APIC ID is not the guest's" "the IPI to a foreign CPU refused"
+else
+	fail "$n: runs the test guest"
+fi
+
 # One guest on two CPUs: its APs started through emulated INIT/SIPI, and a
 # triple fault that stops the whole guest (the other vCPU kicked out by NMI).
 n=guests-smp

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# The VT-x backend in Bochs (QEMU's TCG has no VMX): the ISO with the
+# bare-metal test guest boots on a two-CPU Ice Lake model with VMX and EPT;
+# the guest runs on CPU 1 and every one of its checks must pass.
+set -u
+cd "$(dirname "$0")/../.."
+export SYS_DIR=${SYS_DIR:-build/vmx}
+. tests/system/lib.sh
+out=$1
+
+if ! command -v bochs-bin >/dev/null; then
+	skip "bochs not installed (run make deps)"
+	results "$out"
+	exit
+fi
+
+iso=$SYS_DIR/vmx.iso
+if ! scripts/mkiso.sh "$iso" build/vfvisor.elf "loglevel=2" build/guest/testguest=testguest \
+	tests/system/testguest.conf=vfvisor.conf; then
+	fail "building the Bochs ISO"
+	results "$out"
+	exit 1
+fi
+
+# bochs_boot NAME ISO TIMEOUT_S DONE_REGEX: like boot (lib.sh), in Bochs.
+# Debian's Bochs has its debugger built in (the script's "c" continues), only
+# the rfb display (headless with timeout=0), and a sound mixer that aborts
+# without a sound card (hence the dummy driver).
+bochs_boot() {
+	local name=$1 iso=$2 limit=$3 done_re=$4
+	local log="$SYS_DIR/$name.log" rc="$SYS_DIR/$name.bochsrc" pid t=0 ok=1
+	: >"$log"
+	cat >"$rc" <<RC
+megs: 256
+cpu: model=corei7_icelake_u, count=2
+ata0-master: type=cdrom, path=$iso, status=inserted
+boot: cdrom
+com1: enabled=1, mode=file, dev=$log
+display_library: rfb, options="timeout=0"
+sound: driver=dummy
+speaker: enabled=0
+log: $SYS_DIR/$name.bochs.log
+RC
+	echo c >"$SYS_DIR/$name.script"
+	bochs-bin -q -f "$rc" -rc "$SYS_DIR/$name.script" </dev/null >"$SYS_DIR/$name.out" 2>&1 &
+	pid=$!
+	while [ "$t" -lt $((limit * 2)) ]; do
+		if grep -qaE "$done_re" "$log"; then ok=0; break; fi
+		if grep -qa 'vfvisor: error: .*stopping' "$log"; then break; fi
+		if ! kill -0 "$pid" 2>/dev/null; then break; fi
+		sleep 0.5
+		t=$((t + 1))
+	done
+	sleep 1
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	if [ $ok -ne 0 ]; then
+		echo "--- $name: no '$done_re' within ${limit}s; last lines of $log:"
+		tail -n 25 "$log" | sed 's/^/    /'
+		grep -aE '\[(PANIC|ERROR)' "$SYS_DIR/$name.out" | tail -n 5 | sed 's/^/    bochs: /'
+	fi
+	return $ok
+}
+
+n=vmx-testguest
+if bochs_boot "$n" "$iso" 900 'testguest: done|guest tg: stopped'; then
+	pass "$n: boots in Bochs and runs the test guest"
+	expect "$n" '^vfvisor: cpu: vt-x: yes \(ept yes, vpid yes, unrestricted guest yes' "VT-x with EPT, VPID, unrestricted guest detected"
+	expect "$n" '^vfvisor: cpu: virtualisation backend: vt-x' "the VT-x backend is chosen"
+	expect "$n" '^vfvisor: cpus online: 2\s*$' "two CPUs"
+	expect "$n" '^vfvisor: guest tg: running on cpu 1\s*$' "the guest runs on cpu 1"
+	for c in cpuid-hypervisor msr-allowed msr-refused com1 mmio-decode io-unassigned \
+		x2apic-self-ipi apic-timer ram-rw outside-ram ipi-foreign; do
+		expect "$n" "^\\[tg\\] PASS $c\\s*\$" "test guest: $c"
+	done
+	expect "$n" '^\[tg\] testguest: done 11 passed, 0 failed' "test guest: all 11 checks passed"
+	expect "$n" '^vfvisor: warning: guest tg: refused read of guest-physical 0x4000000 ' "the read past its RAM logged"
+	expect "$n" "^vfvisor: warning: guest tg: refused IPI 0x[0-9a-f]+: destination APIC ID is not the guest's" "the IPI to a foreign CPU refused"
+	expect_not "$n" 'guest tg: stopped|vm entry failed' "no stop, no failed VM entry"
+else
+	fail "$n: boots in Bochs and runs the test guest"
+fi
+
+# A VMCS the CPU refuses: the report must name the failed check.
+biso=$SYS_DIR/vmx-break.iso
+n=vmx-entry-failure
+if scripts/mkiso.sh "$biso" build/vfvisor.elf "loglevel=2 vmx.break=cr0" \
+	build/guest/testguest=testguest tests/system/testguest.conf=vfvisor.conf &&
+	bochs_boot "$n" "$biso" 900 'guest tg: stopped|testguest: done'; then
+	expect "$n" '^vfvisor: guest tg: stopped: vm entry failed \(exit reason 0x80000021\): guest CR0: PG set without PE' "the failed VM entry is explained by the check it failed"
+	expect_not "$n" '^\[tg\] ' "the guest never ran"
+else
+	fail "$n: a refused VM entry is reported"
+fi
+
+results "$out"
