@@ -17,6 +17,7 @@
 #include "palloc.h"
 #include "printk.h"
 #include "vm.h"
+#include "vmcs_build.h"
 #include "vmcs_fields.h"
 #include "vmentry_check.h"
 #include "vmx.h"
@@ -280,83 +281,22 @@ static int vmx_vcpu_create(struct vcpu *v, const struct vcpu_boot *b, struct pal
 	return 0;
 }
 
-/* Guest CR0/CR4: the bits VMX fixes are the host's (mask), the guest reads
- * its own value (shadow). CR0.PE/PG are free for an unrestricted guest. */
-static uint64_t cr0_mask(void)
+static void vmcs_wr(void *ctx, uint32_t field, uint64_t val)
 {
-	return (caps.cr0_fixed0 & ~(CR0_PE | CR0_PG)) | ~caps.cr0_fixed1;
+	(void)ctx;
+	vmwrite(field, val);
 }
 
-static uint64_t cr4_mask(void)
-{
-	return caps.cr4_fixed0 | ~caps.cr4_fixed1;
-}
+static const struct vmcs_writer live = {vmcs_wr, NULL};
 
-static void set_cr0(uint64_t val)
+static void vcpu_cfg(struct vcpu *v, struct vmx_vcpu_cfg *c)
 {
-	vmwrite(VMCS_CR0_SHADOW, val);
-	vmwrite(VMCS_GUEST_CR0, vmx_cr_fixed(caps.cr0_fixed0, caps.cr0_fixed1, val, true));
-}
-
-static void set_cr4(uint64_t val)
-{
-	vmwrite(VMCS_CR4_SHADOW, val);
-	vmwrite(VMCS_GUEST_CR4, vmx_cr_fixed(caps.cr4_fixed0, caps.cr4_fixed1, val, false));
-}
-
-static void seg(uint32_t sel_f, uint16_t sel, uint64_t base, uint32_t limit, uint32_t ar)
-{
-	/* The fields of one segment are at fixed distances from its selector. */
-	unsigned int i = (sel_f - VMCS_GUEST_ES_SEL) / 2;
-
-	vmwrite(sel_f, sel);
-	vmwrite(VMCS_GUEST_ES_BASE + 2 * i, base);
-	vmwrite(VMCS_GUEST_ES_LIMIT + 2 * i, limit);
-	vmwrite(VMCS_GUEST_ES_AR + 2 * i, ar);
-}
-
-/* The state of a CPU that starts in 64-bit mode (the Linux entry). */
-static void guest_long(const struct vcpu_boot *b)
-{
-	seg(VMCS_GUEST_CS_SEL, b->cs, 0, 0xFFFFFFFF, 0xA09B); /* code, L, G */
-	seg(VMCS_GUEST_SS_SEL, b->ds, 0, 0xFFFFFFFF, 0xC093);
-	seg(VMCS_GUEST_DS_SEL, b->ds, 0, 0xFFFFFFFF, 0xC093);
-	seg(VMCS_GUEST_ES_SEL, b->ds, 0, 0xFFFFFFFF, 0xC093);
-	seg(VMCS_GUEST_FS_SEL, 0, 0, 0, 1u << 16); /* unusable */
-	seg(VMCS_GUEST_GS_SEL, 0, 0, 0, 1u << 16);
-	seg(VMCS_GUEST_TR_SEL, 0, 0, 0x67, 0x8B);
-	seg(VMCS_GUEST_LDTR_SEL, 0, 0, 0, 1u << 16);
-	vmwrite(VMCS_GUEST_GDTR_BASE, b->gdt_base);
-	vmwrite(VMCS_GUEST_GDTR_LIMIT, b->gdt_limit);
-	vmwrite(VMCS_GUEST_IDTR_BASE, 0);
-	vmwrite(VMCS_GUEST_IDTR_LIMIT, 0);
-	set_cr0(b->cr0);
-	vmwrite(VMCS_GUEST_CR3, b->cr3);
-	set_cr4(b->cr4);
-	vmwrite(VMCS_GUEST_EFER, b->efer);
-	vmwrite(VMCS_ENTRY_CTLS, ctls.entry | VMX_ENTRY_IA32E);
-}
-
-/* Real mode at @vector:0000, as an AP is after INIT and a start-up IPI. */
-static void guest_real(uint8_t vector)
-{
-	seg(VMCS_GUEST_CS_SEL, (uint16_t)(vector << 8), (uint64_t)vector << 12, 0xFFFF, 0x9B);
-	seg(VMCS_GUEST_SS_SEL, 0, 0, 0xFFFF, 0x93);
-	seg(VMCS_GUEST_DS_SEL, 0, 0, 0xFFFF, 0x93);
-	seg(VMCS_GUEST_ES_SEL, 0, 0, 0xFFFF, 0x93);
-	seg(VMCS_GUEST_FS_SEL, 0, 0, 0xFFFF, 0x93);
-	seg(VMCS_GUEST_GS_SEL, 0, 0, 0xFFFF, 0x93);
-	seg(VMCS_GUEST_TR_SEL, 0, 0, 0xFFFF, 0x8B);
-	seg(VMCS_GUEST_LDTR_SEL, 0, 0, 0xFFFF, 0x82);
-	vmwrite(VMCS_GUEST_GDTR_BASE, 0);
-	vmwrite(VMCS_GUEST_GDTR_LIMIT, 0xFFFF);
-	vmwrite(VMCS_GUEST_IDTR_BASE, 0);
-	vmwrite(VMCS_GUEST_IDTR_LIMIT, 0xFFFF);
-	set_cr0(0x10); /* ET */
-	vmwrite(VMCS_GUEST_CR3, 0);
-	set_cr4(0);
-	vmwrite(VMCS_GUEST_EFER, 0);
-	vmwrite(VMCS_ENTRY_CTLS, ctls.entry & ~VMX_ENTRY_IA32E);
+	c->caps = &caps;
+	c->ctls = &ctls;
+	c->msr_bitmap = msr_bitmap_pa;
+	c->io_bitmap = io_bitmap_pa;
+	c->eptp = ept_pointer(&v->vm->ept);
+	c->vpid = vx(v)->vpid;
 }
 
 /* The VMCS, written on the vCPU's own CPU before its first entry. */
@@ -373,59 +313,31 @@ static int vmcs_setup(struct vcpu *v)
 		return -EIO;
 	__asm__ volatile("sgdt %0; sidt %1" : "=m"(gdtr), "=m"(idtr));
 
-	vmwrite(VMCS_PIN_CTLS, ctls.pin);
-	vmwrite(VMCS_PROC_CTLS, ctls.proc);
-	vmwrite(VMCS_PROC_CTLS2, ctls.proc2);
-	vmwrite(VMCS_EXIT_CTLS, ctls.exit);
-	vmwrite(VMCS_ENTRY_CTLS, ctls.entry);
-	vmwrite(VMCS_EXCEPTION_BITMAP, 0);
-	vmwrite(VMCS_CR3_TARGET_COUNT, 0);
-	vmwrite(VMCS_CR0_MASK, cr0_mask());
-	vmwrite(VMCS_CR4_MASK, cr4_mask());
-	vmwrite(VMCS_MSR_BITMAP, msr_bitmap_pa);
-	vmwrite(VMCS_IO_BITMAP_A, io_bitmap_pa);
-	vmwrite(VMCS_IO_BITMAP_B, io_bitmap_pa + PAGE_SIZE);
-	vmwrite(VMCS_EPT_POINTER, ept_pointer(&v->vm->ept));
-	vmwrite(VMCS_VPID, s->vpid);
-	vmwrite(VMCS_LINK_POINTER, ~0ull);
+	struct vmx_host_state h = {
+		.cr0 = read_cr0(),
+		.cr3 = read_cr3(),
+		.cr4 = read_cr4(),
+		.efer = rdmsr(MSR_EFER),
+		.pat = rdmsr(0x277),
+		.fs_base = rdmsr(0xC0000100),
+		.gs_base = (uint64_t)(uintptr_t)pc,
+		.tr_base = (uint64_t)(uintptr_t)&pc->tss,
+		.gdtr_base = gdtr.base,
+		.idtr_base = idtr.base,
+		.rip = (uint64_t)(uintptr_t)vmx_exit_entry,
+		.cs = SEL_CODE,
+		.ds = SEL_DATA,
+		.tr = SEL_TSS,
+	};
+	struct vmx_vcpu_cfg c;
 
-	/* Host state: this CPU as the hypervisor runs it. */
-	vmwrite(VMCS_HOST_CR0, read_cr0());
-	vmwrite(VMCS_HOST_CR3, read_cr3());
-	vmwrite(VMCS_HOST_CR4, read_cr4());
-	vmwrite(VMCS_HOST_CS_SEL, SEL_CODE);
-	vmwrite(VMCS_HOST_SS_SEL, SEL_DATA);
-	vmwrite(VMCS_HOST_DS_SEL, SEL_DATA);
-	vmwrite(VMCS_HOST_ES_SEL, SEL_DATA);
-	vmwrite(VMCS_HOST_FS_SEL, 0);
-	vmwrite(VMCS_HOST_GS_SEL, 0);
-	vmwrite(VMCS_HOST_TR_SEL, SEL_TSS);
-	vmwrite(VMCS_HOST_FS_BASE, rdmsr(0xC0000100));
-	vmwrite(VMCS_HOST_GS_BASE, (uint64_t)(uintptr_t)pc); /* the per-CPU pointer */
-	vmwrite(VMCS_HOST_TR_BASE, (uint64_t)(uintptr_t)&pc->tss);
-	vmwrite(VMCS_HOST_GDTR_BASE, gdtr.base);
-	vmwrite(VMCS_HOST_IDTR_BASE, idtr.base);
-	vmwrite(VMCS_HOST_SYSENTER_CS, 0);
-	vmwrite(VMCS_HOST_SYSENTER_ESP, 0);
-	vmwrite(VMCS_HOST_SYSENTER_EIP, 0);
-	vmwrite(VMCS_HOST_EFER, rdmsr(MSR_EFER));
-	vmwrite(VMCS_HOST_PAT, rdmsr(0x277));
-	vmwrite(VMCS_HOST_RIP, (uint64_t)(uintptr_t)vmx_exit_entry);
-
-	/* Guest state. */
+	vcpu_cfg(v, &c);
+	vmcs_build_controls(&live, &c);
+	vmcs_build_host(&live, &h);
 	if (s->realmode)
-		guest_real(s->sipi);
+		vmcs_build_guest_real(&live, &c, s->sipi);
 	else
-		guest_long(&s->boot);
-	vmwrite(VMCS_GUEST_DR7, 0x400);
-	vmwrite(VMCS_GUEST_PAT, 0x0007040600070406ull);
-	vmwrite(VMCS_GUEST_DEBUGCTL, 0);
-	vmwrite(VMCS_GUEST_SYSENTER_CS, 0);
-	vmwrite(VMCS_GUEST_SYSENTER_ESP, 0);
-	vmwrite(VMCS_GUEST_SYSENTER_EIP, 0);
-	vmwrite(VMCS_GUEST_ACTIVITY, VMX_ACTIVITY_ACTIVE);
-	vmwrite(VMCS_GUEST_INTERRUPTIBILITY, 0);
-	vmwrite(VMCS_GUEST_PENDING_DBG, 0);
+		vmcs_build_guest_long(&live, &c, &s->boot);
 	if (break_cr0) /* paging without protection: no VM entry takes that */
 		vmwrite(VMCS_GUEST_CR0, (vmread(VMCS_GUEST_CR0) | CR0_PG) & ~CR0_PE);
 	s->configured = true;
@@ -440,8 +352,12 @@ static void vmx_vcpu_sipi(struct vcpu *v, uint8_t vector)
 	s->sipi = vector;
 	memset(&v->regs, 0, sizeof(v->regs));
 	v->regs.rflags = 0x2;
-	if (s->configured)
-		guest_real(vector);
+	if (s->configured) {
+		struct vmx_vcpu_cfg c;
+
+		vcpu_cfg(v, &c);
+		vmcs_build_guest_real(&live, &c, vector);
+	}
 }
 
 /* ---- entry failures ----------------------------------------------------------- */
@@ -600,9 +516,9 @@ static void vmx_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
 				return;
 			}
 			if (cr == 0)
-				set_cr0(g[reg]);
+				vmcs_build_cr0(&live, &caps, g[reg]);
 			else
-				set_cr4(g[reg]);
+				vmcs_build_cr4(&live, &caps, g[reg]);
 			v->regs.rip = e->next_rip;
 			continue;
 		}
@@ -706,13 +622,13 @@ static uint64_t vmx_read_cr(struct vcpu *v, unsigned int cr)
 	(void)v;
 	switch (cr) {
 	case 0:
-		return (vmread(VMCS_GUEST_CR0) & ~cr0_mask()) |
-		       (vmread(VMCS_CR0_SHADOW) & cr0_mask());
+		return (vmread(VMCS_GUEST_CR0) & ~vmcs_cr0_mask(&caps)) |
+		       (vmread(VMCS_CR0_SHADOW) & vmcs_cr0_mask(&caps));
 	case 3:
 		return vmread(VMCS_GUEST_CR3);
 	case 4:
-		return (vmread(VMCS_GUEST_CR4) & ~cr4_mask()) |
-		       (vmread(VMCS_CR4_SHADOW) & cr4_mask());
+		return (vmread(VMCS_GUEST_CR4) & ~vmcs_cr4_mask(&caps)) |
+		       (vmread(VMCS_CR4_SHADOW) & vmcs_cr4_mask(&caps));
 	default:
 		return 0;
 	}

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: MIT
+/* The VMCS contents of a vfvisor vCPU (SDM vol. 3C, ch. 24 and 27). */
+#include "vmcs_build.h"
+#include "vmcs_fields.h"
+
+#define CR0_PE (1ull << 0)
+#define CR0_PG (1ull << 31)
+
+#define AR_UNUSABLE (1u << 16)
+
+static void wr(const struct vmcs_writer *w, uint32_t field, uint64_t val)
+{
+	w->write(w->ctx, field, val);
+}
+
+uint64_t vmcs_cr0_mask(const struct vmx_caps *caps)
+{
+	/* CR0.PE/PG are the guest's own with unrestricted guest. */
+	return (caps->cr0_fixed0 & ~(CR0_PE | CR0_PG)) | ~caps->cr0_fixed1;
+}
+
+uint64_t vmcs_cr4_mask(const struct vmx_caps *caps)
+{
+	return caps->cr4_fixed0 | ~caps->cr4_fixed1;
+}
+
+void vmcs_build_cr0(const struct vmcs_writer *w, const struct vmx_caps *caps, uint64_t val)
+{
+	wr(w, VMCS_CR0_SHADOW, val);
+	wr(w, VMCS_GUEST_CR0, vmx_cr_fixed(caps->cr0_fixed0, caps->cr0_fixed1, val, true));
+}
+
+void vmcs_build_cr4(const struct vmcs_writer *w, const struct vmx_caps *caps, uint64_t val)
+{
+	wr(w, VMCS_CR4_SHADOW, val);
+	wr(w, VMCS_GUEST_CR4, vmx_cr_fixed(caps->cr4_fixed0, caps->cr4_fixed1, val, false));
+}
+
+void vmcs_build_controls(const struct vmcs_writer *w, const struct vmx_vcpu_cfg *c)
+{
+	wr(w, VMCS_PIN_CTLS, c->ctls->pin);
+	wr(w, VMCS_PROC_CTLS, c->ctls->proc);
+	wr(w, VMCS_PROC_CTLS2, c->ctls->proc2);
+	wr(w, VMCS_EXIT_CTLS, c->ctls->exit);
+	wr(w, VMCS_ENTRY_CTLS, c->ctls->entry);
+	wr(w, VMCS_EXCEPTION_BITMAP, 0);
+	wr(w, VMCS_CR3_TARGET_COUNT, 0);
+	wr(w, VMCS_CR0_MASK, vmcs_cr0_mask(c->caps));
+	wr(w, VMCS_CR4_MASK, vmcs_cr4_mask(c->caps));
+	wr(w, VMCS_MSR_BITMAP, c->msr_bitmap);
+	wr(w, VMCS_IO_BITMAP_A, c->io_bitmap);
+	wr(w, VMCS_IO_BITMAP_B, c->io_bitmap + 4096);
+	wr(w, VMCS_EPT_POINTER, c->eptp);
+	wr(w, VMCS_VPID, c->vpid);
+	wr(w, VMCS_LINK_POINTER, ~0ull);
+	wr(w, VMCS_ENTRY_INTR_INFO, 0);
+}
+
+void vmcs_build_host(const struct vmcs_writer *w, const struct vmx_host_state *h)
+{
+	wr(w, VMCS_HOST_CR0, h->cr0);
+	wr(w, VMCS_HOST_CR3, h->cr3);
+	wr(w, VMCS_HOST_CR4, h->cr4);
+	wr(w, VMCS_HOST_CS_SEL, h->cs);
+	wr(w, VMCS_HOST_SS_SEL, h->ds);
+	wr(w, VMCS_HOST_DS_SEL, h->ds);
+	wr(w, VMCS_HOST_ES_SEL, h->ds);
+	wr(w, VMCS_HOST_FS_SEL, 0);
+	wr(w, VMCS_HOST_GS_SEL, 0);
+	wr(w, VMCS_HOST_TR_SEL, h->tr);
+	wr(w, VMCS_HOST_FS_BASE, h->fs_base);
+	wr(w, VMCS_HOST_GS_BASE, h->gs_base); /* the per-CPU pointer */
+	wr(w, VMCS_HOST_TR_BASE, h->tr_base);
+	wr(w, VMCS_HOST_GDTR_BASE, h->gdtr_base);
+	wr(w, VMCS_HOST_IDTR_BASE, h->idtr_base);
+	wr(w, VMCS_HOST_SYSENTER_CS, 0);
+	wr(w, VMCS_HOST_SYSENTER_ESP, 0);
+	wr(w, VMCS_HOST_SYSENTER_EIP, 0);
+	wr(w, VMCS_HOST_EFER, h->efer);
+	wr(w, VMCS_HOST_PAT, h->pat);
+	wr(w, VMCS_HOST_RIP, h->rip);
+}
+
+/* The fields of one segment lie at fixed distances from its selector's. */
+static void seg(const struct vmcs_writer *w, uint32_t sel_f, uint16_t sel, uint64_t base,
+		uint32_t limit, uint32_t ar)
+{
+	unsigned int i = (sel_f - VMCS_GUEST_ES_SEL) / 2;
+
+	wr(w, sel_f, sel);
+	wr(w, VMCS_GUEST_ES_BASE + 2 * i, base);
+	wr(w, VMCS_GUEST_ES_LIMIT + 2 * i, limit);
+	wr(w, VMCS_GUEST_ES_AR + 2 * i, ar);
+}
+
+static void guest_common(const struct vmcs_writer *w)
+{
+	wr(w, VMCS_GUEST_DR7, 0x400);
+	wr(w, VMCS_GUEST_PAT, 0x0007040600070406ull); /* the reset PAT */
+	wr(w, VMCS_GUEST_DEBUGCTL, 0);
+	wr(w, VMCS_GUEST_SYSENTER_CS, 0);
+	wr(w, VMCS_GUEST_SYSENTER_ESP, 0);
+	wr(w, VMCS_GUEST_SYSENTER_EIP, 0);
+	wr(w, VMCS_GUEST_ACTIVITY, VMX_ACTIVITY_ACTIVE);
+	wr(w, VMCS_GUEST_INTERRUPTIBILITY, 0);
+	wr(w, VMCS_GUEST_PENDING_DBG, 0);
+}
+
+void vmcs_build_guest_long(const struct vmcs_writer *w, const struct vmx_vcpu_cfg *c,
+			   const struct vcpu_boot *b)
+{
+	seg(w, VMCS_GUEST_CS_SEL, b->cs, 0, 0xFFFFFFFF, 0xA09B); /* code, L, G */
+	seg(w, VMCS_GUEST_SS_SEL, b->ds, 0, 0xFFFFFFFF, 0xC093);
+	seg(w, VMCS_GUEST_DS_SEL, b->ds, 0, 0xFFFFFFFF, 0xC093);
+	seg(w, VMCS_GUEST_ES_SEL, b->ds, 0, 0xFFFFFFFF, 0xC093);
+	seg(w, VMCS_GUEST_FS_SEL, 0, 0, 0, AR_UNUSABLE);
+	seg(w, VMCS_GUEST_GS_SEL, 0, 0, 0, AR_UNUSABLE);
+	seg(w, VMCS_GUEST_TR_SEL, 0, 0, 0x67, 0x8B); /* busy 64-bit TSS */
+	seg(w, VMCS_GUEST_LDTR_SEL, 0, 0, 0, AR_UNUSABLE);
+	wr(w, VMCS_GUEST_GDTR_BASE, b->gdt_base);
+	wr(w, VMCS_GUEST_GDTR_LIMIT, b->gdt_limit);
+	wr(w, VMCS_GUEST_IDTR_BASE, 0);
+	wr(w, VMCS_GUEST_IDTR_LIMIT, 0);
+	vmcs_build_cr0(w, c->caps, b->cr0);
+	wr(w, VMCS_GUEST_CR3, b->cr3);
+	vmcs_build_cr4(w, c->caps, b->cr4);
+	wr(w, VMCS_GUEST_EFER, b->efer);
+	wr(w, VMCS_ENTRY_CTLS, c->ctls->entry | VMX_ENTRY_IA32E);
+	guest_common(w);
+}
+
+void vmcs_build_guest_real(const struct vmcs_writer *w, const struct vmx_vcpu_cfg *c,
+			   uint8_t vector)
+{
+	seg(w, VMCS_GUEST_CS_SEL, (uint16_t)(vector << 8), (uint64_t)vector << 12, 0xFFFF, 0x9B);
+	seg(w, VMCS_GUEST_SS_SEL, 0, 0, 0xFFFF, 0x93);
+	seg(w, VMCS_GUEST_DS_SEL, 0, 0, 0xFFFF, 0x93);
+	seg(w, VMCS_GUEST_ES_SEL, 0, 0, 0xFFFF, 0x93);
+	seg(w, VMCS_GUEST_FS_SEL, 0, 0, 0xFFFF, 0x93);
+	seg(w, VMCS_GUEST_GS_SEL, 0, 0, 0xFFFF, 0x93);
+	seg(w, VMCS_GUEST_TR_SEL, 0, 0, 0xFFFF, 0x8B);
+	seg(w, VMCS_GUEST_LDTR_SEL, 0, 0, 0xFFFF, 0x82);
+	wr(w, VMCS_GUEST_GDTR_BASE, 0);
+	wr(w, VMCS_GUEST_GDTR_LIMIT, 0xFFFF);
+	wr(w, VMCS_GUEST_IDTR_BASE, 0);
+	wr(w, VMCS_GUEST_IDTR_LIMIT, 0xFFFF);
+	vmcs_build_cr0(w, c->caps, 0x10); /* ET */
+	wr(w, VMCS_GUEST_CR3, 0);
+	vmcs_build_cr4(w, c->caps, 0);
+	wr(w, VMCS_GUEST_EFER, 0);
+	wr(w, VMCS_ENTRY_CTLS, c->ctls->entry & ~VMX_ENTRY_IA32E);
+	guest_common(w);
+}

@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The VMCS the VT-x backend enters with, as vmcs_build.c writes it, judged
+ * by the VM-entry checker: the 64-bit Linux entry and an AP's real-mode
+ * start must pass on every CPU model the control tests use, and a wrong
+ * input must fail with the check it breaks.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include "vmcs_build.h"
+#include "vmcs_fields.h"
+#include "vmentry_check.h"
+#include "vmx_ctls.h"
+
+/* Bochs 2.7 corei7_icelake_u and a Skylake i7-6700K (see test_vmx_ctls.c
+ * for where the values come from). */
+static const struct vmx_caps bochs = {
+	.basic = 0x00d8100000000004ull,
+	.pinbased = 0x7f00000016ull,
+	.procbased = 0xfff9fffe0401e172ull,
+	.exit = 0x007fffff00036dffull,
+	.entry = 0x0000ffff000011ffull,
+	.misc = 0x600401e0ull,
+	.cr0_fixed0 = 0x80000021ull,
+	.cr0_fixed1 = 0xffffffffull,
+	.cr4_fixed0 = 0x2000ull,
+	.cr4_fixed1 = 0x772fffull,
+	.procbased2 = 0x02977fff00000000ull,
+	.ept_vpid_cap = 0x00000f0106334141ull,
+	.true_pinbased = 0x7f00000016ull,
+	.true_procbased = 0xfff9fffe04006172ull,
+	.true_exit = 0x007fffff00036dfbull,
+	.true_entry = 0x0000ffff000011fbull,
+};
+
+static const struct vmx_caps skylake = {
+	.basic = 0xda040000000004ull,
+	.pinbased = 0x7f00000016ull,
+	.procbased = 0xfff9fffe0401e172ull,
+	.exit = 0x1ffffff00036dffull,
+	.entry = 0x3ffff000011ffull,
+	.misc = 0x7004c1e7ull,
+	.cr0_fixed0 = 0x80000021ull,
+	.cr0_fixed1 = 0xffffffffull,
+	.cr4_fixed0 = 0x2000ull,
+	.cr4_fixed1 = 0x3727ffull,
+	.procbased2 = 0x1ffcff00000000ull,
+	.ept_vpid_cap = 0xf0106334141ull,
+	.true_pinbased = 0x7f00000016ull,
+	.true_procbased = 0xfff9fffe04006172ull,
+	.true_exit = 0x1ffffff00036dfbull,
+	.true_entry = 0x3ffff000011fbull,
+};
+
+static struct vmcs_image img;
+static int set_errors;
+
+static void img_write(void *ctx, uint32_t field, uint64_t val)
+{
+	(void)ctx;
+	if (vmcs_image_set(&img, field, val))
+		set_errors++;
+}
+
+static const struct vmcs_writer w = {img_write, NULL};
+
+/* What hv/vm.c hands the backend for the Linux entry. */
+static const struct vcpu_boot linux_boot = {
+	.rip = 0x1000200,
+	.rsi = 0x7000,
+	.cr0 = 0x80010033,
+	.cr3 = 0x8000,
+	.cr4 = 0x20,
+	.efer = (1u << 8) | (1u << 10),
+	.gdt_base = 0x6000,
+	.gdt_limit = 0x1F,
+	.cs = 0x10,
+	.ds = 0x18,
+};
+
+/* The hypervisor's CPU as cpu.c sets it up (the values are typical). */
+static struct vmx_host_state host(const struct vmx_caps *c)
+{
+	return (struct vmx_host_state){
+		.cr0 = vmx_cr_fixed(c->cr0_fixed0, c->cr0_fixed1, 0x80010033, false),
+		.cr3 = 0x1fc000,
+		.cr4 = vmx_cr_fixed(c->cr4_fixed0, c->cr4_fixed1, 0x6A0, false),
+		.efer = (1u << 8) | (1u << 10) | (1u << 11),
+		.pat = 0x0007040600070406ull,
+		.fs_base = 0,
+		.gs_base = 0x2a5000,
+		.tr_base = 0x2a5060,
+		.gdtr_base = 0x2a5038,
+		.idtr_base = 0x2b0000,
+		.rip = 0x203456,
+		.cs = 0x08,
+		.ds = 0x10,
+		.tr = 0x18,
+	};
+}
+
+/* Build the whole VMCS as vmx_vcpu.c does, RIP/RSP/RFLAGS as the run loop. */
+static void build(const struct vmx_caps *c, const struct vcpu_boot *b, int sipi,
+		  struct vmx_ctls *ctls)
+{
+	char why[96];
+	struct vmx_vcpu_cfg cfg = {c, ctls, 0x3000000, 0x3001000, 0, 1};
+	struct vmx_host_state h = host(c);
+
+	assert_int_equal(vmx_ctls_choose(c, ctls, why, sizeof(why)), 0);
+	cfg.eptp = 0x3100000 | 0x1e; /* WB tables, 4-level walk */
+	vmcs_image_init(&img);
+	set_errors = 0;
+	vmcs_build_controls(&w, &cfg);
+	vmcs_build_host(&w, &h);
+	if (sipi >= 0)
+		vmcs_build_guest_real(&w, &cfg, (uint8_t)sipi);
+	else
+		vmcs_build_guest_long(&w, &cfg, b);
+	img_write(NULL, VMCS_HOST_RSP, 0x2a9ff0);
+	img_write(NULL, VMCS_GUEST_RIP, sipi >= 0 ? 0 : b->rip);
+	img_write(NULL, VMCS_GUEST_RSP, 0);
+	img_write(NULL, VMCS_GUEST_RFLAGS, 0x2);
+	assert_int_equal(set_errors, 0);
+}
+
+static void check_ok(const struct vmx_caps *c)
+{
+	char why[120] = "";
+
+	if (vmentry_check(&img, c, why, sizeof(why)))
+		fail_msg("refused: %s", why);
+}
+
+static void linux_entry_passes(void **state)
+{
+	struct vmx_ctls ctls;
+
+	(void)state;
+	build(&bochs, &linux_boot, -1, &ctls);
+	check_ok(&bochs);
+	assert_true(vmcs_image_get(&img, VMCS_ENTRY_CTLS) & VMX_ENTRY_IA32E);
+	/* The guest reads CR4 without VMXE, which VMX forces in the register. */
+	assert_int_equal(vmcs_image_get(&img, VMCS_CR4_SHADOW), 0x20);
+	assert_true(vmcs_image_get(&img, VMCS_GUEST_CR4) & 0x2000);
+	assert_true(vmcs_image_get(&img, VMCS_CR4_MASK) & 0x2000);
+	build(&skylake, &linux_boot, -1, &ctls);
+	check_ok(&skylake);
+}
+
+static void ap_real_mode_passes(void **state)
+{
+	struct vmx_ctls ctls;
+
+	(void)state;
+	build(&bochs, NULL, 0x99, &ctls);
+	check_ok(&bochs);
+	assert_false(vmcs_image_get(&img, VMCS_ENTRY_CTLS) & VMX_ENTRY_IA32E);
+	assert_int_equal(vmcs_image_get(&img, VMCS_GUEST_CS_BASE), 0x99000);
+	assert_int_equal(vmcs_image_get(&img, VMCS_GUEST_CS_SEL), 0x9900);
+	/* PE and PG clear (unrestricted guest), the fixed NE set underneath. */
+	assert_int_equal(vmcs_image_get(&img, VMCS_GUEST_CR0) & 0x80000001, 0);
+	assert_true(vmcs_image_get(&img, VMCS_GUEST_CR0) & 0x20);
+	assert_int_equal(vmcs_image_get(&img, VMCS_CR0_SHADOW), 0x10);
+	build(&skylake, NULL, 0x10, &ctls);
+	check_ok(&skylake);
+}
+
+/* Inputs the backend must never be given are refused by the named check. */
+static void bad_inputs_fail(void **state)
+{
+	struct vmx_ctls ctls;
+	struct vcpu_boot b = linux_boot;
+	char why[120];
+
+	(void)state;
+	b.cr0 = 0x80010032; /* paging without protection */
+	build(&bochs, &b, -1, &ctls);
+	assert_int_not_equal(vmentry_check(&img, &bochs, why, sizeof(why)), 0);
+	assert_string_equal(why, "guest CR0: PG set without PE");
+
+	b = linux_boot;
+	b.efer = 1u << 8; /* LME without LMA on a 64-bit entry */
+	build(&bochs, &b, -1, &ctls);
+	assert_int_not_equal(vmentry_check(&img, &bochs, why, sizeof(why)), 0);
+	assert_non_null(strstr(why, "LMA"));
+
+	b = linux_boot;
+	b.gdt_base = 0x0000800000000000ull; /* not canonical */
+	build(&bochs, &b, -1, &ctls);
+	assert_int_not_equal(vmentry_check(&img, &bochs, why, sizeof(why)), 0);
+	assert_non_null(strstr(why, "GDTR"));
+}
+
+/* The run loop's CR exits keep the guest's view and VMX's rules apart. */
+static void cr_writes(void **state)
+{
+	(void)state;
+	vmcs_image_init(&img);
+	vmcs_build_cr0(&w, &bochs, 0x60000010); /* CD, NW, ET: caches off, real mode */
+	assert_int_equal(vmcs_image_get(&img, VMCS_CR0_SHADOW), 0x60000010);
+	assert_int_equal(vmcs_image_get(&img, VMCS_GUEST_CR0), 0x60000030); /* NE forced */
+	vmcs_build_cr4(&w, &bochs, 0x6f0);
+	assert_int_equal(vmcs_image_get(&img, VMCS_GUEST_CR4), 0x26f0);
+	/* Bits CR4_FIXED1 does not allow are cleared (LA57 is not in Bochs). */
+	vmcs_build_cr4(&w, &bochs, 0x1000);
+	assert_int_equal(vmcs_image_get(&img, VMCS_GUEST_CR4), 0x2000);
+	assert_true(vmcs_cr4_mask(&bochs) & 0x1000);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(linux_entry_passes),
+		cmocka_unit_test(ap_real_mode_passes),
+		cmocka_unit_test(bad_inputs_fail),
+		cmocka_unit_test(cr_writes),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
