@@ -140,6 +140,37 @@ static inline bool vmx_insn(const char *which, uint64_t pa)
 	return !fail;
 }
 
+/* IA32_VMX_EPT_VPID_CAP: INVEPT (bit 20) with its single-context (25) and
+ * all-context (26) types; INVVPID (bit 32) with single-context (41) and
+ * all-context (42). */
+#define CAP_INVEPT	   (1ull << 20)
+#define CAP_INVEPT_SINGLE  (1ull << 25)
+#define CAP_INVEPT_ALL	   (1ull << 26)
+#define CAP_INVVPID	   (1ull << 32)
+#define CAP_INVVPID_SINGLE (1ull << 41)
+#define CAP_INVVPID_ALL	   (1ull << 42)
+
+/* Forget what this CPU cached for @eptp and for @vpid: a new vCPU must see
+ * its tables as they are, whatever ran on the CPU before. */
+static void tlb_flush(uint64_t eptp, uint16_t vpid)
+{
+	struct {
+		uint64_t a, b;
+	} desc;
+	uint64_t type;
+
+	if (caps.ept_vpid_cap & CAP_INVEPT) {
+		type = caps.ept_vpid_cap & CAP_INVEPT_SINGLE ? 1 : 2;
+		desc.a = eptp, desc.b = 0;
+		__asm__ volatile("invept %0, %1" ::"m"(desc), "r"(type) : "cc", "memory");
+	}
+	if (caps.ept_vpid_cap & CAP_INVVPID) {
+		type = caps.ept_vpid_cap & CAP_INVVPID_SINGLE ? 1 : 2;
+		desc.a = vpid, desc.b = 0;
+		__asm__ volatile("invvpid %0, %1" ::"m"(desc), "r"(type) : "cc", "memory");
+	}
+}
+
 static int zpages(struct palloc *pa, unsigned int n, uint64_t *out)
 {
 	int err = palloc_alloc(pa, n * PAGE_SIZE, PAGE_SIZE, 0, out);
@@ -194,7 +225,7 @@ int vmx_probe(bool ept_1g_ok)
 		ctls.pin &= ~VMX_PIN_PREEMPT_TIMER;
 	ept_2m = caps.ept_vpid_cap & VMX_EPT_CAP_2M;
 	ept_1g = ept_2m && ept_1g_ok && (caps.ept_vpid_cap & VMX_EPT_CAP_1G);
-	ept_ad = false; /* nothing reads the A/D flags yet */
+	ept_ad = caps.ept_vpid_cap & VMX_EPT_CAP_AD;
 	pr_info("vt-x: controls pin 0x%x proc 0x%x proc2 0x%x exit 0x%x entry 0x%x\n", ctls.pin,
 		ctls.proc, ctls.proc2, ctls.exit, ctls.entry);
 	return 0;
@@ -338,6 +369,7 @@ static int vmcs_setup(struct vcpu *v)
 		vmcs_build_guest_real(&live, &c, s->sipi);
 	else
 		vmcs_build_guest_long(&live, &c, &s->boot);
+	tlb_flush(c.eptp, c.vpid);
 	if (break_cr0) /* paging without protection: no VM entry takes that */
 		vmwrite(VMCS_GUEST_CR0, (vmread(VMCS_GUEST_CR0) | CR0_PG) & ~CR0_PE);
 	s->configured = true;
