@@ -15,6 +15,7 @@
 #define SZ_512G ((uint64_t)512 << 30)
 
 /* boot_params (Documentation/arch/x86/zero-page.rst) */
+#define BP_ACPI_RSDP_ADDR   0x070
 #define BP_EXT_CMD_LINE_PTR 0x0C8
 #define BP_E820_ENTRIES	    0x1E8
 #define BP_CMD_LINE_PTR	    0x228
@@ -69,7 +70,26 @@
 #define PORT_COM2     0x2F8
 #define PORT_NONE32   0x510
 
-extern char _end[];
+/* ACPI (spec 6.4, 5.2): RSDP, the SDT header, the MADT's CPU entries. */
+#define ACPI_HDR_LEN 36
+#define ACPI_MAX_LEN 0x10000 /* no table of ours is larger */
+#define MADT_HDR_LEN 44
+#define MADT_LAPIC   0
+#define MADT_X2APIC  9
+#define MADT_ENABLED 1u
+#define MAX_CPUS     64
+
+/* ap-start: a page below 1 MiB that vfvisor leaves alone (RAM up to
+ * 0xA0000; it uses 0x6000-0xDFFF and 0x20000) and that this image does not
+ * use (it lives at 16 MiB). A start-up IPI's vector is page >> 12. */
+#define AP_PAGE		  ((uint64_t)0x70000)
+#define AP_MAGIC	  0xA5A5
+#define ICR_INIT	  0x4500 /* INIT, assert, edge, physical */
+#define ICR_INIT_DEASSERT 0x8500 /* INIT, de-assert, level (ignored by vfvisor) */
+#define ICR_SIPI	  0x4600 /* start-up, assert; | vector */
+
+extern char startup_32[], _end[];
+extern const char ap_tramp_start[], ap_tramp_end[], ap_tramp_magic[], ap_tramp_id[];
 
 static uint64_t pml4[512] __attribute__((aligned(4096)));
 static uint64_t pdpt[512] __attribute__((aligned(4096)));
@@ -82,6 +102,13 @@ static unsigned int passed, failed;
 static uint64_t tsc_khz;
 static uint32_t apic_id;
 static bool x2apic_ok;
+
+/* The guest's enabled CPUs from its MADT (madt_read); count 0 if unusable. */
+static struct {
+	unsigned int count;
+	uint32_t id[MAX_CPUS];
+	const char *why; /* why the MADT was not read, if count is 0 */
+} cpus;
 
 static struct {
 	unsigned int count;
@@ -248,6 +275,153 @@ static bool map_probe(uint64_t gpa)
 	pdpt[gpa >> 30] = (uintptr_t)probe_pd | PTE_P | PTE_W;
 	__asm__ volatile("mov %0, %%cr3" ::"r"((uintptr_t)pml4) : "memory");
 	return true;
+}
+
+static bool acpi_sum_ok(const uint8_t *p, uint64_t len)
+{
+	uint8_t sum = 0;
+
+	for (uint64_t i = 0; i < len; i++)
+		sum += p[i];
+	return sum == 0;
+}
+
+static bool sig_is(const uint8_t *p, const char *sig)
+{
+	for (unsigned int i = 0; sig[i]; i++)
+		if (p[i] != (uint8_t)sig[i])
+			return false;
+	return true;
+}
+
+static char madt_why[120];
+
+/* The SDT at @gpa, if its length and checksum hold (NULL, madt_why if not);
+ * *@len its length. Everything read lies below 4 GiB, in our identity map. */
+static const uint8_t *acpi_sdt(uint64_t gpa, const char *what, uint64_t *len)
+{
+	const uint8_t *t = (const uint8_t *)(uintptr_t)gpa;
+
+	if (!gpa || gpa >= SZ_4G - ACPI_MAX_LEN) {
+		sfmt(madt_why, sizeof(madt_why), "%s at 0x%lx", what, gpa);
+		return NULL;
+	}
+	*len = rd32(t + 4);
+	if (*len < ACPI_HDR_LEN || *len > ACPI_MAX_LEN) {
+		sfmt(madt_why, sizeof(madt_why), "%s at 0x%lx: length %lu", what, gpa, *len);
+		return NULL;
+	}
+	if (!acpi_sum_ok(t, *len)) {
+		sfmt(madt_why, sizeof(madt_why), "%s at 0x%lx: bad checksum", what, gpa);
+		return NULL;
+	}
+	return t;
+}
+
+/*
+ * The guest's enabled CPUs, from the MADT that boot_params' acpi_rsdp_addr
+ * leads to (RSDP, then XSDT, or RSDT before ACPI 2.0): type 0 (local APIC,
+ * 8-bit ID) and type 9 (x2APIC, 32-bit ID) entries with the enabled flag.
+ * Every step is checked; on any doubt cpus.count stays 0 with cpus.why.
+ */
+static void madt_read(void)
+{
+	const uint8_t *rsdp, *sdt = NULL, *madt = NULL;
+	uint64_t rsdp_gpa = rd64(bp + BP_ACPI_RSDP_ADDR), sdt_len, len, off;
+	unsigned int esize;
+
+	cpus.why = madt_why;
+	if (!rsdp_gpa || rsdp_gpa >= SZ_4G - 4096) {
+		sfmt(madt_why, sizeof(madt_why), "acpi_rsdp_addr 0x%lx", rsdp_gpa);
+		return;
+	}
+	rsdp = (const uint8_t *)(uintptr_t)rsdp_gpa;
+	if (!sig_is(rsdp, "RSD PTR ") || !acpi_sum_ok(rsdp, 20)) {
+		sfmt(madt_why, sizeof(madt_why), "no valid RSDP at 0x%lx", rsdp_gpa);
+		return;
+	}
+	if (rsdp[15] >= 2 && rd64(rsdp + 24)) {
+		len = rd32(rsdp + 20);
+		if (len < 36 || len > 4096 || !acpi_sum_ok(rsdp, len)) {
+			sfmt(madt_why, sizeof(madt_why), "RSDP at 0x%lx: bad extended checksum",
+			     rsdp_gpa);
+			return;
+		}
+		sdt = acpi_sdt(rd64(rsdp + 24), "XSDT", &sdt_len);
+		esize = 8;
+		if (sdt && !sig_is(sdt, "XSDT")) {
+			sfmt(madt_why, sizeof(madt_why), "XSDT signature");
+			return;
+		}
+	} else {
+		sdt = acpi_sdt(rd32(rsdp + 16), "RSDT", &sdt_len);
+		esize = 4;
+		if (sdt && !sig_is(sdt, "RSDT")) {
+			sfmt(madt_why, sizeof(madt_why), "RSDT signature");
+			return;
+		}
+	}
+	if (!sdt)
+		return;
+	for (off = ACPI_HDR_LEN; off + esize <= sdt_len; off += esize) {
+		uint64_t gpa = esize == 8 ? rd64(sdt + off) : rd32(sdt + off);
+
+		if (!gpa || gpa >= SZ_4G - ACPI_MAX_LEN ||
+		    !sig_is((const uint8_t *)(uintptr_t)gpa, "APIC"))
+			continue;
+		madt = acpi_sdt(gpa, "MADT", &len);
+		if (!madt)
+			return;
+		break;
+	}
+	if (!madt) {
+		sfmt(madt_why, sizeof(madt_why), "no MADT in the %s", esize == 8 ? "XSDT" : "RSDT");
+		return;
+	}
+	if (len < MADT_HDR_LEN) {
+		sfmt(madt_why, sizeof(madt_why), "MADT length %lu", len);
+		return;
+	}
+	for (off = MADT_HDR_LEN; off < len;) {
+		const uint8_t *e = madt + off;
+		uint64_t elen = off + 2 <= len ? e[1] : 0;
+		uint32_t id, flags;
+
+		if (elen < 2 || off + elen > len) {
+			sfmt(madt_why, sizeof(madt_why), "MADT entry at +%lu: length %lu", off,
+			     elen);
+			cpus.count = 0;
+			return;
+		}
+		off += elen;
+		if (e[0] == MADT_LAPIC && elen >= 8) {
+			id = e[3];
+			flags = (uint32_t)rd32(e + 4);
+		} else if (e[0] == MADT_X2APIC && elen >= 16) {
+			id = (uint32_t)rd32(e + 4);
+			flags = (uint32_t)rd32(e + 8);
+		} else {
+			continue;
+		}
+		if (!(flags & MADT_ENABLED))
+			continue;
+		if (cpus.count == MAX_CPUS) {
+			sfmt(madt_why, sizeof(madt_why), "more than %u CPUs in the MADT", MAX_CPUS);
+			cpus.count = 0;
+			return;
+		}
+		cpus.id[cpus.count++] = id;
+	}
+	if (!cpus.count)
+		sfmt(madt_why, sizeof(madt_why), "no enabled CPU in the MADT");
+}
+
+static bool madt_has_cpu(uint32_t id)
+{
+	for (unsigned int i = 0; i < cpus.count; i++)
+		if (cpus.id[i] == id)
+			return true;
+	return false;
 }
 
 static void print_banner(void)
@@ -592,10 +766,15 @@ static bool check_outside_ram(void)
 
 static bool check_ipi_foreign(void)
 {
-	/* Not ours: the next ID (a broadcast, 0xFFFFFFFF, would be narrowed
+	/* Not ours: the next ID that is none of the guest's CPUs in the MADT
+	 * (own ID + 1 on one CPU; a broadcast, 0xFFFFFFFF, would be narrowed
 	 * to our own CPUs, so avoid making one). */
-	uint64_t target = apic_id + 1 == 0xFFFFFFFFu ? 0 : apic_id + 1;
+	uint64_t target = apic_id;
 	int v;
+
+	do
+		target = target + 1 >= 0xFFFFFFFFu ? 0 : target + 1;
+	while (target == apic_id || madt_has_cpu((uint32_t)target));
 
 	if (!x2apic_ok)
 		return fail("ipi-foreign", "x2APIC unusable (see x2apic-self-ipi)");
@@ -611,6 +790,80 @@ static bool check_ipi_foreign(void)
 	return pass("ipi-foreign");
 }
 
+static void delay_tsc(uint64_t ticks)
+{
+	uint64_t deadline = rdtsc() + ticks;
+
+	while (rdtsc() < deadline)
+		cpu_relax();
+}
+
+/*
+ * Start another of the guest's CPUs as Linux does (SDM vol. 3A 9.4.4.1):
+ * INIT, INIT de-assert, 10 ms, start-up IPI, 200 us, start-up IPI. It runs
+ * ap.asm's trampoline, copied to AP_PAGE, in real mode and reports there.
+ */
+static bool check_ap_start(void)
+{
+	size_t size = (size_t)(ap_tramp_end - ap_tramp_start);
+	volatile uint16_t *magic =
+		(volatile uint16_t *)(uintptr_t)(AP_PAGE + (ap_tramp_magic - ap_tramp_start));
+	volatile uint32_t *id =
+		(volatile uint32_t *)(uintptr_t)(AP_PAGE + (ap_tramp_id - ap_tramp_start));
+	uint64_t dest, deadline;
+	uint32_t target;
+	unsigned int i;
+	int v;
+
+	if (!cpus.count)
+		return fail("ap-start", "%s", cpus.why);
+	if (cpus.count == 1) {
+		con_printf("testguest: ap-start not run (1 cpu)\n");
+		return true;
+	}
+	if (!x2apic_ok)
+		return fail("ap-start", "x2APIC unusable (see x2apic-self-ipi)");
+	if (!madt_has_cpu(apic_id))
+		return fail("ap-start", "own APIC ID %u is not among the MADT's %u CPUs", apic_id,
+			    cpus.count);
+	for (i = 0; i < cpus.count && cpus.id[i] == apic_id; i++)
+		;
+	if (i == cpus.count)
+		return fail("ap-start", "no MADT CPU other than APIC ID %u", apic_id);
+	target = cpus.id[i];
+	if (!inside_ram(AP_PAGE, 4096) ||
+	    (AP_PAGE < (uintptr_t)_end && AP_PAGE + 4096 > (uintptr_t)startup_32))
+		return fail("ap-start", "page 0x%lx is not free RAM", AP_PAGE);
+
+	memcpy((void *)(uintptr_t)AP_PAGE, ap_tramp_start, size);
+	*id = 0xFFFFFFFF;
+	*magic = 0;
+	dest = (uint64_t)target << 32;
+	if ((v = wrmsr_safe(X2APIC_ICR, dest | ICR_INIT)))
+		return fail("ap-start", "INIT to APIC ID %u: vector %d", target, v);
+	if ((v = wrmsr_safe(X2APIC_ICR, dest | ICR_INIT_DEASSERT)))
+		return fail("ap-start", "INIT de-assert to APIC ID %u: vector %d", target, v);
+	delay_tsc(ms_to_tsc(10));
+	for (unsigned int n = 0; n < 2; n++) {
+		if ((v = wrmsr_safe(X2APIC_ICR, dest | ICR_SIPI | (AP_PAGE >> 12))))
+			return fail("ap-start", "start-up IPI %u to APIC ID %u: vector %d", n + 1,
+				    target, v);
+		delay_tsc(tsc_khz / 5); /* 200 us */
+	}
+
+	deadline = rdtsc() + ms_to_tsc(1000);
+	while (*magic != AP_MAGIC && rdtsc() < deadline)
+		cpu_relax();
+	if (*magic != AP_MAGIC)
+		return fail("ap-start",
+			    "APIC ID %u did not report at 0x%lx within 1 s (magic 0x%x)", target,
+			    AP_PAGE, *magic);
+	if (*id != target)
+		return fail("ap-start", "the CPU started as APIC ID %u reports x2APIC ID %u",
+			    target, *id);
+	return pass("ap-start");
+}
+
 void __attribute__((noreturn)) tg_main(const uint8_t *boot_params);
 
 void tg_main(const uint8_t *boot_params)
@@ -624,6 +877,7 @@ void tg_main(const uint8_t *boot_params)
 	e820_read();
 	paging_init();
 	print_banner();
+	madt_read();
 
 	check_cpuid();
 	check_msr_allowed();
@@ -636,6 +890,7 @@ void tg_main(const uint8_t *boot_params)
 	check_ram_rw();
 	check_outside_ram();
 	check_ipi_foreign();
+	check_ap_start();
 
 	con_printf("testguest: done %u passed, %u failed\n", passed, failed);
 	halt_forever();
