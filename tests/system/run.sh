@@ -148,6 +148,18 @@ else
 	fail "$n: runs the test guest"
 fi
 
+# The test guest on two CPUs: it starts its AP itself (INIT/SIPI, emulated).
+n=testguest-amdv-smp
+if scripts/mkiso.sh "$SYS_DIR/$n.iso" build/vfvisor.elf "loglevel=2" build/guest/testguest=testguest \
+	tests/system/testguest-smp.conf=vfvisor.conf &&
+	boot "$n" bios "$SYS_DIR/$n.iso" 240 'testguest: done|guest tg2: stopped'; then
+	expect "$n" '^vfvisor: guest tg2: vcpu 1 started on cpu 2 at 0x70000\s*$' "the AP started by the guest's INIT/SIPI"
+	expect "$n" '^\[tg2\] PASS ap-start\s*$' "test guest: ap-start"
+	expect "$n" '^\[tg2\] testguest: done 12 passed, 0 failed' "test guest: all 12 checks passed"
+else
+	fail "$n: the two-CPU test guest runs"
+fi
+
 # One guest on two CPUs: its APs started through emulated INIT/SIPI, and a
 # triple fault that stops the whole guest (the other vCPU kicked out by NMI).
 n=guests-smp

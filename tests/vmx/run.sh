@@ -22,17 +22,17 @@ if ! scripts/mkiso.sh "$iso" build/vfvisor.elf "loglevel=2" build/guest/testgues
 	exit 1
 fi
 
-# bochs_boot NAME ISO TIMEOUT_S DONE_REGEX: like boot (lib.sh), in Bochs.
+# bochs_boot NAME ISO TIMEOUT_S DONE_REGEX [CPUS]: like boot (lib.sh), in Bochs.
 # Debian's Bochs has its debugger built in (the script's "c" continues), only
 # the rfb display (headless with timeout=0), and a sound mixer that aborts
 # without a sound card (hence the dummy driver).
 bochs_boot() {
-	local name=$1 iso=$2 limit=$3 done_re=$4
+	local name=$1 iso=$2 limit=$3 done_re=$4 ncpu=${5:-2}
 	local log="$SYS_DIR/$name.log" rc="$SYS_DIR/$name.bochsrc" pid t=0 ok=1
 	: >"$log"
 	cat >"$rc" <<RC
 megs: 256
-cpu: model=corei7_icelake_u, count=2
+cpu: model=corei7_icelake_u, count=$ncpu
 ata0-master: type=cdrom, path=$iso, status=inserted
 boot: cdrom
 com1: enabled=1, mode=file, dev=$log
@@ -79,6 +79,21 @@ if bochs_boot "$n" "$iso" 900 'testguest: done|guest tg: stopped'; then
 	expect_not "$n" 'guest tg: stopped|vm entry failed' "no stop, no failed VM entry"
 else
 	fail "$n: boots in Bochs and runs the test guest"
+fi
+
+# A guest on two CPUs (so three in all): its AP started by emulated INIT/SIPI
+# into real mode under VT-x (unrestricted guest).
+siso=$SYS_DIR/vmx-smp.iso
+n=vmx-smp
+if scripts/mkiso.sh "$siso" build/vfvisor.elf "loglevel=2" build/guest/testguest=testguest \
+	tests/system/testguest-smp.conf=vfvisor.conf &&
+	bochs_boot "$n" "$siso" 900 'testguest: done|guest tg2: stopped' 3; then
+	expect "$n" '^vfvisor: cpus online: 3\s*$' "three CPUs"
+	expect "$n" '^vfvisor: guest tg2: vcpu 1 started on cpu 2 at 0x70000\s*$' "the AP started by the guest's INIT/SIPI"
+	expect "$n" '^\[tg2\] PASS ap-start\s*$' "test guest: ap-start"
+	expect "$n" '^\[tg2\] testguest: done 12 passed, 0 failed' "test guest: all 12 checks passed"
+else
+	fail "$n: the two-CPU test guest runs"
 fi
 
 # A VMCS the CPU refuses: the report must name the failed check.
