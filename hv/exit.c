@@ -232,6 +232,9 @@ static void startup_ipi(struct vcpu *v, const struct icr_decision *d)
 
 		if (!(d->target_mask & (1ull << i)))
 			continue;
+		/* Two of the guest's CPUs may start the same AP at once: the lock
+		 * makes one transition win, as on hardware. */
+		spin_lock(&vm->io_lock);
 		if (init && t->state == VCPU_WAIT_INIT) {
 			t->state = VCPU_WAIT_SIPI;
 		} else if (!init && t->state == VCPU_WAIT_SIPI) {
@@ -240,6 +243,7 @@ static void startup_ipi(struct vcpu *v, const struct icr_decision *d)
 		} else if (init && t->state == VCPU_RUNNING) {
 			refuse_log(v, REFUSED_MSR, "INIT to its running vcpu %u: not supported", i);
 		}
+		spin_unlock(&vm->io_lock);
 		/* A second start-up IPI to a started AP is ignored, as by a CPU. */
 	}
 }

@@ -262,7 +262,7 @@ static bool vcpu_wait_start(struct vcpu *v)
 		cpu_relax();
 	}
 	vm_backend()->vcpu_sipi(v, v->sipi_vector);
-	v->state = VCPU_RUNNING;
+	__atomic_store_n(&v->state, VCPU_RUNNING, __ATOMIC_RELEASE);
 	pr_info("guest %s: vcpu %u started on cpu %u at 0x%x\n", v->vm->name, v->index, v->cpu,
 		(unsigned int)v->sipi_vector << 12);
 	return true;

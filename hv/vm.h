@@ -138,7 +138,7 @@ struct vm {
 
 	spinlock_t uart_lock; /* the guest CPU and the service CPU (input) */
 	struct vuart uart;
-	spinlock_t io_lock; /* the guest's vCPUs, for the RTC */
+	spinlock_t io_lock; /* the guest's vCPUs: the RTC, starting APs */
 	struct vrtc rtc;    /* the host's time, read-only */
 	/* Console output: written by the guest's CPU, drained by the service
 	 * CPU (single producer, single consumer). */
