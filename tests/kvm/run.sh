@@ -6,7 +6,7 @@
 # not run there.)
 set -u
 cd "$(dirname "$0")/../.."
-export SYS_DIR=${SYS_DIR:-build/kvm}
+export SYS_DIR=${SYS_DIR:-build/kvm} LAYER=kvm
 . tests/system/lib.sh
 out=$1
 

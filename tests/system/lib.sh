@@ -121,6 +121,6 @@ expect_order() {
 results() {
 	mkdir -p "$(dirname "$1")"
 	echo "$PASS $FAIL $SKIP" >"$1"
-	echo "system: $PASS passed, $FAIL failed, $SKIP skipped"
+	echo "${LAYER:-system}: $PASS passed, $FAIL failed, $SKIP skipped"
 	[ "$FAIL" -eq 0 ]
 }

@@ -4,7 +4,7 @@
 # the guest runs on CPU 1 and every one of its checks must pass.
 set -u
 cd "$(dirname "$0")/../.."
-export SYS_DIR=${SYS_DIR:-build/vmx}
+export SYS_DIR=${SYS_DIR:-build/vmx} LAYER=vmx
 . tests/system/lib.sh
 out=$1
 
