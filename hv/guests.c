@@ -18,6 +18,7 @@
 #include "palloc.h"
 #include "printk.h"
 #include "vm.h"
+#include "vtd.h"
 #include "x86.h"
 
 #define HV_RESERVE (32ull << 20) /* memory kept for the hypervisor's own use */
@@ -30,6 +31,47 @@ static const struct boot_module *module_named(const struct boot_info *bi, const 
 		if (!strcmp(bi->mods[i].cmdline, name))
 			return &bi->mods[i];
 	return NULL;
+}
+
+/*
+ * The guest's VF may DMA exactly where the guest's RAM is: its IOMMU domain
+ * maps guest-physical addresses as nested paging does, so a VF DMA outside
+ * that faults (and is logged) instead of reaching anything else.
+ */
+static int guest_vf_dma(struct vm *vm, int vf)
+{
+	uint16_t seg;
+	uint8_t bus, devfn;
+	int err;
+
+	if (!vtd_dma_on()) {
+		pr_warn("guest %s: vf %d not given: no DMA remapping to confine it\n", vm->name,
+			vf);
+		return 0;
+	}
+	if (nic_vf_dev((unsigned int)vf, &seg, &bus, &devfn)) {
+		pr_err("guest %s: vf %d does not exist\n", vm->name, vf);
+		return -ENODEV;
+	}
+	vm->dma = vtd_domain_create(vm->name);
+	if (!vm->dma) {
+		pr_err("guest %s: no IOMMU domain left for vf %d\n", vm->name, vf);
+		return -ENOSPC;
+	}
+	err = vtd_domain_map(vm->dma, 0, vm->ram_hpa, vm->ram_size, VTD_PERM_R | VTD_PERM_W);
+	if (!err)
+		err = vtd_attach(vm->dma, seg, bus, devfn);
+	if (err) {
+		pr_err("guest %s: vf %d: its DMA domain: %s\n", vm->name, vf, err_name(err));
+		vtd_domain_destroy(vm->dma);
+		vm->dma = NULL;
+		return err;
+	}
+	pr_info("guest %s: vf %d (%04x:%02x:%02x.%u) may DMA to its %llu MiB only; not shown to"
+		" the guest yet (no vPCI)\n",
+		vm->name, vf, seg, bus, devfn >> 3, devfn & 7,
+		(unsigned long long)(vm->ram_size >> 20));
+	return 0;
 }
 
 int guests_start(const struct boot_info *bi, struct palloc *pa, const char *cl)
@@ -95,9 +137,10 @@ int guests_start(const struct boot_info *bi, struct palloc *pa, const char *cl)
 			return err;
 		}
 		vms[i].index = i;
-		if (config.guest[i].vf >= 0)
-			pr_warn("guest %s: vf %d is not passed through yet (no vPCI)\n",
-				vms[i].name, config.guest[i].vf);
+		if (config.guest[i].vf >= 0 && (err = guest_vf_dma(&vms[i], config.guest[i].vf))) {
+			pr_err("guest %s: not started, nor any other\n", vms[i].name);
+			return err;
+		}
 	}
 	vm_count = config.guest_count;
 	for (unsigned int i = 0; i < vm_count; i++)

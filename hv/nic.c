@@ -176,6 +176,16 @@ bool nic_ready(void)
 	return nic_up;
 }
 
+int nic_vf_dev(unsigned int n, uint16_t *seg, uint8_t *bus, uint8_t *devfn)
+{
+	if (!nic_up || n >= nic_pf.num_vfs || !nic_sriov.vf[n])
+		return -ENODEV;
+	*seg = nic_sriov.vf[n]->seg;
+	*bus = nic_sriov.vf[n]->bus;
+	*devfn = nic_sriov.vf[n]->devfn;
+	return 0;
+}
+
 unsigned int nic_vf_count(void)
 {
 	return nic_up ? nic_pf.num_vfs : 0;

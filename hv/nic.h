@@ -5,6 +5,7 @@
 #define VF_NIC_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 /* nic=SSSS:BB:DD.F (default: the first supported igb), vfs=N (default 2),
  * igb.omit=loopback,macfilter,pfrstd (fault injection). Returns 0 when the
@@ -13,6 +14,8 @@ int nic_init(const char *cmdline);
 bool nic_ready(void);
 /* VFs enabled and served (0 when the NIC is not up). */
 unsigned int nic_vf_count(void);
+/* Where VF @n is (segment, bus, devfn); -ENODEV if there is no such VF. */
+int nic_vf_dev(unsigned int n, uint16_t *seg, uint8_t *bus, uint8_t *devfn);
 /* Serve the VF mailboxes; called from the service CPU's loop. */
 void nic_poll(void);
 /* Run the self-test and print "selftest nic: PASS|FAIL (reason)"; with

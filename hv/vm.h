@@ -90,6 +90,7 @@ struct vcpu_boot {
 };
 
 struct vm;
+struct vtd_domain;
 
 /* Where a vCPU is in its start-up (the boot vCPU starts RUNNING). */
 enum vcpu_state {
@@ -131,6 +132,7 @@ struct vm {
 	uint64_t ram_hpa, ram_size; /* guest-physical 0.. is host-physical ram_hpa.. */
 	struct pagetable gpt;	    /* AMD-V: the nested page table */
 	struct ept ept;		    /* VT-x: the extended page table */
+	struct vtd_domain *dma;	    /* its VF's IOMMU domain: the same map, or NULL */
 	unsigned int vcpu_count;
 	struct vcpu vcpu[VM_MAX_VCPUS];
 	struct mmio_region mmio[VM_MMIO_MAX];

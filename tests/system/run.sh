@@ -101,6 +101,8 @@ else
 		pass "$n: guest alpha runs to 'vftest: done'"
 		expect "$n" '^vfvisor: guest alpha: running on cpu 1\s*$' "alpha running on cpu 1"
 		expect "$n" '^vfvisor: guest beta: running on cpu 2\s*$' "beta running on cpu 2"
+		expect "$n" '^vfvisor: guest alpha: vf 0 \(0000:01:10.0\) may DMA to its 256 MiB only' "alpha's VF in a DMA domain of its RAM"
+		expect "$n" '^vfvisor: guest beta: vf 1 \(0000:01:10.2\) may DMA to its 128 MiB only' "beta's VF in a DMA domain of its RAM"
 		expect "$n" '^\[alpha\] vftest: up name=alpha' "alpha reaches userspace"
 		expect "$n" '^\[beta\] vftest: up name=beta' "beta reaches userspace"
 		expect "$n" '^\[alpha\] vftest: ram_mib=256\s*$' "alpha sees its 256 MiB"
