@@ -67,10 +67,18 @@ static int guest_vf_dma(struct vm *vm, int vf)
 		vm->dma = NULL;
 		return err;
 	}
+	/* Its MAC: the configured one, else the PF driver's stable default. */
+	if (vm->cfg->has_mac)
+		nic_vf_set_mac((unsigned int)vf, vm->cfg->mac);
+	uint8_t m[6];
+
+	nic_vf_mac((unsigned int)vf, m);
 	pr_info("guest %s: vf %d (%04x:%02x:%02x.%u) may DMA to its %llu MiB only; not shown to"
 		" the guest yet (no vPCI)\n",
 		vm->name, vf, seg, bus, devfn >> 3, devfn & 7,
 		(unsigned long long)(vm->ram_size >> 20));
+	pr_info("guest %s: vf %d mac %02x:%02x:%02x:%02x:%02x:%02x%s\n", vm->name, vf, m[0], m[1],
+		m[2], m[3], m[4], m[5], vm->cfg->has_mac ? " (from the configuration)" : "");
 	return 0;
 }
 

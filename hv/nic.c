@@ -186,6 +186,23 @@ int nic_vf_dev(unsigned int n, uint16_t *seg, uint8_t *bus, uint8_t *devfn)
 	return 0;
 }
 
+int nic_vf_set_mac(unsigned int n, const uint8_t mac[6])
+{
+	if (!nic_up || n >= nic_pf.num_vfs)
+		return -ENODEV;
+	/* The mailbox server hands this to the VF's driver on its reset. */
+	memcpy(nic_pf.vf[n].mac, mac, 6);
+	igb_vf_set_rar(&nic_pf, n, mac);
+	return 0;
+}
+
+void nic_vf_mac(unsigned int n, uint8_t mac[6])
+{
+	memset(mac, 0, 6);
+	if (nic_up && n < nic_pf.num_vfs)
+		memcpy(mac, nic_pf.vf[n].mac, 6);
+}
+
 unsigned int nic_vf_count(void)
 {
 	return nic_up ? nic_pf.num_vfs : 0;

@@ -14,6 +14,11 @@ int nic_init(const char *cmdline);
 bool nic_ready(void);
 /* VFs enabled and served (0 when the NIC is not up). */
 unsigned int nic_vf_count(void);
+/* Give VF @n the MAC address @mac (its receive filter and what its driver
+ * is told); -ENODEV if there is no such VF. */
+int nic_vf_set_mac(unsigned int n, const uint8_t mac[6]);
+/* VF @n's MAC address (zeros if there is no such VF). */
+void nic_vf_mac(unsigned int n, uint8_t mac[6]);
 /* Where VF @n is (segment, bus, devfn); -ENODEV if there is no such VF. */
 int nic_vf_dev(unsigned int n, uint16_t *seg, uint8_t *bus, uint8_t *devfn);
 /* Serve the VF mailboxes; called from the service CPU's loop. */

@@ -103,6 +103,8 @@ else
 		expect "$n" '^vfvisor: guest beta: running on cpu 2\s*$' "beta running on cpu 2"
 		expect "$n" '^vfvisor: guest alpha: vf 0 \(0000:01:10.0\) may DMA to its 256 MiB only' "alpha's VF in a DMA domain of its RAM"
 		expect "$n" '^vfvisor: guest beta: vf 1 \(0000:01:10.2\) may DMA to its 128 MiB only' "beta's VF in a DMA domain of its RAM"
+		expect "$n" '^vfvisor: guest alpha: vf 0 mac 02:00:00:00:a1:01 \(from the configuration\)' "alpha's VF gets the configured MAC"
+		expect "$n" '^vfvisor: guest beta: vf 1 mac [0-9a-f:]{17}\s*$' "beta's VF keeps its generated MAC"
 		expect "$n" '^\[alpha\] vftest: up name=alpha' "alpha reaches userspace"
 		expect "$n" '^\[beta\] vftest: up name=beta' "beta reaches userspace"
 		expect "$n" '^\[alpha\] vftest: ram_mib=256\s*$' "alpha sees its 256 MiB"
