@@ -162,6 +162,46 @@ int paging_map_to(struct pagetable *pt, uint64_t virt, uint64_t phys, uint64_t l
 	return 0;
 }
 
+int paging_unmap(struct pagetable *pt, uint64_t virt, uint64_t len)
+{
+	const uint64_t sz2m = 2ull << 20;
+
+	if (!len || ((virt | len) & (PAGE_SIZE - 1)) || virt + len < virt)
+		return -EINVAL;
+	while (len) {
+		uint64_t *pml4 = table(pt->root), e, *pd, *pde, *pt4;
+		int err;
+
+		/* Nothing mapped at this level: skip what it would cover. */
+		e = pml4[(virt >> 39) & 511];
+		if (!(e & PTE_P) || !((e = table(e & PTE_ADDR)[(virt >> 30) & 511]) & PTE_P)) {
+			uint64_t step = sz2m - (virt & (sz2m - 1));
+
+			step = step < len ? step : len;
+			virt += step, len -= step;
+			continue;
+		}
+		if (e & PTE_PS) /* 1 GiB leaves are not made by paging_map_to */
+			return -EINVAL;
+		pd = table(e & PTE_ADDR);
+		pde = &pd[(virt >> 21) & 511];
+		if (!(*pde & PTE_P) || ((*pde & PTE_PS) && !(virt & (sz2m - 1)) && len >= sz2m)) {
+			uint64_t step = sz2m - (virt & (sz2m - 1));
+
+			*pde = (*pde & PTE_PS) ? 0 : *pde;
+			step = step < len ? step : len;
+			virt += step, len -= step;
+			continue;
+		}
+		err = table_next(pt, pde, true, &pt4); /* a 2 MiB leaf cut in part: split */
+		if (err)
+			return err;
+		pt4[(virt >> 12) & 511] = 0;
+		virt += PAGE_SIZE, len -= PAGE_SIZE;
+	}
+	return 0;
+}
+
 int paging_map(struct pagetable *pt, uint64_t phys, uint64_t len, uint64_t flags)
 {
 	uint64_t a = phys & ~(PAGE_SIZE - 1), end = phys + len;

@@ -37,6 +37,12 @@ int paging_init_empty(struct pagetable *pt, struct palloc *pa, uint64_t table_fl
  * all three 4 KiB aligned. */
 int paging_map_to(struct pagetable *pt, uint64_t virt, uint64_t phys, uint64_t len, uint64_t flags);
 
+/* Unmap [virt, virt+len) (4 KiB aligned): what was not mapped stays so; a
+ * 2 MiB page cut in part is split first (which may need a table page:
+ * -ENOMEM, after the pages before it were unmapped). The caller flushes
+ * the TLBs that may hold the old entries. */
+int paging_unmap(struct pagetable *pt, uint64_t virt, uint64_t len);
+
 /* Build the identity map for @mm into a new table (pages from @pa, below
  * 4 GiB so that the AP trampoline can load it in 32-bit mode). */
 int paging_build(struct pagetable *pt, const struct memmap *mm, struct palloc *pa);

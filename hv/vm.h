@@ -183,6 +183,9 @@ struct vcpu_ops {
 	int (*write_efer)(struct vcpu *v, uint64_t efer);     /* -EINVAL: #GP */
 	/* Map [gpa, gpa+len) to [hpa, ...); @uncached for device memory. */
 	int (*map)(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t len, bool uncached);
+	/* Unmap [gpa, gpa+len). The vCPUs' cached translations must be flushed
+	 * before the range is relied on (not done here yet: see issue 7). */
+	int (*unmap)(struct vm *vm, uint64_t gpa, uint64_t len);
 };
 
 extern const struct vcpu_ops svm_vcpu_ops;

@@ -329,6 +329,11 @@ static int svm_map(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t len, bool
 	return paging_map_to(&vm->gpt, gpa, hpa, len, PTE_W | PTE_U | (uncached ? PTE_UC : 0));
 }
 
+static int svm_unmap(struct vm *vm, uint64_t gpa, uint64_t len)
+{
+	return paging_unmap(&vm->gpt, gpa, len);
+}
+
 const struct vcpu_ops svm_vcpu_ops = {
 	.name = "amd-v",
 	.cpu_prepare = svm_cpu_prepare,
@@ -343,4 +348,5 @@ const struct vcpu_ops svm_vcpu_ops = {
 	.read_efer = svm_read_efer,
 	.write_efer = svm_write_efer,
 	.map = svm_map,
+	.unmap = svm_unmap,
 };

@@ -289,6 +289,11 @@ static int vmx_map(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t len, bool
 		       uncached ? EPT_UC : EPT_WB, ept_2m, ept_1g);
 }
 
+static int vmx_unmap(struct vm *vm, uint64_t gpa, uint64_t len)
+{
+	return ept_unmap(&vm->ept, gpa, len);
+}
+
 static int vmx_vcpu_create(struct vcpu *v, const struct vcpu_boot *b, struct palloc *pa)
 {
 	struct vmx_vcpu *s;
@@ -698,4 +703,5 @@ const struct vcpu_ops vmx_vcpu_ops = {
 	.read_efer = vmx_read_efer,
 	.write_efer = vmx_write_efer,
 	.map = vmx_map,
+	.unmap = vmx_unmap,
 };

@@ -165,6 +165,37 @@ static void test_map_to_nested(void **state)
 	assert_int_equal(paging_map_to(&pt, ~0xfffull, 0, 0x2000, PTE_W), -EINVAL);
 }
 
+static void test_unmap(void **state)
+{
+	struct pagetable pt;
+	uint64_t sz;
+
+	(void)state;
+	assert_int_equal(paging_init_empty(&pt, &pa, PTE_P | PTE_W | PTE_U), 0);
+	assert_int_equal(paging_map_to(&pt, 0, 0x40000000, 6u << 20, PTE_W | PTE_U), 0);
+	/* A whole 2 MiB page goes; one 4 KiB page out of the next splits it. */
+	assert_int_equal(paging_unmap(&pt, 0, 2u << 20), 0);
+	assert_int_equal(leaf(&pt, 0x1000, &sz), 0);
+	assert_int_equal(paging_unmap(&pt, 0x201000, 0x1000), 0);
+	assert_int_equal(leaf(&pt, 0x201000, &sz), 0);
+	assert_int_equal(leaf(&pt, 0x200000, &sz) & PTE_ADDR, 0x40200000);
+	assert_int_equal(sz, 4096);
+	assert_int_equal(leaf(&pt, 0x202000, &sz) & PTE_ADDR, 0x40202000);
+	assert_int_equal(leaf(&pt, 0x3ff000, &sz) & PTE_ADDR, 0x403ff000);
+	/* The third 2 MiB page is untouched, and so are its flags. */
+	assert_int_equal(leaf(&pt, 0x400000, &sz) & (PTE_ADDR | PTE_PS | PTE_U),
+			 0x40400000 | PTE_PS | PTE_U);
+	assert_int_equal(sz, 2u << 20);
+	/* Unmapped ranges, above what was ever mapped: fine, nothing changes. */
+	assert_int_equal(paging_unmap(&pt, 0x1000, 0x1000), 0);
+	assert_int_equal(paging_unmap(&pt, 0x7fff0000000ull, 0x10000), 0);
+	assert_int_equal(leaf(&pt, 0x400000, &sz) & PTE_ADDR, 0x40400000);
+	/* Bad input. */
+	assert_int_equal(paging_unmap(&pt, 0x10, 0x1000), -EINVAL);
+	assert_int_equal(paging_unmap(&pt, 0, 0), -EINVAL);
+	assert_int_equal(paging_unmap(&pt, ~0xfffull, 0x2000), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -172,6 +203,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_map_mmio_above_4g_and_split, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_out_of_memory, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_map_to_nested, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unmap, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
