@@ -60,6 +60,8 @@ int vtd_detach(uint16_t seg, uint8_t bus, uint8_t devfn);
 int vtd_irte_alloc(uint16_t seg, uint16_t rid);
 /* Deliver the handle's interrupts to @dest (APIC ID) as @vector. */
 int vtd_irte_set(int h, uint32_t dest, uint8_t vector);
+/* Make the handle's entry not present (it stays allocated). */
+void vtd_irte_clear(int h);
 void vtd_irte_free(int h);
 /* The remappable-format MSI address/data for the handle. */
 uint64_t vtd_irte_msi_addr(int h);

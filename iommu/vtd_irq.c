@@ -81,6 +81,16 @@ int vtd_irte_set(int h, uint32_t dest, uint8_t vector)
 	return irte_write(u, H_INDEX(h), vtd_irte(dest, vector, rid, vtd_x2apic));
 }
 
+void vtd_irte_clear(int h)
+{
+	struct vtd_unit *u = unit_of_handle(h);
+
+	if (!u)
+		return;
+	/* Not present; the requester stays for the next vtd_irte_set. */
+	irte_write(u, H_INDEX(h), (struct vtd_q){0, irte_at(u, H_INDEX(h))->hi});
+}
+
 void vtd_irte_free(int h)
 {
 	struct vtd_unit *u = unit_of_handle(h);
