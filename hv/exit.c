@@ -382,6 +382,15 @@ static void handle_io(struct vcpu *v, const struct vcpu_exit *e)
 		spin_unlock(&vm->uart_lock);
 		handled = true;
 	}
+	if (port >= VPCI_CF8 && port < VPCI_CFC + 4 && vm->vf.present) {
+		spin_lock(&vm->io_lock);
+		if (e->io.in)
+			val = vpci_io_read(&vm->vf.vpci, port, size);
+		else
+			vpci_io_write(&vm->vf.vpci, port, size, (uint32_t)v->regs.gpr[R_RAX]);
+		spin_unlock(&vm->io_lock);
+		handled = true;
+	}
 	if ((port == VRTC_PORT_INDEX || port == VRTC_PORT_DATA) && size == 1) {
 		/* The index register is shared by the guest's vCPUs. */
 		spin_lock(&vm->io_lock);

@@ -18,6 +18,7 @@
 #include "palloc.h"
 #include "printk.h"
 #include "vm.h"
+#include "vm_vf.h"
 #include "vtd.h"
 #include "x86.h"
 
@@ -73,8 +74,13 @@ static int guest_vf_dma(struct vm *vm, int vf)
 	uint8_t m[6];
 
 	nic_vf_mac((unsigned int)vf, m);
-	pr_info("guest %s: vf %d (%04x:%02x:%02x.%u) may DMA to its %llu MiB only; not shown to"
-		" the guest yet (no vPCI)\n",
+	err = vm_vf_attach(vm, (unsigned int)vf, VM_PCI_WIN_GPA, VM_PCI_WIN_SIZE);
+	if (err) {
+		pr_err("guest %s: vf %d: cannot give it to the guest: %s\n", vm->name, vf,
+		       err_name(err));
+		return err;
+	}
+	pr_info("guest %s: vf %d (%04x:%02x:%02x.%u) at 00:01.0, may DMA to its %llu MiB only\n",
 		vm->name, vf, seg, bus, devfn >> 3, devfn & 7,
 		(unsigned long long)(vm->ram_size >> 20));
 	pr_info("guest %s: vf %d mac %02x:%02x:%02x:%02x:%02x:%02x%s\n", vm->name, vf, m[0], m[1],

@@ -186,6 +186,16 @@ int nic_vf_dev(unsigned int n, uint16_t *seg, uint8_t *bus, uint8_t *devfn)
 	return 0;
 }
 
+const struct pci_dev *nic_vf(unsigned int n)
+{
+	return nic_up && n < nic_pf.num_vfs ? nic_sriov.vf[n] : NULL;
+}
+
+void nic_vf_bars(struct pci_bar *bar)
+{
+	memcpy(bar, nic_sriov.vf_bar, 6 * sizeof(bar[0]));
+}
+
 int nic_vf_set_mac(unsigned int n, const uint8_t mac[6])
 {
 	if (!nic_up || n >= nic_pf.num_vfs)

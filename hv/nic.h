@@ -14,6 +14,12 @@ int nic_init(const char *cmdline);
 bool nic_ready(void);
 /* VFs enabled and served (0 when the NIC is not up). */
 unsigned int nic_vf_count(void);
+struct pci_dev;
+struct pci_bar;
+/* VF @n's PCI function, NULL if none. */
+const struct pci_dev *nic_vf(unsigned int n);
+/* The VF BARs as the PF's SR-IOV capability describes them (sizes, types). */
+void nic_vf_bars(struct pci_bar *bar);
 /* Give VF @n the MAC address @mac (its receive filter and what its driver
  * is told); -ENODEV if there is no such VF. */
 int nic_vf_set_mac(unsigned int n, const uint8_t mac[6]);

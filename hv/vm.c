@@ -34,9 +34,9 @@
 #define LOW_RAM_END   0xA0000ull
 #define VACPI_GPA     0xE0000ull
 #define VACPI_MAX     0x10000ull
-#define MMIO_WIN_GPA  0xC0000000ull
-#define MMIO_WIN_SIZE 0x10000000ull
-#define ECAM_GPA      0xE0000000ull
+#define MMIO_WIN_GPA  VM_PCI_WIN_GPA
+#define MMIO_WIN_SIZE VM_PCI_WIN_SIZE
+#define ECAM_GPA      VM_ECAM_GPA
 
 #define BOOT_CS 0x10
 #define BOOT_DS 0x18
@@ -46,15 +46,26 @@ unsigned int vm_count;
 int64_t vm_clock_unix;
 uint64_t vm_clock_tsc;
 
+/* The virtual ECAM: the guest's bus (vpci.c), or no device at all. */
 static uint64_t ecam_read(struct vm *vm, uint64_t gpa, unsigned int size)
 {
-	(void)vm, (void)gpa, (void)size;
-	return ~0ull; /* no function behind any address: a scan finds nothing */
+	uint64_t v = ~0ull;
+
+	if (vm->vf.present && size <= 4) {
+		spin_lock(&vm->io_lock);
+		v = vpci_ecam_read(&vm->vf.vpci, gpa - ECAM_GPA, size);
+		spin_unlock(&vm->io_lock);
+	}
+	return v;
 }
 
 static void ecam_write(struct vm *vm, uint64_t gpa, unsigned int size, uint64_t val)
 {
-	(void)vm, (void)gpa, (void)size, (void)val;
+	if (vm->vf.present && size <= 4) {
+		spin_lock(&vm->io_lock);
+		vpci_ecam_write(&vm->vf.vpci, gpa - ECAM_GPA, size, (uint32_t)val);
+		spin_unlock(&vm->io_lock);
+	}
 }
 
 static void uart_tx(void *ctx, uint8_t c)
@@ -136,8 +147,10 @@ static int vm_load_linux(struct vm *vm, const struct boot_info *bi, struct linux
 	/* What the platform needs said on the command line: the TSC rate, so
 	 * that Linux calibrates without a PIT (the guest has none), and that
 	 * there is no IO-APIC, which also keeps Linux from turning the x2APIC
-	 * off for want of interrupt remapping (enable_IR_x2apic()). */
-	sfmt(cmdline, sizeof(cmdline), "%s noapic tsc_early_khz=%llu", g->cmdline,
+	 * off for want of interrupt remapping (enable_IR_x2apic()); and that the
+	 * TSC is to be trusted: the guest has its CPU to itself, and the only
+	 * clocks to check it against (jiffies) run from the same timer. */
+	sfmt(cmdline, sizeof(cmdline), "%s noapic tsc_early_khz=%llu tsc=reliable", g->cmdline,
 	     (unsigned long long)tsc_khz());
 	memset(&lg, 0, sizeof(lg));
 	lg.ram = ram;
@@ -288,6 +301,13 @@ static void vcpu_main(void *arg)
 	}
 	apic_timer_stop(); /* the guest's timer must not wake this CPU again */
 	if (__atomic_load_n(&vm->stopper, __ATOMIC_ACQUIRE) == v) {
+		/* Its VF stops too: no decode, no DMA, no interrupts. */
+		if (vm->vf.present) {
+			spin_lock(&vm->io_lock);
+			vpci_shutdown(&vm->vf.vpci);
+			vmsix_reset(&vm->vf.msix);
+			spin_unlock(&vm->io_lock);
+		}
 		pr_info("guest %s: stopped: %s\n", vm->name, vm->stop_reason);
 		vm_print_counters(vm);
 	}

@@ -14,6 +14,8 @@
 #include "ept.h"
 #include "paging.h"
 #include "spinlock.h"
+#include "vmsix.h"
+#include "vpci.h"
 #include "vrtc.h"
 #include "vuart.h"
 
@@ -25,6 +27,10 @@ struct palloc;
 #define VM_LOG_LIMIT 8	   /* refused accesses logged per guest; the rest counted */
 #define VM_MMIO_MAX  8
 #define VM_STOP_MAX  128
+/* The guest's PCI: the memory window its DSDT declares, and its ECAM. */
+#define VM_PCI_WIN_GPA	0xC0000000ull
+#define VM_PCI_WIN_SIZE 0x10000000ull
+#define VM_ECAM_GPA	0xE0000000ull
 
 /* Why a vCPU left the guest, in the backends' common terms. */
 enum exit_reason {
@@ -113,6 +119,21 @@ struct vcpu {
 	volatile enum vcpu_state state;
 	volatile uint8_t sipi_vector;
 	volatile bool kick; /* the NMI that arrives was the hypervisor's */
+	bool flush_tlb;	    /* its guest-physical map changed: flush on entry */
+};
+
+/* The guest's VF (vm_vf.c). */
+struct vm_vf {
+	bool present;
+	uint16_t seg;
+	uint8_t bus, devfn, pcie_cap, msix_cap;
+	uint64_t bar_hpa[6];
+	unsigned int msix_bar, pba_bar, msix_region;
+	uint32_t table_off, pba_off;
+	uint64_t msix_gpa;
+	int irte[VMSIX_MAX_ENTRIES];
+	struct vpci vpci;
+	struct vmsix msix;
 };
 
 enum refusal { REFUSED_IO, REFUSED_MSR, REFUSED_MMIO, REFUSED_KINDS };
@@ -133,6 +154,7 @@ struct vm {
 	struct pagetable gpt;	    /* AMD-V: the nested page table */
 	struct ept ept;		    /* VT-x: the extended page table */
 	struct vtd_domain *dma;	    /* its VF's IOMMU domain: the same map, or NULL */
+	struct vm_vf vf;
 	unsigned int vcpu_count;
 	struct vcpu vcpu[VM_MAX_VCPUS];
 	struct mmio_region mmio[VM_MMIO_MAX];

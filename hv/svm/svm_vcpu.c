@@ -223,7 +223,9 @@ static void svm_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
 	vmcb_wr(vmcb, VMCB_RIP, 8, v->regs.rip);
 	vmcb_wr(vmcb, VMCB_RFLAGS, 8, v->regs.rflags);
 	vmcb_wr(vmcb, VMCB_EVENTINJ, 8, s->inject);
-	vmcb_wr(vmcb, VMCB_TLB_CONTROL, 1, s->first ? 1 : 0); /* flush this ASID once */
+	/* Flush this ASID on the first entry and after its map changed. */
+	vmcb_wr(vmcb, VMCB_TLB_CONTROL, 1, s->first || v->flush_tlb ? 1 : 0);
+	v->flush_tlb = false;
 	vmcb_wr(vmcb, VMCB_CLEAN, 4, 0);
 	s->inject = 0;
 	s->first = false;

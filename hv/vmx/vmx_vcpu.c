@@ -506,6 +506,10 @@ static void vmx_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
 		vmwrite(VMCS_GUEST_RSP, g[R_RSP]);
 		vmwrite(VMCS_GUEST_RIP, v->regs.rip);
 		vmwrite(VMCS_GUEST_RFLAGS, v->regs.rflags);
+		if (v->flush_tlb) { /* its EPT changed (a BAR moved) */
+			tlb_flush(ept_pointer(&v->vm->ept), s->vpid);
+			v->flush_tlb = false;
+		}
 		vmwrite(VMCS_ENTRY_INTR_INFO, s->inject);
 		if (s->inject & INTR_ERR)
 			vmwrite(VMCS_ENTRY_EXC_ERR, s->inject_err);

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef VF_VM_VF_H
+#define VF_VM_VF_H
+
+#include <stdint.h>
+
+struct vm;
+
+/* Give VF @n to @vm: its virtual config space on the guest's bus, BARs the
+ * guest may place in [win_base, win_base + win_size), MSI-X through the
+ * guest's own IRTEs. The DMA domain is set up before (guests.c). */
+int vm_vf_attach(struct vm *vm, unsigned int n, uint64_t win_base, uint64_t win_size);
+/* The real function's MSI-X enabled, unmasked (after attach and FLR). */
+void vf_msix_enable(struct vm *vm);
+
+#endif
