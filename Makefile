@@ -26,7 +26,7 @@ HV_C	  := $(sort $(wildcard $(addsuffix /*.c,$(HV_DIRS))))
 HV_ASM	  := $(sort $(wildcard $(addsuffix /*.asm,$(HV_DIRS))))
 HV_OBJS	  := $(HV_C:%.c=$(BUILD)/hv/%.o) $(HV_ASM:%.asm=$(BUILD)/hv/%.asm.o)
 
-.PHONY: all deps check check-unit check-system check-vmx check-kvm check-format run run-efi format clean
+.PHONY: all deps check check-unit check-system check-vmx check-kvm check-format bench run run-efi format clean
 all: $(BUILD)/vfvisor.elf $(BUILD)/vfvisor.iso $(BUILD)/vfvisor.efi $(BUILD)/esp.img
 
 deps:
@@ -107,6 +107,11 @@ check-system: $(BUILD)/vfvisor.elf $(BUILD)/vfvisor.efi $(GUEST_IMAGES) $(TG_IMA
 # ---- VT-x in Bochs; VT-x under KVM where a host can nest it -----------------
 check-vmx: $(BUILD)/vfvisor.elf $(TG_IMAGE)
 	@tests/vmx/run.sh $(BUILD)/results/vmx.txt
+
+# Exits per packet on the VF datapath (figures, not a test).
+bench: deps
+	@$(MAKE) --no-print-directory $(BUILD)/vfvisor.elf $(GUEST_IMAGES)
+	@tests/bench/run.sh
 
 check-kvm: $(BUILD)/vfvisor.elf $(GUEST_IMAGES) $(TG_IMAGE)
 	@tests/kvm/run.sh $(BUILD)/results/kvm.txt
