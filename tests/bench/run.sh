@@ -26,7 +26,7 @@ feed() {
 	printf '%ss' "$esc" >&3
 	sleep 2
 }
-if ! boot_io "$n" bios "$iso" 300 '^\[beta\] vftest: fetch start' feed; then
+if ! boot_io "$n" "${FW:-bios}" "$iso" 300 '^\[beta\] vftest: fetch start' feed; then
 	echo "bench: the guests did not start the transfer"
 	exit 1
 fi

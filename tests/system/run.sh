@@ -141,29 +141,31 @@ fi
 # found and driven by igbvf, both ping, and beta fetches 16 MiB from alpha
 # over TCP with the checksum intact; on the datapath nothing exits
 # (tests/bench/run.sh reads beta's exit counters around the transfer).
-n=bench
-if SYS_DIR=$SYS_DIR tests/bench/run.sh "$SYS_DIR/bench.txt" >/dev/null; then
-	pass "guests-net: two guests run a transfer through their VFs"
-	expect "$n" '^\[alpha\] \[ *[0-9.]+\] pci 0000:00:01.0: \[8086:10ca\]|^\[beta\] \[ *[0-9.]+\] pci 0000:00:01.0: \[8086:10ca\]|^\[(alpha|beta)\] vftest: igbvf loaded' "the guests see their VF and load igbvf"
-	expect "$n" '^\[alpha\] vftest: net eth0 10.0.0.1/24 up' "alpha's VF link up"
-	expect "$n" '^\[beta\] vftest: net eth0 10.0.0.2/24 up' "beta's VF link up"
-	expect "$n" '^\[alpha\] vftest: ping 10.0.0.2 ok' "alpha pings beta"
-	expect "$n" '^\[beta\] vftest: ping 10.0.0.1 ok' "beta pings alpha"
-	sum=$(grep -a '^\[alpha\] vftest: serving 16 MiB md5=' "$SYS_DIR/$n.log" | sed 's/.*md5=\([0-9a-f]*\).*/\1/')
-	if [ -n "$sum" ] && grep -qa "^\[beta\] vftest: fetched 16777216 bytes md5=$sum " "$SYS_DIR/$n.log"; then
-		pass "guests-net: 16 MiB over TCP, checksum intact"
+for fw in bios uefi; do
+	n=net-$fw/bench
+	if FW=$fw SYS_DIR=$SYS_DIR/net-$fw tests/bench/run.sh "$SYS_DIR/net-$fw/bench.txt" >/dev/null; then
+		pass "guests-net-$fw: two guests run a transfer through their VFs"
+		expect "$n" '^\[alpha\] \[ *[0-9.]+\] pci 0000:00:01.0: \[8086:10ca\]|^\[beta\] \[ *[0-9.]+\] pci 0000:00:01.0: \[8086:10ca\]|^\[(alpha|beta)\] vftest: igbvf loaded' "the guests see their VF and load igbvf"
+		expect "$n" '^\[alpha\] vftest: net eth0 10.0.0.1/24 up' "alpha's VF link up"
+		expect "$n" '^\[beta\] vftest: net eth0 10.0.0.2/24 up' "beta's VF link up"
+		expect "$n" '^\[alpha\] vftest: ping 10.0.0.2 ok' "alpha pings beta"
+		expect "$n" '^\[beta\] vftest: ping 10.0.0.1 ok' "beta pings alpha"
+		sum=$(grep -a '^\[alpha\] vftest: serving 16 MiB md5=' "$SYS_DIR/$n.log" | sed 's/.*md5=\([0-9a-f]*\).*/\1/')
+		if [ -n "$sum" ] && grep -qa "^\[beta\] vftest: fetched 16777216 bytes md5=$sum " "$SYS_DIR/$n.log"; then
+			pass "guests-net-$fw: 16 MiB over TCP, checksum intact"
+		else
+			fail "guests-net-$fw: 16 MiB over TCP, checksum intact"
+		fi
+		if grep -q 'datapath (mmio, msr, ipi, interrupt, nmi): 0 exits' "$SYS_DIR/net-$fw/bench.txt"; then
+			pass "guests-net-$fw: no datapath exits during the transfer"
+		else
+			fail "guests-net-$fw: no datapath exits during the transfer ($(tail -n1 "$SYS_DIR/net-$fw/bench.txt"))"
+		fi
+		expect "$n" '^vfvisor: guest alpha: vf 0 mac 02:00:00:00:a1:01 \(from the configuration\)' "alpha's VF has its configured MAC"
 	else
-		fail "guests-net: 16 MiB over TCP, checksum intact"
+		fail "guests-net-$fw: two guests run a transfer through their VFs"
 	fi
-	if grep -q 'datapath (mmio, msr, ipi, interrupt, nmi): 0 exits' "$SYS_DIR/bench.txt"; then
-		pass "guests-net: no datapath exits during the transfer"
-	else
-		fail "guests-net: no datapath exits during the transfer ($(tail -n1 "$SYS_DIR/bench.txt"))"
-	fi
-	expect "$n" '^vfvisor: guest alpha: vf 0 mac 02:00:00:00:a1:01 \(from the configuration\)' "alpha's VF has its configured MAC"
-else
-	fail "guests-net: two guests run a transfer through their VFs"
-fi
+done
 
 # The bare-metal test guest under AMD-V (the same one runs under VT-x in
 # Bochs: tests/vmx/run.sh).
