@@ -33,63 +33,19 @@
 #include <cmocka.h>
 #include "err.h"
 #include "vmcs_fields.h"
+#include "vmx_caps_data.h"
 #include "vmx_ctls.h"
 
 static const struct vmx_caps skylake_6700k = {
-	.basic = 0xda040000000004ull,
-	.pinbased = 0x7f00000016ull,
-	.procbased = 0xfff9fffe0401e172ull,
-	.exit = 0x1ffffff00036dffull,
-	.entry = 0x3ffff000011ffull,
-	.misc = 0x7004c1e7ull,
-	.cr0_fixed0 = 0x80000021ull,
-	.cr0_fixed1 = 0xffffffffull,
-	.cr4_fixed0 = 0x2000ull,
-	.cr4_fixed1 = 0x3727ffull,
-	.procbased2 = 0x1ffcff00000000ull,
-	.ept_vpid_cap = 0xf0106334141ull,
-	.true_pinbased = 0x7f00000016ull,
-	.true_procbased = 0xfff9fffe04006172ull,
-	.true_exit = 0x1ffffff00036dfbull,
-	.true_entry = 0x3ffff000011fbull,
+	VMX_CAPS_SKYLAKE_6700K,
 };
 
 static const struct vmx_caps broadwell_5600u = {
-	.basic = 0xda040000000012ull,
-	.pinbased = 0x7f00000016ull,
-	.procbased = 0xfff9fffe0401e172ull,
-	.exit = 0x7fffff00036dffull,
-	.entry = 0xffff000011ffull,
-	.misc = 0x300481e5ull,
-	.cr0_fixed0 = 0x80000021ull,
-	.cr0_fixed1 = 0xffffffffull,
-	.cr4_fixed0 = 0x2000ull,
-	.cr4_fixed1 = 0x3767ffull,
-	.procbased2 = 0x57cff00000000ull,
-	.ept_vpid_cap = 0xf0106334141ull,
-	.true_pinbased = 0x7f00000016ull,
-	.true_procbased = 0xfff9fffe04006172ull,
-	.true_exit = 0x7fffff00036dfbull,
-	.true_entry = 0xffff000011fbull,
+	VMX_CAPS_BROADWELL_5600U,
 };
 
 static const struct vmx_caps bochs27_icelake = {
-	.basic = 0x00d8100000000004ull, /* 4K VMCS, WB, INS/OUTS info, TRUE ctls */
-	.pinbased = 0x7f00000016ull,
-	.procbased = 0xfff9fffe0401e172ull,
-	.exit = 0x007fffff00036dffull,
-	.entry = 0x0000ffff000011ffull,
-	.misc = 0x600401e0ull, /* LMA store, HLT/shutdown/SIPI, 4 CR3 targets */
-	.cr0_fixed0 = 0x80000021ull,
-	.cr0_fixed1 = 0xffffffffull,
-	.cr4_fixed0 = 0x2000ull,
-	.cr4_fixed1 = 0x772fffull, /* UMIP, FSGSBASE, PCIDE, OSXSAVE, SMEP/SMAP, PKE */
-	.procbased2 = 0x02977fff00000000ull,
-	.ept_vpid_cap = 0x00000f0106334141ull,
-	.true_pinbased = 0x7f00000016ull,
-	.true_procbased = 0xfff9fffe04006172ull,
-	.true_exit = 0x007fffff00036dfbull,
-	.true_entry = 0x0000ffff000011fbull,
+	VMX_CAPS_BOCHS27_ICELAKE,
 };
 
 static const struct vmx_caps kvm_nested = {
