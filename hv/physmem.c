@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
-/* Reading firmware-provided memory (ACPI tables) through the identity map. */
+/* Physical memory through the identity map: firmware-provided tables, and
+ * zeroed pages for the hypervisor's own structures. */
 #include "acpi.h"
 #include "boot_info.h"
+#include "kstring.h"
 #include "physmem.h"
 
 #define SZ_4G (4ull << 30)
@@ -26,4 +28,13 @@ const void *acpi_map(uint64_t phys, uint64_t len)
 	    memmap_type_at(phys_map, end - 1) <= MEM_ACPI_NVS)
 		return (const void *)(uintptr_t)phys;
 	return NULL;
+}
+
+int physmem_zpages(struct palloc *pa, unsigned int n, uint64_t *out)
+{
+	int err = palloc_alloc(pa, n * PAGE_SIZE, PAGE_SIZE, 0, out);
+
+	if (!err)
+		memset((void *)(uintptr_t)*out, 0, n * PAGE_SIZE);
+	return err;
 }

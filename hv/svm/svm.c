@@ -6,6 +6,7 @@
 #include "err.h"
 #include "kstring.h"
 #include "palloc.h"
+#include "physmem.h"
 #include "paging.h"
 #include "printk.h"
 #include "svm.h"
@@ -17,15 +18,6 @@
 #define SMOKE_EXITS_MAX 1000
 
 extern const char svm_smoke_start[], svm_smoke_end[];
-
-static int zpages(struct palloc *pa, unsigned int n, uint64_t *out)
-{
-	int err = palloc_alloc(pa, n * PAGE_SIZE, PAGE_SIZE, 0, out);
-
-	if (!err)
-		memset((void *)(uintptr_t)*out, 0, n * PAGE_SIZE);
-	return err;
-}
 
 /* A flat 32-bit protected-mode guest without paging, at @rip. */
 static void smoke_state(void *vmcb, uint64_t iopm, uint64_t msrpm, uint64_t ncr3)
@@ -76,8 +68,8 @@ int svm_selftest(struct palloc *pa)
 	void *vmcb;
 	int err;
 
-	if ((err = svm_cpu_enable(pa)) || (err = zpages(pa, 1, &vmcb_pa)) ||
-	    (err = zpages(pa, 3, &iopm)) || (err = zpages(pa, 2, &msrpm)) ||
+	if ((err = svm_cpu_enable(pa)) || (err = physmem_zpages(pa, 1, &vmcb_pa)) ||
+	    (err = physmem_zpages(pa, 3, &iopm)) || (err = physmem_zpages(pa, 2, &msrpm)) ||
 	    (err = palloc_alloc(pa, SMOKE_RAM, SMOKE_RAM, 0, &ram)) ||
 	    (err = paging_init_empty(&npt, pa, PTE_P | PTE_W | PTE_U)) ||
 	    (err = paging_map_to(&npt, 0, ram, SMOKE_RAM, PTE_W | PTE_U))) {

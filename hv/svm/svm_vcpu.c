@@ -11,6 +11,7 @@
 #include "kstring.h"
 #include "msr_policy.h"
 #include "palloc.h"
+#include "physmem.h"
 #include "printk.h"
 #include "svm.h"
 #include "vm.h"
@@ -39,15 +40,6 @@ static bool have_nrips;
 static struct svm_vcpu vcpus_svm[VM_MAX * VM_MAX_VCPUS];
 static unsigned int vcpus_svm_used;
 
-static int zpages(struct palloc *pa, unsigned int n, uint64_t *out)
-{
-	int err = palloc_alloc(pa, n * PAGE_SIZE, PAGE_SIZE, 0, out);
-
-	if (!err)
-		memset((void *)(uintptr_t)*out, 0, n * PAGE_SIZE);
-	return err;
-}
-
 void svm_set_nrips(bool nrips)
 {
 	have_nrips = nrips;
@@ -66,11 +58,12 @@ static int svm_cpu_prepare(unsigned int cpu, struct palloc *pa)
 		return -EINVAL;
 	if (percpu_svm[cpu].hsave)
 		return 0;
-	if ((err = zpages(pa, 1, &percpu_svm[cpu].hsave)) ||
-	    (err = zpages(pa, 1, &percpu_svm[cpu].host)))
+	if ((err = physmem_zpages(pa, 1, &percpu_svm[cpu].hsave)) ||
+	    (err = physmem_zpages(pa, 1, &percpu_svm[cpu].host)))
 		return err;
 	if (!iopm_pa) {
-		if ((err = zpages(pa, 3, &iopm_pa)) || (err = zpages(pa, 2, &msrpm_pa)))
+		if ((err = physmem_zpages(pa, 3, &iopm_pa)) ||
+		    (err = physmem_zpages(pa, 2, &msrpm_pa)))
 			return err;
 		memset((void *)(uintptr_t)iopm_pa, 0xFF, 3 * PAGE_SIZE);
 		msr_policy_build_msrpm((uint8_t *)(uintptr_t)msrpm_pa);
@@ -110,7 +103,7 @@ static int svm_vcpu_create(struct vcpu *v, const struct vcpu_boot *b, struct pal
 		return -ENOSPC;
 	s = &vcpus_svm[vcpus_svm_used];
 	memset(s, 0, sizeof(*s));
-	if ((err = zpages(pa, 1, &s->vmcb_pa)))
+	if ((err = physmem_zpages(pa, 1, &s->vmcb_pa)))
 		return err;
 	vcpus_svm_used++;
 	s->first = true;

@@ -15,6 +15,7 @@
 #include "kstring.h"
 #include "msr_policy.h"
 #include "palloc.h"
+#include "physmem.h"
 #include "printk.h"
 #include "vm.h"
 #include "vmcs_build.h"
@@ -171,15 +172,6 @@ static void tlb_flush(uint64_t eptp, uint16_t vpid)
 	}
 }
 
-static int zpages(struct palloc *pa, unsigned int n, uint64_t *out)
-{
-	int err = palloc_alloc(pa, n * PAGE_SIZE, PAGE_SIZE, 0, out);
-
-	if (!err)
-		memset((void *)(uintptr_t)*out, 0, n * PAGE_SIZE);
-	return err;
-}
-
 static uint32_t revision(void)
 {
 	return (uint32_t)caps.basic & 0x7FFFFFFF;
@@ -240,12 +232,13 @@ static int vmx_cpu_prepare(unsigned int cpu, struct palloc *pa)
 	if (cpu >= MAX_CPUS)
 		return -EINVAL;
 	if (!percpu_vmx[cpu].vmxon) {
-		if ((err = zpages(pa, 1, &percpu_vmx[cpu].vmxon)))
+		if ((err = physmem_zpages(pa, 1, &percpu_vmx[cpu].vmxon)))
 			return err;
 		*(uint32_t *)(uintptr_t)percpu_vmx[cpu].vmxon = revision();
 	}
 	if (!msr_bitmap_pa) {
-		if ((err = zpages(pa, 1, &msr_bitmap_pa)) || (err = zpages(pa, 2, &io_bitmap_pa)))
+		if ((err = physmem_zpages(pa, 1, &msr_bitmap_pa)) ||
+		    (err = physmem_zpages(pa, 2, &io_bitmap_pa)))
 			return err;
 		msr_policy_build_vmx_bitmap((uint8_t *)(uintptr_t)msr_bitmap_pa);
 		memset((void *)(uintptr_t)io_bitmap_pa, 0xFF, 2 * PAGE_SIZE);
@@ -303,7 +296,7 @@ static int vmx_vcpu_create(struct vcpu *v, const struct vcpu_boot *b, struct pal
 		return -ENOSPC;
 	s = &vcpus_vmx[vcpus_vmx_used];
 	memset(s, 0, sizeof(*s));
-	if ((err = zpages(pa, 1, &s->vmcs_pa)))
+	if ((err = physmem_zpages(pa, 1, &s->vmcs_pa)))
 		return err;
 	vcpus_vmx_used++;
 	*(uint32_t *)(uintptr_t)s->vmcs_pa = revision();
