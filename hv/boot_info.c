@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-/* Names for what struct boot_info records, for messages. */
+/* What struct boot_info records: names for messages, module lookup. */
 #include "boot_info.h"
+#include "kstring.h"
 
 const char *boot_fw_name(enum fw_kind fw)
 {
@@ -13,4 +14,12 @@ const char *boot_fw_name(enum fw_kind fw)
 		break;
 	}
 	return "unknown";
+}
+
+const struct boot_module *boot_module_find(const struct boot_info *bi, const char *name)
+{
+	for (unsigned int i = 0; i < bi->mod_count; i++)
+		if (!strcmp(bi->mods[i].cmdline, name))
+			return &bi->mods[i];
+	return NULL;
 }

@@ -26,14 +26,6 @@
 
 static struct vf_config config;
 
-static const struct boot_module *module_named(const struct boot_info *bi, const char *name)
-{
-	for (unsigned int i = 0; i < bi->mod_count; i++)
-		if (!strcmp(bi->mods[i].cmdline, name))
-			return &bi->mods[i];
-	return NULL;
-}
-
 /*
  * The guest's VF may DMA exactly where the guest's RAM is: its IOMMU domain
  * maps guest-physical addresses as nested paging does, so a VF DMA outside
@@ -98,14 +90,14 @@ int guests_start(const struct boot_info *bi, struct palloc *pa, const char *cl)
 
 	if (!cmdline_get(cl, "config", file, sizeof(file)))
 		str_copy(file, "vfvisor.conf", sizeof(file));
-	cm = module_named(bi, file);
+	cm = boot_module_find(bi, file);
 	if (cm) {
 		err = config_parse(&config, file, (const char *)(uintptr_t)cm->start,
 				   cm->end - cm->start);
 	} else if (cmdline_get(cl, "config", file, sizeof(file))) {
 		pr_err("config=%s: no boot module of that name; no guest started\n", file);
 		return -ENOENT;
-	} else if (module_named(bi, "vmlinuz")) {
+	} else if (boot_module_find(bi, "vmlinuz")) {
 		str_copy(file, "(built-in default)", sizeof(file));
 		config_default(&config);
 		err = 0;

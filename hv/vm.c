@@ -73,14 +73,6 @@ static void uart_tx(void *ctx, uint8_t c)
 	vm_con_put(ctx, c);
 }
 
-static const struct boot_module *module_find(const struct boot_info *bi, const char *name)
-{
-	for (unsigned int i = 0; i < bi->mod_count; i++)
-		if (!strcmp(bi->mods[i].cmdline, name))
-			return &bi->mods[i];
-	return NULL;
-}
-
 /* The boot GDT and identity page tables the 64-bit entry needs. */
 static void boot_tables(uint8_t *ram, uint64_t ram_size)
 {
@@ -103,7 +95,7 @@ static void boot_tables(uint8_t *ram, uint64_t ram_size)
 static int vm_load_linux(struct vm *vm, const struct boot_info *bi, struct linux_entry *ent)
 {
 	const struct guest_cfg *g = vm->cfg;
-	const struct boot_module *km = module_find(bi, g->kernel), *im = NULL;
+	const struct boot_module *km = boot_module_find(bi, g->kernel), *im = NULL;
 	uint32_t ids[VM_MAX_VCPUS];
 	static char cmdline[sizeof(g->cmdline) + 64];
 	struct linux_image img;
@@ -114,7 +106,7 @@ static int vm_load_linux(struct vm *vm, const struct boot_info *bi, struct linux
 		pr_err("guest %s: kernel module '%s' not found\n", vm->name, g->kernel);
 		return -ENOENT;
 	}
-	if (g->initrd[0] && !(im = module_find(bi, g->initrd))) {
+	if (g->initrd[0] && !(im = boot_module_find(bi, g->initrd))) {
 		pr_err("guest %s: initrd module '%s' not found\n", vm->name, g->initrd);
 		return -ENOENT;
 	}

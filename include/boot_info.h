@@ -40,6 +40,8 @@ struct boot_info {
 };
 
 const char *boot_fw_name(enum fw_kind fw);
+/* The module whose command line (its name) is @name, or NULL. */
+const struct boot_module *boot_module_find(const struct boot_info *bi, const char *name);
 
 /*
  * The 64-bit boot protocol (vfvisor.efi): the image carries, within its
