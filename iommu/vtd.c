@@ -433,6 +433,27 @@ static struct vtd_domain *domain_of_did(uint16_t did)
 	return did && did <= VTD_MAX_DOMAINS && domains[did - 1].used ? &domains[did - 1] : NULL;
 }
 
+/* The name of the domain @seg:@rid is attached to, for fault messages; NULL
+ * when it is attached to none (its context entry is absent). Reads only:
+ * never allocates a context table. */
+const char *vtd_owner_name(uint16_t seg, uint16_t rid)
+{
+	int ui = vtd_unit_of(seg, rid);
+	const struct vtd_q *root, *ctx;
+	struct vtd_domain *d;
+
+	if (!enabled || ui < 0 || (unsigned int)ui >= vtd_unit_count)
+		return NULL;
+	root = (const struct vtd_q *)(uintptr_t)vtd_units[ui].root;
+	if (!root || !(root[rid >> 8].lo & 1))
+		return NULL;
+	ctx = (const struct vtd_q *)(uintptr_t)(root[rid >> 8].lo & ~0xFFFull) + (rid & 0xFF);
+	if (!(ctx->lo & 1))
+		return NULL;
+	d = domain_of_did((uint16_t)(ctx->hi >> 8));
+	return d ? d->name : NULL;
+}
+
 static int context_set(uint16_t seg, uint16_t rid, const struct vtd_q *e, uint16_t flush_did)
 {
 	int ui = vtd_unit_of(seg, rid);

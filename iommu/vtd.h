@@ -67,6 +67,8 @@ void vtd_irte_free(int h);
 uint64_t vtd_irte_msi_addr(int h);
 uint32_t vtd_irte_msi_data(int h);
 
+/* The name of the domain @seg:@rid is attached to, or NULL. */
+const char *vtd_owner_name(uint16_t seg, uint16_t rid);
 /* Decode, log and clear recorded faults (also run from the fault interrupt). */
 void vtd_fault_poll(void);
 /* Faults seen from @seg:@rid since boot (for tests and the inventory). */

@@ -104,6 +104,7 @@ static void fault_log(const struct vtd_unit *u, uint64_t lo, uint64_t hi)
 	uint16_t sid = VTD_FRCD_SID(hi);
 	unsigned int fr = VTD_FRCD_FR(hi);
 	struct source *s = source_of(u->segment, sid, (uint8_t)fr);
+	const char *owner;
 	unsigned int n;
 
 	if (!s) {
@@ -112,14 +113,18 @@ static void fault_log(const struct vtd_unit *u, uint64_t lo, uint64_t hi)
 		return;
 	}
 	n = ++s->count;
+	/* Whose device it is: the domain it is attached to (a guest's name). */
+	owner = vtd_owner_name(u->segment, sid);
 	/* The first of its kind in full, then only at 10, 100, 1000... */
 	if (n == 1 && fr >= 0x20)
-		pr_err("iommu: interrupt fault: %04x:%02x:%02x.%u entry %u: %s (reason 0x%x)\n",
-		       u->segment, sid >> 8, (sid >> 3) & 0x1F, sid & 7, (unsigned int)(lo >> 48),
-		       reason(fr), fr);
+		pr_err("iommu: interrupt fault: %04x:%02x:%02x.%u (domain %s) entry %u: %s (reason "
+		       "0x%x)\n",
+		       u->segment, sid >> 8, (sid >> 3) & 0x1F, sid & 7, owner ? owner : "none",
+		       (unsigned int)(lo >> 48), reason(fr), fr);
 	else if (n == 1)
-		pr_err("iommu: dma fault: %04x:%02x:%02x.%u %s at 0x%llx: %s (reason 0x%x)\n",
-		       u->segment, sid >> 8, (sid >> 3) & 0x1F, sid & 7,
+		pr_err("iommu: dma fault: %04x:%02x:%02x.%u (domain %s) %s at 0x%llx: %s (reason "
+		       "0x%x)\n",
+		       u->segment, sid >> 8, (sid >> 3) & 0x1F, sid & 7, owner ? owner : "none",
 		       hi & VTD_FRCD_T ? "read" : "write", (unsigned long long)(lo & ~0xFFFull),
 		       reason(fr), fr);
 	else if (n == 10 || n == 100 || n == 1000 || n % 10000 == 0)
