@@ -79,21 +79,27 @@ static bool overlaps(const struct vpci_bar *a, const struct vpci_bar *b)
 	return a->addr < b->addr + b->size && b->addr < a->addr + a->size;
 }
 
-/* Where BAR @i should be mapped now; false: nowhere. */
-static bool bar_wanted(const struct vpci *v, int i)
+/* Whether BAR @i should be mapped now (VPCI_BAR_OK), or why not. A BAR that
+ * does not decode (no size, Command.MEM clear) is VPCI_BAR_OK and unwanted:
+ * nothing to refuse. */
+static int bar_wanted(const struct vpci *v, int i, bool *want)
 {
 	const struct vpci_bar *b = &v->bar[i];
 
-	if (!b->size || !(v->cmd & PCI_CMD_MEM) || !in_window(v, b->addr, b->size))
-		return false;
+	*want = false;
+	if (!b->size || !(v->cmd & PCI_CMD_MEM))
+		return VPCI_BAR_OK;
+	if (!in_window(v, b->addr, b->size))
+		return VPCI_BAR_OUTSIDE;
 	/* Both of two overlapping BARs lose: which one is placed "first" must
 	 * not decide what the guest reaches. @b is in the window, so its end
 	 * does not wrap; another BAR's end wraps only to 0 (sizes are aligned),
 	 * which correctly reads as no overlap. */
 	for (int j = 0; j < 6; j++)
 		if (j != i && v->bar[j].size && overlaps(b, &v->bar[j]))
-			return false;
-	return true;
+			return VPCI_BAR_OVERLAP;
+	*want = true;
+	return VPCI_BAR_OK;
 }
 
 /* Bring the mappings to what the registers say: unmap all that go or move
@@ -104,12 +110,15 @@ static void bars_update(struct vpci *v)
 
 	for (int i = 0; i < 6; i++) {
 		struct vpci_bar *b = &v->bar[i];
+		int why = bar_wanted(v, i, &want[i]);
 
-		want[i] = bar_wanted(v, i);
 		if (b->mapped && (!want[i] || b->gpa != b->addr)) {
 			v->ops->bar_map(v->ctx, (unsigned int)i, b->gpa, b->size, false);
 			b->mapped = false;
 		}
+		if (why != b->refused && why != VPCI_BAR_OK && v->ops->bar_refused)
+			v->ops->bar_refused(v->ctx, (unsigned int)i, b->addr, b->size, why);
+		b->refused = (uint8_t)why;
 	}
 	for (int i = 0; i < 6; i++) {
 		struct vpci_bar *b = &v->bar[i];

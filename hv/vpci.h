@@ -32,7 +32,9 @@
  *   (both of two overlapping BARs stay unmapped: no placement can take
  *   another BAR's place). Otherwise it is not mapped but still reads back
  *   what was written, as hardware would. Every change unmaps first, then
- *   maps, so two mapped BARs never overlap even between callbacks.
+ *   maps, so two mapped BARs never overlap even between callbacks. A
+ *   decoding BAR left unmapped is reported to bar_refused (if set) when its
+ *   reason starts or changes; the caller limits what it logs.
  * - MSI-X Message Control: Enable (bit 15) and Function Mask (bit 14) are
  *   kept; a change calls msix_ctrl. Table size, Table and PBA offset/BIR are
  *   the real VF's, read-only.
@@ -100,10 +102,17 @@ struct vpci_ops {
 	void (*vf_flr)(void *ctx);
 	/* MSI-X enable / function-mask changed (the MSI-X table itself is another module's) */
 	void (*msix_ctrl)(void *ctx, bool enable, bool masked);
+	/* Optional, for the log: BAR @bar, decoding (Command.MEM) at @addr, is
+	 * left unmapped because of @why (VPCI_BAR_OUTSIDE or VPCI_BAR_OVERLAP).
+	 * Called once each time the reason starts or changes. */
+	void (*bar_refused)(void *ctx, unsigned int bar, uint64_t addr, uint64_t size, int why);
 };
 
+/* Why a decoding BAR is not mapped (bar_refused). */
+enum { VPCI_BAR_OK, VPCI_BAR_OUTSIDE, VPCI_BAR_OVERLAP };
+
 struct vpci_cfg {
-	const struct vpci_ops *ops; /* every callback set */
+	const struct vpci_ops *ops; /* every callback set but bar_refused */
 	void *ctx;		    /* passed to each callback */
 	uint16_t vendor, device;    /* the VF's IDs from the PF's SR-IOV capability */
 	/* The VF BARs as the PF's SR-IOV capability gives them (struct sriov's
@@ -121,6 +130,7 @@ struct vpci_bar {
 	uint64_t gpa;  /* where it is mapped, when @mapped */
 	uint8_t flags; /* PCI_BAR_MEM64 | PCI_BAR_PREFETCH */
 	bool mapped;
+	uint8_t refused; /* VPCI_BAR_*: last reason reported to bar_refused */
 };
 
 /* One guest's bus. Embed it; touch it only through the functions. */

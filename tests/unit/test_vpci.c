@@ -44,6 +44,10 @@ static struct {
 	struct ev ev[EV_MAX];
 	unsigned int nev, maps, unmaps, vf_writes, flrs;
 	bool msix_en, msix_mask;
+	unsigned int refusals; /* bar_refused calls, and the last one's arguments */
+	unsigned int r_bar;
+	uint64_t r_addr, r_size;
+	int r_why;
 } F;
 
 static void ev_add(struct ev e)
@@ -140,6 +144,15 @@ static void cb_msix_ctrl(void *ctx, bool enable, bool masked)
 	F.msix_en = enable;
 	F.msix_mask = masked;
 	ev_add((struct ev){.kind = EV_MSIX, .enable = enable, .masked = masked});
+}
+
+static void cb_bar_refused(void *ctx, unsigned int bar, uint64_t addr, uint64_t size, int why)
+{
+	assert_ptr_equal(ctx, &F);
+	assert_true(why == VPCI_BAR_OUTSIDE || why == VPCI_BAR_OVERLAP);
+	assert_false(F.mapped[bar]); /* reported only while it is not mapped */
+	F.refusals++;
+	F.r_bar = bar, F.r_addr = addr, F.r_size = size, F.r_why = why;
 }
 
 static const struct vpci_ops ops = {
@@ -745,6 +758,43 @@ static void test_bar_window_edges(void **state)
 	assert_false(F.mapped[3]);
 }
 
+/* A decoding BAR left unmapped is reported once per reason: over the
+ * guest's RAM, on a hole, onto the other BAR; not while MEM is off. */
+static void test_bar_refused_reported(void **state)
+{
+	struct vpci_ops with_log = ops;
+	struct vpci_cfg c = igb_cfg();
+
+	(void)state;
+	with_log.bar_refused = cb_bar_refused;
+	c.ops = &with_log;
+	setup_cfg(&c);
+	place64(0, 0x1000000); /* over RAM, but MEM off: nothing to report */
+	place64(3, WIN_BASE + K16);
+	assert_int_equal(F.refusals, 0);
+	mem_on(true);
+	assert_int_equal(F.refusals, 1);
+	assert_true(F.r_bar == 0 && F.r_addr == 0x1000000 && F.r_size == K16);
+	assert_int_equal(F.r_why, VPCI_BAR_OUTSIDE);
+	assert_true(F.mapped[3] && !F.mapped[0]);
+	place64(0, 0xFED00000); /* a hole: the same reason, no new report */
+	assert_int_equal(F.refusals, 1);
+	place64(0, WIN_BASE + K16); /* onto BAR3: both lose, both reported */
+	assert_int_equal(F.refusals, 3);
+	assert_int_equal(F.r_why, VPCI_BAR_OVERLAP);
+	assert_int_equal(mapped_count(), 0);
+	place64(0, WIN_BASE); /* fine again: mapped, nothing reported */
+	assert_int_equal(F.refusals, 3);
+	assert_int_equal(mapped_count(), 2);
+	place64(0, 0x100000);
+	assert_int_equal(F.refusals, 4);
+	mem_on(false); /* off and on again: reported again */
+	mem_on(true);
+	assert_int_equal(F.refusals, 5);
+	assert_int_equal(F.r_why, VPCI_BAR_OUTSIDE);
+	assert_true(F.mapped[3]);
+}
+
 static void test_bar_overlap_partial(void **state)
 {
 	struct vpci_cfg c = igb_cfg();
@@ -1207,6 +1257,7 @@ int main(void)
 		cmocka_unit_test(test_bar_sizing),
 		cmocka_unit_test(test_bar_placement),
 		cmocka_unit_test(test_bar_window_edges),
+		cmocka_unit_test(test_bar_refused_reported),
 		cmocka_unit_test(test_bar_overlap_partial),
 		cmocka_unit_test(test_mem_toggle),
 		cmocka_unit_test(test_bar_move),
