@@ -54,10 +54,34 @@ static uint64_t msix_mmio_read(struct vm *vm, uint64_t gpa, unsigned int size)
 	return v;
 }
 
+/* Say which entries were refused and why, once per entry and reason (and
+ * at most 8 times per guest: the guest must not flood the console). The
+ * caller holds io_lock. */
+static void msix_tell(struct vm *vm)
+{
+	const struct vmsix *v = &vm->vf.msix;
+
+	for (unsigned int i = 0; i < v->n; i++) {
+		const struct vmsix_entry *e = &v->e[i];
+		enum vmsix_why why = vmsix_why(v, i);
+
+		if (why == VMSIX_LIVE || why == VMSIX_MASKED || vm->vf.msix_told[i] == why)
+			continue;
+		vm->vf.msix_told[i] = (uint8_t)why;
+		if (vm->vf.msix_logs++ < 8)
+			pr_warn("guest %s: vf %d msi-x entry %u (address 0x%x data 0x%x) refused: "
+				"%s; "
+				"left masked%s\n",
+				vm->name, vm->cfg->vf, i, e->addr_lo, e->data, vmsix_why_str(why),
+				vm->vf.msix_logs == 8 ? " (further refusals only counted)" : "");
+	}
+}
+
 static void msix_mmio_write(struct vm *vm, uint64_t gpa, unsigned int size, uint64_t val)
 {
 	spin_lock(&vm->io_lock);
 	vmsix_write(&vm->vf.msix, gpa - vm->vf.msix_gpa, size, val);
+	msix_tell(vm);
 	spin_unlock(&vm->io_lock);
 }
 
@@ -90,9 +114,34 @@ static int bar_map(void *ctx, unsigned int bar, uint64_t gpa, uint64_t size, boo
 	return err;
 }
 
+/* The guest placed a BAR where it gets nothing: say so (8 times at most). */
+static void bar_refused(void *ctx, unsigned int bar, uint64_t addr, uint64_t size, int why)
+{
+	struct vm *vm = vm_of(ctx);
+	const struct vpci *v = &vm->vf.vpci;
+
+	if (vm->vf.bar_logs++ >= 8)
+		return;
+	if (why == VPCI_BAR_OVERLAP)
+		pr_warn("guest %s: vf %d bar%u at 0x%llx (%llu KiB) not mapped: it overlaps "
+			"another "
+			"of its bars%s\n",
+			vm->name, vm->cfg->vf, bar, (unsigned long long)addr,
+			(unsigned long long)(size >> 10),
+			vm->vf.bar_logs == 8 ? " (further refusals only counted)" : "");
+	else
+		pr_warn("guest %s: vf %d bar%u at 0x%llx (%llu KiB) not mapped: outside its pci "
+			"window 0x%llx-0x%llx%s\n",
+			vm->name, vm->cfg->vf, bar, (unsigned long long)addr,
+			(unsigned long long)(size >> 10), (unsigned long long)v->win_base,
+			(unsigned long long)(v->win_base + v->win_size - 1),
+			vm->vf.bar_logs == 8 ? " (further refusals only counted)" : "");
+}
+
 static void msix_ctrl(void *ctx, bool enable, bool masked)
 {
 	vmsix_ctrl(&vm_of(ctx)->vf.msix, enable, masked);
+	msix_tell(vm_of(ctx));
 }
 
 /* FLR of the real VF (PCIe 6.6.2: 100 ms before it may be touched again). */
@@ -108,6 +157,8 @@ static void vf_flr(void *ctx)
 		udelay(100000);
 	}
 	vmsix_reset(&vm->vf.msix);
+	for (unsigned int i = 0; i < VMSIX_MAX_ENTRIES; i++)
+		vm->vf.msix_told[i] = VMSIX_LIVE; /* a refusal after the reset is news */
 	vf_msix_enable(vm);
 }
 
@@ -163,7 +214,8 @@ static uint32_t hw_pba(void *ctx, unsigned int dword)
 	return mmio_read32(vm->vf.bar_hpa[vm->vf.pba_bar] + vm->vf.pba_off + 4ull * dword);
 }
 
-static const struct vpci_ops vpci_ops = {vf_read, vf_write, bar_map, vf_flr, msix_ctrl};
+static const struct vpci_ops vpci_ops = {vf_read, vf_write,  bar_map,
+					 vf_flr,  msix_ctrl, bar_refused};
 static const struct vmsix_ops vmsix_ops = {guest_dest, irte_set, irte_clear, hw_entry, hw_pba};
 
 /* The real function's MSI-X stays enabled and unmasked: what the guest
