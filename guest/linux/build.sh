@@ -258,6 +258,8 @@ build_initrd() {
 	done
 	[ -L "$ROOT/bin/sh" ] || die "busybox has no sh applet"
 	install -m 0755 "$init" "$ROOT/init"
+	# The init is also the `vftest ACTION,...` command of the shell.
+	ln -sf /init "$ROOT/bin/vftest"
 
 	[ -f "$KTREE/lib/modules/$KREL/$IGBVF" ] || ls "$KTREE/lib/modules/$KREL/$IGBVF".* >/dev/null 2>&1 ||
 		die "$KDEB has no $IGBVF (CONFIG_IGBVF not a module?)"
