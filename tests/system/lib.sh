@@ -42,18 +42,20 @@ boot() {
 	return $rc
 }
 
-# boot_io NAME FW ISO TIMEOUT_S DONE_REGEX FEED: as boot, but the serial line
-# is a pair of FIFOs; once DONE_REGEX appears, the function FEED runs with the
-# line's input open on fd 3 (type into it; it may wait_for lines).
+# boot_io NAME FW ISO TIMEOUT_S DONE_REGEX FEED [extra QEMU args]: as boot,
+# but the serial line is a pair of FIFOs; once DONE_REGEX appears, the
+# function FEED runs with the line's input open on fd 3 (type into it; it
+# may wait_for lines).
 boot_io() {
 	local name=$1 fw=$2 iso=$3 limit=$4 done_re=$5 feed=$6
+	shift 6
 	local log="$SYS_DIR/$name.log" fifo="$SYS_DIR/$name.serial" pid cat_pid rc=1
 	local cmd
 	: >"$log"
 	rm -f "$fifo.in" "$fifo.out"
 	mkfifo "$fifo.in" "$fifo.out"
 	mapfile -t cmd < <(VARS_COPY="$SYS_DIR/$name-vars.fd" \
-		scripts/qemu-cmd.sh "$fw" "$iso" -serial "pipe:$fifo")
+		scripts/qemu-cmd.sh "$fw" "$iso" -serial "pipe:$fifo" "$@")
 	"${cmd[@]}" >"$SYS_DIR/$name.qemu.out" 2>&1 &
 	pid=$!
 	exec 3<>"$fifo.in"
@@ -75,6 +77,22 @@ boot_io() {
 		tail -n 25 "$log" | sed 's/^/    /'
 	fi
 	return $rc
+}
+
+# count_of NAME REGEX: how many lines of the log of NAME match REGEX.
+count_of() {
+	grep -caE "$2" "$SYS_DIR/$1.log"
+}
+
+# wait_count NAME TIMEOUT_S REGEX N: until more than N lines match REGEX.
+wait_count() {
+	local t=0
+	while [ "$t" -lt $(($2 * 2)) ]; do
+		[ "$(count_of "$1" "$3")" -gt "$4" ] && return 0
+		sleep 0.5
+		t=$((t + 1))
+	done
+	return 1
 }
 
 # wait_for NAME TIMEOUT_S REGEX [PID]: until the log of NAME has a line

@@ -167,6 +167,14 @@ for fw in bios uefi; do
 	fi
 done
 
+# Isolation: alpha turns hostile on its VF (DMA at beta's RAM, MSI-X at
+# beta's CPU, BAR0 over RAM and a hole); beta feels nothing
+# (tests/system/isolation.sh).
+. tests/system/isolation.sh
+for fw in bios uefi; do
+	isolation_test $fw
+done
+
 # The bare-metal test guest under AMD-V (the same one runs under VT-x in
 # Bochs: tests/vmx/run.sh).
 n=testguest-amdv

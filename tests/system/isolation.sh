@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Isolation of two guests sharing the NIC (sourced by tests/system/run.sh,
+# which provides lib.sh). Guest alpha turns hostile on its own VF, with
+# igbvf still bound, through `vftest ACTION` typed on its console
+# (guest/linux/init): it points its VF's receive ring at the host address of
+# beta's RAM, aims an MSI-X entry at beta's CPU, and moves its BAR0 over its
+# own RAM and onto a hole. Each attempt must be refused and logged by the
+# hypervisor, beta must feel nothing (its RAM page the VF was aimed at is
+# read through QEMU's monitor before and after), and both guests must have a
+# working network again afterwards.
+
+esc=$'\x1d' # Ctrl-]: then 1/2 picks the guest that gets the typing, s counters
+
+# iso_type GUEST_NO COMMAND REGEX TIMEOUT_S: type COMMAND on guest GUEST_NO's
+# console and wait for one more line matching REGEX than there was before.
+iso_type() {
+	local before
+	before=$(count_of "$n" "$3")
+	printf '%s%s%s\r' "$esc" "$1" "$2" >&3
+	wait_count "$n" "$4" "$3" "$before"
+}
+
+# iso_peek FILE: the page at $target, as QEMU's monitor prints it.
+iso_peek() {
+	: >"$SYS_DIR/$n.mon.log"
+	printf 'xp /512xg %s\n' "$target" >&4
+	sleep 3
+	grep -aE '^[0-9a-f]{16}:' "$SYS_DIR/$n.mon.log" | tr -d '\r' >"$1"
+}
+
+iso_feed() {
+	local mon_pid pre=$SYS_DIR/$n.page-before post=$SYS_DIR/$n.page-after
+	exec 4<>"$SYS_DIR/$n.mon.in"
+	cat "$SYS_DIR/$n.mon.out" >>"$SYS_DIR/$n.mon.log" &
+	mon_pid=$!
+	wait_for "$n" 120 '^\[alpha\] vftest: done' || { fail "$n: alpha reaches 'vftest: done'"; return; }
+	target=$(sed -n 's/^vfvisor: guest beta: [0-9]* MiB at host \(0x[0-9a-f]*\),.*/\1/p' "$SYS_DIR/$n.log" | head -n1)
+	if [ -z "$target" ] || [ $((target)) -lt $((0x10000000)) ]; then
+		fail "$n: beta's RAM lies past alpha's 256 MiB (host address '${target:-none}')"
+		kill "$mon_pid"
+		return
+	fi
+	iso_peek "$pre"
+
+	# 1. DMA: alpha's VF writes its transmit head to beta's host address
+	# after each frame it sends. (The quotes keep the echo of the typed
+	# line from matching.)
+	iso_type 1 "vftest dma:$target" '^\[alpha\] vftest: dma ' 30
+	iso_type 1 'ping -c 2 -W 1 10.0.0.2 >/dev/null; echo "pings-"sent' '^\[alpha\] pings-sent' 60
+	wait_for "$n" 20 '^vfvisor: error: iommu: dma fault: 0000:01:10.0 \(domain alpha\)'
+	iso_peek "$post"
+	iso_type 1 'vftest rebind,ping:10.0.0.2' '^\[alpha\] vftest: ping 10.0.0.2 ' 120
+
+	# 2. MSI-X entry 0 at alpha's own CPU (APIC ID 1) with an unused vector:
+	# it arrives there; then at beta's CPU (APIC ID 2): refused.
+	iso_type 1 'vftest msix:1:0xa0' '^\[alpha\] vftest: msix ' 60
+	iso_type 1 'vftest msix:2:0xa1' '^\[alpha\] vftest: msix ' 60
+
+	# 3. BAR0 over alpha's own kernel and onto a hole past the window.
+	iso_type 1 'vftest bar:0x1000000' '^\[alpha\] vftest: bar' 60
+	iso_type 1 'vftest bar:0xd0000000' '^\[alpha\] vftest: bar' 60
+
+	# Both guests talk again, and the hypervisor still answers.
+	iso_type 1 'vftest ping:10.0.0.2' '^\[alpha\] vftest: ping 10.0.0.2 ' 120
+	iso_type 2 'vftest ping:10.0.0.1' '^\[beta\] vftest: ping 10.0.0.1 ' 120
+	printf '%ss' "$esc" >&3
+	wait_for "$n" 20 '^vfvisor: guest beta: vcpu 0 \(cpu 2\): [0-9]+ exits'
+	kill "$mon_pid" 2>/dev/null
+	exec 4>&-
+}
+
+isolation_test() { # FW
+	local iso
+	n=isolation-$1
+	iso=$SYS_DIR/isolation.iso
+	scripts/mkiso.sh "$iso" build/vfvisor.elf "loglevel=2" build/guest/vmlinuz=vmlinuz \
+		build/guest/initrd.gz=initrd-alpha build/guest/initrd.gz=initrd-beta \
+		tests/system/isolation.conf=vfvisor.conf || { fail "$n: building the ISO"; return; }
+	rm -f "$SYS_DIR/$n.mon.in" "$SYS_DIR/$n.mon.out" "$SYS_DIR/$n.mon.log"
+	mkfifo "$SYS_DIR/$n.mon.in" "$SYS_DIR/$n.mon.out"
+	target=
+	if ! boot_io "$n" "$1" "$iso" 300 '^\[beta\] vftest: done' iso_feed \
+		-monitor "pipe:$SYS_DIR/$n.mon"; then
+		fail "$n: two guests boot to 'vftest: done'"
+		return
+	fi
+	rm -f "$SYS_DIR/$n.mon.in" "$SYS_DIR/$n.mon.out"
+	expect "$n" '^\[alpha\] vftest: ping 10.0.0.2 ok' "alpha pings beta before the attack"
+
+	# DMA outside its memory: faulted, logged naming the VF and its guest;
+	# nothing landed in beta (nor anywhere: the IOMMU drops the write).
+	expect "$n" "^\\[alpha\\] vftest: dma tx head write-back now at $target" "alpha aims its VF's DMA at beta's RAM"
+	expect "$n" "^vfvisor: error: iommu: dma fault: 0000:01:10.0 \\(domain alpha\\) write at $target" \
+		"the VF's DMA faults, logged naming VF 0000:01:10.0 and guest alpha"
+	local pre=$SYS_DIR/$n.page-before post=$SYS_DIR/$n.page-after
+	if [ "$(wc -l <"$pre")" -eq 256 ] && cmp -s "$pre" "$post"; then
+		pass "$n: beta's page at $target unchanged (4 KiB read through QEMU's monitor)"
+	else
+		fail "$n: beta's page at $target unchanged ($(wc -l <"$pre") and $(wc -l <"$post") lines read; differ: $(cmp "$pre" "$post" 2>&1 | head -n1))"
+	fi
+	expect "$n" '^\[alpha\] vftest: rebind 0000:00:01.0 done' "alpha resets its VF by rebinding igbvf"
+
+	# MSI-X: on alpha's own CPU, or nowhere.
+	expect "$n" '^\[alpha\] .*0\.160 No irq handler for vector' "MSI-X aimed at its own CPU arrives there with its vector"
+	expect "$n" '^vfvisor: warning: guest alpha: vf 0 msi-x entry 0 \(address 0xfee02000 .*\) refused: ' \
+		"MSI-X aimed at beta's CPU refused and logged"
+	expect_not "$n" '^\[beta\] .*No irq handler for vector' "beta gets no stray interrupt"
+
+	# BARs over its own RAM and onto a hole: not mapped; alpha runs on.
+	expect "$n" '^vfvisor: warning: guest alpha: vf 0 bar0 at 0x1000000 \(16 KiB\) not mapped: outside its pci window' \
+		"BAR0 over alpha's RAM not mapped, logged"
+	expect "$n" '^vfvisor: warning: guest alpha: vf 0 bar0 at 0xd0000000 \(16 KiB\) not mapped: outside its pci window' \
+		"BAR0 on a hole not mapped, logged"
+	expect "$n" '^\[alpha\] vftest: bar0 moved to 0xd0000000 and back to 0xc' "alpha runs on after its BAR moves"
+
+	# Afterwards both guests talk again; neither stopped nor panicked.
+	local last_a last_b
+	last_a=$(grep -a '^\[alpha\] vftest: ping ' "$SYS_DIR/$n.log" | tail -n1 | tr -d '\r')
+	last_b=$(grep -a '^\[beta\] vftest: ping ' "$SYS_DIR/$n.log" | tail -n1 | tr -d '\r')
+	if [ "$(count_of "$n" '^\[alpha\] vftest: ping 10.0.0.2 ok')" -ge 3 ] &&
+		[ "$(count_of "$n" '^\[beta\] vftest: ping 10.0.0.1 ok')" -ge 2 ] &&
+		[ "$last_a" = '[alpha] vftest: ping 10.0.0.2 ok' ] &&
+		[ "$last_b" = '[beta] vftest: ping 10.0.0.1 ok' ]; then
+		pass "$n: both guests ping each other again after the attacks"
+	else
+		fail "$n: both guests ping each other again after the attacks (last: '$last_a', '$last_b')"
+	fi
+	expect_not "$n" '^vfvisor: guest (alpha|beta): stopped' "no guest stopped"
+	expect_not "$n" '^\[(alpha|beta)\] .*(Kernel panic|BUG:)' "no guest panic or BUG"
+	expect "$n" '^vfvisor: guest beta: vcpu 0 \(cpu 2\): [0-9]+ exits' "the hypervisor answers (Ctrl-] s)"
+}
