@@ -6,6 +6,9 @@ CC	 := gcc
 NASM	 := nasm
 HOST_CC	 := gcc
 
+# `make` alone builds `all`, not the first target of the included files.
+.DEFAULT_GOAL := all
+
 # The Linux guest images ($(GUEST_IMAGES)), from Debian packages, and the
 # bare-metal test guest ($(TG_IMAGE)).
 include guest/guest.mk
