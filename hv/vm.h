@@ -133,7 +133,7 @@ struct vm_vf {
 	uint64_t msix_gpa;
 	int irte[VMSIX_MAX_ENTRIES];
 	uint8_t msix_told[VMSIX_MAX_ENTRIES]; /* enum vmsix_why last logged per entry */
-	unsigned int msix_logs, bar_logs;
+	unsigned int msix_logs, bar_logs, flr_logs;
 	struct vpci vpci;
 	struct vmsix msix;
 };

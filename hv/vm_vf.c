@@ -150,6 +150,11 @@ static void vf_flr(void *ctx)
 	struct vm *vm = vm_of(ctx);
 	unsigned int cap = vm->vf.pcie_cap;
 
+	/* Worth a line (a guest may reset in a loop: the first 8 only). */
+	if (vm->vf.flr_logs++ < 8)
+		pr_info("guest %s: vf %d: function level reset; its interrupt entries cleared, its "
+			"DMA domain kept\n",
+			vm->name, vm->cfg->vf);
 	if (cap) {
 		uint16_t ctl = (uint16_t)vf_read(vm, cap + PCI_EXP_DEVCTL, 2);
 
