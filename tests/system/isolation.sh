@@ -60,6 +60,9 @@ iso_feed() {
 	iso_type 1 'vftest bar:0x1000000' '^\[alpha\] vftest: bar' 60
 	iso_type 1 'vftest bar:0xd0000000' '^\[alpha\] vftest: bar' 60
 
+	# 4. A function level reset, then igbvf again: MSI-X and DMA work.
+	iso_type 1 'vftest flr,rebind,ping:10.0.0.2' '^\[alpha\] vftest: ping 10.0.0.2 ' 120
+
 	# Both guests talk again, and the hypervisor still answers.
 	iso_type 1 'vftest ping:10.0.0.2' '^\[alpha\] vftest: ping 10.0.0.2 ' 120
 	iso_type 2 'vftest ping:10.0.0.1' '^\[beta\] vftest: ping 10.0.0.1 ' 120
@@ -113,11 +116,23 @@ isolation_test() { # FW
 		"BAR0 on a hole not mapped, logged"
 	expect "$n" '^\[alpha\] vftest: bar0 moved to 0xd0000000 and back to 0xc' "alpha runs on after its BAR moves"
 
+	# FLR: forwarded to the real VF, interrupt entries rebuilt after it.
+	expect "$n" '^\[alpha\] vftest: flr 0000:00:01.0 done' "alpha resets its VF (FLR through sysfs)"
+	expect "$n" '^vfvisor: guest alpha: vf 0: function level reset' "the FLR reaches the hypervisor"
+	local flr_at ok_at
+	flr_at=$(grep -naE '^\[alpha\] vftest: flr ' "$SYS_DIR/$n.log" | head -n1 | cut -d: -f1)
+	ok_at=$(grep -naE '^\[alpha\] vftest: ping 10.0.0.2 ok' "$SYS_DIR/$n.log" | tail -n1 | cut -d: -f1)
+	if [ -n "$flr_at" ] && [ -n "$ok_at" ] && [ "$flr_at" -lt "$ok_at" ]; then
+		pass "$n: alpha pings beta after the FLR"
+	else
+		fail "$n: alpha pings beta after the FLR (flr at line ${flr_at:-none}, last ping ok at ${ok_at:-none})"
+	fi
+
 	# Afterwards both guests talk again; neither stopped nor panicked.
 	local last_a last_b
 	last_a=$(grep -a '^\[alpha\] vftest: ping ' "$SYS_DIR/$n.log" | tail -n1 | tr -d '\r')
 	last_b=$(grep -a '^\[beta\] vftest: ping ' "$SYS_DIR/$n.log" | tail -n1 | tr -d '\r')
-	if [ "$(count_of "$n" '^\[alpha\] vftest: ping 10.0.0.2 ok')" -ge 3 ] &&
+	if [ "$(count_of "$n" '^\[alpha\] vftest: ping 10.0.0.2 ok')" -ge 4 ] &&
 		[ "$(count_of "$n" '^\[beta\] vftest: ping 10.0.0.1 ok')" -ge 2 ] &&
 		[ "$last_a" = '[alpha] vftest: ping 10.0.0.2 ok' ] &&
 		[ "$last_b" = '[beta] vftest: ping 10.0.0.1 ok' ]; then
