@@ -10,6 +10,8 @@
 # working network again afterwards.
 
 esc=$'\x1d' # Ctrl-]: then 1/2 picks the guest that gets the typing, s counters
+# Host memory no guest has (1 GiB machine, guests low): the hypervisor's.
+hv_page=0x3f000000
 
 # iso_type GUEST_NO COMMAND REGEX TIMEOUT_S: type COMMAND on guest GUEST_NO's
 # console and wait for one more line matching REGEX than there was before.
@@ -20,12 +22,12 @@ iso_type() {
 	wait_count "$n" "$4" "$3" "$before"
 }
 
-# iso_peek FILE: the page at $target, as QEMU's monitor prints it.
+# iso_peek ADDR FILE: the host page at ADDR, as QEMU's monitor prints it.
 iso_peek() {
 	: >"$SYS_DIR/$n.mon.log"
-	printf 'xp /512xg %s\n' "$target" >&4
+	printf 'xp /512xg %s\n' "$1" >&4
 	sleep 3
-	grep -aE '^[0-9a-f]{16}:' "$SYS_DIR/$n.mon.log" | tr -d '\r' >"$1"
+	grep -aE '^[0-9a-f]{16}:' "$SYS_DIR/$n.mon.log" | tr -d '\r' >"$2"
 }
 
 iso_feed() {
@@ -40,15 +42,19 @@ iso_feed() {
 		kill "$mon_pid"
 		return
 	fi
-	iso_peek "$pre"
+	iso_peek "$target" "$pre"
+	iso_peek $hv_page "$pre-hv"
 
 	# 1. DMA: alpha's VF writes its transmit head to beta's host address
-	# after each frame it sends. (The quotes keep the echo of the typed
-	# line from matching.)
+	# after each frame it sends, then to the hypervisor's memory near the
+	# top of RAM. (The quotes keep the echo of the typed line from matching.)
 	iso_type 1 "vftest dma:$target" '^\[alpha\] vftest: dma ' 30
 	iso_type 1 'ping -c 2 -W 1 10.0.0.2 >/dev/null; echo "pings-"sent' '^\[alpha\] pings-sent' 60
 	wait_for "$n" 20 '^vfvisor: error: iommu: dma fault: 0000:01:10.0 \(domain alpha\)'
-	iso_peek "$post"
+	iso_type 1 "vftest dma:$hv_page" '^\[alpha\] vftest: dma ' 30
+	iso_type 1 'ping -c 2 -W 1 10.0.0.2 >/dev/null; echo "pings-"sent' '^\[alpha\] pings-sent' 60
+	iso_peek "$target" "$post"
+	iso_peek $hv_page "$post-hv"
 	iso_type 1 'vftest rebind,ping:10.0.0.2' '^\[alpha\] vftest: ping 10.0.0.2 ' 120
 
 	# 2. MSI-X entry 0 at alpha's own CPU (APIC ID 1) with an unused vector:
@@ -100,6 +106,11 @@ isolation_test() { # FW
 		pass "$n: beta's page at $target unchanged (4 KiB read through QEMU's monitor)"
 	else
 		fail "$n: beta's page at $target unchanged ($(wc -l <"$pre") and $(wc -l <"$post") lines read; differ: $(cmp "$pre" "$post" 2>&1 | head -n1))"
+	fi
+	if [ "$(wc -l <"$pre-hv")" -eq 256 ] && cmp -s "$pre-hv" "$post-hv"; then
+		pass "$n: the hypervisor's page at $hv_page unchanged"
+	else
+		fail "$n: the hypervisor's page at $hv_page unchanged ($(cmp "$pre-hv" "$post-hv" 2>&1 | head -n1))"
 	fi
 	expect "$n" '^\[alpha\] vftest: rebind 0000:00:01.0 done' "alpha resets its VF by rebinding igbvf"
 
