@@ -125,14 +125,16 @@ check:
 	@$(MAKE) --no-print-directory -k check-format check-unit check-system check-vmx check-kvm; \
 	 tests/summary.sh $(BUILD)/results
 
+# The demo: the console here, then a summary (scripts/run-demo.sh; log in
+# build/run/). scripts/run-qemu.sh ISO is the plain console.
 run: deps
 	@$(MAKE) --no-print-directory $(BUILD)/vfvisor.iso
-	@scripts/run-qemu.sh $(BUILD)/vfvisor.iso
+	@scripts/run-demo.sh $(BUILD)/vfvisor.iso
 
 # Boot vfvisor.efi straight from OVMF, no GRUB.
 run-efi: deps
 	@$(MAKE) --no-print-directory $(BUILD)/esp.img
-	@FW=uefi scripts/run-qemu.sh $(BUILD)/esp.img
+	@FW=uefi scripts/run-demo.sh $(BUILD)/esp.img
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
