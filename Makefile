@@ -104,7 +104,7 @@ check-unit: $(UNIT_BINS) $(GUEST_KERNEL)
 	@tests/unit/run.sh $(BUILD)/results/unit.txt $(UNIT_BINS)
 
 # ---- system tests (QEMU TCG) ------------------------------------------------
-check-system: $(BUILD)/vfvisor.elf $(BUILD)/vfvisor.efi $(GUEST_IMAGES) $(TG_IMAGE)
+check-system: $(BUILD)/vfvisor.elf $(BUILD)/vfvisor.efi $(BUILD)/vfvisor.iso $(GUEST_IMAGES) $(TG_IMAGE)
 	@tests/system/run.sh $(BUILD)/results/system.txt
 
 # ---- VT-x in Bochs; VT-x under KVM where a host can nest it -----------------

@@ -167,6 +167,17 @@ for fw in bios uefi; do
 	fi
 done
 
+# The demo exactly as `make run` gives it (scripts/run-demo.sh, no terminal:
+# it stops QEMU after its summary, exit 0 only on PASS).
+n=demo
+if scripts/run-demo.sh build/vfvisor.iso </dev/null >"$SYS_DIR/$n.log" 2>&1; then
+	pass "$n: make run's demo ends in PASS"
+else
+	fail "$n: make run's demo ends in PASS ($(grep -a '^demo: result' "$SYS_DIR/$n.log" | tail -n1))"
+fi
+expect "$n" '^demo: 16 MiB over TCP, alpha to beta: md5 [0-9a-f]{32} on both sides: ok' "the demo's transfer checked"
+expect "$n" '^demo: exits per guest \(since boot\): alpha [0-9]+ .*beta [0-9]+ ' "the demo prints each guest's exit counters"
+
 # Isolation: alpha turns hostile on its VF (DMA at beta's RAM, MSI-X at
 # beta's CPU, BAR0 over RAM and a hole); beta feels nothing
 # (tests/system/isolation.sh).
