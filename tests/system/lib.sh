@@ -122,12 +122,14 @@ expect_not() {
 	fi
 }
 
-# expect_order NAME REGEX1 REGEX2 DESCRIPTION: the first line matching REGEX1
-# comes before the first line matching REGEX2.
+# expect_order NAME REGEX1 REGEX2 DESCRIPTION [last]: the first line matching
+# REGEX1 comes before the first line matching REGEX2 (with "last": before the
+# last one, i.e. some line matching REGEX2 follows it).
 expect_order() {
-	local a b
+	local a b pick=head
+	[ "${5:-}" = last ] && pick=tail
 	a=$(grep -naE "$2" "$SYS_DIR/$1.log" | head -n1 | cut -d: -f1)
-	b=$(grep -naE "$3" "$SYS_DIR/$1.log" | head -n1 | cut -d: -f1)
+	b=$(grep -naE "$3" "$SYS_DIR/$1.log" | "$pick" -n1 | cut -d: -f1)
 	if [ -n "$a" ] && [ -n "$b" ] && [ "$a" -lt "$b" ]; then
 		pass "$1: $4"
 	else
