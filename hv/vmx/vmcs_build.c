@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* The VMCS contents of a vfvisor vCPU (SDM vol. 3C, ch. 24 and 27). */
 #include "vmcs_build.h"
+#include "cr_policy.h"
 #include "vmcs_fields.h"
-
-#define CR0_PE (1ull << 0)
-#define CR0_PG (1ull << 31)
 
 #define AR_UNUSABLE (1u << 16)
 
@@ -21,7 +19,8 @@ uint64_t vmcs_cr0_mask(const struct vmx_caps *caps)
 
 uint64_t vmcs_cr4_mask(const struct vmx_caps *caps)
 {
-	return caps->cr4_fixed0 | ~caps->cr4_fixed1;
+	/* Hidden features too: a write setting one exits, to be refused. */
+	return caps->cr4_fixed0 | ~caps->cr4_fixed1 | CR4_HIDDEN;
 }
 
 void vmcs_build_cr0(const struct vmcs_writer *w, const struct vmx_caps *caps, uint64_t val)
@@ -54,6 +53,18 @@ void vmcs_build_controls(const struct vmcs_writer *w, const struct vmx_vcpu_cfg 
 	wr(w, VMCS_VPID, c->vpid);
 	wr(w, VMCS_LINK_POINTER, ~0ull);
 	wr(w, VMCS_ENTRY_INTR_INFO, 0);
+	wr(w, VMCS_ENTRY_EXC_ERR, 0);
+	wr(w, VMCS_ENTRY_INSN_LEN, 0);
+	/* Read at every entry whatever the controls: a fresh VMCS region is
+	 * not architecturally zero. No #PF filtering, no MSR lists, the host's
+	 * TSC; the preemption timer (if forced on) as late as it goes. */
+	wr(w, VMCS_PF_ERR_MASK, 0);
+	wr(w, VMCS_PF_ERR_MATCH, 0);
+	wr(w, VMCS_EXIT_MSR_STORE_COUNT, 0);
+	wr(w, VMCS_EXIT_MSR_LOAD_COUNT, 0);
+	wr(w, VMCS_ENTRY_MSR_LOAD_COUNT, 0);
+	wr(w, VMCS_TSC_OFFSET, 0);
+	wr(w, VMCS_PREEMPT_TIMER, 0xFFFFFFFF);
 }
 
 void vmcs_build_host(const struct vmcs_writer *w, const struct vmx_host_state *h)
@@ -104,6 +115,9 @@ static void guest_common(const struct vmcs_writer *w)
 	wr(w, VMCS_GUEST_ACTIVITY, VMX_ACTIVITY_ACTIVE);
 	wr(w, VMCS_GUEST_INTERRUPTIBILITY, 0);
 	wr(w, VMCS_GUEST_PENDING_DBG, 0);
+	/* With EPT, entry into PAE paging takes the PDPTEs from here. */
+	for (unsigned int i = 0; i < 4; i++)
+		wr(w, VMCS_GUEST_PDPTE0 + 2 * i, 0);
 }
 
 void vmcs_build_guest_long(const struct vmcs_writer *w, const struct vmx_vcpu_cfg *c,
