@@ -19,6 +19,18 @@ unsigned int cpu_index(void)
 	return this_cpu()->index;
 }
 
+/* CR4.OSXSAVE where the CPU has XSAVE: XSETBV (done for a VT-x guest,
+ * which cannot do it itself) raises #UD without it. The hypervisor itself
+ * uses no extended state (-mgeneral-regs-only). */
+static void host_xsave_enable(void)
+{
+	struct cpuid_regs r;
+
+	cpuid(1, 0, &r);
+	if (r.ecx & (1u << 26))
+		write_cr4(read_cr4() | (1ull << 18));
+}
+
 void cpu_setup(struct percpu *pc, unsigned int index, uint64_t stack_top, uint64_t ist_top)
 {
 	uint64_t tss = (uint64_t)(uintptr_t)&pc->tss;
@@ -56,6 +68,7 @@ void cpu_setup(struct percpu *pc, unsigned int index, uint64_t stack_top, uint64
 			 : "m"(gdtr), "i"(SEL_CODE), "r"(SEL_DATA), "r"(SEL_TSS)
 			 : "rax", "memory");
 	wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)pc);
+	host_xsave_enable();
 	gs_ready[index] = true;
 	any_gs_ready = true;
 	idt_load();
