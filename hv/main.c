@@ -48,8 +48,9 @@ static struct cpu_features features;
 static uint8_t bsp_ist[CPU_IST_SIZE] __attribute__((aligned(16)));
 extern char boot_stack_top[];
 
-static const char *const known_options[] = {"console", "loglevel", "selftest", "nic",
-					    "vfs",     "igb.omit", "vtd.omit", NULL};
+static const char *const known_options[] = {"console",	 "loglevel",   "selftest", "nic",
+					    "vfs",	 "igb.omit",   "vtd.omit", "config",
+					    "vmx.break", "vmx.poison", NULL};
 
 static void __attribute__((noreturn)) fatal(const char *what)
 {
@@ -180,6 +181,8 @@ static void backend_select(void)
 
 		if (cmdline_get(boot_info.cmdline, "vmx.break", v, sizeof(v)))
 			vmx_set_break(v);
+		if (cmdline_get(boot_info.cmdline, "vmx.poison", v, sizeof(v)))
+			vmx_set_poison();
 		vm_set_backend(&vmx_vcpu_ops);
 	}
 }
