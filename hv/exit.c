@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include "apic.h"
 #include "cpuid_policy.h"
+#include "cr_policy.h"
 #include "decode.h"
 #include "err.h"
 #include "gwalk.h"
@@ -25,6 +26,7 @@
 #define MSR_MTRR_LAST	0x26F
 #define MSR_MTRRDEF	0x2FF
 #define MSR_X2APIC_ICR	0x830
+#define ICR_DM_NMI	4
 #define MSR_PATCH_LEVEL 0x8B
 #define MSR_AMD_HWCR	0xC0010015
 #define MSR_MISC_ENABLE 0x1A0
@@ -37,11 +39,10 @@
 #define APIC_BASE_EXTD (1ull << 10)
 #define APIC_BASE_EN   (1ull << 11)
 
-#define COM1	    0x3F8
-#define EXC_UD	    6
-#define EXC_GP	    13
-#define CR4_OSXSAVE (1ull << 18)
-#define CR4_PKE	    (1ull << 22)
+#define COM1	0x3F8
+#define EXC_UD	6
+#define EXC_GP	13
+#define CR4_PKE (1ull << 22)
 
 static const char *const reason_names[EXIT_REASONS] = {
 	[EXIT_CPUID] = "cpuid",		[EXIT_MSR_READ] = "rdmsr",
@@ -112,7 +113,6 @@ void vm_stop(struct vcpu *v, const char *fmt, ...)
 
 		if (o == v)
 			continue;
-		__atomic_store_n(&o->kick, true, __ATOMIC_RELEASE);
 		apic_send_nmi(o->apic_id);
 	}
 }
@@ -146,9 +146,33 @@ static bool cpu_is_amd(void)
 	return r.ebx == 0x68747541; /* "Auth"enticAMD */
 }
 
+/* The instruction that exited is done: move past it as the CPU would,
+ * ending an interrupt shadow and raising a single-step trap. */
+static void complete(struct vcpu *v, uint64_t next_rip)
+{
+	v->regs.rip = next_rip;
+	ops->insn_done(v);
+}
+
 static void skip(struct vcpu *v, const struct vcpu_exit *e, unsigned int len)
 {
-	v->regs.rip = e->next_rip ? e->next_rip : v->regs.rip + len;
+	complete(v, e->next_rip ? e->next_rip : v->regs.rip + len);
+}
+
+void vcpu_inject_fault(struct vcpu *v, uint8_t vector, uint32_t err)
+{
+	bool has_err = vector == 8 || (vector >= 10 && vector <= 14) || vector == 17 ||
+		       vector == 21 || vector == 29 || vector == 30;
+
+	/* Real mode pushes no error code (and VM entry refuses one there). */
+	if (!(ops->read_cr(v, 0) & CR0_PE))
+		has_err = false;
+	ops->inject_exception(v, vector, has_err, has_err ? err : 0);
+}
+
+static void inject_gp(struct vcpu *v)
+{
+	vcpu_inject_fault(v, EXC_GP, 0);
 }
 
 /* ---- CPUID ---------------------------------------------------------------- */
@@ -248,6 +272,24 @@ static void startup_ipi(struct vcpu *v, const struct icr_decision *d)
 	}
 }
 
+/*
+ * An NMI IPI to the guest's own CPUs: each target's NMI is made pending, and
+ * the others are kicked to deliver it. A real NMI to this CPU would land in
+ * the hypervisor (it is running here), where it would be lost.
+ */
+static void nmi_ipi(struct vcpu *v, uint64_t targets)
+{
+	struct vm *vm = v->vm;
+
+	for (unsigned int i = 0; i < vm->vcpu_count; i++) {
+		if (!(targets & (1ull << i)))
+			continue;
+		__atomic_store_n(&vm->vcpu[i].nmi_pending, true, __ATOMIC_RELEASE);
+		if (i != v->index)
+			apic_send_nmi(vm->vcpu[i].apic_id);
+	}
+}
+
 static int icr_write(struct vcpu *v, uint64_t icr)
 {
 	struct vm *vm = v->vm;
@@ -259,6 +301,11 @@ static int icr_write(struct vcpu *v, uint64_t icr)
 	/* Reserved bits: #GP, as the real x2APIC does (handle_msr counts it). */
 	if (icr_filter(icr, own, vm->vcpu_count, v->index, &d) == -EINVAL)
 		return -EINVAL;
+	if ((d.verdict == ICR_SEND || d.verdict == ICR_SEND_EACH) &&
+	    ((d.icr >> 8) & 7) == ICR_DM_NMI) {
+		nmi_ipi(v, d.target_mask);
+		return 0;
+	}
 	switch (d.verdict) {
 	case ICR_SEND:
 		send_ipi(d.icr);
@@ -285,8 +332,14 @@ static int icr_write(struct vcpu *v, uint64_t icr)
 static int msr_emulate_write(struct vcpu *v, uint32_t msr, uint64_t val)
 {
 	switch (msr) {
-	case MSR_EFER:
+	case MSR_EFER: {
+		struct cr_state cs = {.cr0 = ops->read_cr(v, 0), .efer = ops->read_efer(v)};
+
+		/* The mode rules here, the bits the vendor allows in the backend. */
+		if (cr_policy_efer(&cs, val, ~0ull))
+			return -EINVAL;
 		return ops->write_efer(v, val);
+	}
 	case MSR_APIC_BASE: {
 		uint64_t cur;
 
@@ -344,7 +397,7 @@ static void handle_msr(struct vcpu *v, const struct vcpu_exit *e, bool write)
 		v->vm->refused_msr++;
 		refuse_log(v, REFUSED_MSR, "%s 0x%x (%s): #GP", write ? "wrmsr" : "rdmsr", msr,
 			   rule->name);
-		ops->inject_exception(v, EXC_GP, true, 0);
+		inject_gp(v);
 		return;
 	}
 	skip(v, e, 2);
@@ -370,7 +423,7 @@ static void handle_io(struct vcpu *v, const struct vcpu_exit *e)
 	if (e->io.string) {
 		vm->refused_io++;
 		refuse_log(v, REFUSED_IO, "string port i/o at 0x%x (not emulated)", port);
-		ops->inject_exception(v, EXC_GP, true, 0);
+		inject_gp(v);
 		return;
 	}
 	if (port >= COM1 && port < COM1 + 8 && size == 1) {
@@ -494,7 +547,7 @@ static void handle_mmio(struct vcpu *v, const struct vcpu_exit *e)
 			   e->mmio.write ? "write" : "read", (unsigned long long)gpa,
 			   (unsigned long long)v->regs.rip, got > 0 ? bytes[0] : 0,
 			   got > 1 ? bytes[1] : 0, got > 2 ? bytes[2] : 0, got > 3 ? bytes[3] : 0);
-		ops->inject_exception(v, EXC_GP, true, 0);
+		inject_gp(v);
 		return;
 	}
 	reg = mmio_find(vm, gpa);
@@ -527,7 +580,7 @@ static void handle_mmio(struct vcpu *v, const struct vcpu_exit *e)
 		}
 		v->regs.gpr[in.reg] = decode_load_result(&in, v->regs.gpr[in.reg], val);
 	}
-	v->regs.rip += in.len;
+	complete(v, v->regs.rip + in.len);
 }
 
 /* ---- the loop ---------------------------------------------------------------- */
@@ -559,7 +612,7 @@ void vcpu_loop(struct vcpu *v)
 			handle_mmio(v, &e);
 			break;
 		case EXIT_UD_INSN:
-			ops->inject_exception(v, EXC_UD, false, 0);
+			vcpu_inject_fault(v, EXC_UD, 0);
 			break;
 		case EXIT_INVD:
 			/* INVD would drop the hypervisor's dirty lines too. */
@@ -567,10 +620,8 @@ void vcpu_loop(struct vcpu *v)
 			skip(v, &e, 2);
 			break;
 		case EXIT_NMI:
-			/* The NMI waits for the host (GIF): ours was a kick; one the
-			 * guest sent itself is handed on. */
-			if (!__atomic_exchange_n(&v->kick, false, __ATOMIC_ACQ_REL))
-				ops->inject_nmi(v);
+			/* A kick: the loop looks at the stop flag, the backend at
+			 * nmi_pending (guests' NMIs never travel as real ones). */
 			break;
 		case EXIT_INTR:
 		case EXIT_HLT:

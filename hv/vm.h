@@ -118,8 +118,12 @@ struct vcpu {
 	uint64_t exits[EXIT_REASONS];
 	volatile enum vcpu_state state;
 	volatile uint8_t sipi_vector;
-	volatile bool kick; /* the NMI that arrives was the hypervisor's */
-	bool flush_tlb;	    /* its guest-physical map changed: flush on entry */
+	/* An NMI the guest sent to this vCPU, delivered by the backend when
+	 * the guest can take it (not inside its NMI handler, nor with another
+	 * event being delivered). Set from any of the guest's CPUs, which then
+	 * kick this one with a physical NMI; every physical NMI is a kick. */
+	volatile bool nmi_pending;
+	bool flush_tlb; /* its guest-physical map changed: flush on entry */
 };
 
 /* The guest's VF (vm_vf.c). */
@@ -197,10 +201,14 @@ struct vcpu_ops {
 	/* An AP's state after INIT and a start-up IPI: real mode at
 	 * @vector:0000 (the guest's trampoline page). */
 	void (*vcpu_sipi)(struct vcpu *v, uint8_t vector);
-	/* Deliver an exception (with @err if @has_err) on the next entry. */
+	/* Deliver an exception (with @err if @has_err) on the next entry.
+	 * Common code calls it through vcpu_inject_fault, which knows when an
+	 * exception has an error code. */
 	void (*inject_exception)(struct vcpu *v, uint8_t vector, bool has_err, uint32_t err);
-	/* Deliver an NMI on the next entry (one the guest sent itself). */
-	void (*inject_nmi)(struct vcpu *v);
+	/* The hypervisor completed an instruction for the guest (emulated it;
+	 * v->regs.rip is past it): end an STI/MOV-SS interrupt shadow and, if
+	 * RFLAGS.TF was set, raise the single-step #DB, as the CPU would. */
+	void (*insn_done)(struct vcpu *v);
 	/* Guest control state the exit handlers need. */
 	uint64_t (*read_cr)(struct vcpu *v, unsigned int cr); /* 0, 3, 4 */
 	uint64_t (*read_efer)(struct vcpu *v);		      /* as the guest sees it */
@@ -232,6 +240,10 @@ void vm_start(struct vm *vm);
 /* The vCPU ops of this machine's backend, or NULL. */
 const struct vcpu_ops *vm_backend(void);
 void vm_set_backend(const struct vcpu_ops *ops);
+
+/* Inject exception @vector with error code @err where the architecture
+ * pushes one (vectors 8, 10-14, 17, 21, 29, 30; never in real mode). */
+void vcpu_inject_fault(struct vcpu *v, uint8_t vector, uint32_t err);
 
 /* exit.c: the per-vCPU loop, on the vCPU's own CPU, until the guest stops. */
 void vcpu_loop(struct vcpu *v);

@@ -6,6 +6,7 @@
  * x2APIC, so its timer, IPIs and device vectors go straight to its IDT.
  */
 #include <stdbool.h>
+#include "apic.h"
 #include "cpu.h"
 #include "err.h"
 #include "kstring.h"
@@ -19,13 +20,24 @@
 #include "x86.h"
 
 #define MSR_VM_HSAVE_PA 0xC0010117
-#define EFER_GUEST_OK	(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | (1ull << 14) | (1ull << 15))
+#define RFLAGS_TF	(1ull << 8)
+#define DR6_BS		(1ull << 14)
+#define EXC_DB		1
+#define EXC_DB_BIT	(1u << EXC_DB)
+#define BASE_MISC1                                                                  \
+	(VMCB_MISC1_NMI | VMCB_MISC1_CPUID | VMCB_MISC1_INVD | VMCB_MISC1_INVLPGA | \
+	 VMCB_MISC1_IOIO | VMCB_MISC1_MSR | VMCB_MISC1_SHUTDOWN)
+#define EFER_GUEST_OK (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | (1ull << 14) | (1ull << 15))
 
 struct svm_vcpu {
 	uint64_t vmcb_pa;
 	struct svm_regs regs;
 	uint64_t inject; /* EVENTINJ for the next entry, 0 if none */
 	bool first;
+	/* AMD-V does not track a guest's NMI blocking: an injected NMI blocks
+	 * the next until the handler's IRET has run. IRET is intercepted while
+	 * blocked, then single-stepped (TF, #DB intercepted) to see it done. */
+	bool nmi_blocked, iret_step, iret_step_tf;
 };
 
 static struct {
@@ -111,9 +123,7 @@ static int svm_vcpu_create(struct vcpu *v, const struct vcpu_boot *b, struct pal
 	vmcb = (void *)(uintptr_t)s->vmcb_pa;
 
 	/* NMIs exit: the hypervisor kicks a vCPU with one (see vm_stop). */
-	vmcb_wr(vmcb, VMCB_INTERCEPT_MISC1, 4,
-		VMCB_MISC1_NMI | VMCB_MISC1_CPUID | VMCB_MISC1_INVD | VMCB_MISC1_INVLPGA |
-			VMCB_MISC1_IOIO | VMCB_MISC1_MSR | VMCB_MISC1_SHUTDOWN);
+	vmcb_wr(vmcb, VMCB_INTERCEPT_MISC1, 4, BASE_MISC1);
 	vmcb_wr(vmcb, VMCB_INTERCEPT_MISC2, 4,
 		VMCB_MISC2_VMRUN | VMCB_MISC2_SVM_INSNS | VMCB_MISC2_MONITOR);
 	vmcb_wr(vmcb, VMCB_IOPM_BASE, 8, iopm_pa);
@@ -200,46 +210,119 @@ static enum exit_reason normalise(struct vcpu *v, void *vmcb, struct vcpu_exit *
 	}
 }
 
+static void intercepts(void *vmcb, const struct svm_vcpu *s)
+{
+	vmcb_wr(vmcb, VMCB_INTERCEPT_MISC1, 4,
+		BASE_MISC1 | (s->nmi_blocked && !s->iret_step ? VMCB_MISC1_IRET : 0));
+	vmcb_wr(vmcb, VMCB_INTERCEPT_EXC, 4, s->iret_step ? EXC_DB_BIT : 0);
+}
+
+/*
+ * A pending NMI goes in when the guest is not in its NMI handler and no
+ * other event is being delivered. After another event, an NMI to this CPU
+ * sent with GIF clear makes the vCPU exit as soon as that event is in, so
+ * the NMI follows it at once (as KVM requests an immediate exit).
+ */
+static void nmi_deliver(struct vcpu *v, struct svm_vcpu *s)
+{
+	if (!__atomic_load_n(&v->nmi_pending, __ATOMIC_ACQUIRE) || s->nmi_blocked)
+		return;
+	if (s->inject) {
+		__asm__ volatile("clgi" ::: "memory");
+		apic_send_nmi(v->apic_id);
+		return;
+	}
+	__atomic_store_n(&v->nmi_pending, false, __ATOMIC_RELEASE);
+	s->inject = 2 | VMCB_EVENT_NMI | VMCB_EVENT_VALID;
+	s->nmi_blocked = true;
+}
+
+/* The NMI handler's IRET, intercepted before it runs: step over it. */
+static void iret_seen(struct vcpu *v, struct svm_vcpu *s)
+{
+	s->iret_step = true;
+	s->iret_step_tf = v->regs.rflags & RFLAGS_TF;
+	v->regs.rflags |= RFLAGS_TF;
+}
+
+/* The #DB after the stepped IRET: NMIs are unblocked. A #DB the guest
+ * would have had anyway (its own TF was set) is handed on. */
+static void iret_done(void *vmcb, struct svm_vcpu *s)
+{
+	s->iret_step = false;
+	s->nmi_blocked = false;
+	if (s->iret_step_tf)
+		s->inject = EXC_DB | VMCB_EVENT_EXC | VMCB_EVENT_VALID;
+	else
+		vmcb_wr(vmcb, VMCB_DR6, 8, vmcb_rd(vmcb, VMCB_DR6, 8) & ~DR6_BS);
+}
+
 static void svm_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
 {
 	struct svm_vcpu *s = v->arch;
 	void *vmcb = (void *)(uintptr_t)s->vmcb_pa;
 	struct svm_regs *r = &s->regs;
-	const uint64_t *g = v->regs.gpr;
-	uint64_t intinfo;
+	uint64_t *g = v->regs.gpr;
+	uint64_t intinfo, code;
 
-	r->rbx = g[R_RBX], r->rcx = g[R_RCX], r->rdx = g[R_RDX], r->rsi = g[R_RSI];
-	r->rdi = g[R_RDI], r->rbp = g[R_RBP];
-	memcpy(&r->r8, &g[8], 8 * sizeof(uint64_t));
-	vmcb_wr(vmcb, VMCB_RAX, 8, g[R_RAX]);
-	vmcb_wr(vmcb, VMCB_RSP, 8, g[R_RSP]);
-	vmcb_wr(vmcb, VMCB_RIP, 8, v->regs.rip);
-	vmcb_wr(vmcb, VMCB_RFLAGS, 8, v->regs.rflags);
-	vmcb_wr(vmcb, VMCB_EVENTINJ, 8, s->inject);
-	/* Flush this ASID on the first entry and after its map changed. */
-	vmcb_wr(vmcb, VMCB_TLB_CONTROL, 1, s->first || v->flush_tlb ? 1 : 0);
-	v->flush_tlb = false;
-	vmcb_wr(vmcb, VMCB_CLEAN, 4, 0);
-	s->inject = 0;
-	s->first = false;
+	for (;;) {
+		nmi_deliver(v, s);
+		intercepts(vmcb, s);
+		r->rbx = g[R_RBX], r->rcx = g[R_RCX], r->rdx = g[R_RDX], r->rsi = g[R_RSI];
+		r->rdi = g[R_RDI], r->rbp = g[R_RBP];
+		memcpy(&r->r8, &g[8], 8 * sizeof(uint64_t));
+		vmcb_wr(vmcb, VMCB_RAX, 8, g[R_RAX]);
+		vmcb_wr(vmcb, VMCB_RSP, 8, g[R_RSP]);
+		vmcb_wr(vmcb, VMCB_RIP, 8, v->regs.rip);
+		vmcb_wr(vmcb, VMCB_RFLAGS, 8, v->regs.rflags);
+		vmcb_wr(vmcb, VMCB_EVENTINJ, 8, s->inject);
+		/* Flush this ASID on the first entry and after its map changed. */
+		vmcb_wr(vmcb, VMCB_TLB_CONTROL, 1, s->first || v->flush_tlb ? 1 : 0);
+		v->flush_tlb = false;
+		vmcb_wr(vmcb, VMCB_CLEAN, 4, 0);
+		s->inject = 0;
+		s->first = false;
 
-	svm_run(s->vmcb_pa, r, percpu_svm[v->cpu].host);
+		svm_run(s->vmcb_pa, r, percpu_svm[v->cpu].host);
 
-	uint64_t *w = v->regs.gpr;
+		g[R_RBX] = r->rbx, g[R_RCX] = r->rcx, g[R_RDX] = r->rdx, g[R_RSI] = r->rsi;
+		g[R_RDI] = r->rdi, g[R_RBP] = r->rbp;
+		memcpy(&g[8], &r->r8, 8 * sizeof(uint64_t));
+		g[R_RAX] = vmcb_rd(vmcb, VMCB_RAX, 8);
+		g[R_RSP] = vmcb_rd(vmcb, VMCB_RSP, 8);
+		v->regs.rip = vmcb_rd(vmcb, VMCB_RIP, 8);
+		v->regs.rflags = vmcb_rd(vmcb, VMCB_RFLAGS, 8);
+		/* An event cut short by the exit is delivered again on the next entry. */
+		intinfo = vmcb_rd(vmcb, VMCB_EXITINTINFO, 8);
+		if (intinfo & VMCB_EVENT_VALID)
+			s->inject = intinfo;
+		code = vmcb_rd(vmcb, VMCB_EXITCODE, 8);
+		if (code == VMEXIT_IRET && s->nmi_blocked && !s->iret_step) {
+			iret_seen(v, s);
+			continue;
+		}
+		if (code == VMEXIT_EXCP_DB && s->iret_step) {
+			iret_done(vmcb, s);
+			continue;
+		}
+		memset(e, 0, sizeof(*e));
+		e->reason = normalise(v, vmcb, e);
+		return;
+	}
+}
 
-	w[R_RBX] = r->rbx, w[R_RCX] = r->rcx, w[R_RDX] = r->rdx, w[R_RSI] = r->rsi;
-	w[R_RDI] = r->rdi, w[R_RBP] = r->rbp;
-	memcpy(&w[8], &r->r8, 8 * sizeof(uint64_t));
-	w[R_RAX] = vmcb_rd(vmcb, VMCB_RAX, 8);
-	w[R_RSP] = vmcb_rd(vmcb, VMCB_RSP, 8);
-	v->regs.rip = vmcb_rd(vmcb, VMCB_RIP, 8);
-	v->regs.rflags = vmcb_rd(vmcb, VMCB_RFLAGS, 8);
-	/* An event cut short by the exit is delivered again on the next entry. */
-	intinfo = vmcb_rd(vmcb, VMCB_EXITINTINFO, 8);
-	if (intinfo & VMCB_EVENT_VALID)
-		s->inject = intinfo;
-	memset(e, 0, sizeof(*e));
-	e->reason = normalise(v, vmcb, e);
+/* The guest's interrupt shadow ends with the instruction done for it; TF
+ * raises the single-step #DB after it, with DR6.BS (kept in the VMCB). */
+static void svm_insn_done(struct vcpu *v)
+{
+	struct svm_vcpu *s = v->arch;
+	void *vmcb = (void *)(uintptr_t)s->vmcb_pa;
+
+	vmcb_wr(vmcb, VMCB_INT_STATE, 8, vmcb_rd(vmcb, VMCB_INT_STATE, 8) & ~1ull);
+	if (!(v->regs.rflags & RFLAGS_TF) || s->inject)
+		return;
+	vmcb_wr(vmcb, VMCB_DR6, 8, vmcb_rd(vmcb, VMCB_DR6, 8) | DR6_BS);
+	s->inject = EXC_DB | VMCB_EVENT_EXC | VMCB_EVENT_VALID;
 }
 
 /* Real mode at @vector:0000, as an AP is after INIT and a start-up IPI. */
@@ -264,13 +347,6 @@ static void svm_vcpu_sipi(struct vcpu *v, uint8_t vector)
 	vmcb_wr(vmcb, VMCB_CR4, 8, 0);
 	memset(&v->regs, 0, sizeof(v->regs));
 	v->regs.rflags = 0x2;
-}
-
-static void svm_inject_nmi(struct vcpu *v)
-{
-	struct svm_vcpu *s = v->arch;
-
-	s->inject = 2 | VMCB_EVENT_NMI | VMCB_EVENT_VALID;
 }
 
 static void svm_inject_exception(struct vcpu *v, uint8_t vector, bool has_err, uint32_t err)
@@ -338,7 +414,7 @@ const struct vcpu_ops svm_vcpu_ops = {
 	.vcpu_run = svm_vcpu_run,
 	.vcpu_sipi = svm_vcpu_sipi,
 	.inject_exception = svm_inject_exception,
-	.inject_nmi = svm_inject_nmi,
+	.insn_done = svm_insn_done,
 	.read_cr = svm_read_cr,
 	.read_efer = svm_read_efer,
 	.write_efer = svm_write_efer,

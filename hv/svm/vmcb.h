@@ -15,6 +15,7 @@
 #define VMCB_ASID	     0x058
 #define VMCB_TLB_CONTROL     0x05C
 #define VMCB_V_INTR	     0x060
+#define VMCB_INT_STATE	     0x068 /* bit 0: the guest is in an interrupt shadow */
 #define VMCB_EXITCODE	     0x070
 #define VMCB_EXITINFO1	     0x078
 #define VMCB_EXITINFO2	     0x080
@@ -56,6 +57,7 @@
 #define VMCB_MISC1_MSR	    (1u << 28)
 #define VMCB_MISC1_SHUTDOWN (1u << 31)
 #define VMCB_MISC1_CPUID    (1u << 18)
+#define VMCB_MISC1_IRET	    (1u << 20)
 #define VMCB_MISC1_INVD	    (1u << 22)
 #define VMCB_MISC1_INVLPGA  (1u << 26)
 #define VMCB_MISC2_VMRUN    (1u << 0) /* required by VMRUN's checks */
@@ -69,6 +71,8 @@
 #define VMCB_EVENT_ERR	 (1u << 11)
 
 /* exit codes */
+#define VMEXIT_EXCP_DB	0x41
+#define VMEXIT_IRET	0x74
 #define VMEXIT_INTR	0x60
 #define VMEXIT_NMI	0x61
 #define VMEXIT_CPUID	0x72

@@ -12,5 +12,8 @@ int vmx_probe(bool ept_1g);
 /* vmx.break=cr0 (fault injection for the tests): every guest is entered
  * with an invalid CR0, so that the entry-failure report can be seen. */
 void vmx_set_break(const char *what);
+/* vmx.poison: fill each VMCS region with 0xff before VMCLEAR (Bochs keeps
+ * fields in it plainly, so a field never written enters as all ones). */
+void vmx_set_poison(void);
 
 #endif

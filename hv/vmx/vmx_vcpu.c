@@ -10,6 +10,7 @@
  */
 #include <stdbool.h>
 #include "cpu.h"
+#include "cr_policy.h"
 #include "ept.h"
 #include "err.h"
 #include "kstring.h"
@@ -28,15 +29,16 @@
 #define MSR_FEATURE_CONTROL 0x3A
 #define FC_LOCK		    (1ull << 0)
 #define FC_VMXON_OUTSIDE    (1ull << 2)
-#define CR4_VMXE	    (1ull << 13)
-#define CR0_PE		    (1ull << 0)
-#define CR0_NE		    (1ull << 5)
-#define CR0_PG		    (1ull << 31)
+#define RFLAGS_TF	    (1ull << 8)
+#define DR6_BS		    (1ull << 14)
+#define EXC_DB		    1
+#define EXC_GP		    13
 
 /* Exit reasons (SDM vol. 3D, appendix C). */
 #define XR_EXC_NMI	 0
 #define XR_EXT_INT	 1
 #define XR_TRIPLE	 2
+#define XR_NMI_WINDOW	 8
 #define XR_CPUID	 10
 #define XR_HLT		 12
 #define XR_INVD		 13
@@ -59,10 +61,16 @@
 #define XR_XSETBV	 55
 #define XR_ENTRY_FAILURE (1u << 31)
 
-#define INTR_VALID (1u << 31)
-#define INTR_ERR   (1u << 11)
-#define INTR_NMI   (2u << 8)
-#define INTR_EXC   (3u << 8)
+#define INTR_VALID	  (1u << 31)
+#define INTR_ERR	  (1u << 11)
+#define INTR_NMI	  (2u << 8)
+#define INTR_EXC	  (3u << 8)
+#define INTR_IRET_UNBLOCK (1u << 12) /* exit info and qualification bit 12 */
+
+/* Guest interruptibility state (SDM vol. 3C 25.4.2). */
+#define BLOCK_STI   (1u << 0)
+#define BLOCK_MOVSS (1u << 1)
+#define BLOCK_NMI   (1u << 3)
 
 /* General registers but RSP, in vmx_run.asm's order. */
 struct vmx_regs {
@@ -82,11 +90,13 @@ struct vmx_vcpu {
 	uint32_t inject; /* VM-entry interruption information, 0 if none */
 	uint32_t inject_err;
 	uint16_t vpid;
+	bool nmi_window; /* NMI-window exiting on: an NMI waits for it */
 };
 
 static struct vmx_caps caps;
 static struct vmx_ctls ctls;
 static bool ept_2m, ept_1g, ept_ad;
+static bool vnmi; /* virtual NMIs, with NMI-window exiting */
 static uint64_t msr_bitmap_pa, io_bitmap_pa;
 static uint16_t next_vpid = 1;
 static struct {
@@ -95,6 +105,13 @@ static struct {
 } percpu_vmx[MAX_CPUS];
 static struct vmx_vcpu vcpus_vmx[VM_MAX * VM_MAX_VCPUS];
 static bool break_cr0; /* vmx.break=cr0: a test of the entry-failure report */
+static bool poison;    /* vmx.poison: fresh VMCS regions all ones, to show unwritten fields */
+
+void vmx_set_poison(void)
+{
+	poison = true;
+	pr_warn("vmx.poison: VMCS regions filled with 0xff before VMCLEAR (a test aid)\n");
+}
 
 void vmx_set_break(const char *what)
 {
@@ -218,6 +235,9 @@ int vmx_probe(bool ept_1g_ok)
 	ept_2m = caps.ept_vpid_cap & VMX_EPT_CAP_2M;
 	ept_1g = ept_2m && ept_1g_ok && (caps.ept_vpid_cap & VMX_EPT_CAP_1G);
 	ept_ad = caps.ept_vpid_cap & VMX_EPT_CAP_AD;
+	vnmi = (ctls.pin & VMX_PIN_VIRTUAL_NMIS) &&
+	       ((caps.basic & VMX_BASIC_TRUE_CTLS ? caps.true_procbased : caps.procbased) >> 32 &
+		VMX_PROC_NMI_WINDOW);
 	pr_info("vt-x: controls pin 0x%x proc 0x%x proc2 0x%x exit 0x%x entry 0x%x\n", ctls.pin,
 		ctls.proc, ctls.proc2, ctls.exit, ctls.entry);
 	return 0;
@@ -338,6 +358,10 @@ static int vmcs_setup(struct vcpu *v)
 		uint64_t base;
 	} __attribute__((packed)) gdtr, idtr;
 
+	if (poison) {
+		memset((void *)(uintptr_t)s->vmcs_pa, 0xFF, PAGE_SIZE);
+		*(uint32_t *)(uintptr_t)s->vmcs_pa = revision();
+	}
 	if (!vmx_insn("vmclear", s->vmcs_pa) || !vmx_insn("vmptrld", s->vmcs_pa))
 		return -EIO;
 	__asm__ volatile("sgdt %0; sidt %1" : "=m"(gdtr), "=m"(idtr));
@@ -475,6 +499,153 @@ static void entry_explain(struct vcpu *v, const char *what, uint64_t code)
 			(unsigned long long)code);
 }
 
+/* ---- instructions done for the guest, NMIs -------------------------------- */
+
+static void vmx_insn_done(struct vcpu *v)
+{
+	struct vmx_vcpu *s = vx(v);
+	uint32_t intr = (uint32_t)vmread(VMCS_GUEST_INTERRUPTIBILITY);
+	uint64_t dr6;
+
+	/* The STI or MOV SS shadow covered the instruction just done. */
+	if (intr & (BLOCK_STI | BLOCK_MOVSS))
+		vmwrite(VMCS_GUEST_INTERRUPTIBILITY, intr & ~(BLOCK_STI | BLOCK_MOVSS));
+	if (!(v->regs.rflags & RFLAGS_TF) || s->inject)
+		return;
+	/* The single-step trap: DR6 is the guest's own register (MOV DR does
+	 * not exit), so BS is set there, and #DB delivered after the
+	 * instruction, as the CPU would. */
+	__asm__ volatile("mov %%dr6, %0" : "=r"(dr6));
+	dr6 |= DR6_BS;
+	__asm__ volatile("mov %0, %%dr6" ::"r"(dr6));
+	s->inject = EXC_DB | INTR_EXC | INTR_VALID;
+}
+
+static void nmi_window(struct vmx_vcpu *s, bool on)
+{
+	if (s->nmi_window == on)
+		return;
+	s->nmi_window = on;
+	vmwrite(VMCS_PROC_CTLS, ctls.proc | (on ? VMX_PROC_NMI_WINDOW : 0));
+}
+
+/*
+ * A pending NMI goes in when nothing blocks it: no other event being
+ * delivered, not inside the guest's NMI handler (virtual-NMI blocking), no
+ * STI or MOV SS shadow (VM entry refuses an NMI in a MOV SS shadow, and
+ * some CPUs treat STI blocking as blocking NMIs). Otherwise NMI-window
+ * exiting brings the vCPU back when it can take it.
+ */
+static void nmi_deliver(struct vcpu *v, struct vmx_vcpu *s)
+{
+	uint32_t intr;
+
+	if (!__atomic_load_n(&v->nmi_pending, __ATOMIC_ACQUIRE)) {
+		nmi_window(s, false);
+		return;
+	}
+	intr = (uint32_t)vmread(VMCS_GUEST_INTERRUPTIBILITY);
+	if (!s->inject && !(intr & (BLOCK_STI | BLOCK_MOVSS | BLOCK_NMI))) {
+		s->inject = 2 | INTR_NMI | INTR_VALID;
+		__atomic_store_n(&v->nmi_pending, false, __ATOMIC_RELEASE);
+		nmi_window(s, false);
+	} else if (vnmi) {
+		nmi_window(s, true);
+	}
+	/* Without virtual NMIs it waits for the next exit. */
+}
+
+/* An exit in the middle of an IRET that unblocked NMIs: the IRET runs
+ * again, so the blocking it lifted is put back (SDM vol. 3C 28.2.3). */
+static void iret_reblock(uint32_t bit12_set)
+{
+	if (!vnmi || !bit12_set || (vmread(VMCS_IDT_VEC_INFO) & INTR_VALID))
+		return;
+	vmwrite(VMCS_GUEST_INTERRUPTIBILITY, vmread(VMCS_GUEST_INTERRUPTIBILITY) | BLOCK_NMI);
+}
+
+/* ---- CR0/CR4 writes and XSETBV --------------------------------------------- */
+
+static uint64_t vmx_read_cr(struct vcpu *v, unsigned int cr);
+
+/* PAE paging outside long mode: EPT makes the CPU take the PDPTEs from the
+ * VMCS, so a CR0/CR4 write done here loads them from the guest's CR3. */
+static int load_pdptes(struct vcpu *v, uint64_t cr3)
+{
+	struct vm *vm = v->vm;
+	uint64_t gpa = cr3 & 0xFFFFFFE0ull;
+	const uint64_t *p;
+
+	if (gpa >= vm->ram_size || vm->ram_size - gpa < 32)
+		return -EFAULT;
+	p = (const uint64_t *)(uintptr_t)(vm->ram_hpa + gpa);
+	for (unsigned int i = 0; i < 4; i++) {
+		/* Reserved: bits 2:1, 8:5 and above the physical address width. */
+		if ((p[i] & 1) && (p[i] & (0x1E6ull | (~0ull << caps.phys_bits))))
+			return -EINVAL;
+	}
+	for (unsigned int i = 0; i < 4; i++)
+		vmwrite(VMCS_GUEST_PDPTE0 + 2 * i, p[i]);
+	return 0;
+}
+
+/*
+ * MOV to CR0 or CR4 that exited (it changes a bit the masks own). The rules
+ * are the CPU's (cr_policy.c): a refused write gets #GP. Paging switched on
+ * or off with EFER.LME moves EFER.LMA, and the entry control "IA-32e mode
+ * guest" with it: the CPU would have done both had the write not exited.
+ */
+static int cr_write(struct vcpu *v, unsigned int cr, uint64_t val)
+{
+	struct cr_state st = {
+		.cr0 = vmx_read_cr(v, 0),
+		.cr3 = vmread(VMCS_GUEST_CR3),
+		.cr4 = vmx_read_cr(v, 4),
+		.efer = vmread(VMCS_GUEST_EFER),
+	};
+	uint64_t cr0 = st.cr0, cr4 = st.cr4, efer, entry;
+
+	st.cs_l = (st.efer & EFER_LMA) && (vmread(VMCS_GUEST_CS_AR) & (1u << 13));
+	if (cr == 0) {
+		if (cr_policy_cr0(&st, val))
+			return -EINVAL;
+		cr0 = val;
+	} else {
+		if (cr_policy_cr4(&st, val, caps.cr4_fixed1 & ~CR4_HIDDEN))
+			return -EINVAL;
+		cr4 = val;
+	}
+	efer = cr_policy_efer_after(st.efer, cr0);
+	if (cr_policy_pae_pdptes(cr0, cr4, efer) && load_pdptes(v, st.cr3))
+		return -EINVAL;
+	if (cr == 0)
+		vmcs_build_cr0(&live, &caps, cr0);
+	else
+		vmcs_build_cr4(&live, &caps, cr4);
+	if (efer != st.efer) {
+		entry = vmread(VMCS_ENTRY_CTLS) & ~(uint64_t)VMX_ENTRY_IA32E;
+		vmwrite(VMCS_GUEST_EFER, efer);
+		vmwrite(VMCS_ENTRY_CTLS, entry | (efer & EFER_LMA ? VMX_ENTRY_IA32E : 0));
+	}
+	return 0;
+}
+
+/* XSETBV always exits. With XCR0 a CPU takes (the host's CR4.OSXSAVE is
+ * on), the hypervisor does it for the guest: XCR0 is not switched on exits
+ * and the hypervisor uses no extended state. Anything else is the guest's
+ * #GP, never the host's. */
+static int xsetbv_emulate(struct vcpu *v)
+{
+	uint64_t val = (v->regs.gpr[R_RDX] << 32) | (uint32_t)v->regs.gpr[R_RAX];
+	struct cpuid_regs c;
+
+	cpuid(0xD, 0, &c);
+	if (cr_policy_xcr0((uint32_t)v->regs.gpr[R_RCX], val, ((uint64_t)c.edx << 32) | c.eax))
+		return -EINVAL;
+	__asm__ volatile("xsetbv" ::"c"(0), "a"((uint32_t)val), "d"((uint32_t)(val >> 32)));
+	return 0;
+}
+
 /* ---- running -------------------------------------------------------------------- */
 
 static void vmx_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
@@ -503,6 +674,7 @@ static void vmx_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
 			tlb_flush(ept_pointer(&v->vm->ept), s->vpid);
 			v->flush_tlb = false;
 		}
+		nmi_deliver(v, s);
 		vmwrite(VMCS_ENTRY_INTR_INFO, s->inject);
 		if (s->inject & INTR_ERR)
 			vmwrite(VMCS_ENTRY_EXC_ERR, s->inject_err);
@@ -541,46 +713,37 @@ static void vmx_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
 
 		switch (reason & 0xFFFF) {
 		case XR_CR: {
-			/* MOV to CR0/CR4 changing a bit VMX fixes: keep the guest's
-			 * view in the shadow, the allowed value in the register. */
 			unsigned int cr = qual & 15, type = (qual >> 4) & 3, reg = (qual >> 8) & 15;
 
 			if (type != 0 || (cr != 0 && cr != 4)) {
 				e->reason = EXIT_OTHER;
 				return;
 			}
-			if (cr == 0)
-				vmcs_build_cr0(&live, &caps, g[reg]);
-			else
-				vmcs_build_cr4(&live, &caps, g[reg]);
-			v->regs.rip = e->next_rip;
-			continue;
-		}
-		case XR_XSETBV: {
-			/* XSETBV always exits: do it for the guest if XCR0 is one
-			 * the CPU takes; the CPU's own check would #GP us. */
-			uint64_t val = (g[R_RDX] << 32) | (uint32_t)g[R_RAX];
-			struct cpuid_regs c;
-
-			cpuid(0xD, 0, &c);
-			if ((uint32_t)g[R_RCX] != 0 || !(val & 1) ||
-			    (val & ~(((uint64_t)c.edx << 32) | c.eax)) ||
-			    ((val & 4) && !(val & 2))) {
-				s->inject = 13 | INTR_EXC | INTR_ERR | INTR_VALID;
-				s->inject_err = 0;
+			if (cr_write(v, cr, g[reg])) {
+				vcpu_inject_fault(v, EXC_GP, 0);
 				continue;
 			}
-			__asm__ volatile("xsetbv" ::"c"(0), "a"((uint32_t)val),
-					 "d"((uint32_t)(val >> 32)));
 			v->regs.rip = e->next_rip;
+			vmx_insn_done(v);
 			continue;
 		}
+		case XR_XSETBV:
+			if (xsetbv_emulate(v)) {
+				vcpu_inject_fault(v, EXC_GP, 0);
+				continue;
+			}
+			v->regs.rip = e->next_rip;
+			vmx_insn_done(v);
+			continue;
+		case XR_NMI_WINDOW: /* the pending NMI goes in at the top */
+			continue;
 		case XR_PREEMPT:
 		case XR_EXT_INT:
 			continue;
 		case XR_EXC_NMI: {
 			uint32_t info = (uint32_t)vmread(VMCS_EXIT_INTR_INFO);
 
+			iret_reblock(info & INTR_IRET_UNBLOCK);
 			e->reason = (info & 0x700) == INTR_NMI ? EXIT_NMI : EXIT_EXCEPTION;
 			e->exc.vector = (uint8_t)info;
 			return;
@@ -614,6 +777,7 @@ static void vmx_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
 			e->io.port = (uint16_t)(qual >> 16);
 			return;
 		case XR_EPT_VIOLATION:
+			iret_reblock(qual & INTR_IRET_UNBLOCK);
 			e->reason = EXIT_MMIO;
 			e->mmio.gpa = vmread(VMCS_GUEST_PHYS_ADDR);
 			e->mmio.write = qual & 2;
@@ -644,11 +808,6 @@ static void vmx_inject_exception(struct vcpu *v, uint8_t vector, bool has_err, u
 
 	s->inject = vector | INTR_EXC | INTR_VALID | (has_err ? INTR_ERR : 0);
 	s->inject_err = err;
-}
-
-static void vmx_inject_nmi(struct vcpu *v)
-{
-	vx(v)->inject = 2 | INTR_NMI | INTR_VALID;
 }
 
 static uint64_t vmx_read_cr(struct vcpu *v, unsigned int cr)
@@ -695,7 +854,7 @@ const struct vcpu_ops vmx_vcpu_ops = {
 	.vcpu_run = vmx_vcpu_run,
 	.vcpu_sipi = vmx_vcpu_sipi,
 	.inject_exception = vmx_inject_exception,
-	.inject_nmi = vmx_inject_nmi,
+	.insn_done = vmx_insn_done,
 	.read_cr = vmx_read_cr,
 	.read_efer = vmx_read_efer,
 	.write_efer = vmx_write_efer,

@@ -157,7 +157,7 @@ struct fake_vcpu {
 	uint8_t vector;
 	bool has_err;
 	uint32_t err;
-	unsigned int nmis; /* inject_nmi() calls */
+	unsigned int insn_done; /* insn_done() calls: instructions completed */
 	/* The exits vcpu_run() hands out, then a stop of the loop. */
 	const struct vcpu_exit *script;
 	unsigned int len, pos;
@@ -198,9 +198,9 @@ static void fake_inject_exception(struct vcpu *v, uint8_t vector, bool has_err, 
 	f->err = err;
 }
 
-static void fake_inject_nmi(struct vcpu *v)
+static void fake_insn_done(struct vcpu *v)
 {
-	fake(v)->nmis++;
+	fake(v)->insn_done++;
 }
 
 static uint64_t fake_read_cr(struct vcpu *v, unsigned int cr)
@@ -243,7 +243,7 @@ static const struct vcpu_ops fake_ops = {
 	.name = "fake",
 	.vcpu_run = fake_run,
 	.inject_exception = fake_inject_exception,
-	.inject_nmi = fake_inject_nmi,
+	.insn_done = fake_insn_done,
 	.read_cr = fake_read_cr,
 	.read_efer = fake_read_efer,
 	.write_efer = fake_write_efer,
@@ -802,12 +802,14 @@ static void icr_fixed_to_own_cpu(void **state)
 	assert_int_equal(fake_msr_writes, 1);
 	assert_int_equal(fake_msr_log[0].msr, MSR_ICR);
 	assert_int_equal(fake_msr_log[0].val, ICR(4, 0x40));
-	/* Fixed to itself, and an NMI. */
+	/* Fixed to itself, and an NMI (made pending there, with a kick). */
 	msr_write(v, MSR_ICR, ICR(2, 0xF2));
 	msr_write(v, MSR_ICR, ICR(4, 0x400));
-	assert_int_equal(fake_msr_writes, 3);
+	assert_int_equal(fake_msr_writes, 2);
 	assert_int_equal(fake_msr_log[1].val, ICR(2, 0xF2));
-	assert_int_equal(fake_msr_log[2].val, ICR(4, 0x400));
+	assert_true(vm->vcpu[1].nmi_pending);
+	assert_int_equal(nmi_count, 1);
+	assert_int_equal(nmi_sent[0], 4);
 	assert_int_equal(v->regs.rip, RIP0 + 6);
 	assert_int_equal(v->exits[EXIT_ICR], 3);
 	assert_int_equal(vm->refused_msr, 0);
@@ -852,10 +854,13 @@ static void icr_broadcast_narrowed(void **state)
 	assert_int_equal(fake_msr_writes, 4);
 	assert_int_equal(fake_msr_log[2].val, ICR(2, 0x41));
 	assert_int_equal(fake_msr_log[3].val, ICR(4, 0x41));
-	/* All excluding self (3), an NMI: only vCPU 1. */
+	/* All excluding self (3), an NMI: only vCPU 1, pending and kicked. */
 	msr_write(v, MSR_ICR, ICR(0, 0xC0400));
-	assert_int_equal(fake_msr_writes, 5);
-	assert_int_equal(fake_msr_log[4].val, ICR(4, 0x400));
+	assert_int_equal(fake_msr_writes, 4);
+	assert_true(vm->vcpu[1].nmi_pending);
+	assert_false(v->nmi_pending);
+	assert_int_equal(nmi_count, 1);
+	assert_int_equal(nmi_sent[0], 4);
 	for (unsigned int i = 0; i < fake_msr_writes; i++)
 		assert_int_equal(fake_msr_log[i].msr, MSR_ICR);
 	assert_int_equal(vm->refused_msr, 0);
@@ -1477,8 +1482,6 @@ static void shutdown_stops_and_kicks(void **state)
 	/* The other vCPU is kicked out with an NMI; the stopper is not. */
 	assert_int_equal(nmi_count, 1);
 	assert_int_equal(nmi_sent[0], o->apic_id);
-	assert_true(o->kick);
-	assert_false(v->kick);
 	/* A second stop keeps the first reason and kicks nobody again. */
 	vm_stop(o, "something else");
 	assert_string_equal(vm->stop_reason, "triple fault at rip 0xffffffff81234567");
@@ -1510,25 +1513,89 @@ static void vm_stop_from_second_vcpu(void **state)
 	assert_int_equal(nmi_count, 2);
 	assert_int_equal(nmi_sent[0], v->apic_id);
 	assert_int_equal(nmi_sent[1], vm->vcpu[2].apic_id);
-	assert_true(v->kick);
-	assert_false(o->kick);
-	assert_true(vm->vcpu[2].kick);
 }
 
-static void nmi_kick_or_guest_nmi(void **state)
+/* Every physical NMI is a kick: nothing to do but look again. */
+static void nmi_exit_is_a_kick(void **state)
 {
 	struct vcpu *v = &vm->vcpu[0];
 
 	(void)state;
-	v->kick = true;
 	assert_false(run1(v, (struct vcpu_exit){.reason = EXIT_NMI}));
-	assert_int_equal(fake(v)->nmis, 0);
-	assert_false(v->kick);
-	assert_false(run1(v, (struct vcpu_exit){.reason = EXIT_NMI}));
-	assert_int_equal(fake(v)->nmis, 1);
-	assert_int_equal(v->exits[EXIT_NMI], 2);
+	assert_false(v->nmi_pending);
+	assert_int_equal(v->exits[EXIT_NMI], 1);
 	assert_int_equal(v->regs.rip, RIP0);
+	assert_int_equal(fake(v)->insn_done, 0);
 	expect_no_exc(v);
+}
+
+/* A guest's NMI IPI becomes a pending NMI on each target; the other vCPUs
+ * are kicked, the sender is not (a real self-NMI would land in the
+ * hypervisor and be lost), and the real ICR is never written. */
+static void icr_nmi_made_pending(void **state)
+{
+	struct vcpu *v = &vm->vcpu[0], *o = add_vcpu(VCPU_RUNNING);
+
+	(void)state;
+	msr_write(v, MSR_ICR, ICR(2, 0x400)); /* NMI to itself */
+	assert_true(v->nmi_pending);
+	assert_false(o->nmi_pending);
+	assert_int_equal(nmi_count, 0);
+	msr_write(v, MSR_ICR, ICR(4, 0x400)); /* NMI to vCPU 1 */
+	assert_true(o->nmi_pending);
+	assert_int_equal(nmi_count, 1);
+	assert_int_equal(nmi_sent[0], o->apic_id);
+	assert_int_equal(fake_msr_writes, 0);
+	assert_int_equal(v->regs.rip, RIP0 + 4);
+	assert_int_equal(fake(v)->insn_done, 2);
+	expect_no_exc(v);
+}
+
+/* Real mode: #GP without an error code (VM entry refuses one there). */
+static void refusal_in_real_mode_no_error_code(void **state)
+{
+	struct vcpu *v = &vm->vcpu[0];
+
+	(void)state;
+	fake(v)->cr0 = 0x10;
+	fake(v)->efer = 0;
+	v->regs.gpr[R_RCX] = 0x1D9; /* DEBUGCTL: refused */
+	assert_false(run1(v, (struct vcpu_exit){.reason = EXIT_MSR_READ, .next_rip = RIP0 + 2}));
+	expect_exc(v, EXC_GP, false);
+	assert_int_equal(v->regs.rip, RIP0);
+	assert_int_equal(fake(v)->insn_done, 0);
+}
+
+/* EFER.LME changes only with paging off (the backend never sees it). */
+static void msr_efer_lme_with_paging_gp(void **state)
+{
+	struct vcpu *v = &vm->vcpu[0];
+
+	(void)state;
+	msr_write(v, MSR_EFER, EFER_SCE | EFER_NXE); /* LME off, CR0.PG on */
+	expect_exc(v, EXC_GP, true);
+	assert_int_equal(fake(v)->efer_writes, 0);
+	assert_int_equal(v->regs.rip, RIP0);
+}
+
+/* Each instruction done for the guest ends its interrupt shadow and raises
+ * its single-step trap (insn_done); a refused one does neither. */
+static void emulated_insns_are_completed(void **state)
+{
+	struct vcpu *v = &vm->vcpu[0];
+	const struct vcpu_exit script[] = {
+		{.reason = EXIT_CPUID, .next_rip = RIP0 + 2},
+		{.reason = EXIT_IO, .next_rip = RIP0 + 3, .io = {.port = 0x80, .size = 1}},
+		{.reason = EXIT_INVD, .next_rip = RIP0 + 5},
+		{.reason = EXIT_HLT},
+		{.reason = EXIT_UD_INSN},
+	};
+
+	(void)state;
+	assert_false(run(v, script, 5));
+	assert_int_equal(fake(v)->insn_done, 3);
+	assert_int_equal(v->regs.rip, RIP0 + 5);
+	expect_exc(v, EXC_UD, false);
 }
 
 static void hlt_intr_nothing(void **state)
@@ -1543,7 +1610,7 @@ static void hlt_intr_nothing(void **state)
 	assert_int_equal(v->regs.rip, RIP0);
 	assert_int_equal(v->exits[EXIT_HLT], 1);
 	assert_int_equal(v->exits[EXIT_INTR], 2);
-	assert_int_equal(fake(v)->nmis, 0);
+	assert_int_equal(fake(v)->insn_done, 0);
 	expect_no_exc(v);
 }
 
@@ -1934,7 +2001,7 @@ static struct vcpu_exit fuzz_exit(struct vcpu *v)
 			v->regs.gpr[R_RAX] = chance(50) ? 0x40000000 + below(0x20) : below(0x20);
 		break;
 	case EXIT_NMI:
-		v->kick = chance(50);
+		v->nmi_pending = chance(50);
 		break;
 	default:
 		break;
@@ -1953,7 +2020,7 @@ static void fuzz_step(struct vcpu *v, struct vcpu_exit e)
 	enum vcpu_state st[VM_MAX_VCPUS];
 	struct mmio_insn in;
 	int derr = 0;
-	bool stopped, kick = v->kick;
+	bool stopped, pending = v->nmi_pending;
 	uint64_t changed = 0;
 
 	for (unsigned int i = 0; i < vm->vcpu_count; i++)
@@ -1961,7 +2028,7 @@ static void fuzz_step(struct vcpu *v, struct vcpu_exit e)
 	if (e.reason == EXIT_MMIO && !e.mmio.fetch)
 		derr = oracle_decode(v, &in);
 	f->exceptions = 0;
-	f->nmis = 0;
+	f->insn_done = 0;
 	region.read_value = rnd();
 	stopped = run1(v, e);
 
@@ -2014,16 +2081,19 @@ static void fuzz_step(struct vcpu *v, struct vcpu_exit e)
 		vm->stopped = false;
 		vm->stopper = NULL;
 		vm->stop_reason[0] = '\0';
-		for (unsigned int i = 0; i < vm->vcpu_count; i++)
-			vm->vcpu[i].kick = false;
 		return;
 	}
-	FZ(nmi_count == nmis);
+	/* NMIs leave only as kicks for an NMI IPI to the guest's other CPUs. */
+	FZ(nmi_count == nmis || e.reason == EXIT_ICR || e.reason == EXIT_MSR_WRITE);
+	FZ(f->insn_done <= 1 && !(f->insn_done && f->exceptions));
+	if (v->regs.rip != before.rip)
+		FZ(f->insn_done == 1);
 	if (f->exceptions) {
 		fz.refused++;
 		/* Refused: nothing done, the guest is told where it stands. */
 		FZ(v->regs.rip == before.rip && !changed);
-		FZ(f->has_err == (f->vector == EXC_GP) && f->err == 0);
+		/* #GP has its error code, 0, except in real mode. */
+		FZ(f->has_err == (f->vector == EXC_GP && (f->cr0 & 1)) && f->err == 0);
 		FZ(f->vector == (e.reason == EXIT_UD_INSN ? EXC_UD : EXC_GP));
 		FZ(e.reason == EXIT_UD_INSN || e.reason == EXIT_MSR_READ ||
 		   e.reason == EXIT_MSR_WRITE || e.reason == EXIT_ICR || e.reason == EXIT_MMIO ||
@@ -2101,15 +2171,13 @@ static void fuzz_step(struct vcpu *v, struct vcpu_exit e)
 		FZ(v->regs.rip == (e.next_rip ? e.next_rip : before.rip + 2) && !changed);
 		break;
 	case EXIT_NMI:
-		FZ(f->nmis == !kick && !v->kick);
+		FZ(v->nmi_pending == pending && !f->insn_done);
 		FZ(v->regs.rip == before.rip && !changed);
 		break;
 	default: /* HLT, INTR */
 		FZ(v->regs.rip == before.rip && !changed);
 		break;
 	}
-	if (e.reason != EXIT_NMI)
-		FZ(f->nmis == 0);
 	if (e.reason != EXIT_MSR_WRITE && e.reason != EXIT_ICR)
 		FZ(fake_msr_writes == writes);
 }
@@ -2220,7 +2288,11 @@ int main(void)
 		T(mmio_fetch_stops_guest),
 		T(shutdown_stops_and_kicks),
 		T(vm_stop_from_second_vcpu),
-		T(nmi_kick_or_guest_nmi),
+		T(nmi_exit_is_a_kick),
+		T(icr_nmi_made_pending),
+		T(refusal_in_real_mode_no_error_code),
+		T(msr_efer_lme_with_paging_gp),
+		T(emulated_insns_are_completed),
 		T(hlt_intr_nothing),
 		T(ud_insn_gets_ud),
 		T(invalid_and_other_stop),
