@@ -7,15 +7,29 @@ SYS_DIR=${SYS_DIR:-build/system}
 PASS=0 FAIL=0 SKIP=0
 mkdir -p "$SYS_DIR"
 
+# The time limits below are sized for QEMU TCG on two cores; TIMEOUT_SCALE
+# (default 1) multiplies every one of them, e.g. 0.5 under KVM.
+TIMEOUT_SCALE=${TIMEOUT_SCALE:-1}
+if ! awk -v k="$TIMEOUT_SCALE" 'BEGIN { exit !(k ~ /^[0-9]*\.?[0-9]+$/ && k > 0) }'; then
+	echo "lib.sh: TIMEOUT_SCALE must be a positive number, not '$TIMEOUT_SCALE'" >&2
+	exit 2
+fi
+
+# secs N: N seconds times TIMEOUT_SCALE, rounded up.
+secs() {
+	awk -v s="$1" -v k="$TIMEOUT_SCALE" 'BEGIN { t = s * k; print (t == int(t)) ? t : int(t) + 1 }'
+}
+
 pass() { echo "PASS $1"; PASS=$((PASS + 1)); }
 fail() { echo "FAIL $1"; FAIL=$((FAIL + 1)); }
 skip() { echo "SKIP: $1"; SKIP=$((SKIP + 1)); }
 
 # boot NAME FW ISO TIMEOUT_S DONE_REGEX [extra QEMU args]: the log is
-# $SYS_DIR/NAME.log. Returns 0 if DONE_REGEX appeared, 1 on timeout or a
-# fatal stop (the log tail is printed then).
+# $SYS_DIR/NAME.log. Returns 0 if DONE_REGEX appeared, 1 on timeout (scaled)
+# or a fatal stop (the log tail is printed then).
 boot() {
-	local name=$1 fw=$2 iso=$3 limit=$4 done_re=$5
+	local name=$1 fw=$2 iso=$3 limit done_re=$5
+	limit=$(secs "$4")
 	shift 5
 	local log="$SYS_DIR/$name.log" pid t=0 rc=1
 	local cmd
@@ -73,7 +87,7 @@ boot_io() {
 	wait "$cat_pid" 2>/dev/null
 	rm -f "$fifo.in" "$fifo.out"
 	if [ $rc -ne 0 ]; then
-		echo "--- $name: no '$done_re' within ${limit}s; last lines of $log:"
+		echo "--- $name: no '$done_re' within $(secs "$limit")s; last lines of $log:"
 		tail -n 25 "$log" | sed 's/^/    /'
 	fi
 	return $rc
@@ -84,10 +98,12 @@ count_of() {
 	grep -caE "$2" "$SYS_DIR/$1.log"
 }
 
-# wait_count NAME TIMEOUT_S REGEX N: until more than N lines match REGEX.
+# wait_count NAME TIMEOUT_S REGEX N: until more than N lines match REGEX
+# (TIMEOUT_S scaled, as in wait_for).
 wait_count() {
-	local t=0
-	while [ "$t" -lt $(($2 * 2)) ]; do
+	local t=0 limit
+	limit=$(secs "$2")
+	while [ "$t" -lt $((limit * 2)) ]; do
 		[ "$(count_of "$1" "$3")" -gt "$4" ] && return 0
 		sleep 0.5
 		t=$((t + 1))
@@ -96,10 +112,12 @@ wait_count() {
 }
 
 # wait_for NAME TIMEOUT_S REGEX [PID]: until the log of NAME has a line
-# matching REGEX (0), or the time is up or PID has ended (1).
+# matching REGEX (0), or the time (TIMEOUT_S times TIMEOUT_SCALE) is up or
+# PID has ended (1).
 wait_for() {
-	local t=0
-	while [ "$t" -lt $(($2 * 2)) ]; do
+	local t=0 limit
+	limit=$(secs "$2")
+	while [ "$t" -lt $((limit * 2)) ]; do
 		grep -qaE "$3" "$SYS_DIR/$1.log" && return 0
 		[ -n "${4:-}" ] && ! kill -0 "$4" 2>/dev/null && return 1
 		sleep 0.5

@@ -170,7 +170,7 @@ done
 # The demo exactly as `make run` gives it (scripts/run-demo.sh, no terminal:
 # it stops QEMU after its summary, exit 0 only on PASS).
 n=demo
-if scripts/run-demo.sh build/vfvisor.iso </dev/null >"$SYS_DIR/$n.log" 2>&1; then
+if DEMO_TIMEOUT=$(secs 600) scripts/run-demo.sh build/vfvisor.iso </dev/null >"$SYS_DIR/$n.log" 2>&1; then
 	pass "$n: make run's demo ends in PASS"
 else
 	fail "$n: make run's demo ends in PASS ($(grep -a '^demo: result' "$SYS_DIR/$n.log" | tail -n1))"
