@@ -1,10 +1,38 @@
 #!/usr/bin/env bash
-# System tests in QEMU TCG (q35, intel-iommu, igb behind a root port), once
+# System tests in QEMU (q35, intel-iommu, igb behind a root port), once
 # with SeaBIOS and once with OVMF, both through GRUB from the same ISO.
+# One script for both accelerators; the caller sets only what differs:
+#   make check-system: TCG, -cpu max (AMD-V): the defaults, BACKEND=amd-v
+#   make check-kvm (tests/kvm/run.sh): ACCEL=kvm,kernel-irqchip=split
+#     CPU=host,+vmx BACKEND=vt-x TIMEOUT_SCALE=0.5
+# ACCEL and CPU go to scripts/qemu-cmd.sh, TIMEOUT_SCALE to lib.sh's waits.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/system/lib.sh
 out=$1
+
+# The virtualisation backend vfvisor must pick on this CPU, and what that
+# changes in the boot log: the feature line, and the AMD-V smoke guest
+# (selftest=svm), which under VT-x is skipped with the reason.
+BACKEND=${BACKEND:-amd-v}
+case $BACKEND in
+amd-v)
+	be_tag=amdv
+	be_cpu='vfvisor: cpu: amd-v: yes \(npt yes' be_cpu_what="AMD-V with NPT detected"
+	be_svm='PASS' be_svm_what="AMD-V smoke test"
+	;;
+vt-x)
+	be_tag=vtx
+	be_cpu='^vfvisor: cpu: vt-x: yes \(ept yes, vpid yes, unrestricted guest yes'
+	be_cpu_what="VT-x with EPT, VPID, unrestricted guest detected"
+	be_svm='SKIP \(the backend here is vt-x\)' be_svm_what="AMD-V smoke test skipped under VT-x"
+	;;
+*)
+	fail "BACKEND must be amd-v or vt-x, not '$BACKEND'"
+	results "$out"
+	exit 1
+	;;
+esac
 
 if ! command -v qemu-system-x86_64 >/dev/null; then
 	skip "qemu-system-x86_64 not installed (run make deps)"
@@ -46,7 +74,8 @@ for path in bios uefi efi; do
 	# at least the IOAPIC and the igb's root port.
 	expect "$n" 'vfvisor: dmar: unit 0 at 0xfed90000 segment 0, ([2-9]|[1-9][0-9]+) device scope' "DMAR unit with its device scopes"
 	expect "$n" 'vfvisor: dmar: 1 unit\(s\).*interrupt remapping supported' "DMAR summary"
-	expect "$n" 'vfvisor: cpu: amd-v: yes \(npt yes' "AMD-V with NPT detected"
+	expect "$n" "$be_cpu" "$be_cpu_what"
+	expect "$n" "^vfvisor: cpu: virtualisation backend: $BACKEND\\s*\$" "the $BACKEND backend is chosen"
 	expect "$n" 'vfvisor: cpu: x2apic yes' "x2APIC detected"
 	expect "$n" 'vfvisor: memory: 10[0-9][0-9] MiB usable' "about 1 GiB usable memory"
 	expect "$n" 'vfvisor: error: cpu 2: exception 6 \(#UD\)' "exception report names cpu, vector"
@@ -65,14 +94,18 @@ for path in bios uefi efi; do
 	expect "$n" '^vfvisor: selftest dmafault: PASS .*reported by the fault interrupt' "unmapped and unattached DMA fault, via the fault interrupt"
 	expect "$n" '^vfvisor: error: iommu: interrupt fault: 0000:01:10.0 .*reason 0x26' "interrupt from the wrong requester logged"
 	expect "$n" '^vfvisor: selftest irq: PASS \(vf 0 msi-x 0 -> entry [0-9]+ -> cpu 1 vector 0xe0' "VF MSI-X through an IRTE reaches the IRTE's CPU and vector"
-	expect "$n" '^\[smoke\] hello from the AMD-V smoke guest\s*$' "AMD-V guest runs; its COM1 output, as [NAME] text"
-	expect "$n" '^vfvisor: guest smoke: stopped: read of guest-physical 0x200000 outside its memory' "guest stopped at the first access outside its memory"
-	expect "$n" '^vfvisor: selftest svm: PASS' "AMD-V smoke test"
-	expect_order "$n" '^vfvisor: selftest svm: PASS' '^vfvisor: boot complete' "hypervisor goes on after the faults and the stopped guest"
+	if [ "$BACKEND" = amd-v ]; then
+		expect "$n" '^\[smoke\] hello from the AMD-V smoke guest\s*$' "AMD-V guest runs; its COM1 output, as [NAME] text"
+		expect "$n" '^vfvisor: guest smoke: stopped: read of guest-physical 0x200000 outside its memory' "guest stopped at the first access outside its memory"
+	else
+		expect_not "$n" '^\[smoke\]|^vfvisor: guest smoke: ' "no AMD-V smoke guest under VT-x"
+	fi
+	expect "$n" "^vfvisor: selftest svm: $be_svm" "$be_svm_what"
+	expect_order "$n" "^vfvisor: selftest svm: $be_svm" '^vfvisor: boot complete' "hypervisor goes on after the faults and the stopped guest"
 	expect_not "$n" 'vfvisor: (error|warning): (acpi|mem|multiboot2|smp|pci|sriov|igb|iommu: (unit|DMAR|bring))' "no boot errors or warnings"
 done
 
-# Two Linux guests on their own CPUs (AMD-V, nested paging), from the
+# Two Linux guests on their own CPUs (nested paging: NPT or EPT), from the
 # configuration in tests/system/guests.conf, under SeaBIOS and under OVMF.
 guest_mods=(build/guest/vmlinuz=vmlinuz build/guest/initrd.gz=initrd-alpha
 	    build/guest/initrd.gz=initrd-beta tests/system/guests.conf=vfvisor.conf)
@@ -186,9 +219,9 @@ for fw in bios uefi; do
 	isolation_test $fw
 done
 
-# The bare-metal test guest under AMD-V (the same one runs under VT-x in
-# Bochs: tests/vmx/run.sh).
-n=testguest-amdv
+# The bare-metal test guest under the backend (the same one runs under VT-x
+# in Bochs too: tests/vmx/run.sh).
+n=testguest-$be_tag
 if scripts/mkiso.sh "$SYS_DIR/$n.iso" build/vfvisor.elf "loglevel=2" build/guest/testguest=testguest \
 	tests/system/testguest.conf=vfvisor.conf &&
 	boot "$n" bios "$SYS_DIR/$n.iso" 240 'testguest: done|guest tg: stopped'; then
@@ -203,7 +236,7 @@ else
 fi
 
 # The test guest on two CPUs: it starts its AP itself (INIT/SIPI, emulated).
-n=testguest-amdv-smp
+n=testguest-$be_tag-smp
 if scripts/mkiso.sh "$SYS_DIR/$n.iso" build/vfvisor.elf "loglevel=2" build/guest/testguest=testguest \
 	tests/system/testguest-smp.conf=vfvisor.conf &&
 	boot "$n" bios "$SYS_DIR/$n.iso" 240 'testguest: done|guest tg2: stopped'; then
