@@ -104,7 +104,9 @@ check-unit: $(UNIT_BINS) $(GUEST_KERNEL)
 	@tests/unit/run.sh $(BUILD)/results/unit.txt $(UNIT_BINS)
 
 # ---- system tests (QEMU TCG) ------------------------------------------------
-check-system: $(BUILD)/vfvisor.elf $(BUILD)/vfvisor.efi $(BUILD)/vfvisor.iso $(GUEST_IMAGES) $(TG_IMAGE)
+# check-kvm runs the same scripts under KVM, so it needs the same images.
+SYSTEM_DEPS = $(BUILD)/vfvisor.elf $(BUILD)/vfvisor.efi $(BUILD)/vfvisor.iso $(GUEST_IMAGES) $(TG_IMAGE)
+check-system: $(SYSTEM_DEPS)
 	@tests/system/run.sh $(BUILD)/results/system.txt
 
 # ---- VT-x in Bochs; VT-x under KVM where a host can nest it -----------------
@@ -116,7 +118,8 @@ bench: deps
 	@$(MAKE) --no-print-directory $(BUILD)/vfvisor.elf $(GUEST_IMAGES)
 	@tests/bench/run.sh
 
-check-kvm: $(BUILD)/vfvisor.elf $(GUEST_IMAGES) $(TG_IMAGE)
+# The system tests (tests/system/run.sh) under KVM with VT-x, or one SKIP.
+check-kvm: $(SYSTEM_DEPS)
 	@tests/kvm/run.sh $(BUILD)/results/kvm.txt
 
 check:
