@@ -424,6 +424,16 @@ static const uint32_t image_fields[] = {
 	VMCS_ENTRY_CTLS,
 	VMCS_EXCEPTION_BITMAP,
 	VMCS_CR3_TARGET_COUNT,
+	VMCS_EXIT_MSR_STORE_COUNT,
+	VMCS_EXIT_MSR_LOAD_COUNT,
+	VMCS_ENTRY_MSR_LOAD_COUNT,
+	VMCS_EXIT_MSR_STORE_ADDR,
+	VMCS_EXIT_MSR_LOAD_ADDR,
+	VMCS_ENTRY_MSR_LOAD_ADDR,
+	VMCS_GUEST_PDPTE0,
+	VMCS_GUEST_PDPTE1,
+	VMCS_GUEST_PDPTE2,
+	VMCS_GUEST_PDPTE3,
 	VMCS_MSR_BITMAP,
 	VMCS_IO_BITMAP_A,
 	VMCS_IO_BITMAP_B,
@@ -532,9 +542,9 @@ static void nmi_window(struct vmx_vcpu *s, bool on)
 /*
  * A pending NMI goes in when nothing blocks it: no other event being
  * delivered, not inside the guest's NMI handler (virtual-NMI blocking), no
- * STI or MOV SS shadow (VM entry refuses an NMI in a MOV SS shadow, and
- * some CPUs treat STI blocking as blocking NMIs). Otherwise NMI-window
- * exiting brings the vCPU back when it can take it.
+ * STI or MOV SS shadow (VM entry refuses an NMI in a MOV SS shadow, Bochs
+ * in an STI shadow too, and some CPUs treat STI blocking as blocking NMIs).
+ * Otherwise NMI-window exiting brings the vCPU back when it can take it.
  */
 static void nmi_deliver(struct vcpu *v, struct vmx_vcpu *s)
 {
