@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * The test guest's small library: COM1 output (polled, as the hypervisor's
- * vUART expects), a printf subset, command-line look-up, mem* for gcc.
+ * vUART expects), a printf subset, command-line look-up, CPUID feature
+ * bits, mem* for gcc.
  */
 #include "testguest.h"
 
@@ -202,6 +203,22 @@ bool parse_size(const char *s, size_t len, uint64_t *out)
 	return true;
 }
 
+uint32_t cpuid_reg(uint32_t leaf, uint32_t sub, unsigned int reg)
+{
+	uint32_t r[4];
+
+	cpuid(leaf & 0xF0000000u, 0, r);
+	if (r[0] < leaf || reg > CPUID_EDX)
+		return 0;
+	cpuid(leaf, sub, r);
+	return r[reg];
+}
+
+bool cpu_has(uint32_t leaf, uint32_t sub, unsigned int reg, unsigned int bit)
+{
+	return cpuid_reg(leaf, sub, reg) >> bit & 1;
+}
+
 void *memset(void *d, int c, size_t n)
 {
 	uint8_t *p = d;
@@ -219,4 +236,14 @@ void *memcpy(void *d, const void *s, size_t n)
 	while (n--)
 		*p++ = *q++;
 	return d;
+}
+
+int memcmp(const void *a, const void *b, size_t n)
+{
+	const uint8_t *p = a, *q = b;
+
+	for (; n; n--, p++, q++)
+		if (*p != *q)
+			return *p < *q ? -1 : 1;
+	return 0;
 }

@@ -91,7 +91,7 @@
 extern char startup_32[], _end[];
 extern const char ap_tramp_start[], ap_tramp_end[], ap_tramp_magic[], ap_tramp_id[];
 
-static uint64_t pml4[512] __attribute__((aligned(4096)));
+uint64_t pml4[512] __attribute__((aligned(4096)));
 static uint64_t pdpt[512] __attribute__((aligned(4096)));
 static uint64_t pd[4][512] __attribute__((aligned(4096)));
 static uint64_t probe_pd[512] __attribute__((aligned(4096)));
@@ -99,9 +99,9 @@ static uint64_t probe_pd[512] __attribute__((aligned(4096)));
 static const uint8_t *bp;
 static const char *cmdline;
 static unsigned int passed, failed;
-static uint64_t tsc_khz;
-static uint32_t apic_id;
-static bool x2apic_ok;
+uint64_t tsc_khz;
+uint32_t apic_id;
+bool x2apic_ok;
 
 /* The guest's enabled CPUs from its MADT (madt_read); count 0 if unusable. */
 static struct {
@@ -119,7 +119,7 @@ static struct {
 
 /* ---- reporting ------------------------------------------------------------ */
 
-static bool pass(const char *name)
+bool pass(const char *name)
 {
 	con_printf("PASS %s\n", name);
 	passed++;
@@ -127,8 +127,7 @@ static bool pass(const char *name)
 }
 
 /* Checks end with "return fail(...)" or "return pass(...)". */
-static bool fail(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static bool fail(const char *name, const char *fmt, ...)
+bool fail(const char *name, const char *fmt, ...)
 {
 	char detail[200];
 	va_list ap;
@@ -139,6 +138,17 @@ static bool fail(const char *name, const char *fmt, ...)
 	con_printf("FAIL %s (%s)\n", name, detail);
 	failed++;
 	return false;
+}
+
+void note(const char *fmt, ...)
+{
+	char text[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfmt(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	con_printf("testguest: note: %s\n", text);
 }
 
 void tg_abort(const char *fmt, ...)
@@ -171,13 +181,21 @@ static uint64_t rd64(const uint8_t *p)
 	return rd32(p) | rd32(p + 4) << 32;
 }
 
-static uint64_t ms_to_tsc(uint64_t ms)
+uint64_t ms_to_tsc(uint64_t ms)
 {
 	return tsc_khz * ms;
 }
 
+void delay_tsc(uint64_t ticks)
+{
+	uint64_t deadline = rdtsc() + ticks;
+
+	while (rdtsc() < deadline)
+		cpu_relax();
+}
+
 /* Wait up to @ms with interrupts on for tg_irq_count[@vec] to reach @n. */
-static bool wait_irq(unsigned int vec, unsigned int n, uint64_t ms)
+bool wait_irq(unsigned int vec, unsigned int n, uint64_t ms)
 {
 	uint64_t deadline = rdtsc() + ms_to_tsc(ms);
 	bool ok;
@@ -788,14 +806,6 @@ static bool check_ipi_foreign(void)
 		return fail("ipi-foreign", "vector 0x%x sent to id %lu arrived here %u time(s)",
 			    VEC_FOREIGN, target, tg_irq_count[VEC_FOREIGN]);
 	return pass("ipi-foreign");
-}
-
-static void delay_tsc(uint64_t ticks)
-{
-	uint64_t deadline = rdtsc() + ticks;
-
-	while (rdtsc() < deadline)
-		cpu_relax();
 }
 
 /*
