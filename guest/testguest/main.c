@@ -900,6 +900,14 @@ void tg_main(const uint8_t *boot_params)
 	check_ram_rw();
 	check_outside_ram();
 	check_ipi_foreign();
+	check_xsetbv();
+	check_xsetbv_invalid();
+	check_ymm_cpuid();
+	check_cr4_reserved();
+	check_cr4_toggles();
+	check_efer_invalid();
+	check_pat_mtrr();
+	check_rdtscp();
 	check_ap_start();
 
 	con_printf("testguest: done %u passed, %u failed\n", passed, failed);
