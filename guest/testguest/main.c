@@ -908,6 +908,12 @@ void tg_main(const uint8_t *boot_params)
 	check_efer_invalid();
 	check_pat_mtrr();
 	check_rdtscp();
+	check_exc_pf();
+	check_exc_ud();
+	check_sti_shadow();
+	check_tf_cpuid();
+	check_nmi_nested();
+	check_nmi_storm();
 	check_ap_start();
 
 	con_printf("testguest: done %u passed, %u failed\n", passed, failed);
