@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Checks of the CPU state Linux sets up and changes: XCR0 (XSETBV), the
- * vector registers across exits, CR4, EFER, PAT and the MTRRs, RDTSCP. What
+ * vector registers across exits, CR4, EFER, PAT and the MTRRs, RDTSCP, and
+ * the paging toggle in compatibility mode of Linux's decompressor. What
  * must hold is what the SDM and APM promise on bare metal, with the
  * guest's CPUID as the list of features.
  */
@@ -77,6 +78,18 @@
 #define F_SYSCALL 0x80000001, 0, CPUID_EDX, 11
 #define F_NX	  0x80000001, 0, CPUID_EDX, 20
 #define F_RDTSCP  0x80000001, 0, CPUID_EDX, 27
+
+/* compat.asm */
+struct compat_result {
+	uint32_t efer_lo, efer_hi; /* RDMSR EFER with paging off */
+	uint32_t cr0;		   /* CR0 with paging off */
+	uint32_t stage;		   /* 1 compatibility mode, 2 paging off, 3 back on, 4 64-bit */
+	uint32_t vector, error;	   /* an exception with paging off (vector + 1; 0 if none) */
+	uint32_t eip;
+};
+
+extern volatile struct compat_result compat_result;
+int compat_pg_run(void);
 
 /* avx.asm: load the 16 registers from @in, exit (@op: 0 CPUID, 1 RDMSR of
  * MTRRcap, 2 OUT to the COM1 scratch register), store them to @out. */
@@ -754,5 +767,44 @@ bool check_rdtscp(void)
 		return fail(name, "rdpid: vector %d", vp);
 	if (pid != 0x1234)
 		return fail(name, "rdpid: 0x%lx, want TSC_AUX 0x1234", pid);
+	return pass(name);
+}
+
+/* ---- compat-pg -------------------------------------------------------------- */
+
+/*
+ * Linux 6.1's decompressor (trampoline_32bit_src) leaves long mode to
+ * switch paging modes: compatibility mode, CR0.PG off (EFER.LMA drops),
+ * RDMSR EFER with paging off (LME stays), paging on again (LMA is back),
+ * far return to 64-bit code. compat.asm does it with interrupts off.
+ */
+bool check_compat_pg(void)
+{
+	static const char name[] = "compat-pg";
+	volatile struct compat_result *r = &compat_result;
+	unsigned int before = tg_fault.count;
+	uint64_t efer, efer_off;
+	int v;
+
+	irq_disable();
+	compat_pg_run();
+	if (tg_fault.count != before)
+		return fail(name,
+			    "vector %u (error 0x%lx) at 0x%lx in compatibility mode (stage %u)",
+			    tg_fault.vector, tg_fault.error, tg_fault.rip, r->stage);
+	if (r->vector)
+		return fail(name, "vector %u (error 0x%x) at eip 0x%x with paging off (stage %u)",
+			    r->vector - 1, r->error, r->eip, r->stage);
+	if (r->stage != 4)
+		return fail(name, "returned at stage %u, want 4", r->stage);
+	efer_off = (uint64_t)r->efer_hi << 32 | r->efer_lo;
+	if (r->cr0 & CR0_PG)
+		return fail(name, "CR0 0x%x with paging off: PG set", r->cr0);
+	if (!(efer_off & EFER_LME) || (efer_off & EFER_LMA))
+		return fail(name, "EFER 0x%lx with paging off: want LME set, LMA clear", efer_off);
+	if ((v = rdmsr_check(MSR_EFER, &efer)))
+		return fail(name, "rdmsr EFER back in 64-bit mode: vector %d", v);
+	if ((efer & (EFER_LME | EFER_LMA)) != (EFER_LME | EFER_LMA))
+		return fail(name, "EFER 0x%lx back in 64-bit mode: want LME and LMA set", efer);
 	return pass(name);
 }

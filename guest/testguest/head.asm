@@ -121,6 +121,7 @@ align 16
 gdt:	dq 0
 	dq 0x00AF9A000000FFFF		; 0x08: 64-bit code, DPL 0
 	dq 0x00CF92000000FFFF		; 0x10: flat data, read/write
+	dq 0x00CF9A000000FFFF		; 0x18: 32-bit code (compat-pg, compat.asm)
 gdt_end:
 gdt_desc:
 	dw gdt_end - gdt - 1

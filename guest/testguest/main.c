@@ -914,6 +914,7 @@ void tg_main(const uint8_t *boot_params)
 	check_tf_cpuid();
 	check_nmi_nested();
 	check_nmi_storm();
+	check_compat_pg();
 	check_ap_start();
 
 	con_printf("testguest: done %u passed, %u failed\n", passed, failed);
