@@ -84,12 +84,46 @@
  * use (it lives at 16 MiB). A start-up IPI's vector is page >> 12. */
 #define AP_PAGE		  ((uint64_t)0x70000)
 #define AP_MAGIC	  0xA5A5
+#define AP_MAGIC64	  0x5A5A5A5Au
+#define AP_TRAMP_MAX	  3072 /* the rest of the page is its real-mode stack */
+#define CR4_PAE		  (1ull << 5)
+#define CR4_PGE		  (1ull << 7)
+#define MSR_EFER	  0xC0000080
+#define EFER_SCE	  (1ull << 0)
+#define EFER_LME	  (1ull << 8)
+#define EFER_LMA	  (1ull << 10)
+#define EFER_NXE	  (1ull << 11)
 #define ICR_INIT	  0x4500 /* INIT, assert, edge, physical */
 #define ICR_INIT_DEASSERT 0x8500 /* INIT, de-assert, level (ignored by vfvisor) */
 #define ICR_SIPI	  0x4600 /* start-up, assert; | vector */
 
 extern char startup_32[], _end[];
-extern const char ap_tramp_start[], ap_tramp_end[], ap_tramp_magic[], ap_tramp_id[];
+extern const char ap_tramp_start[], ap_tramp_end[], ap_tramp_data[], ap_tramp_data_end[];
+extern const char ap_tramp_gp_insn[];
+
+/* ap.asm's data block (ap_tramp_data), field by field. */
+struct ap_data {
+	uint16_t magic, pad0; /* AP_MAGIC once id is stored (ap-start) */
+	uint32_t id;
+	uint32_t cr3, cr4;			    /* to the AP: for long mode */
+	uint64_t efer;				    /* to the AP: for long mode, without LMA */
+	uint32_t stage;				    /* how far it got: ap_stages[] */
+	uint16_t gp_count, gp_ip, gp_extra, gp_odd; /* the real-mode #GP (ap-realmode-gp) */
+	uint16_t unexp_vec, unexp_ip;		    /* vector + 1 of another one */
+	uint64_t efer64;			    /* EFER read in 64-bit mode */
+	uint32_t magic64, pad1; /* AP_MAGIC64 from 64-bit code, last (ap-long-mode) */
+};
+
+static const char *const ap_stages[] = {
+	"not started",
+	"real mode, before CPUID",
+	"real mode, before the refused RDMSR",
+	"real mode, before protected mode",
+	"protected mode, before CR4/CR3/EFER",
+	"protected mode, EFER set, before paging",
+	"compatibility mode, before the far jump to 64-bit code",
+	"64-bit mode, before its report",
+};
 
 uint64_t pml4[512] __attribute__((aligned(4096)));
 static uint64_t pdpt[512] __attribute__((aligned(4096)));
@@ -808,6 +842,26 @@ static bool check_ipi_foreign(void)
 	return pass("ipi-foreign");
 }
 
+static volatile struct ap_data *ap_data(void)
+{
+	return (volatile struct ap_data *)(uintptr_t)(AP_PAGE + (ap_tramp_data - ap_tramp_start));
+}
+
+/* The long-mode state the AP takes from the BSP, as Linux's trampoline
+ * header carries it: our page tables, PAE (and PGE), our EFER without LMA. */
+static void ap_handoff(volatile struct ap_data *d)
+{
+	uint64_t efer = EFER_LME;
+
+	rdmsr_safe(MSR_EFER, &efer);
+	d->cr3 = (uint32_t)(uintptr_t)pml4;
+	d->cr4 = (uint32_t)(CR4_PAE | (read_cr4() & CR4_PGE));
+	d->efer = efer & ~EFER_LMA;
+}
+
+/* What ap-start did: the AP checks after it need it running. */
+static enum { AP_NONE, AP_NOT_RUN, AP_STARTED } ap_result;
+
 /*
  * Start another of the guest's CPUs as Linux does (SDM vol. 3A 9.4.4.1):
  * INIT, INIT de-assert, 10 ms, start-up IPI, 200 us, start-up IPI. It runs
@@ -816,10 +870,7 @@ static bool check_ipi_foreign(void)
 static bool check_ap_start(void)
 {
 	size_t size = (size_t)(ap_tramp_end - ap_tramp_start);
-	volatile uint16_t *magic =
-		(volatile uint16_t *)(uintptr_t)(AP_PAGE + (ap_tramp_magic - ap_tramp_start));
-	volatile uint32_t *id =
-		(volatile uint32_t *)(uintptr_t)(AP_PAGE + (ap_tramp_id - ap_tramp_start));
+	volatile struct ap_data *d = ap_data();
 	uint64_t dest, deadline;
 	uint32_t target;
 	unsigned int i;
@@ -829,6 +880,7 @@ static bool check_ap_start(void)
 		return fail("ap-start", "%s", cpus.why);
 	if (cpus.count == 1) {
 		con_printf("testguest: ap-start not run (1 cpu)\n");
+		ap_result = AP_NOT_RUN;
 		return true;
 	}
 	if (!x2apic_ok)
@@ -844,10 +896,15 @@ static bool check_ap_start(void)
 	if (!inside_ram(AP_PAGE, 4096) ||
 	    (AP_PAGE < (uintptr_t)_end && AP_PAGE + 4096 > (uintptr_t)startup_32))
 		return fail("ap-start", "page 0x%lx is not free RAM", AP_PAGE);
+	if (size > AP_TRAMP_MAX ||
+	    (size_t)(ap_tramp_data_end - ap_tramp_data) != sizeof(struct ap_data))
+		return fail("ap-start", "trampoline of %zu bytes, data block of %zu (want %zu)",
+			    size, (size_t)(ap_tramp_data_end - ap_tramp_data),
+			    sizeof(struct ap_data));
 
 	memcpy((void *)(uintptr_t)AP_PAGE, ap_tramp_start, size);
-	*id = 0xFFFFFFFF;
-	*magic = 0;
+	d->id = 0xFFFFFFFF;
+	ap_handoff(d);
 	dest = (uint64_t)target << 32;
 	if ((v = wrmsr_safe(X2APIC_ICR, dest | ICR_INIT)))
 		return fail("ap-start", "INIT to APIC ID %u: vector %d", target, v);
@@ -862,16 +919,87 @@ static bool check_ap_start(void)
 	}
 
 	deadline = rdtsc() + ms_to_tsc(1000);
-	while (*magic != AP_MAGIC && rdtsc() < deadline)
+	while (d->magic != AP_MAGIC && rdtsc() < deadline)
 		cpu_relax();
-	if (*magic != AP_MAGIC)
+	if (d->magic != AP_MAGIC)
 		return fail("ap-start",
 			    "APIC ID %u did not report at 0x%lx within 1 s (magic 0x%x)", target,
-			    AP_PAGE, *magic);
-	if (*id != target)
+			    AP_PAGE, d->magic);
+	ap_result = AP_STARTED;
+	if (d->id != target)
 		return fail("ap-start", "the CPU started as APIC ID %u reports x2APIC ID %u",
-			    target, *id);
+			    target, d->id);
 	return pass("ap-start");
+}
+
+static const char *ap_stage(uint32_t stage)
+{
+	return stage < sizeof(ap_stages) / sizeof(ap_stages[0]) ? ap_stages[stage] : "?";
+}
+
+/* Its real-mode #GP: through IVT 13, IP at the RDMSR, no error code, once,
+ * and the trampoline went on past it. */
+static bool check_ap_realmode_gp(void)
+{
+	static const char name[] = "ap-realmode-gp";
+	volatile struct ap_data *d = ap_data();
+	uint16_t want = (uint16_t)(ap_tramp_gp_insn - ap_tramp_start);
+
+	if (ap_result != AP_STARTED)
+		return fail(name, "the AP did not start (see ap-start)");
+	if (d->gp_odd)
+		return fail(name,
+			    "an error code (0x%x) was pushed on the real-mode stack above IP "
+			    "0x%x",
+			    d->gp_extra, d->gp_ip);
+	if (d->unexp_vec)
+		return fail(name, "real-mode exception vector %u at IP 0x%x, want only #GP",
+			    d->unexp_vec - 1u, d->unexp_ip);
+	if (!d->gp_count)
+		return fail(name, "no #GP through IVT 13 (the AP is at stage %u: %s)", d->stage,
+			    ap_stage(d->stage));
+	if (d->gp_ip != want)
+		return fail(name, "#GP with IP 0x%x, want 0x%x (the rdmsr)", d->gp_ip, want);
+	if (d->gp_count != 1)
+		return fail(name, "%u #GPs through IVT 13, want 1", d->gp_count);
+	if (d->stage < 3)
+		return fail(name, "the AP did not go on after the #GP (stage %u: %s)", d->stage,
+			    ap_stage(d->stage));
+	return pass(name);
+}
+
+/* Protected mode, long mode, 64-bit code: its report and EFER there. */
+static bool check_ap_long_mode(void)
+{
+	static const char name[] = "ap-long-mode";
+	volatile struct ap_data *d = ap_data();
+	uint64_t want = d->efer | EFER_LMA, mask = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE;
+
+	if (ap_result != AP_STARTED)
+		return fail(name, "the AP did not start (see ap-start)");
+	if (d->magic64 != AP_MAGIC64)
+		return fail(name, "no report from 64-bit code within 1 s: stage %u (%s)", d->stage,
+			    ap_stage(d->stage));
+	if ((d->efer64 & mask) != (want & mask))
+		return fail(name, "EFER 0x%lx in 64-bit mode, want 0x%lx in its bits 0x%lx",
+			    d->efer64, want & mask, mask);
+	return pass(name);
+}
+
+/* ap-start, then (only if it ran) the AP's way to long mode. */
+static void check_ap(void)
+{
+	volatile struct ap_data *d = ap_data();
+	uint64_t deadline;
+
+	check_ap_start();
+	if (ap_result == AP_NOT_RUN)
+		return;
+	deadline = rdtsc() + ms_to_tsc(1000);
+	while (ap_result == AP_STARTED && d->magic64 != AP_MAGIC64 && rdtsc() < deadline)
+		cpu_relax();
+	check_ap_realmode_gp();
+	check_ap_long_mode();
 }
 
 void __attribute__((noreturn)) tg_main(const uint8_t *boot_params);
@@ -915,7 +1043,7 @@ void tg_main(const uint8_t *boot_params)
 	check_nmi_nested();
 	check_nmi_storm();
 	check_compat_pg();
-	check_ap_start();
+	check_ap();
 
 	con_printf("testguest: done %u passed, %u failed\n", passed, failed);
 	halt_forever();
