@@ -347,11 +347,15 @@ static int msr_emulate_write(struct vcpu *v, uint32_t msr, uint64_t val)
 		/* The x2APIC is the guest's only as it is: enabled, x2APIC mode. */
 		return (val & ~APIC_BASE_BSP) == (cur & ~APIC_BASE_BSP) ? 0 : -EINVAL;
 	}
-	case MSR_MTRRDEF:
-		if (val & ~0xCFFull)
+	case MSR_MTRRDEF: {
+		uint8_t type = (uint8_t)val;
+
+		/* Memory types 2, 3 and 7 and up are reserved: #GP, as the CPU. */
+		if ((val & ~0xCFFull) || type == 2 || type == 3 || type > 6)
 			return -EINVAL;
 		v->mtrr_def = val;
 		return 0;
+	}
 	case MSR_X2APIC_ICR:
 		return icr_write(v, val);
 	default:

@@ -664,6 +664,17 @@ static void msr_mtrr_roundtrip(void **state)
 	msr_read(v, MSR_MTRRDEF);
 	assert_int_equal(edx_eax(v), 0xC06);
 	assert_int_equal(v->mtrr_def, 0xC06);
+	/* Default types 2, 3 and 7 and up are reserved (SDM vol. 3A 12.11.2.1). */
+	for (uint64_t type = 0; type < 0x100; type++) {
+		bool ok = type <= 1 || (type >= 4 && type <= 6);
+
+		msr_write(v, MSR_MTRRDEF, 0x800 | type);
+		if (ok)
+			expect_no_exc(v);
+		else
+			expect_exc(v, EXC_GP, true);
+	}
+	msr_write(v, MSR_MTRRDEF, 0xC06);
 
 	/* Variable/fixed MTRRs: 64-bit storage, first and last. */
 	msr_write(v, 0x200, 0x123456789ABCDEF0ull);
