@@ -6,6 +6,7 @@
 
 #define REX_W 0x8
 #define REX_R 0x4
+#define REX_B 0x1
 
 /* The bytes read so far of one instruction. */
 struct cursor {
@@ -271,4 +272,30 @@ uint64_t decode_load_result(const struct mmio_insn *in, uint64_t old_reg, uint64
 	default:
 		return old_reg;
 	}
+}
+
+int decode_mov_cr(const uint8_t *bytes, size_t avail, bool long64, struct cr_insn *out)
+{
+	struct cursor c = {.bytes = bytes, .avail = avail};
+	struct prefixes p = {0};
+	uint8_t op, modrm;
+	int err;
+
+	*out = (struct cr_insn){0};
+	if ((err = prefixes_read(&c, &p, &op)))
+		return err;
+	if (p.rex && !long64)
+		return -EINVAL;
+	if (op != 0x0f || (err = cursor_byte(&c, &op)))
+		return err ? err : -EINVAL;
+	if (op != 0x22)
+		return -EINVAL;
+	if ((err = cursor_byte(&c, &modrm)))
+		return err;
+	if (c.pos > DECODE_INSN_MAX)
+		return -EINVAL;
+	out->cr = (uint8_t)(((modrm >> 3) & 7) | ((p.rex & REX_R) ? 8 : 0));
+	out->reg = (uint8_t)((modrm & 7) | ((p.rex & REX_B) ? 8 : 0));
+	out->len = (uint8_t)c.pos;
+	return 0;
 }

@@ -65,4 +65,21 @@ int decode_mmio(const uint8_t *bytes, size_t avail, struct mmio_insn *out);
  */
 uint64_t decode_load_result(const struct mmio_insn *in, uint64_t old_reg, uint64_t value);
 
+/* MOV to a control register (0F 22 /r), which AMD-V without decode assists
+ * reports without its register operand. */
+struct cr_insn {
+	uint8_t len; /* instruction length in bytes */
+	uint8_t cr;  /* the control register written (ModRM.reg, REX.R) */
+	uint8_t reg; /* the general register read (ModRM.rm, REX.B): 0-15 */
+};
+
+/*
+ * Decode MOV CRn, reg at @bytes (@avail readable), executed in 64-bit mode
+ * if @long64 (where REX prefixes exist; elsewhere 40-4F are other
+ * instructions). ModRM.mod is ignored, as by the CPU. Returns 0 with *@out
+ * filled in, -EINVAL for anything else (LOCK, AMD's CR8 alias, included),
+ * -ENODATA if more bytes are needed.
+ */
+int decode_mov_cr(const uint8_t *bytes, size_t avail, bool long64, struct cr_insn *out);
+
 #endif

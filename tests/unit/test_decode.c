@@ -520,13 +520,47 @@ static void test_fuzz(void **state)
 	assert_true(ok > 1000 && inval > 1000 && nodata > 1000);
 }
 
+/* MOV to CRn: what AMD-V without decode assists leaves to the decoder. */
+static void test_mov_cr(void **state)
+{
+	static const uint8_t cr4_rax[] = {0x0f, 0x22, 0xe0};	    /* mov cr4, rax */
+	static const uint8_t cr4_r9[] = {0x41, 0x0f, 0x22, 0xe1};   /* mov cr4, r9 */
+	static const uint8_t cr8_rbx[] = {0x44, 0x0f, 0x22, 0xc3};  /* mov cr8, rbx */
+	static const uint8_t mod0[] = {0x0f, 0x22, 0x20};	    /* mod ignored: cr4, rax */
+	static const uint8_t lock_cr8[] = {0xf0, 0x0f, 0x22, 0xc0}; /* AMD's CR8 alias */
+	static const uint8_t mov_from[] = {0x0f, 0x20, 0xe0};	    /* mov rax, cr4 */
+	struct cr_insn in;
+
+	(void)state;
+	assert_int_equal(decode_mov_cr(cr4_rax, sizeof(cr4_rax), true, &in), 0);
+	assert_int_equal(in.cr, 4);
+	assert_int_equal(in.reg, 0);
+	assert_int_equal(in.len, 3);
+	assert_int_equal(decode_mov_cr(cr4_r9, sizeof(cr4_r9), true, &in), 0);
+	assert_int_equal(in.cr, 4);
+	assert_int_equal(in.reg, 9);
+	assert_int_equal(in.len, 4);
+	assert_int_equal(decode_mov_cr(cr8_rbx, sizeof(cr8_rbx), true, &in), 0);
+	assert_int_equal(in.cr, 8);
+	assert_int_equal(in.reg, 3);
+	assert_int_equal(decode_mov_cr(mod0, sizeof(mod0), false, &in), 0);
+	assert_int_equal(in.cr, 4);
+	assert_int_equal(in.reg, 0);
+	/* Outside 64-bit mode 41 is INC ECX, not a REX. */
+	assert_int_equal(decode_mov_cr(cr4_r9, sizeof(cr4_r9), false, &in), -EINVAL);
+	assert_int_equal(decode_mov_cr(lock_cr8, sizeof(lock_cr8), true, &in), -EINVAL);
+	assert_int_equal(decode_mov_cr(mov_from, sizeof(mov_from), true, &in), -EINVAL);
+	assert_int_equal(decode_mov_cr(cr4_rax, 2, true, &in), -ENODATA);
+	assert_int_equal(decode_mov_cr(cr4_rax, 0, true, &in), -ENODATA);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_linux_forms), cmocka_unit_test(test_modrm_lengths),
 		cmocka_unit_test(test_rex),	    cmocka_unit_test(test_length_limit),
 		cmocka_unit_test(test_reject),	    cmocka_unit_test(test_load_result),
-		cmocka_unit_test(test_fuzz),
+		cmocka_unit_test(test_fuzz),	    cmocka_unit_test(test_mov_cr),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
