@@ -2,6 +2,31 @@
 /* Guest control-register, EFER and XCR0 write rules (see cr_policy.h). */
 #include "cr_policy.h"
 
+uint64_t cr_policy_cr4_allowed(uint32_t l1_ecx, uint32_t l7_ebx, uint32_t l7_ecx)
+{
+	static const struct {
+		uint8_t cr4_bit, leaf; /* leaf: 1 = 1.ECX, 7 = 7.EBX, 8 = 7.ECX */
+		uint8_t cpuid_bit;
+	} feat[] = {
+		{11, 8, 2},  /* UMIP */
+		{16, 7, 0},  /* FSGSBASE */
+		{17, 1, 17}, /* PCIDE: PCID */
+		{18, 1, 26}, /* OSXSAVE: XSAVE */
+		{20, 7, 7},  /* SMEP */
+		{21, 7, 20}, /* SMAP */
+		{22, 8, 3},  /* PKE: PKU */
+	};
+	uint64_t ok = 0x7FF; /* VME .. OSXMMEXCPT */
+
+	for (unsigned int i = 0; i < sizeof(feat) / sizeof(feat[0]); i++) {
+		uint32_t reg = feat[i].leaf == 1 ? l1_ecx : feat[i].leaf == 7 ? l7_ebx : l7_ecx;
+
+		if (reg & (1u << feat[i].cpuid_bit))
+			ok |= 1ull << feat[i].cr4_bit;
+	}
+	return ok & ~CR4_HIDDEN;
+}
+
 const char *cr_policy_cr0(const struct cr_state *s, uint64_t val)
 {
 	bool lme = s->efer & EFER_BIT_LME;

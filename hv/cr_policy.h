@@ -56,6 +56,10 @@ struct cr_state {
 	bool cs_l; /* running 64-bit code (CS.L with EFER.LMA) */
 };
 
+/* The CR4 bits a guest may set, from the CPUID it sees: leaf 1 ECX, leaf 7.0
+ * EBX and ECX. Bits 10:0 exist on every 64-bit CPU; CR4_HIDDEN never. */
+uint64_t cr_policy_cr4_allowed(uint32_t l1_ecx, uint32_t l7_ebx, uint32_t l7_ecx);
+
 /* Each returns NULL if the write is allowed, else why it gets #GP. */
 const char *cr_policy_cr0(const struct cr_state *s, uint64_t val);
 /* @allowed: the CR4 bits the CPU can hold for a guest. */

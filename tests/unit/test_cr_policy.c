@@ -91,6 +91,22 @@ static void test_cr4(void **st)
 			    "CR4.PCIDE set with CR3 bits 11:0 not 0");
 }
 
+static void test_cr4_allowed(void **st)
+{
+	(void)st;
+	/* Nothing offered: the bits every 64-bit CPU has. */
+	assert_int_equal(cr_policy_cr4_allowed(0, 0, 0), 0x7FF);
+	/* XSAVE and PCID (1.ECX 26, 17), SMEP/SMAP/FSGSBASE (7.EBX 7, 20, 0),
+	 * UMIP/PKU (7.ECX 2, 3). */
+	assert_int_equal(cr_policy_cr4_allowed(1u << 26 | 1u << 17, 1u << 7 | 1u << 20 | 1u,
+					       1u << 2 | 1u << 3),
+			 0x7FF | CR4_OSXSAVE | CR4_PCIDE | 1ull << 20 | 1ull << 21 | 1ull << 16 |
+				 1ull << 11 | 1ull << 22);
+	/* Whatever CPUID says, the hidden ones never (VMX is 1.ECX bit 5, LA57
+	 * 7.ECX bit 16, CET 7.ECX bit 7, PKS 7.ECX bit 31). */
+	assert_int_equal(cr_policy_cr4_allowed(~0u, 0, ~0u) & CR4_HIDDEN, 0);
+}
+
 static void test_efer(void **st)
 {
 	const uint64_t ok = EFER_SCE | EFER_BIT_LME | EFER_NXE;
@@ -154,6 +170,7 @@ int main(void)
 		cmocka_unit_test(test_cr0_linux_sequence),
 		cmocka_unit_test(test_cr0_refused),
 		cmocka_unit_test(test_cr4),
+		cmocka_unit_test(test_cr4_allowed),
 		cmocka_unit_test(test_efer),
 		cmocka_unit_test(test_xcr0),
 		cmocka_unit_test(test_lma_and_pdptes),
