@@ -45,13 +45,21 @@
 #define CR4_PKE (1ull << 22)
 
 static const char *const reason_names[EXIT_REASONS] = {
-	[EXIT_CPUID] = "cpuid",		[EXIT_MSR_READ] = "rdmsr",
-	[EXIT_MSR_WRITE] = "wrmsr",	[EXIT_IO] = "port i/o",
-	[EXIT_MMIO] = "mmio",		[EXIT_ICR] = "ipi (icr)",
-	[EXIT_SHUTDOWN] = "shutdown",	[EXIT_HLT] = "hlt",
-	[EXIT_INTR] = "interrupt",	[EXIT_NMI] = "nmi",
-	[EXIT_EXCEPTION] = "exception", [EXIT_UD_INSN] = "refused instruction",
-	[EXIT_INVD] = "invd",		[EXIT_INVALID] = "invalid state",
+	[EXIT_CPUID] = "cpuid",
+	[EXIT_MSR_READ] = "rdmsr",
+	[EXIT_MSR_WRITE] = "wrmsr",
+	[EXIT_IO] = "port i/o",
+	[EXIT_MMIO] = "mmio",
+	[EXIT_ICR] = "ipi (icr)",
+	[EXIT_SHUTDOWN] = "shutdown",
+	[EXIT_HLT] = "hlt",
+	[EXIT_INTR] = "interrupt",
+	[EXIT_NMI] = "nmi",
+	[EXIT_EXCEPTION] = "exception",
+	[EXIT_UD_INSN] = "refused instruction",
+	[EXIT_INVD] = "invd",
+	[EXIT_CR_WRITE] = "cr write",
+	[EXIT_INVALID] = "invalid state",
 	[EXIT_OTHER] = "other",
 };
 
@@ -177,15 +185,22 @@ static void inject_gp(struct vcpu *v)
 
 /* ---- CPUID ---------------------------------------------------------------- */
 
+/* CPUID as the guest sees it. */
+static void guest_cpuid(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
+{
+	struct cpuid_policy p = {.tsc_khz = (uint32_t)tsc_khz(), .apic_khz = apic_timer_khz()};
+
+	cpuid(leaf, sub, r);
+	cpuid_policy_apply(&p, leaf, sub, r);
+}
+
 static void handle_cpuid(struct vcpu *v, const struct vcpu_exit *e)
 {
 	uint32_t leaf = (uint32_t)v->regs.gpr[R_RAX], sub = (uint32_t)v->regs.gpr[R_RCX];
-	struct cpuid_policy p = {.tsc_khz = (uint32_t)tsc_khz(), .apic_khz = apic_timer_khz()};
 	struct cpuid_regs r;
 	uint64_t cr4 = ops->read_cr(v, 4);
 
-	cpuid(leaf, sub, &r);
-	cpuid_policy_apply(&p, leaf, sub, &r);
+	guest_cpuid(leaf, sub, &r);
 	/* OSXSAVE and OSPKE mirror CR4; CPUID ran with the host's CR4. */
 	if (leaf == 1)
 		r.ecx = (r.ecx & ~(1u << 27)) | (cr4 & CR4_OSXSAVE ? 1u << 27 : 0);
@@ -587,6 +602,55 @@ static void handle_mmio(struct vcpu *v, const struct vcpu_exit *e)
 	complete(v, v->regs.rip + in.len);
 }
 
+/* ---- control registers ------------------------------------------------------ */
+
+/*
+ * MOV to CR0 or CR4 that the backend intercepts. The CPU's rules decide
+ * (cr_policy.c): a write they refuse gets #GP; CR4 may hold only what the
+ * guest's CPUID offers. The backend applies the rest. Without the source
+ * register (AMD-V without decode assists) the instruction is decoded.
+ */
+static void handle_cr_write(struct vcpu *v, const struct vcpu_exit *e)
+{
+	struct cr_state st = {ops->read_cr(v, 0), ops->read_cr(v, 3), ops->read_cr(v, 4),
+			      ops->read_efer(v), e->cr.cs_l};
+	uint64_t next = e->next_rip, val;
+	int reg = e->cr.reg;
+	struct cpuid_regs l1, l7;
+	const char *why;
+
+	if (reg < 0 || !next) {
+		uint8_t bytes[DECODE_INSN_MAX];
+		size_t got = fetch_insn(v, bytes, sizeof(bytes));
+		struct cr_insn in;
+
+		if (!got || decode_mov_cr(bytes, got, e->cr.cs_l, &in) || in.cr != e->cr.cr) {
+			vm_stop(v, "cannot decode its write of CR%u at rip 0x%llx", e->cr.cr,
+				(unsigned long long)v->regs.rip);
+			return;
+		}
+		reg = reg < 0 ? in.reg : reg;
+		next = next ? next : v->regs.rip + in.len;
+	}
+	/* Outside 64-bit mode the operand is 32 bits. */
+	val = e->cr.cs_l ? v->regs.gpr[reg] : (uint32_t)v->regs.gpr[reg];
+	if (e->cr.cr == 0) {
+		why = cr_policy_cr0(&st, val);
+	} else if (e->cr.cr == 4) {
+		guest_cpuid(1, 0, &l1);
+		guest_cpuid(7, 0, &l7);
+		why = cr_policy_cr4(&st, val, cr_policy_cr4_allowed(l1.ecx, l7.ebx, l7.ecx));
+	} else {
+		vm_stop(v, "write of CR%u intercepted (a backend fault)", e->cr.cr);
+		return;
+	}
+	if (why || ops->write_cr(v, e->cr.cr, val)) {
+		inject_gp(v);
+		return;
+	}
+	complete(v, next);
+}
+
 /* ---- the loop ---------------------------------------------------------------- */
 
 void vcpu_loop(struct vcpu *v)
@@ -614,6 +678,9 @@ void vcpu_loop(struct vcpu *v)
 			break;
 		case EXIT_MMIO:
 			handle_mmio(v, &e);
+			break;
+		case EXIT_CR_WRITE:
+			handle_cr_write(v, &e);
 			break;
 		case EXIT_UD_INSN:
 			vcpu_inject_fault(v, EXC_UD, 0);

@@ -47,7 +47,8 @@ enum exit_reason {
 	EXIT_EXCEPTION,
 	EXIT_UD_INSN, /* an instruction the guest may not use: it gets #UD */
 	EXIT_INVD,
-	EXIT_INVALID, /* the backend refused the guest state */
+	EXIT_CR_WRITE, /* MOV to CR0 or CR4 that the backend intercepts */
+	EXIT_INVALID,  /* the backend refused the guest state */
 	EXIT_OTHER,
 	EXIT_REASONS
 };
@@ -74,6 +75,11 @@ struct vcpu_exit {
 		struct {
 			uint8_t vector;
 		} exc;
+		struct {
+			uint8_t cr;
+			int8_t reg; /* the source register, -1: decode the instruction */
+			bool cs_l;  /* in 64-bit mode (CS.L with EFER.LMA) */
+		} cr;
 	};
 };
 
@@ -213,6 +219,8 @@ struct vcpu_ops {
 	uint64_t (*read_cr)(struct vcpu *v, unsigned int cr); /* 0, 3, 4 */
 	uint64_t (*read_efer)(struct vcpu *v);		      /* as the guest sees it */
 	int (*write_efer)(struct vcpu *v, uint64_t efer);     /* -EINVAL: #GP */
+	/* A CR0/CR4 write the rules (cr_policy.c) allow; -EINVAL: #GP. */
+	int (*write_cr)(struct vcpu *v, unsigned int cr, uint64_t val);
 	/* Map [gpa, gpa+len) to [hpa, ...); @uncached for device memory. */
 	int (*map)(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t len, bool uncached);
 	/* Unmap [gpa, gpa+len). The vCPUs' cached translations must be flushed

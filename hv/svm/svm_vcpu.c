@@ -21,9 +21,12 @@
 
 #define MSR_VM_HSAVE_PA 0xC0010117
 #define RFLAGS_TF	(1ull << 8)
-#define DR6_BS		(1ull << 14)
-#define EXC_DB		1
-#define EXC_DB_BIT	(1u << EXC_DB)
+/* PSE, PAE, PGE, PCIDE, SMEP, SMAP, PKE: translations cached under them. */
+#define CR4_TLB_BITS \
+	(0x10ull | 0x20 | 0x80 | (1ull << 17) | (1ull << 20) | (1ull << 21) | (1ull << 22))
+#define DR6_BS	   (1ull << 14)
+#define EXC_DB	   1
+#define EXC_DB_BIT (1u << EXC_DB)
 #define BASE_MISC1                                                                  \
 	(VMCB_MISC1_NMI | VMCB_MISC1_CPUID | VMCB_MISC1_INVD | VMCB_MISC1_INVLPGA | \
 	 VMCB_MISC1_IOIO | VMCB_MISC1_MSR | VMCB_MISC1_SHUTDOWN)
@@ -124,6 +127,8 @@ static int svm_vcpu_create(struct vcpu *v, const struct vcpu_boot *b, struct pal
 
 	/* NMIs exit: the hypervisor kicks a vCPU with one (see vm_stop). */
 	vmcb_wr(vmcb, VMCB_INTERCEPT_MISC1, 4, BASE_MISC1);
+	/* CR4 writes: the CPU would take bits of features CPUID hides. */
+	vmcb_wr(vmcb, VMCB_INTERCEPT_CR, 4, VMCB_CR4_WRITE);
 	vmcb_wr(vmcb, VMCB_INTERCEPT_MISC2, 4,
 		VMCB_MISC2_VMRUN | VMCB_MISC2_SVM_INSNS | VMCB_MISC2_MONITOR);
 	vmcb_wr(vmcb, VMCB_IOPM_BASE, 8, iopm_pa);
@@ -190,6 +195,13 @@ static enum exit_reason normalise(struct vcpu *v, void *vmcb, struct vcpu_exit *
 		e->mmio.write = info1 & 2;
 		e->mmio.fetch = info1 & 0x10;
 		return EXIT_MMIO;
+	case VMEXIT_CR4_WRITE:
+		e->cr.cr = 4;
+		/* Decode assists give the register (bit 63); else decode it. */
+		e->cr.reg = info1 >> 63 ? (int8_t)(info1 & 15) : -1;
+		e->cr.cs_l = (vmcb_rd(vmcb, VMCB_EFER, 8) & EFER_LMA) &&
+			     (vmcb_rd(vmcb, VMCB_CS + 2, 2) & 0x200);
+		return EXIT_CR_WRITE;
 	case VMEXIT_SHUTDOWN:
 		return EXIT_SHUTDOWN;
 	case VMEXIT_INVD:
@@ -201,6 +213,7 @@ static enum exit_reason normalise(struct vcpu *v, void *vmcb, struct vcpu_exit *
 	case VMEXIT_HLT:
 		return EXIT_HLT;
 	case VMEXIT_INVALID:
+	case (uint32_t)VMEXIT_INVALID: /* QEMU's TCG writes it as 32 bits */
 		return EXIT_INVALID;
 	default:
 		if ((code >= VMEXIT_VMRUN && code <= VMEXIT_SKINIT) || code == VMEXIT_INVLPGA ||
@@ -390,6 +403,21 @@ static int svm_write_efer(struct vcpu *v, uint64_t efer)
 	return 0;
 }
 
+/* A CR4 write the rules allowed. The guest's TLB is flushed when a bit that
+ * governs translations changes, as the CPU would on the real write. */
+static int svm_write_cr(struct vcpu *v, unsigned int cr, uint64_t val)
+{
+	void *vmcb = vmcb_of(v);
+	uint64_t old = vmcb_rd(vmcb, VMCB_CR4, 8);
+
+	if (cr != 4)
+		return -EINVAL;
+	vmcb_wr(vmcb, VMCB_CR4, 8, val);
+	if ((old ^ val) & CR4_TLB_BITS)
+		v->flush_tlb = true;
+	return 0;
+}
+
 static int svm_vm_init(struct vm *vm, struct palloc *pa)
 {
 	return paging_init_empty(&vm->gpt, pa, PTE_P | PTE_W | PTE_U);
@@ -415,6 +443,7 @@ const struct vcpu_ops svm_vcpu_ops = {
 	.vcpu_sipi = svm_vcpu_sipi,
 	.inject_exception = svm_inject_exception,
 	.insn_done = svm_insn_done,
+	.write_cr = svm_write_cr,
 	.read_cr = svm_read_cr,
 	.read_efer = svm_read_efer,
 	.write_efer = svm_write_efer,

@@ -51,6 +51,7 @@
 #define VMCB_G_PAT  0x668
 
 /* intercepts */
+#define VMCB_CR4_WRITE	    (1u << 20) /* in VMCB_INTERCEPT_CR */
 #define VMCB_MISC1_NMI	    (1u << 1)
 #define VMCB_MISC1_HLT	    (1u << 24)
 #define VMCB_MISC1_IOIO	    (1u << 27)
@@ -71,23 +72,24 @@
 #define VMCB_EVENT_ERR	 (1u << 11)
 
 /* exit codes */
-#define VMEXIT_EXCP_DB	0x41
-#define VMEXIT_IRET	0x74
-#define VMEXIT_INTR	0x60
-#define VMEXIT_NMI	0x61
-#define VMEXIT_CPUID	0x72
-#define VMEXIT_INVD	0x76
-#define VMEXIT_INVLPGA	0x7A
-#define VMEXIT_HLT	0x78
-#define VMEXIT_IOIO	0x7B
-#define VMEXIT_MSR	0x7C
-#define VMEXIT_SHUTDOWN 0x7F
-#define VMEXIT_VMRUN	0x80
-#define VMEXIT_SKINIT	0x86
-#define VMEXIT_MONITOR	0x8A
-#define VMEXIT_MWAITX	0x8C
-#define VMEXIT_NPF	0x400
-#define VMEXIT_INVALID	0xFFFFFFFFFFFFFFFFull
+#define VMEXIT_CR4_WRITE 0x14
+#define VMEXIT_EXCP_DB	 0x41
+#define VMEXIT_IRET	 0x74
+#define VMEXIT_INTR	 0x60
+#define VMEXIT_NMI	 0x61
+#define VMEXIT_CPUID	 0x72
+#define VMEXIT_INVD	 0x76
+#define VMEXIT_INVLPGA	 0x7A
+#define VMEXIT_HLT	 0x78
+#define VMEXIT_IOIO	 0x7B
+#define VMEXIT_MSR	 0x7C
+#define VMEXIT_SHUTDOWN	 0x7F
+#define VMEXIT_VMRUN	 0x80
+#define VMEXIT_SKINIT	 0x86
+#define VMEXIT_MONITOR	 0x8A
+#define VMEXIT_MWAITX	 0x8C
+#define VMEXIT_NPF	 0x400
+#define VMEXIT_INVALID	 0xFFFFFFFFFFFFFFFFull
 
 static inline uint64_t vmcb_rd(const void *vmcb, unsigned int off, unsigned int size)
 {

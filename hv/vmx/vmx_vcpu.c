@@ -600,40 +600,25 @@ static int load_pdptes(struct vcpu *v, uint64_t cr3)
 }
 
 /*
- * MOV to CR0 or CR4 that exited (it changes a bit the masks own). The rules
- * are the CPU's (cr_policy.c): a refused write gets #GP. Paging switched on
- * or off with EFER.LME moves EFER.LMA, and the entry control "IA-32e mode
- * guest" with it: the CPU would have done both had the write not exited.
+ * A MOV to CR0 or CR4 that exited (it changes a bit the masks own), once
+ * the common rules passed it (hv/exit.c). Paging switched on or off with
+ * EFER.LME moves EFER.LMA, and the entry control "IA-32e mode guest" with
+ * it: the CPU would have done both had the write not exited.
  */
-static int cr_write(struct vcpu *v, unsigned int cr, uint64_t val)
+static int vmx_write_cr(struct vcpu *v, unsigned int cr, uint64_t val)
 {
-	struct cr_state st = {
-		.cr0 = vmx_read_cr(v, 0),
-		.cr3 = vmread(VMCS_GUEST_CR3),
-		.cr4 = vmx_read_cr(v, 4),
-		.efer = vmread(VMCS_GUEST_EFER),
-	};
-	uint64_t cr0 = st.cr0, cr4 = st.cr4, efer, entry;
+	uint64_t cr0 = cr == 0 ? val : vmx_read_cr(v, 0), cr4 = cr == 4 ? val : vmx_read_cr(v, 4);
+	uint64_t old_efer = vmread(VMCS_GUEST_EFER), efer = cr_policy_efer_after(old_efer, cr0);
 
-	st.cs_l = (st.efer & EFER_LMA) && (vmread(VMCS_GUEST_CS_AR) & (1u << 13));
-	if (cr == 0) {
-		if (cr_policy_cr0(&st, val))
-			return -EINVAL;
-		cr0 = val;
-	} else {
-		if (cr_policy_cr4(&st, val, caps.cr4_fixed1 & ~CR4_HIDDEN))
-			return -EINVAL;
-		cr4 = val;
-	}
-	efer = cr_policy_efer_after(st.efer, cr0);
-	if (cr_policy_pae_pdptes(cr0, cr4, efer) && load_pdptes(v, st.cr3))
+	if (cr_policy_pae_pdptes(cr0, cr4, efer) && load_pdptes(v, vmread(VMCS_GUEST_CR3)))
 		return -EINVAL;
 	if (cr == 0)
 		vmcs_build_cr0(&live, &caps, cr0);
 	else
 		vmcs_build_cr4(&live, &caps, cr4);
-	if (efer != st.efer) {
-		entry = vmread(VMCS_ENTRY_CTLS) & ~(uint64_t)VMX_ENTRY_IA32E;
+	if (efer != old_efer) {
+		uint64_t entry = vmread(VMCS_ENTRY_CTLS) & ~(uint64_t)VMX_ENTRY_IA32E;
+
 		vmwrite(VMCS_GUEST_EFER, efer);
 		vmwrite(VMCS_ENTRY_CTLS, entry | (efer & EFER_LMA ? VMX_ENTRY_IA32E : 0));
 	}
@@ -723,19 +708,18 @@ static void vmx_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
 
 		switch (reason & 0xFFFF) {
 		case XR_CR: {
-			unsigned int cr = qual & 15, type = (qual >> 4) & 3, reg = (qual >> 8) & 15;
+			unsigned int cr = qual & 15, type = (qual >> 4) & 3;
 
 			if (type != 0 || (cr != 0 && cr != 4)) {
 				e->reason = EXIT_OTHER;
 				return;
 			}
-			if (cr_write(v, cr, g[reg])) {
-				vcpu_inject_fault(v, EXC_GP, 0);
-				continue;
-			}
-			v->regs.rip = e->next_rip;
-			vmx_insn_done(v);
-			continue;
+			e->reason = EXIT_CR_WRITE;
+			e->cr.cr = (uint8_t)cr;
+			e->cr.reg = (int8_t)((qual >> 8) & 15);
+			e->cr.cs_l = (vmread(VMCS_GUEST_EFER) & EFER_LMA) &&
+				     (vmread(VMCS_GUEST_CS_AR) & (1u << 13));
+			return;
 		}
 		case XR_XSETBV:
 			if (xsetbv_emulate(v)) {
@@ -865,6 +849,7 @@ const struct vcpu_ops vmx_vcpu_ops = {
 	.vcpu_sipi = vmx_vcpu_sipi,
 	.inject_exception = vmx_inject_exception,
 	.insn_done = vmx_insn_done,
+	.write_cr = vmx_write_cr,
 	.read_cr = vmx_read_cr,
 	.read_efer = vmx_read_efer,
 	.write_efer = vmx_write_efer,

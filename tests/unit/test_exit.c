@@ -158,6 +158,9 @@ struct fake_vcpu {
 	bool has_err;
 	uint32_t err;
 	unsigned int insn_done; /* insn_done() calls: instructions completed */
+	unsigned int cr_writes; /* write_cr() calls */
+	unsigned int cr_written;
+	uint64_t cr_value;
 	/* The exits vcpu_run() hands out, then a stop of the loop. */
 	const struct vcpu_exit *script;
 	unsigned int len, pos;
@@ -239,11 +242,28 @@ static int fake_write_efer(struct vcpu *v, uint64_t efer)
 	return 0;
 }
 
+static int fake_write_cr(struct vcpu *v, unsigned int cr, uint64_t val)
+{
+	struct fake_vcpu *f = fake(v);
+
+	f->cr_writes++;
+	f->cr_written = cr;
+	f->cr_value = val;
+	if (cr == 0)
+		f->cr0 = val;
+	else if (cr == 4)
+		f->cr4 = val;
+	else
+		misuse++;
+	return 0;
+}
+
 static const struct vcpu_ops fake_ops = {
 	.name = "fake",
 	.vcpu_run = fake_run,
 	.inject_exception = fake_inject_exception,
 	.insn_done = fake_insn_done,
+	.write_cr = fake_write_cr,
 	.read_cr = fake_read_cr,
 	.read_efer = fake_read_efer,
 	.write_efer = fake_write_efer,
@@ -1526,6 +1546,65 @@ static void vm_stop_from_second_vcpu(void **state)
 	assert_int_equal(nmi_sent[1], vm->vcpu[2].apic_id);
 }
 
+/* MOV to CR4/CR0 through the common rules: allowed values reach the backend,
+ * refused ones are #GP; AMD-V without decode assists is decoded. */
+static void cr_write_rules(void **state)
+{
+	struct vcpu *v = &vm->vcpu[0];
+	struct vcpu_exit e = {.reason = EXIT_CR_WRITE, .next_rip = RIP0 + 3};
+
+	(void)state;
+	e.cr.cr = 4, e.cr.reg = R_RBX, e.cr.cs_l = true;
+	v->regs.gpr[R_RBX] = CR4_PAE | 0x80; /* PGE on */
+	assert_false(run1(v, e));
+	assert_int_equal(fake(v)->cr_writes, 1);
+	assert_int_equal(fake(v)->cr_value, CR4_PAE | 0x80);
+	assert_int_equal(v->regs.rip, RIP0 + 3);
+	assert_int_equal(fake(v)->insn_done, 1);
+	expect_no_exc(v);
+	/* VMXE (hidden) and bit 63 (reserved): #GP, nothing written. */
+	v->regs.rip = RIP0;
+	v->regs.gpr[R_RBX] = CR4_PAE | (1ull << 13);
+	assert_false(run1(v, e));
+	expect_exc(v, EXC_GP, true);
+	v->regs.gpr[R_RBX] = CR4_PAE | (1ull << 63);
+	assert_false(run1(v, e));
+	expect_exc(v, EXC_GP, true);
+	/* PAE off in long mode. */
+	v->regs.gpr[R_RBX] = 0x80;
+	assert_false(run1(v, e));
+	expect_exc(v, EXC_GP, true);
+	assert_int_equal(fake(v)->cr_writes, 1);
+	assert_int_equal(v->regs.rip, RIP0);
+	/* CR0: PG cleared in 64-bit mode. */
+	e.cr.cr = 0;
+	v->regs.gpr[R_RBX] = CR0_LONG & ~(1ull << 31);
+	assert_false(run1(v, e));
+	expect_exc(v, EXC_GP, true);
+	assert_int_equal(fake(v)->cr_writes, 1);
+}
+
+static void cr_write_decoded(void **state)
+{
+	struct vcpu *v = &vm->vcpu[0];
+	static const uint8_t mov_cr4_r9[] = {0x41, 0x0f, 0x22, 0xe1};
+	struct vcpu_exit e = {.reason = EXIT_CR_WRITE};
+
+	(void)state;
+	put_code(RIP0, mov_cr4_r9, sizeof(mov_cr4_r9));
+	e.cr.cr = 4, e.cr.reg = -1, e.cr.cs_l = true;
+	v->regs.gpr[9] = CR4_PAE | CR4_OSXSAVE; /* r9 */
+	assert_false(run1(v, e));
+	assert_int_equal(fake(v)->cr_value, CR4_PAE | CR4_OSXSAVE);
+	assert_int_equal(v->regs.rip, RIP0 + 4);
+	expect_no_exc(v);
+	/* Not a MOV to CR4 at RIP: the guest is stopped, nothing written. */
+	v->regs.rip = RIP0 + 2;
+	assert_true(run1(v, e));
+	assert_int_equal(fake(v)->cr_writes, 1);
+	assert_non_null(strstr(vm->stop_reason, "cannot decode its write of CR4"));
+}
+
 /* Every physical NMI is a kick: nothing to do but look again. */
 static void nmi_exit_is_a_kick(void **state)
 {
@@ -1963,6 +2042,12 @@ static struct vcpu_exit fuzz_exit(struct vcpu *v)
 						      ? (chance(50) ? EXIT_MSR_READ : EXIT_ICR)
 						      : (chance(50) ? EXIT_MSR_WRITE : EXIT_CPUID));
 	e.hw_code = rnd();
+	if (e.reason == EXIT_CR_WRITE) {
+		e.cr.cr = chance(50) ? 4 : 0;
+		e.cr.reg = (int8_t)(chance(30) ? -1 : (int)below(16));
+		e.cr.cs_l = chance(80);
+		v->regs.gpr[below(16)] = chance(50) ? rnd() : 0x80050033;
+	}
 	if (chance(50))
 		e.next_rip = v->regs.rip + 1 + below(15);
 	switch (e.reason) {
@@ -2040,6 +2125,7 @@ static void fuzz_step(struct vcpu *v, struct vcpu_exit e)
 		derr = oracle_decode(v, &in);
 	f->exceptions = 0;
 	f->insn_done = 0;
+	f->cr_writes = 0;
 	region.read_value = rnd();
 	stopped = run1(v, e);
 
@@ -2085,6 +2171,7 @@ static void fuzz_step(struct vcpu *v, struct vcpu_exit e)
 		FZ(vm->stopped && vm->stopper == v && vm->stop_reason[0]);
 		FZ(e.reason == EXIT_SHUTDOWN || e.reason == EXIT_INVALID ||
 		   e.reason == EXIT_OTHER || e.reason == EXIT_EXCEPTION ||
+		   (e.reason == EXIT_CR_WRITE && (e.cr.reg < 0 || !e.next_rip)) ||
 		   e.reason >= EXIT_REASONS || (e.reason == EXIT_MMIO && e.mmio.fetch));
 		FZ(v->regs.rip == before.rip && !changed && !f->exceptions);
 		FZ(nmi_count - nmis == vm->vcpu_count - 1);
@@ -2108,7 +2195,8 @@ static void fuzz_step(struct vcpu *v, struct vcpu_exit e)
 		FZ(f->vector == (e.reason == EXIT_UD_INSN ? EXC_UD : EXC_GP));
 		FZ(e.reason == EXIT_UD_INSN || e.reason == EXIT_MSR_READ ||
 		   e.reason == EXIT_MSR_WRITE || e.reason == EXIT_ICR || e.reason == EXIT_MMIO ||
-		   (e.reason == EXIT_IO && e.io.string));
+		   e.reason == EXIT_CR_WRITE || (e.reason == EXIT_IO && e.io.string));
+		FZ(f->cr_writes == 0);
 		FZ(fake_msr_writes == writes);
 		FZ(region.reads == reads && region.writes == rwrites);
 		if (e.reason == EXIT_MMIO)
@@ -2180,6 +2268,12 @@ static void fuzz_step(struct vcpu *v, struct vcpu_exit e)
 	}
 	case EXIT_INVD:
 		FZ(v->regs.rip == (e.next_rip ? e.next_rip : before.rip + 2) && !changed);
+		break;
+	case EXIT_CR_WRITE:
+		/* Allowed: written to the backend as the register held it. */
+		FZ(!changed && f->cr_writes == 1 && f->cr_written == e.cr.cr);
+		FZ(e.cr.reg < 0 || f->cr_value == (e.cr.cs_l ? before.gpr[e.cr.reg]
+							     : (uint32_t)before.gpr[e.cr.reg]));
 		break;
 	case EXIT_NMI:
 		FZ(v->nmi_pending == pending && !f->insn_done);
@@ -2299,6 +2393,8 @@ int main(void)
 		T(mmio_fetch_stops_guest),
 		T(shutdown_stops_and_kicks),
 		T(vm_stop_from_second_vcpu),
+		T(cr_write_rules),
+		T(cr_write_decoded),
 		T(nmi_exit_is_a_kick),
 		T(icr_nmi_made_pending),
 		T(refusal_in_real_mode_no_error_code),
