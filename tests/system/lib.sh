@@ -24,6 +24,28 @@ pass() { echo "PASS $1"; PASS=$((PASS + 1)); }
 fail() { echo "FAIL $1"; FAIL=$((FAIL + 1)); }
 skip() { echo "SKIP: $1"; SKIP=$((SKIP + 1)); }
 
+# The bare-metal test guest's checks (guest/testguest/README.md), in the
+# order it runs them, and the three it adds with a second CPU. The AMD-V
+# (QEMU) and VT-x (Bochs, KVM) runs expect the same list.
+TG_CHECKS="cpuid-hypervisor msr-allowed msr-refused com1 mmio-decode io-unassigned
+	x2apic-self-ipi apic-timer ram-rw outside-ram ipi-foreign xsetbv xsetbv-invalid
+	ymm-cpuid cr4-reserved cr4-toggles efer-invalid pat-mtrr rdtscp exc-pf exc-ud
+	sti-shadow tf-cpuid nmi-nested nmi-storm compat-pg"
+TG_AP_CHECKS="ap-start ap-realmode-gp ap-long-mode"
+
+# expect_testguest NAME GUEST [smp]: each check's PASS line from guest GUEST,
+# the AP checks too with smp, then the total with no failure.
+expect_testguest() {
+	local n=$1 g=$2 list=$TG_CHECKS c total
+	[ "${3:-}" = smp ] && list="$list $TG_AP_CHECKS"
+	total=$(echo $list | wc -w)
+	for c in $list; do
+		expect "$n" "^\\[$g\\] PASS $c\\s*\$" "test guest: $c"
+	done
+	expect "$n" "^\\[$g\\] testguest: done $total passed, 0 failed" "test guest: all $total checks passed"
+	expect_not "$n" "guest $g: stopped|vm entry failed|vfvisor: error" "no stop, no failed VM entry, no error"
+}
+
 # boot NAME FW ISO TIMEOUT_S DONE_REGEX [extra QEMU args]: the log is
 # $SYS_DIR/NAME.log. Returns 0 if DONE_REGEX appeared, 1 on timeout (scaled)
 # or a fatal stop (the log tail is printed then).
