@@ -110,7 +110,7 @@ check-system: $(SYSTEM_DEPS)
 	@tests/system/run.sh $(BUILD)/results/system.txt
 
 # ---- VT-x in Bochs; VT-x under KVM where a host can nest it -----------------
-check-vmx: $(BUILD)/vfvisor.elf $(TG_IMAGE)
+check-vmx: $(BUILD)/vfvisor.elf $(TG_IMAGE) $(GUEST_IMAGES)
 	@tests/vmx/run.sh $(BUILD)/results/vmx.txt
 
 # Exits per packet on the VF datapath (figures, not a test).

@@ -10,7 +10,30 @@ out=$1
 
 if ! command -v bochs-bin >/dev/null; then
 	skip "bochs not installed (run make deps)"
-	results "$out"
+	# Two Linux guests (the stock Debian 6.1 kernel) under VT-x: the kernel's
+# own boot (real-mode-free 64-bit entry, XSETBV, CR4 toggles, APIC timer,
+# its console) through to userspace, then a triple fault stopping one guest.
+# Minutes of Bochs time: the longest case here.
+liso=$SYS_DIR/vmx-linux.iso
+n=vmx-linux
+if scripts/mkiso.sh "$liso" build/vfvisor.elf "loglevel=2 vmx.poison=1" build/guest/vmlinuz=vmlinuz \
+	build/guest/initrd.gz=initrd-alpha build/guest/initrd.gz=initrd-beta \
+	tests/vmx/guests.conf=vfvisor.conf &&
+	bochs_boot "$n" "$liso" 1500 '^\[alpha\] vftest: done|guest alpha: stopped' 3 512; then
+	pass "$n: two Linux guests run under VT-x"
+	for g in alpha beta; do
+		expect "$n" "^\\[$g\\] vftest: up name=$g" "$g reaches userspace"
+		expect "$n" "^\\[$g\\] vftest: ram_mib=128\\s*\$" "$g sees its 128 MiB"
+		expect "$n" "^\\[$g\\] vftest: probe 0x8000000 = 0xFFFFFFFF" "$g reads all ones past its RAM"
+	done
+	expect "$n" '^vfvisor: guest beta: stopped: triple fault' "beta stopped by its triple fault"
+	expect_order "$n" '^vfvisor: guest beta: stopped: triple fault' '^\[alpha\] vftest: done' "alpha runs on after beta stopped"
+	expect_not "$n" 'guest alpha: stopped|vm entry failed|vfvisor: error' "alpha not stopped, no failed VM entry, no error"
+else
+	fail "$n: two Linux guests run under VT-x"
+fi
+
+results "$out"
 	exit
 fi
 
@@ -20,7 +43,30 @@ iso=$SYS_DIR/vmx.iso
 if ! scripts/mkiso.sh "$iso" build/vfvisor.elf "loglevel=2 vmx.poison=1" build/guest/testguest=testguest \
 	tests/system/testguest.conf=vfvisor.conf; then
 	fail "building the Bochs ISO"
-	results "$out"
+	# Two Linux guests (the stock Debian 6.1 kernel) under VT-x: the kernel's
+# own boot (real-mode-free 64-bit entry, XSETBV, CR4 toggles, APIC timer,
+# its console) through to userspace, then a triple fault stopping one guest.
+# Minutes of Bochs time: the longest case here.
+liso=$SYS_DIR/vmx-linux.iso
+n=vmx-linux
+if scripts/mkiso.sh "$liso" build/vfvisor.elf "loglevel=2 vmx.poison=1" build/guest/vmlinuz=vmlinuz \
+	build/guest/initrd.gz=initrd-alpha build/guest/initrd.gz=initrd-beta \
+	tests/vmx/guests.conf=vfvisor.conf &&
+	bochs_boot "$n" "$liso" 1500 '^\[alpha\] vftest: done|guest alpha: stopped' 3 512; then
+	pass "$n: two Linux guests run under VT-x"
+	for g in alpha beta; do
+		expect "$n" "^\\[$g\\] vftest: up name=$g" "$g reaches userspace"
+		expect "$n" "^\\[$g\\] vftest: ram_mib=128\\s*\$" "$g sees its 128 MiB"
+		expect "$n" "^\\[$g\\] vftest: probe 0x8000000 = 0xFFFFFFFF" "$g reads all ones past its RAM"
+	done
+	expect "$n" '^vfvisor: guest beta: stopped: triple fault' "beta stopped by its triple fault"
+	expect_order "$n" '^vfvisor: guest beta: stopped: triple fault' '^\[alpha\] vftest: done' "alpha runs on after beta stopped"
+	expect_not "$n" 'guest alpha: stopped|vm entry failed|vfvisor: error' "alpha not stopped, no failed VM entry, no error"
+else
+	fail "$n: two Linux guests run under VT-x"
+fi
+
+results "$out"
 	exit 1
 fi
 
@@ -29,11 +75,11 @@ fi
 # the rfb display (headless with timeout=0), and a sound mixer that aborts
 # without a sound card (hence the dummy driver).
 bochs_boot() {
-	local name=$1 iso=$2 limit=$3 done_re=$4 ncpu=${5:-2}
+	local name=$1 iso=$2 limit=$3 done_re=$4 ncpu=${5:-2} megs=${6:-256}
 	local log="$SYS_DIR/$name.log" rc="$SYS_DIR/$name.bochsrc" pid t=0 ok=1
 	: >"$log"
 	cat >"$rc" <<RC
-megs: 256
+megs: $megs
 cpu: model=corei7_icelake_u, count=$ncpu
 ata0-master: type=cdrom, path=$iso, status=inserted
 boot: cdrom
@@ -104,6 +150,29 @@ if scripts/mkiso.sh "$biso" build/vfvisor.elf "loglevel=2 vmx.break=cr0" \
 	expect_not "$n" '^\[tg\] ' "the guest never ran"
 else
 	fail "$n: a refused VM entry is reported"
+fi
+
+# Two Linux guests (the stock Debian 6.1 kernel) under VT-x: the kernel's
+# own boot (real-mode-free 64-bit entry, XSETBV, CR4 toggles, APIC timer,
+# its console) through to userspace, then a triple fault stopping one guest.
+# Minutes of Bochs time: the longest case here.
+liso=$SYS_DIR/vmx-linux.iso
+n=vmx-linux
+if scripts/mkiso.sh "$liso" build/vfvisor.elf "loglevel=2 vmx.poison=1" build/guest/vmlinuz=vmlinuz \
+	build/guest/initrd.gz=initrd-alpha build/guest/initrd.gz=initrd-beta \
+	tests/vmx/guests.conf=vfvisor.conf &&
+	bochs_boot "$n" "$liso" 1500 '^\[alpha\] vftest: done|guest alpha: stopped' 3 512; then
+	pass "$n: two Linux guests run under VT-x"
+	for g in alpha beta; do
+		expect "$n" "^\\[$g\\] vftest: up name=$g" "$g reaches userspace"
+		expect "$n" "^\\[$g\\] vftest: ram_mib=128\\s*\$" "$g sees its 128 MiB"
+		expect "$n" "^\\[$g\\] vftest: probe 0x8000000 = 0xFFFFFFFF" "$g reads all ones past its RAM"
+	done
+	expect "$n" '^vfvisor: guest beta: stopped: triple fault' "beta stopped by its triple fault"
+	expect_order "$n" '^vfvisor: guest beta: stopped: triple fault' '^\[alpha\] vftest: done' "alpha runs on after beta stopped"
+	expect_not "$n" 'guest alpha: stopped|vm entry failed|vfvisor: error' "alpha not stopped, no failed VM entry, no error"
+else
+	fail "$n: two Linux guests run under VT-x"
 fi
 
 results "$out"
