@@ -554,6 +554,41 @@ static void test_mov_cr(void **state)
 	assert_int_equal(decode_mov_cr(cr4_rax, 0, true, &in), -ENODATA);
 }
 
+/* Random bytes, mostly prefixes, REX and 0F 22, in an exact-size buffer
+ * (ASan catches a read past it): the CR decoder never reads past @avail,
+ * and what it accepts is a MOV to CR of the length it says. */
+static void test_mov_cr_fuzz(void **state)
+{
+	static const uint8_t hot[] = {0x0f, 0x22, 0x0f, 0x22, 0x66, 0x67, 0x2e, 0xf0,
+				      0xf3, 0x40, 0x41, 0x44, 0x4c, 0xe0, 0xc3, 0x20};
+	uint64_t seed = 0x2545f4914f6cdd1dull;
+	unsigned int ok = 0;
+
+	(void)state;
+	for (int i = 0; i < 100000; i++) {
+		size_t n = rng_next(&seed) % 18;
+		uint8_t *b = malloc(n ? n : 1);
+		bool long64 = rng_next(&seed) & 1;
+		struct cr_insn in;
+
+		assert_non_null(b);
+		for (size_t j = 0; j < n; j++) {
+			uint64_t r = rng_next(&seed);
+
+			b[j] = (r & 1) ? hot[(r >> 8) % sizeof(hot)] : (uint8_t)(r >> 8);
+		}
+		if (!decode_mov_cr(b, n, long64, &in)) {
+			ok++;
+			assert_true(in.len >= 3 && in.len <= n && in.len <= DECODE_INSN_MAX);
+			assert_true(b[in.len - 3] == 0x0f && b[in.len - 2] == 0x22);
+			assert_true(in.cr < 16 && in.reg < 16);
+			assert_true(long64 || (in.cr < 8 && in.reg < 8));
+		}
+		free(b);
+	}
+	assert_true(ok > 100);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -561,6 +596,7 @@ int main(void)
 		cmocka_unit_test(test_rex),	    cmocka_unit_test(test_length_limit),
 		cmocka_unit_test(test_reject),	    cmocka_unit_test(test_load_result),
 		cmocka_unit_test(test_fuzz),	    cmocka_unit_test(test_mov_cr),
+		cmocka_unit_test(test_mov_cr_fuzz),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
