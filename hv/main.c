@@ -181,8 +181,12 @@ static void backend_select(void)
 
 		if (cmdline_get(boot_info.cmdline, "vmx.break", v, sizeof(v)))
 			vmx_set_break(v);
-		if (cmdline_get(boot_info.cmdline, "vmx.poison", v, sizeof(v)))
-			vmx_set_poison();
+		if (cmdline_get(boot_info.cmdline, "vmx.poison", v, sizeof(v))) {
+			if (!strcmp(v, "1"))
+				vmx_set_poison();
+			else if (strcmp(v, "0"))
+				pr_warn("vmx.poison=%s: expected 0 or 1\n", v);
+		}
 		vm_set_backend(&vmx_vcpu_ops);
 	}
 }

@@ -10,7 +10,19 @@ out=$1
 
 if ! command -v bochs-bin >/dev/null; then
 	skip "bochs not installed (run make deps)"
-	# Two Linux guests (the stock Debian 6.1 kernel) under VT-x: the kernel's
+	# A bad vmx.poison value is named and leaves poisoning off.
+piso=$SYS_DIR/vmx-poison-bad.iso
+n=vmx-poison-bad
+if scripts/mkiso.sh "$piso" build/vfvisor.elf "loglevel=2 vmx.poison=yes" \
+	build/guest/testguest=testguest tests/system/testguest.conf=vfvisor.conf &&
+	bochs_boot "$n" "$piso" 900 'testguest: done|guest tg: stopped'; then
+	expect "$n" '^vfvisor: warning: vmx.poison=yes: expected 0 or 1' "the bad value is named"
+	expect_not "$n" 'filled with 0xff' "poisoning stays off"
+else
+	fail "$n: boots with a bad vmx.poison value"
+fi
+
+# Two Linux guests (the stock Debian 6.1 kernel) under VT-x: the kernel's
 # own boot (real-mode-free 64-bit entry, XSETBV, CR4 toggles, APIC timer,
 # its console) through to userspace, then a triple fault stopping one guest.
 # Minutes of Bochs time: the longest case here.
