@@ -10,42 +10,7 @@ out=$1
 
 if ! command -v bochs-bin >/dev/null; then
 	skip "bochs not installed (run make deps)"
-	# A bad vmx.poison value is named and leaves poisoning off.
-piso=$SYS_DIR/vmx-poison-bad.iso
-n=vmx-poison-bad
-if scripts/mkiso.sh "$piso" build/vfvisor.elf "loglevel=2 vmx.poison=yes" \
-	build/guest/testguest=testguest tests/system/testguest.conf=vfvisor.conf &&
-	bochs_boot "$n" "$piso" 900 'testguest: done|guest tg: stopped'; then
-	expect "$n" '^vfvisor: warning: vmx.poison=yes: expected 0 or 1' "the bad value is named"
-	expect_not "$n" 'filled with 0xff' "poisoning stays off"
-else
-	fail "$n: boots with a bad vmx.poison value"
-fi
-
-# Two Linux guests (the stock Debian 6.1 kernel) under VT-x: the kernel's
-# own boot (real-mode-free 64-bit entry, XSETBV, CR4 toggles, APIC timer,
-# its console) through to userspace, then a triple fault stopping one guest.
-# Minutes of Bochs time: the longest case here.
-liso=$SYS_DIR/vmx-linux.iso
-n=vmx-linux
-if scripts/mkiso.sh "$liso" build/vfvisor.elf "loglevel=2 vmx.poison=1" build/guest/vmlinuz=vmlinuz \
-	build/guest/initrd.gz=initrd-alpha build/guest/initrd.gz=initrd-beta \
-	tests/vmx/guests.conf=vfvisor.conf &&
-	bochs_boot "$n" "$liso" 1500 '^\[alpha\] vftest: done|guest alpha: stopped' 3 512; then
-	pass "$n: two Linux guests run under VT-x"
-	for g in alpha beta; do
-		expect "$n" "^\\[$g\\] vftest: up name=$g" "$g reaches userspace"
-		expect "$n" "^\\[$g\\] vftest: ram_mib=128\\s*\$" "$g sees its 128 MiB"
-		expect "$n" "^\\[$g\\] vftest: probe 0x8000000 = 0xFFFFFFFF" "$g reads all ones past its RAM"
-	done
-	expect "$n" '^vfvisor: guest beta: stopped: triple fault' "beta stopped by its triple fault"
-	expect_order "$n" '^vfvisor: guest beta: stopped: triple fault' '^\[alpha\] vftest: done' "alpha runs on after beta stopped"
-	expect_not "$n" 'guest alpha: stopped|vm entry failed|vfvisor: error' "alpha not stopped, no failed VM entry, no error"
-else
-	fail "$n: two Linux guests run under VT-x"
-fi
-
-results "$out"
+	results "$out"
 	exit
 fi
 
@@ -55,30 +20,7 @@ iso=$SYS_DIR/vmx.iso
 if ! scripts/mkiso.sh "$iso" build/vfvisor.elf "loglevel=2 vmx.poison=1" build/guest/testguest=testguest \
 	tests/system/testguest.conf=vfvisor.conf; then
 	fail "building the Bochs ISO"
-	# Two Linux guests (the stock Debian 6.1 kernel) under VT-x: the kernel's
-# own boot (real-mode-free 64-bit entry, XSETBV, CR4 toggles, APIC timer,
-# its console) through to userspace, then a triple fault stopping one guest.
-# Minutes of Bochs time: the longest case here.
-liso=$SYS_DIR/vmx-linux.iso
-n=vmx-linux
-if scripts/mkiso.sh "$liso" build/vfvisor.elf "loglevel=2 vmx.poison=1" build/guest/vmlinuz=vmlinuz \
-	build/guest/initrd.gz=initrd-alpha build/guest/initrd.gz=initrd-beta \
-	tests/vmx/guests.conf=vfvisor.conf &&
-	bochs_boot "$n" "$liso" 1500 '^\[alpha\] vftest: done|guest alpha: stopped' 3 512; then
-	pass "$n: two Linux guests run under VT-x"
-	for g in alpha beta; do
-		expect "$n" "^\\[$g\\] vftest: up name=$g" "$g reaches userspace"
-		expect "$n" "^\\[$g\\] vftest: ram_mib=128\\s*\$" "$g sees its 128 MiB"
-		expect "$n" "^\\[$g\\] vftest: probe 0x8000000 = 0xFFFFFFFF" "$g reads all ones past its RAM"
-	done
-	expect "$n" '^vfvisor: guest beta: stopped: triple fault' "beta stopped by its triple fault"
-	expect_order "$n" '^vfvisor: guest beta: stopped: triple fault' '^\[alpha\] vftest: done' "alpha runs on after beta stopped"
-	expect_not "$n" 'guest alpha: stopped|vm entry failed|vfvisor: error' "alpha not stopped, no failed VM entry, no error"
-else
-	fail "$n: two Linux guests run under VT-x"
-fi
-
-results "$out"
+	results "$out"
 	exit 1
 fi
 
@@ -131,9 +73,14 @@ if bochs_boot "$n" "$iso" 900 'testguest: done|guest tg: stopped'; then
 	expect_not "$n" 'unknown command line option' "every option known"
 	expect "$n" '^vfvisor: cpus online: 2\s*$' "two CPUs"
 	expect "$n" '^vfvisor: guest tg: running on cpu 1\s*$' "the guest runs on cpu 1"
-	expect_testguest "$n" tg
+	for c in cpuid-hypervisor msr-allowed msr-refused com1 mmio-decode io-unassigned \
+		x2apic-self-ipi apic-timer ram-rw outside-ram ipi-foreign; do
+		expect "$n" "^\\[tg\\] PASS $c\\s*\$" "test guest: $c"
+	done
+	expect "$n" '^\[tg\] testguest: done 11 passed, 0 failed' "test guest: all 11 checks passed"
 	expect "$n" '^vfvisor: warning: guest tg: refused read of guest-physical 0x4000000 ' "the read past its RAM logged"
 	expect "$n" "^vfvisor: warning: guest tg: refused IPI 0x[0-9a-f]+: destination APIC ID is not the guest's" "the IPI to a foreign CPU refused"
+	expect_not "$n" 'guest tg: stopped|vm entry failed' "no stop, no failed VM entry"
 else
 	fail "$n: boots in Bochs and runs the test guest"
 fi
@@ -147,7 +94,8 @@ if scripts/mkiso.sh "$siso" build/vfvisor.elf "loglevel=2 vmx.poison=1" build/gu
 	bochs_boot "$n" "$siso" 900 'testguest: done|guest tg2: stopped' 3; then
 	expect "$n" '^vfvisor: cpus online: 3\s*$' "three CPUs"
 	expect "$n" '^vfvisor: guest tg2: vcpu 1 started on cpu 2 at 0x70000\s*$' "the AP started by the guest's INIT/SIPI"
-	expect_testguest "$n" tg2 smp
+	expect "$n" '^\[tg2\] PASS ap-start\s*$' "test guest: ap-start"
+	expect "$n" '^\[tg2\] testguest: done 12 passed, 0 failed' "test guest: all 12 checks passed"
 else
 	fail "$n: the two-CPU test guest runs"
 fi
@@ -162,6 +110,18 @@ if scripts/mkiso.sh "$biso" build/vfvisor.elf "loglevel=2 vmx.break=cr0" \
 	expect_not "$n" '^\[tg\] ' "the guest never ran"
 else
 	fail "$n: a refused VM entry is reported"
+fi
+
+# A bad vmx.poison value is named and leaves poisoning off.
+piso=$SYS_DIR/vmx-poison-bad.iso
+n=vmx-poison-bad
+if scripts/mkiso.sh "$piso" build/vfvisor.elf "loglevel=2 vmx.poison=yes" \
+	build/guest/testguest=testguest tests/system/testguest.conf=vfvisor.conf &&
+	bochs_boot "$n" "$piso" 900 'testguest: done|guest tg: stopped'; then
+	expect "$n" '^vfvisor: warning: vmx.poison=yes: expected 0 or 1' "the bad value is named"
+	expect_not "$n" 'filled with 0xff' "poisoning stays off"
+else
+	fail "$n: boots with a bad vmx.poison value"
 fi
 
 # Two Linux guests (the stock Debian 6.1 kernel) under VT-x: the kernel's
