@@ -489,17 +489,10 @@ static void handle_io(struct vcpu *v, const struct vcpu_exit *e)
 
 /* ---- MMIO ------------------------------------------------------------------ */
 
-static void *guest_ptr(struct vm *vm, uint64_t gpa, uint64_t len)
-{
-	if (gpa >= vm->ram_size || len > vm->ram_size - gpa)
-		return NULL;
-	return (void *)(uintptr_t)(vm->ram_hpa + gpa);
-}
-
 static int read64_cb(void *ctx, uint64_t gpa, uint64_t *val)
 {
 	struct vm *vm = ctx;
-	const uint64_t *p = guest_ptr(vm, gpa, 8);
+	const uint64_t *p = vm_ram_ptr(vm, gpa, 8);
 
 	if (!p || (gpa & 7))
 		return -EFAULT;
@@ -521,7 +514,7 @@ static size_t fetch_insn(struct vcpu *v, uint8_t *buf, size_t want)
 
 		if (n > want - got)
 			n = want - got;
-		if (gwalk(&m, gva, read64_cb, v->vm, &gpa) || !(p = guest_ptr(v->vm, gpa, n)))
+		if (gwalk(&m, gva, read64_cb, v->vm, &gpa) || !(p = vm_ram_ptr(v->vm, gpa, n)))
 			break;
 		memcpy(buf + got, p, n);
 		got += n;

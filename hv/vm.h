@@ -190,6 +190,15 @@ struct vm {
 	struct vcpu *stopper; /* the vCPU that stopped it: it prints the report */
 };
 
+/* The hypervisor's pointer to [@gpa, @gpa+@len) of @vm's RAM, or NULL if
+ * any of it lies outside. */
+static inline void *vm_ram_ptr(struct vm *vm, uint64_t gpa, uint64_t len)
+{
+	if (gpa >= vm->ram_size || len > vm->ram_size - gpa)
+		return NULL;
+	return (void *)(uintptr_t)(vm->ram_hpa + gpa);
+}
+
 struct vcpu_ops {
 	const char *name;
 	/* On the service CPU: what the physical CPU @cpu needs (host save area,

@@ -582,13 +582,10 @@ static uint64_t vmx_read_cr(struct vcpu *v, unsigned int cr);
  * VMCS, so a CR0/CR4 write done here loads them from the guest's CR3. */
 static int load_pdptes(struct vcpu *v, uint64_t cr3)
 {
-	struct vm *vm = v->vm;
-	uint64_t gpa = cr3 & 0xFFFFFFE0ull;
-	const uint64_t *p;
+	const uint64_t *p = vm_ram_ptr(v->vm, cr3 & 0xFFFFFFE0ull, 32);
 
-	if (gpa >= vm->ram_size || vm->ram_size - gpa < 32)
+	if (!p)
 		return -EFAULT;
-	p = (const uint64_t *)(uintptr_t)(vm->ram_hpa + gpa);
 	for (unsigned int i = 0; i < 4; i++) {
 		/* Reserved: bits 2:1, 8:5 and above the physical address width. */
 		if ((p[i] & 1) && (p[i] & (0x1E6ull | (~0ull << caps.phys_bits))))
