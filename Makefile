@@ -15,8 +15,9 @@ include guest/guest.mk
 include guest/testguest.mk
 
 # Every C and assembly file under these directories is part of the image.
-HV_DIRS	  := $(wildcard boot hv hv/vmx hv/svm drivers/* iommu)
-INCLUDES  := -iquote include $(addprefix -iquote ,$(HV_DIRS))
+HV_DIRS	  := $(wildcard boot lib hv/core hv/vm hv/platform hv/vmx hv/svm drivers/* iommu)
+# Every include names its folder from the top: #include "hv/platform/vpci.h".
+INCLUDES  := -iquote .
 
 HV_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-pic -fno-pie \
 	-mno-red-zone -mgeneral-regs-only -mcmodel=small -fno-stack-protector \
@@ -60,7 +61,7 @@ FORCE:
 # ---- direct UEFI boot: vfvisor.efi (GNU-EFI) and an ESP image -------------
 EFI_INC  := /usr/include/efi
 EFI_LIB  := /usr/lib
-EFI_SRCS := boot/efi/efi_main.c boot/efi_mmap.c hv/memmap.c hv/format.c hv/str.c hv/libc.c
+EFI_SRCS := boot/efi/efi_main.c boot/efi_mmap.c hv/core/memmap.c lib/format.c lib/str.c lib/libc.c
 EFI_OBJS := $(EFI_SRCS:%.c=$(BUILD)/efi/%.o)
 EFI_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-stack-protector -fpic \
 	-fshort-wchar -mno-red-zone -mgeneral-regs-only -maccumulate-outgoing-args \
@@ -93,7 +94,7 @@ include $(sort $(wildcard tests/unit/*.mk))
 UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/unit/%)
 
 define unit_rule
-$(BUILD)/unit/$(1): $$(UNIT_SRCS_$(1)) $$(wildcard include/*.h tests/unit/*.h $$(addsuffix /*.h,$(HV_DIRS)))
+$(BUILD)/unit/$(1): $$(UNIT_SRCS_$(1)) $$(wildcard tests/unit/*.h $$(addsuffix /*.h,$(HV_DIRS)))
 	@mkdir -p $$(dir $$@)
 	$(HOST_CC) $(UNIT_CFLAGS) -o $$@ $$(UNIT_SRCS_$(1)) -lcmocka
 endef

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* UEFI memory map conversion (UEFI spec 7.2, EFI_MEMORY_DESCRIPTOR). */
-#include "efi_mmap.h"
-#include "err.h"
-#include "kstring.h"
-#include "unaligned.h"
-#include "printk.h"
+#include "boot/efi_mmap.h"
+#include "lib/err.h"
+#include "lib/kstring.h"
+#include "lib/unaligned.h"
+#include "lib/printk.h"
 
 #define EFI_PAGE 4096ull
 

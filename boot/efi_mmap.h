@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "memmap.h"
+#include "hv/core/memmap.h"
 
 #define EFI_DESC_MIN 40u /* type, pad, phys, virt, pages, attribute */
 #ifndef EFI_MEMORY_RUNTIME

@@ -32,7 +32,7 @@ mb2_header_end:
 
 ; For loaders that enter in 64-bit mode (boot/efi: vfvisor.efi): found by its
 ; magic within the image's first 32 KiB, it gives the 64-bit entry point.
-; See include/boot_info.h (VF_BOOT_HDR_MAGIC).
+; See boot/boot_info.h (VF_BOOT_HDR_MAGIC).
 align 8
 global vf_boot_header
 vf_boot_header:

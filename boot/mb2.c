@@ -7,12 +7,12 @@
  */
 #include <stdbool.h>
 #include <stdint.h>
-#include "efi_mmap.h"
-#include "mb2.h"
-#include "err.h"
-#include "kstring.h"
-#include "unaligned.h"
-#include "printk.h"
+#include "boot/efi_mmap.h"
+#include "boot/mb2.h"
+#include "lib/err.h"
+#include "lib/kstring.h"
+#include "lib/unaligned.h"
+#include "lib/printk.h"
 
 enum {
 	MB2_TAG_END = 0,

@@ -4,7 +4,7 @@
 #define VF_MB2_H
 
 #include <stddef.h>
-#include "boot_info.h"
+#include "boot/boot_info.h"
 
 /* What the loader leaves in EAX when it hands over a multiboot2 info. */
 #define MB2_BOOTLOADER_MAGIC 0x36d76289u

@@ -1,11 +1,11 @@
 ; SPDX-License-Identifier: MIT
-; Application processor start-up. hv/smp.c copies this blob to a page below
+; Application processor start-up. hv/core/smp.c copies this blob to a page below
 ; 1 MiB, fills the parameter block at its end, and sends INIT-SIPI-SIPI with
 ; that page as the vector. The code is position-independent: the 16-bit part
 ; addresses its page through CS, and computes the linear addresses the mode
 ; switches need from CS itself, so nothing in it is patched.
 
-%define TRAMP_PARAMS	0xF00	; must match struct tramp_params in hv/smp.c
+%define TRAMP_PARAMS	0xF00	; must match struct tramp_params in hv/core/smp.c
 
 section .rodata
 bits 16

@@ -9,11 +9,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "dmar.h"
-#include "err.h"
-#include "kstring.h"
-#include "unaligned.h"
-#include "printk.h"
+#include "iommu/dmar.h"
+#include "lib/err.h"
+#include "lib/kstring.h"
+#include "lib/unaligned.h"
+#include "lib/printk.h"
 
 #define DMAR_HDR_LEN   48 /* ACPI header, width, flags, 10 reserved */
 #define DMAR_HAW_OFF   36

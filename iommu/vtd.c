@@ -4,19 +4,19 @@
  * invalidation, domains. Interrupt remapping entries are in vtd_irq.c and
  * fault reporting in vtd_fault.c; this file owns the unit state they share.
  */
-#include "acpi.h"
-#include "dmar.h"
-#include "err.h"
-#include "kstring.h"
-#include "paging.h"
-#include "pci.h"
-#include "printk.h"
-#include "spinlock.h"
-#include "vtd.h"
-#include "vtd_desc.h"
-#include "vtd_internal.h"
-#include "vtd_regs.h"
-#include "x86.h"
+#include "drivers/acpi/acpi.h"
+#include "iommu/dmar.h"
+#include "lib/err.h"
+#include "lib/kstring.h"
+#include "hv/core/paging.h"
+#include "drivers/pci/pci.h"
+#include "lib/printk.h"
+#include "lib/spinlock.h"
+#include "iommu/vtd.h"
+#include "iommu/vtd_desc.h"
+#include "iommu/vtd_internal.h"
+#include "iommu/vtd_regs.h"
+#include "lib/x86.h"
 
 struct vtd_unit vtd_units[DMAR_MAX_UNITS];
 unsigned int vtd_unit_count;

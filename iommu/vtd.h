@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "vtd_pt.h"
+#include "iommu/vtd_pt.h"
 
 #define VTD_MAX_DOMAINS 16
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* VT-d structure encodings (VT-d specification 9.1-9.10, 6.5.2, 5.1.4). */
-#include "vtd_desc.h"
+#include "iommu/vtd_desc.h"
 
 #define ADDR_4K 0x000FFFFFFFFFF000ull
 

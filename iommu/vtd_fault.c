@@ -5,12 +5,12 @@
  * count now and then, so that a device cannot flood the console) and clears
  * the recording register so that later faults are not lost.
  */
-#include "apic.h"
-#include "idt.h"
-#include "printk.h"
-#include "vtd.h"
-#include "vtd_internal.h"
-#include "vtd_regs.h"
+#include "drivers/apic/apic.h"
+#include "hv/core/idt.h"
+#include "lib/printk.h"
+#include "iommu/vtd.h"
+#include "iommu/vtd_internal.h"
+#include "iommu/vtd_regs.h"
 
 #define MAX_SOURCES 32
 

@@ -5,9 +5,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "dmar.h"
-#include "spinlock.h"
-#include "vtd_desc.h"
+#include "iommu/dmar.h"
+#include "lib/spinlock.h"
+#include "iommu/vtd_desc.h"
 
 #define VTD_IQ_ENTRIES	256 /* one 4 KiB page of 128-bit descriptors */
 #define VTD_IRT_ENTRIES 256

@@ -4,12 +4,12 @@
  * requester it was allocated for (source-ID verification), so a device
  * cannot raise another device's vectors by writing its MSI data.
  */
-#include "err.h"
-#include "kstring.h"
-#include "printk.h"
-#include "vtd.h"
-#include "vtd_desc.h"
-#include "vtd_internal.h"
+#include "lib/err.h"
+#include "lib/kstring.h"
+#include "lib/printk.h"
+#include "iommu/vtd.h"
+#include "iommu/vtd_desc.h"
+#include "iommu/vtd_internal.h"
 
 /* A handle is unit << 8 | entry index. */
 #define H_UNIT(h)  ((unsigned int)(h) >> 8)

@@ -19,9 +19,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "err.h"
-#include "kstring.h"
-#include "vtd_pt.h"
+#include "lib/err.h"
+#include "lib/kstring.h"
+#include "iommu/vtd_pt.h"
 
 #define PTE_RW	  (VTD_PTE_R | VTD_PTE_W)
 #define HPA_LIMIT (1ull << 52)

@@ -12,7 +12,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "palloc.h"
+#include "hv/core/palloc.h"
 
 #define VTD_PTE_R    (1ull << 0)
 #define VTD_PTE_W    (1ull << 1)

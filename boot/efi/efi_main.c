@@ -11,10 +11,10 @@
 #include <efi.h>
 #include <efilib.h>
 #include <stdarg.h>
-#include "boot_info.h"
-#include "efi_mmap.h"
-#include "kstring.h"
-#include "printk.h"
+#include "boot/boot_info.h"
+#include "boot/efi_mmap.h"
+#include "lib/kstring.h"
+#include "lib/printk.h"
 
 #define DIR	     L"\\EFI\\vfvisor\\"
 #define HDR_SCAN     (32 * 1024)

@@ -7,11 +7,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "acpi.h"
-#include "err.h"
-#include "kstring.h"
-#include "unaligned.h"
-#include "printk.h"
+#include "drivers/acpi/acpi.h"
+#include "lib/err.h"
+#include "lib/kstring.h"
+#include "lib/unaligned.h"
+#include "lib/printk.h"
 
 #define HDR_LEN	     36
 #define ROOT_MAX_LEN (64u << 10)

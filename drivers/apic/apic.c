@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* Local APIC access. */
-#include "apic.h"
-#include "idt.h"
-#include "tsc.h"
-#include "x86.h"
+#include "drivers/apic/apic.h"
+#include "hv/core/idt.h"
+#include "drivers/timer/tsc.h"
+#include "lib/x86.h"
 
 #define APIC_BASE_EN   (1ull << 11)
 #define APIC_BASE_EXTD (1ull << 10)

@@ -4,8 +4,8 @@
  * timer tick would look like a double fault; move them to 0x20-0x2F and mask
  * them all. The hypervisor takes interrupts through the local APIC only.
  */
-#include "pic.h"
-#include "x86.h"
+#include "drivers/apic/pic.h"
+#include "lib/x86.h"
 
 void pic_disable(void)
 {

@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "igb_regs.h"
+#include "drivers/igb/igb_regs.h"
 
 struct igb_hw {
 	uint32_t (*read)(void *ctx, uint32_t off);

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* igb PF bring-up: the settings QEMU's igb and the 82576 need for VMDq pools
  * with VF-to-VF switching (see shared/reference/qemu-igb-vtd.md 1c). */
-#include "err.h"
-#include "igb_pf.h"
-#include "kstring.h"
-#include "printk.h"
+#include "lib/err.h"
+#include "drivers/igb/igb_pf.h"
+#include "lib/kstring.h"
+#include "lib/printk.h"
 
 static const uint16_t pf_ids[] = {
 	0x10C9, /* 82576 */

@@ -2,7 +2,7 @@
 #ifndef VF_IGB_PF_H
 #define VF_IGB_PF_H
 
-#include "igb.h"
+#include "drivers/igb/igb.h"
 
 /* The 82576 PF device IDs this driver takes. */
 bool igb_pf_supported(uint16_t vendor, uint16_t device);

@@ -20,10 +20,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "err.h"
-#include "igb.h"
-#include "kstring.h"
-#include "printk.h"
+#include "lib/err.h"
+#include "drivers/igb/igb.h"
+#include "lib/kstring.h"
+#include "lib/printk.h"
 
 #define VF_BITS	  ((1u << IGB_MAX_VFS) - 1)
 #define ACK_BITS  (VF_BITS << 16)

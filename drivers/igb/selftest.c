@@ -5,11 +5,11 @@
  * descriptor on VF 1. Buffers live in the image; the hypervisor is
  * identity-mapped, so their addresses are their bus addresses.
  */
-#include "err.h"
-#include "igb_pf.h"
-#include "kstring.h"
-#include "printk.h"
-#include "selftest.h"
+#include "lib/err.h"
+#include "drivers/igb/igb_pf.h"
+#include "lib/kstring.h"
+#include "lib/printk.h"
+#include "drivers/igb/selftest.h"
 
 #define RING	  8 /* descriptors per ring: 128 bytes, the minimum ring length */
 #define BUF	  2048

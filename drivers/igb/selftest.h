@@ -3,7 +3,7 @@
 #define VF_IGB_SELFTEST_H
 
 #include <stddef.h>
-#include "igb.h"
+#include "drivers/igb/igb.h"
 
 /*
  * The NIC self-test: act as the guest driver of VF 0 and VF 1 (reset each

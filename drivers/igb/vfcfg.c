@@ -10,9 +10,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "err.h"
-#include "igb.h"
-#include "kstring.h"
+#include "lib/err.h"
+#include "drivers/igb/igb.h"
+#include "lib/kstring.h"
 
 static unsigned int vf_limit(const struct igb_pf *pf)
 {

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* Configuration access on the machine: ECAM (from MCFG) or, without it, the
  * legacy CF8/CFC ports (256 bytes per function, segment 0 only). */
-#include "access.h"
-#include "spinlock.h"
-#include "x86.h"
+#include "drivers/pci/access.h"
+#include "lib/spinlock.h"
+#include "lib/x86.h"
 
 static uint64_t ecam_base;
 static uint8_t ecam_bus_first, ecam_bus_last;

@@ -2,7 +2,7 @@
 #ifndef VF_PCI_ACCESS_H
 #define VF_PCI_ACCESS_H
 
-#include "pci.h"
+#include "drivers/pci/pci.h"
 
 /* ECAM window @base (the address of bus 0, as MCFG gives it) for buses
  * @first..@last of segment @seg; the caller maps it uncached. */

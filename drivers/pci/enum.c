@@ -11,10 +11,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "err.h"
-#include "kstring.h"
-#include "pci.h"
-#include "printk.h"
+#include "lib/err.h"
+#include "lib/kstring.h"
+#include "drivers/pci/pci.h"
+#include "lib/printk.h"
 
 #define SCAN_DEPTH 32 /* bridges nested below the first bus */
 #define STR(x)	   #x

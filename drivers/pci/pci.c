@@ -9,10 +9,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "err.h"
-#include "kstring.h"
-#include "pci.h"
-#include "printk.h"
+#include "lib/err.h"
+#include "lib/kstring.h"
+#include "drivers/pci/pci.h"
+#include "lib/printk.h"
 
 #define CAP_STD_FIRST 0x40
 #define CAP_STD_STEPS 48 /* (256 - 64) / 4 dword-aligned slots: more is a loop */

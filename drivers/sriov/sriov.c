@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* SR-IOV enabling, per the PCIe base specification's SR-IOV chapter. */
-#include "err.h"
-#include "kstring.h"
-#include "printk.h"
-#include "sriov.h"
+#include "lib/err.h"
+#include "lib/kstring.h"
+#include "lib/printk.h"
+#include "drivers/sriov/sriov.h"
 
 #define SZ_4G (1ull << 32)
 

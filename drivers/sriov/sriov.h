@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "pci.h"
+#include "drivers/pci/pci.h"
 
 #define SRIOV_MAX_VFS 64
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* The host's CMOS RTC, read once at boot to give the guests' clocks a start. */
-#include "cmos_rtc.h"
-#include "tsc.h"
-#include "vrtc.h"
-#include "x86.h"
+#include "drivers/timer/cmos_rtc.h"
+#include "drivers/timer/tsc.h"
+#include "hv/platform/vrtc.h"
+#include "lib/x86.h"
 
 static uint8_t cmos_read(uint8_t reg)
 {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* TSC rate and busy-wait delays. */
-#include "printk.h"
-#include "tsc.h"
-#include "x86.h"
+#include "lib/printk.h"
+#include "drivers/timer/tsc.h"
+#include "lib/x86.h"
 
 #define PIT_HZ	     1193182ull
 #define CAL_MS	     20

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* 16550 UART: polled output, for the console. */
-#include "x86.h"
-#include "uart.h"
+#include "lib/x86.h"
+#include "drivers/uart/uart.h"
 
 #define THR 0 /* transmit holding (DLAB=0) / divisor low (DLAB=1) */
 #define IER 1

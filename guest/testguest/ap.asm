@@ -28,7 +28,7 @@ global ap_tramp_start, ap_tramp_end, ap_tramp_data, ap_tramp_data_end, ap_tramp_
 %define AP_MAGIC64	0x5A5A5A5A
 %define X2APIC_ID	0x802
 %define MSR_MISC_ENABLE 0x1A0
-%define MSR_DEBUGCTL	0x1D9		; refused by hv/msr_policy.c: #GP
+%define MSR_DEBUGCTL	0x1D9		; refused by hv/platform/msr_policy.c: #GP
 %define MSR_EFER	0xC0000080
 %define CR0_PM		0x00050033	; PE MP ET NE WP AM (Linux's CR0_STATE & ~PG)
 %define CR0_LM		0x80050033	; the same with PG

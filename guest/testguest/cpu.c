@@ -661,7 +661,7 @@ static bool check_mtrr(const char *name)
 }
 
 /* Linux's PAT written and read back; an entry with a reserved type must
- * #GP (SDM vol. 3A 12.12.2). PAT is passed through (hv/msr_policy.c), so
+ * #GP (SDM vol. 3A 12.12.2). PAT is passed through (hv/platform/msr_policy.c), so
  * that is the CPU's own check: QEMU's TCG stores any value (a note). */
 static bool check_pat(const char *name)
 {

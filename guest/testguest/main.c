@@ -576,7 +576,7 @@ static bool check_msr_allowed(void)
 
 static bool check_msr_refused(void)
 {
-	/* Refused on both vendors by hv/msr_policy.c. */
+	/* Refused on both vendors by hv/platform/msr_policy.c. */
 	static const struct {
 		uint32_t msr;
 		const char *name;

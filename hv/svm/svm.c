@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: MIT
 /* AMD-V bring-up and the smoke guest (AMD APM vol. 2, ch. 15). */
 #include <stdbool.h>
-#include "console.h"
-#include "cpu.h"
-#include "err.h"
-#include "kstring.h"
-#include "palloc.h"
-#include "physmem.h"
-#include "paging.h"
-#include "printk.h"
-#include "svm.h"
-#include "vmcb.h"
-#include "x86.h"
+#include "hv/core/console.h"
+#include "hv/core/cpu.h"
+#include "lib/err.h"
+#include "lib/kstring.h"
+#include "hv/core/palloc.h"
+#include "hv/core/physmem.h"
+#include "hv/core/paging.h"
+#include "lib/printk.h"
+#include "hv/svm/svm.h"
+#include "hv/svm/vmcb.h"
+#include "lib/x86.h"
 
 #define SMOKE_GPA	0x1000
 #define SMOKE_RAM	(2ull << 20)

@@ -6,18 +6,18 @@
  * x2APIC, so its timer, IPIs and device vectors go straight to its IDT.
  */
 #include <stdbool.h>
-#include "apic.h"
-#include "cpu.h"
-#include "err.h"
-#include "kstring.h"
-#include "msr_policy.h"
-#include "palloc.h"
-#include "physmem.h"
-#include "printk.h"
-#include "svm.h"
-#include "vm.h"
-#include "vmcb.h"
-#include "x86.h"
+#include "drivers/apic/apic.h"
+#include "hv/core/cpu.h"
+#include "lib/err.h"
+#include "lib/kstring.h"
+#include "hv/platform/msr_policy.h"
+#include "hv/core/palloc.h"
+#include "hv/core/physmem.h"
+#include "lib/printk.h"
+#include "hv/svm/svm.h"
+#include "hv/vm/vm.h"
+#include "hv/svm/vmcb.h"
+#include "lib/x86.h"
 
 #define MSR_VM_HSAVE_PA 0xC0010117
 #define RFLAGS_TF	(1ull << 8)

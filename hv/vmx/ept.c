@@ -18,9 +18,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "err.h"
-#include "ept.h"
-#include "kstring.h"
+#include "lib/err.h"
+#include "hv/vmx/ept.h"
+#include "lib/kstring.h"
 
 /* What the counting pass knows of a table it has only imagined creating. */
 enum virt {

@@ -31,7 +31,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "palloc.h"
+#include "hv/core/palloc.h"
 
 /* Entry bits. */
 #define EPT_R	     (1ull << 0)

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* The VMCS contents of a vfvisor vCPU (SDM vol. 3C, ch. 24 and 27). */
-#include "vmcs_build.h"
-#include "cr_policy.h"
-#include "vmcs_fields.h"
+#include "hv/vmx/vmcs_build.h"
+#include "hv/platform/cr_policy.h"
+#include "hv/vmx/vmcs_fields.h"
 
 #define AR_UNUSABLE (1u << 16)
 

@@ -10,8 +10,8 @@
 #define VF_VMCS_BUILD_H
 
 #include <stdint.h>
-#include "vm.h"
-#include "vmx_ctls.h"
+#include "hv/vm/vm.h"
+#include "hv/vmx/vmx_ctls.h"
 
 struct vmcs_writer {
 	void (*write)(void *ctx, uint32_t field, uint64_t val);

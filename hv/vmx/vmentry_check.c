@@ -7,10 +7,10 @@
  */
 #include <stdarg.h>
 #include <stdbool.h>
-#include "vmentry_check.h"
-#include "err.h"
-#include "printk.h"
-#include "vmcs_fields.h"
+#include "hv/vmx/vmentry_check.h"
+#include "lib/err.h"
+#include "lib/printk.h"
+#include "hv/vmx/vmcs_fields.h"
 
 #define CR0_PE	   (1ull << 0)
 #define CR0_PG	   (1ull << 31)

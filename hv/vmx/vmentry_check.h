@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "vmx_ctls.h"
+#include "hv/vmx/vmx_ctls.h"
 
 #define VMCS_IMAGE_MAX 160
 

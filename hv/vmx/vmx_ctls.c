@@ -6,10 +6,10 @@
  * NMIs; EPT and unrestricted guest carry the memory map and the real-mode
  * start of APs; MSR and I/O bitmaps confine what exits.
  */
-#include "vmx_ctls.h"
-#include "err.h"
-#include "printk.h"
-#include "vmcs_fields.h"
+#include "hv/vmx/vmx_ctls.h"
+#include "lib/err.h"
+#include "lib/printk.h"
+#include "hv/vmx/vmcs_fields.h"
 
 #define CR0_PE (1ull << 0)
 #define CR0_PG (1ull << 31)

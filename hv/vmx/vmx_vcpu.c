@@ -9,22 +9,22 @@
  * VM-entry checker (vmentry_check.c) run on the VMCS as read back.
  */
 #include <stdbool.h>
-#include "cpu.h"
-#include "cr_policy.h"
-#include "ept.h"
-#include "err.h"
-#include "kstring.h"
-#include "msr_policy.h"
-#include "palloc.h"
-#include "physmem.h"
-#include "printk.h"
-#include "vm.h"
-#include "vmcs_build.h"
-#include "vmcs_fields.h"
-#include "vmentry_check.h"
-#include "vmx.h"
-#include "vmx_ctls.h"
-#include "x86.h"
+#include "hv/core/cpu.h"
+#include "hv/platform/cr_policy.h"
+#include "hv/vmx/ept.h"
+#include "lib/err.h"
+#include "lib/kstring.h"
+#include "hv/platform/msr_policy.h"
+#include "hv/core/palloc.h"
+#include "hv/core/physmem.h"
+#include "lib/printk.h"
+#include "hv/vm/vm.h"
+#include "hv/vmx/vmcs_build.h"
+#include "hv/vmx/vmcs_fields.h"
+#include "hv/vmx/vmentry_check.h"
+#include "hv/vmx/vmx.h"
+#include "hv/vmx/vmx_ctls.h"
+#include "lib/x86.h"
 
 #define MSR_FEATURE_CONTROL 0x3A
 #define FC_LOCK		    (1ull << 0)
@@ -598,7 +598,7 @@ static int load_pdptes(struct vcpu *v, uint64_t cr3)
 
 /*
  * A MOV to CR0 or CR4 that exited (it changes a bit the masks own), once
- * the common rules passed it (hv/exit.c). Paging switched on or off with
+ * the common rules passed it (hv/vm/exit.c). Paging switched on or off with
  * EFER.LME moves EFER.LMA, and the entry control "IA-32e mode guest" with
  * it: the CPU would have done both had the write not exited.
  */

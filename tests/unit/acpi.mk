@@ -1,2 +1,2 @@
 UNIT_TESTS += acpi
-UNIT_SRCS_acpi := drivers/acpi/acpi.c hv/str.c hv/err.c tests/unit/fake_printk.c tests/unit/test_acpi.c
+UNIT_SRCS_acpi := drivers/acpi/acpi.c lib/str.c lib/err.c tests/unit/fake_printk.c tests/unit/test_acpi.c

@@ -1,2 +1,2 @@
 UNIT_TESTS += cmdline
-UNIT_SRCS_cmdline := hv/cmdline.c hv/str.c tests/unit/test_cmdline.c
+UNIT_SRCS_cmdline := hv/core/cmdline.c lib/str.c tests/unit/test_cmdline.c

@@ -1,2 +1,2 @@
 UNIT_TESTS += cpufeat
-UNIT_SRCS_cpufeat := hv/cpufeat.c hv/str.c tests/unit/fake_printk.c tests/unit/test_cpufeat.c
+UNIT_SRCS_cpufeat := hv/core/cpufeat.c lib/str.c tests/unit/fake_printk.c tests/unit/test_cpufeat.c

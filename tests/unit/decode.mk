@@ -1,2 +1,2 @@
 UNIT_TESTS += decode
-UNIT_SRCS_decode := hv/decode.c hv/str.c hv/err.c tests/unit/test_decode.c
+UNIT_SRCS_decode := hv/platform/decode.c lib/str.c lib/err.c tests/unit/test_decode.c

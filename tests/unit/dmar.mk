@@ -1,2 +1,2 @@
 UNIT_TESTS += dmar
-UNIT_SRCS_dmar := iommu/dmar.c hv/str.c hv/err.c hv/format.c tests/unit/fake_printk.c tests/unit/test_dmar.c
+UNIT_SRCS_dmar := iommu/dmar.c lib/str.c lib/err.c lib/format.c tests/unit/fake_printk.c tests/unit/test_dmar.c

@@ -1,2 +1,2 @@
 UNIT_TESTS += efi_mmap
-UNIT_SRCS_efi_mmap := boot/efi_mmap.c hv/memmap.c hv/str.c hv/err.c tests/unit/fake_printk.c tests/unit/test_efi_mmap.c
+UNIT_SRCS_efi_mmap := boot/efi_mmap.c hv/core/memmap.c lib/str.c lib/err.c tests/unit/fake_printk.c tests/unit/test_efi_mmap.c

@@ -1,2 +1,2 @@
 UNIT_TESTS += err
-UNIT_SRCS_err := hv/err.c tests/unit/test_err.c
+UNIT_SRCS_err := lib/err.c tests/unit/test_err.c

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The fake 82576 register file: see fake_igb.h. */
 #include <string.h>
-#include "igb.h"
+#include "drivers/igb/igb.h"
 #include "fake_igb.h"
 
 #define V2P_R2C (IGBVF_V2P_PFSTS | IGBVF_V2P_PFACK | IGBVF_V2P_RSTD)

@@ -12,7 +12,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "igb.h"
+#include "drivers/igb/igb.h"
 
 #define FAKE_IGB_BAR  0x8000 /* PF BAR0 bytes modelled */
 #define FAKE_IGB_WLOG 4096

@@ -22,7 +22,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "pci.h"
+#include "drivers/pci/pci.h"
 
 #define FAKE_PCIE_CFG_SIZE 4096
 #define FAKE_PCIE_MAX_VFS  64

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "printk.h"
+#include "lib/printk.h"
 #include "fake_printk.h"
 
 char printk_log[16384];

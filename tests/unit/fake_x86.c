@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* Host stand-ins for rdmsr, wrmsr and wbinvd (include/x86.h, HOST_TEST). */
+/* Host stand-ins for rdmsr, wrmsr and wbinvd (lib/x86.h, HOST_TEST). */
 #include <stdlib.h>
 #include <string.h>
-#include "x86.h"
+#include "lib/x86.h"
 #include "fake_x86.h"
 
 struct fake_msr {

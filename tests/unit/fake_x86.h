@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Host stand-ins for the privileged instructions of include/x86.h (built
+ * Host stand-ins for the privileged instructions of lib/x86.h (built
  * with -DHOST_TEST): a small model-specific register file that rdmsr() reads
  * and wrmsr() writes, with every write logged in order, and a wbinvd()
  * counter.

@@ -1,2 +1,2 @@
 UNIT_TESTS += format
-UNIT_SRCS_format := hv/format.c tests/unit/test_format.c
+UNIT_SRCS_format := lib/format.c tests/unit/test_format.c

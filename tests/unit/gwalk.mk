@@ -1,2 +1,2 @@
 UNIT_TESTS += gwalk
-UNIT_SRCS_gwalk := hv/gwalk.c tests/unit/test_gwalk.c
+UNIT_SRCS_gwalk := hv/platform/gwalk.c tests/unit/test_gwalk.c

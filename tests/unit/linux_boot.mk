@@ -1,2 +1,2 @@
 UNIT_TESTS += linux_boot
-UNIT_SRCS_linux_boot := hv/linux_boot.c hv/str.c hv/err.c hv/format.c tests/unit/fake_printk.c tests/unit/test_linux_boot.c
+UNIT_SRCS_linux_boot := hv/platform/linux_boot.c lib/str.c lib/err.c lib/format.c tests/unit/fake_printk.c tests/unit/test_linux_boot.c

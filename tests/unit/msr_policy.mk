@@ -1,2 +1,2 @@
 UNIT_TESTS += msr_policy
-UNIT_SRCS_msr_policy := hv/msr_policy.c tests/unit/test_msr_policy.c
+UNIT_SRCS_msr_policy := hv/platform/msr_policy.c tests/unit/test_msr_policy.c

@@ -1,2 +1,2 @@
 UNIT_TESTS += palloc
-UNIT_SRCS_palloc := hv/palloc.c hv/str.c hv/err.c tests/unit/fake_printk.c tests/unit/test_palloc.c
+UNIT_SRCS_palloc := hv/core/palloc.c lib/str.c lib/err.c tests/unit/fake_printk.c tests/unit/test_palloc.c

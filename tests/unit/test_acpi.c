@@ -11,9 +11,9 @@
 #include <setjmp.h>
 #include <string.h>
 #include <cmocka.h>
-#include "acpi.h"
-#include "err.h"
-#include "printk.h"
+#include "drivers/acpi/acpi.h"
+#include "lib/err.h"
+#include "lib/printk.h"
 #include "fake_printk.h"
 
 #define MEM_SIZE (2u << 20)

@@ -4,7 +4,7 @@
 #include <setjmp.h>
 #include <string.h>
 #include <cmocka.h>
-#include "cmdline.h"
+#include "hv/core/cmdline.h"
 
 static void test_get(void **state)
 {

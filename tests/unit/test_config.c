@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Unit tests for hv/config.c. Every text is handed to config_parse in a heap
+ * Unit tests for hv/vm/config.c. Every text is handed to config_parse in a heap
  * buffer of exactly its length, without a terminating NUL, so ASan reports
  * any read past it. Errors are asserted as the exact console log.
  */
@@ -12,9 +12,9 @@
 #include <setjmp.h>
 #include <string.h>
 #include <cmocka.h>
-#include "config.h"
-#include "err.h"
-#include "printk.h"
+#include "hv/vm/config.h"
+#include "lib/err.h"
+#include "lib/printk.h"
 #include "fake_printk.h"
 
 static struct vf_config cfg;

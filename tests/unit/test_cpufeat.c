@@ -6,7 +6,7 @@
 #include <setjmp.h>
 #include <string.h>
 #include <cmocka.h>
-#include "cpufeat.h"
+#include "hv/core/cpufeat.h"
 #include "fake_printk.h"
 
 struct leaf {

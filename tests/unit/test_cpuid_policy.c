@@ -17,7 +17,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include "cpuid_policy.h"
+#include "hv/platform/cpuid_policy.h"
 
 #define B(n) (1u << (n))
 #define ANY  0xFFFFFFFFu

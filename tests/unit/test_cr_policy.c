@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include "cr_policy.h"
+#include "hv/platform/cr_policy.h"
 
 #define EFER_SCE   (1ull << 0)
 #define EFER_NXE   (1ull << 11)

@@ -13,9 +13,9 @@
 #include <setjmp.h>
 #include <string.h>
 #include <cmocka.h>
-#include "dmar.h"
-#include "err.h"
-#include "printk.h"
+#include "iommu/dmar.h"
+#include "lib/err.h"
+#include "lib/printk.h"
 #include "fake_printk.h"
 
 #define DF(dev, fn) ((uint8_t)((dev) << 3 | (fn)))

@@ -7,10 +7,10 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include "efi_mmap.h"
-#include "err.h"
+#include "boot/efi_mmap.h"
+#include "lib/err.h"
 #include "fake_printk.h"
-#include "printk.h"
+#include "lib/printk.h"
 
 /* OVMF's descriptors are 48 bytes: the 40 of the spec and 8 of padding. */
 #define DSIZE 48

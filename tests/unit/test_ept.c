@@ -9,8 +9,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <cmocka.h>
-#include "err.h"
-#include "ept.h"
+#include "lib/err.h"
+#include "hv/vmx/ept.h"
 
 #define POOL  (8u << 20)
 #define SZ_4K 0x1000ull

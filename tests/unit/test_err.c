@@ -5,7 +5,7 @@
 #include <setjmp.h>
 #include <string.h>
 #include <cmocka.h>
-#include "err.h"
+#include "lib/err.h"
 
 static void test_names(void **state)
 {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Unit tests for hv/exit.c, the exit handlers every guest exit goes through.
+ * Unit tests for hv/vm/exit.c, the exit handlers every guest exit goes through.
  * The backend is a fake struct vcpu_ops whose vcpu_run replays a scripted
  * list of exits; guest RAM is a host buffer with 4-level guest page tables
  * built in it (for the instruction fetch behind MMIO); rdmsr/wrmsr/wbinvd are
@@ -23,17 +23,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include "apic.h"
-#include "console.h"
-#include "cpuid_policy.h"
-#include "decode.h"
-#include "err.h"
-#include "gwalk.h"
-#include "msr_policy.h"
-#include "printk.h"
-#include "tsc.h"
-#include "vm.h"
-#include "x86.h"
+#include "drivers/apic/apic.h"
+#include "hv/core/console.h"
+#include "hv/platform/cpuid_policy.h"
+#include "hv/platform/decode.h"
+#include "lib/err.h"
+#include "hv/platform/gwalk.h"
+#include "hv/platform/msr_policy.h"
+#include "lib/printk.h"
+#include "drivers/timer/tsc.h"
+#include "hv/vm/vm.h"
+#include "lib/x86.h"
 #include "fake_printk.h"
 #include "fake_x86.h"
 
@@ -927,7 +927,7 @@ static void icr_reserved_bits_counted_once(void **state)
 	msr_write(v, MSR_ICR, ICR(2, 0x2040));
 	expect_exc(v, EXC_GP, true);
 	if (vm->refused_msr == 2 && log_lines("guest alpha: refused ") == 2) {
-		printf("SKIP: known bug: hv/exit.c icr_write() and handle_msr() both count and "
+		printf("SKIP: known bug: hv/vm/exit.c icr_write() and handle_msr() both count and "
 		       "log one reserved-bit ICR write\n");
 		skip();
 	}
@@ -1751,7 +1751,7 @@ static void invalid_and_other_stop(void **state)
 }
 
 /*
- * INVD: exit.c writes the caches back instead. hv/exit.c executes WBINVD
+ * INVD: exit.c writes the caches back instead. hv/vm/exit.c executes WBINVD
  * with inline assembly of its own rather than through x86.h, which faults
  * outside ring 0; the exit is tried in a child process. 1: it ran and did
  * the right thing, 0: it faulted, 2: it ran and did something else.
@@ -1808,7 +1808,7 @@ static void invd_writes_back(void **state)
 	(void)state;
 	r = invd_probe();
 	if (r == 0) {
-		printf("SKIP: EXIT_INVD: hv/exit.c runs wbinvd as inline asm, which faults on the "
+		printf("SKIP: EXIT_INVD: hv/vm/exit.c runs wbinvd as inline asm, which faults on the "
 		       "host; use wbinvd() from x86.h\n");
 		skip();
 	}

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "printk.h"
+#include "lib/printk.h"
 
 #define CHECK(...)                                            \
 	do {                                                  \

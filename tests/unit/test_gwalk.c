@@ -6,8 +6,8 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include "err.h"
-#include "gwalk.h"
+#include "lib/err.h"
+#include "hv/platform/gwalk.h"
 
 #define MEM (64 * 4096)
 static uint64_t mem[MEM / 8];

@@ -13,8 +13,8 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include "err.h"
-#include "icr_filter.h"
+#include "lib/err.h"
+#include "hv/platform/icr_filter.h"
 
 enum { FIXED = 0, LOWEST = 1, SMI = 2, NMI = 4, INIT = 5, SIPI = 6 };
 enum { NONE = 0, SELF = 1, ALL = 2, OTHERS = 3 };

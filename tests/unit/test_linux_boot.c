@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Unit tests for hv/linux_boot.c. Synthetic protocol-2.15 bzImages are built
+ * Unit tests for hv/platform/linux_boot.c. Synthetic protocol-2.15 bzImages are built
  * here from the offsets in boot.rst (written out as numbers, not taken from
  * the loader, so a wrong offset there shows up). Guest RAM is a heap buffer,
  * so ASan catches any write outside it; the 4 GiB test maps sparse memory.
@@ -15,9 +15,9 @@
 #include <glob.h>
 #include <sys/mman.h>
 #include <cmocka.h>
-#include "linux_boot.h"
-#include "err.h"
-#include "printk.h"
+#include "hv/platform/linux_boot.h"
+#include "lib/err.h"
+#include "lib/printk.h"
 #include "fake_printk.h"
 
 #define MiB (1ull << 20)

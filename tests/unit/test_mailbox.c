@@ -10,9 +10,9 @@
 #include <setjmp.h>
 #include <string.h>
 #include <cmocka.h>
-#include "err.h"
-#include "igb.h"
-#include "printk.h"
+#include "lib/err.h"
+#include "drivers/igb/igb.h"
+#include "lib/printk.h"
 #include "fake_igb.h"
 #include "fake_printk.h"
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Unit tests for boot/mb2.c (and boot_fw_name() in hv/boot_info.c). */
+/* Unit tests for boot/mb2.c (and boot_fw_name() in boot/boot_info.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
-#include "mb2.h"
-#include "err.h"
-#include "printk.h"
+#include "boot/mb2.h"
+#include "lib/err.h"
+#include "lib/printk.h"
 #include "fake_printk.h"
 
 /* ---- multiboot2 info builder ---------------------------------------------- */

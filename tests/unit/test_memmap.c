@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
-/* Unit tests for hv/memmap.c. */
+/* Unit tests for hv/core/memmap.c. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <string.h>
 #include <cmocka.h>
-#include "memmap.h"
-#include "err.h"
+#include "hv/core/memmap.h"
+#include "lib/err.h"
 #include "fake_printk.h"
 
 static struct memmap map;

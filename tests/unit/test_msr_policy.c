@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include "msr_policy.h"
+#include "hv/platform/msr_policy.h"
 
 #define P MSR_PASS
 #define E MSR_EMULATE

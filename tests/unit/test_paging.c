@@ -8,8 +8,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <cmocka.h>
-#include "err.h"
-#include "paging.h"
+#include "lib/err.h"
+#include "hv/core/paging.h"
 
 #define POOL (4u << 20)
 static void *pool;

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
-/* Unit tests for hv/palloc.c. */
+/* Unit tests for hv/core/palloc.c. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <string.h>
 #include <cmocka.h>
-#include "palloc.h"
-#include "err.h"
+#include "hv/core/palloc.h"
+#include "lib/err.h"
 #include "fake_printk.h"
 
 #define KiB 0x400ull

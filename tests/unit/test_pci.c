@@ -14,9 +14,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
-#include "pci.h"
-#include "err.h"
-#include "printk.h"
+#include "drivers/pci/pci.h"
+#include "lib/err.h"
+#include "lib/printk.h"
 #include "fake_printk.h"
 #include "fake_pcie.h"
 

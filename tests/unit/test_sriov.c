@@ -6,10 +6,10 @@
 #include <setjmp.h>
 #include <string.h>
 #include <cmocka.h>
-#include "err.h"
+#include "lib/err.h"
 #include "fake_pcie.h"
 #include "fake_printk.h"
-#include "sriov.h"
+#include "drivers/sriov/sriov.h"
 
 #define CAP FAKE_IGB_SRIOV
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Unit tests for hv/vacpi.c. The tables are built into a heap buffer that the
+ * Unit tests for hv/platform/vacpi.c. The tables are built into a heap buffer that the
  * test's acpi_map() presents at base_gpa, then read back with the hypervisor's
  * own parser (drivers/acpi/acpi.c) and checked field by field. acpi_map()
  * hands out pointers into a heap block of exactly the bytes built, so ASan
@@ -13,10 +13,10 @@
 #include <setjmp.h>
 #include <string.h>
 #include <cmocka.h>
-#include "acpi.h"
-#include "err.h"
-#include "printk.h"
-#include "vacpi.h"
+#include "drivers/acpi/acpi.h"
+#include "lib/err.h"
+#include "lib/printk.h"
+#include "hv/platform/vacpi.h"
 #include "fake_printk.h"
 
 #define BASE_LOW  0x7ffe0000ull	 /* below 4 GiB: the 32-bit DSDT field is set */

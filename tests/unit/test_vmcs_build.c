@@ -12,11 +12,11 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include "vmcs_build.h"
-#include "vmcs_fields.h"
-#include "vmentry_check.h"
+#include "hv/vmx/vmcs_build.h"
+#include "hv/vmx/vmcs_fields.h"
+#include "hv/vmx/vmentry_check.h"
 #include "vmx_caps_data.h"
-#include "vmx_ctls.h"
+#include "hv/vmx/vmx_ctls.h"
 
 /* Bochs 2.7 corei7_icelake_u and a Skylake i7-6700K (see test_vmx_ctls.c
  * for where the values come from). */
@@ -40,7 +40,7 @@ static void img_write(void *ctx, uint32_t field, uint64_t val)
 
 static const struct vmcs_writer w = {img_write, NULL};
 
-/* What hv/vm.c hands the backend for the Linux entry. */
+/* What hv/vm/vm.c hands the backend for the Linux entry. */
 static const struct vcpu_boot linux_boot = {
 	.rip = 0x1000200,
 	.rsi = 0x7000,

@@ -15,11 +15,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
-#include "err.h"
-#include "vmcs_fields.h"
-#include "vmentry_check.h"
+#include "lib/err.h"
+#include "hv/vmx/vmcs_fields.h"
+#include "hv/vmx/vmentry_check.h"
 #include "vmx_caps_data.h"
-#include "vmx_ctls.h"
+#include "hv/vmx/vmx_ctls.h"
 
 static const struct vmx_caps skylake = {
 	VMX_CAPS_SKYLAKE_6700K,

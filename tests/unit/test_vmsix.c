@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "err.h"
-#include "vmsix.h"
-#include "vtd_desc.h"
+#include "lib/err.h"
+#include "hv/platform/vmsix.h"
+#include "iommu/vtd_desc.h"
 
 #define N	  3 /* igb VF: 3 MSI-X entries in BAR3 */
 #define TABLE_OFF 0x0

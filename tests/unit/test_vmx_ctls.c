@@ -31,10 +31,10 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include "err.h"
-#include "vmcs_fields.h"
+#include "lib/err.h"
+#include "hv/vmx/vmcs_fields.h"
 #include "vmx_caps_data.h"
-#include "vmx_ctls.h"
+#include "hv/vmx/vmx_ctls.h"
 
 static const struct vmx_caps skylake_6700k = {
 	VMX_CAPS_SKYLAKE_6700K,

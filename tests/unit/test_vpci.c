@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "err.h"
-#include "vpci.h"
+#include "lib/err.h"
+#include "hv/platform/vpci.h"
 
 #define WIN_BASE 0xC0000000ull
 #define WIN_SIZE 0x10000000ull /* 256 MiB */

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include <cmocka.h>
-#include "vrtc.h"
+#include "hv/platform/vrtc.h"
 
 #define HZ	   2999999929ull /* an odd TSC frequency: no accidental round numbers */
 #define BASE_TSC   123456789ull

@@ -4,7 +4,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
-#include "vtd_desc.h"
+#include "iommu/vtd_desc.h"
 
 #define Q(lo_, hi_) ((struct vtd_q){(lo_), (hi_)})
 static void assert_q(struct vtd_q a, struct vtd_q b)

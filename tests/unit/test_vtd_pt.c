@@ -19,8 +19,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <cmocka.h>
-#include "err.h"
-#include "vtd_pt.h"
+#include "lib/err.h"
+#include "iommu/vtd_pt.h"
 
 #define POOL   (16u << 20)
 #define SZ_4K  0x1000ull

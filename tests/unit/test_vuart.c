@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "vuart.h"
+#include "hv/platform/vuart.h"
 
 static struct vuart u;
 static uint8_t sent[4096];

@@ -1,2 +1,2 @@
 UNIT_TESTS += vacpi
-UNIT_SRCS_vacpi := hv/vacpi.c drivers/acpi/acpi.c hv/str.c hv/err.c hv/format.c tests/unit/fake_printk.c tests/unit/test_vacpi.c
+UNIT_SRCS_vacpi := hv/platform/vacpi.c drivers/acpi/acpi.c lib/str.c lib/err.c lib/format.c tests/unit/fake_printk.c tests/unit/test_vacpi.c

@@ -1,2 +1,2 @@
 UNIT_TESTS += vuart
-UNIT_SRCS_vuart := hv/vuart.c tests/unit/test_vuart.c
+UNIT_SRCS_vuart := hv/platform/vuart.c tests/unit/test_vuart.c

@@ -1,0 +1,374 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Start-up on the boot CPU: console, boot information, memory, ACPI, CPU
+ * features, then the other CPUs. The boot CPU stays in the hypervisor as the
+ * service CPU.
+ */
+#include "drivers/acpi/acpi.h"
+#include "drivers/apic/apic.h"
+#include "boot/boot_info.h"
+#include "hv/core/cmdline.h"
+#include "hv/core/console.h"
+#include "hv/core/cpu.h"
+#include "hv/core/cpufeat.h"
+#include "lib/err.h"
+#include "hv/core/idt.h"
+#include "hv/core/inventory.h"
+#include "hv/core/nic.h"
+#include "drivers/pci/pci.h"
+#include "drivers/pci/access.h"
+#include "hv/core/service.h"
+#include "lib/kstring.h"
+#include "boot/mb2.h"
+#include "hv/core/paging.h"
+#include "hv/core/palloc.h"
+#include "hv/core/physmem.h"
+#include "drivers/apic/pic.h"
+#include "lib/printk.h"
+#include "hv/core/smp.h"
+#include "hv/svm/svm.h"
+#include "hv/vm/guests.h"
+#include "hv/vm/vm.h"
+#include "hv/vmx/vmx.h"
+#include "drivers/igb/selftest.h"
+#include "drivers/timer/tsc.h"
+#include "iommu/vtd.h"
+#include "drivers/uart/uart.h"
+#include "lib/x86.h"
+
+#define VFVISOR_VERSION "0.1"
+#define MB2_INFO_MAX	(1u << 20)
+
+extern char __image_start[], __image_end[];
+
+static struct boot_info boot_info;
+static struct palloc palloc;
+static struct acpi_info acpi;
+static struct cpu_features features;
+static uint8_t bsp_ist[CPU_IST_SIZE] __attribute__((aligned(16)));
+extern char boot_stack_top[];
+
+static const char *const known_options[] = {"console",	 "loglevel",   "selftest", "nic",
+					    "vfs",	 "igb.omit",   "vtd.omit", "config",
+					    "vmx.break", "vmx.poison", NULL};
+
+static void __attribute__((noreturn)) fatal(const char *what)
+{
+	pr_err("%s; stopping\n", what);
+	cpu_halt_forever();
+}
+
+static void console_from_cmdline(const char *cl)
+{
+	char v[16];
+	unsigned long long n;
+
+	if (cmdline_get(cl, "console", v, sizeof(v))) {
+		if (!strcmp(v, "com1"))
+			console_set_port(UART_COM1);
+		else if (!strcmp(v, "com2"))
+			console_set_port(UART_COM2);
+		else if (!strcmp(v, "none"))
+			console_set_port(0);
+		else if (cmdline_parse_u64(v, &n) && n > 0 && n < 0xFFF8)
+			console_set_port((uint16_t)n);
+		else
+			pr_warn("console=%s: expected com1, com2, none or an I/O port\n", v);
+	}
+	if (cmdline_get(cl, "loglevel", v, sizeof(v))) {
+		if (cmdline_parse_u64(v, &n) && n <= LOG_DEBUG)
+			console_set_level((int)n);
+		else
+			pr_warn("loglevel=%s: expected 0 (errors) .. 3 (debug)\n", v);
+	}
+}
+
+static void report_options(const char *cl)
+{
+	const char *w;
+	size_t len;
+
+	while ((w = cmdline_unknown(cl, known_options, &len))) {
+		pr_warn("unknown command line option '%.*s' ignored\n", (int)len, w);
+		cl = w + len;
+	}
+}
+
+static void memory_init(void)
+{
+	const struct memmap *mm = &boot_info.mmap;
+	uint64_t img = (uint64_t)(uintptr_t)__image_start;
+	uint64_t img_end = (uint64_t)(uintptr_t)__image_end;
+
+	palloc_init(&palloc);
+	for (unsigned int i = 0; i < mm->n; i++) {
+		const struct mem_range *r = &mm->r[i];
+
+		pr_debug("mem: %016llx-%016llx %s\n", (unsigned long long)r->base,
+			 (unsigned long long)r->end - 1, memmap_type_name(r->type));
+		if (r->type == MEM_USABLE && palloc_add(&palloc, r->base, r->end - r->base))
+			pr_warn("mem: range at 0x%llx not usable for allocation (table full)\n",
+				(unsigned long long)r->base);
+	}
+	/* Page 0 (real-mode IVT), the image, and the modules stay put. */
+	palloc_reserve(&palloc, 0, PAGE_SIZE);
+	palloc_reserve(&palloc, img, img_end - img);
+	for (unsigned int i = 0; i < boot_info.mod_count; i++)
+		palloc_reserve(&palloc, boot_info.mods[i].start,
+			       boot_info.mods[i].end - boot_info.mods[i].start);
+	physmem_set_map(mm);
+	if (paging_build(&hv_pt, mm, &palloc))
+		fatal("mem: no memory for the host page tables");
+	paging_activate(&hv_pt);
+}
+
+static void acpi_init(void)
+{
+	int err;
+
+	if (boot_info.rsdp_len) {
+		err = acpi_parse(&acpi, boot_info.rsdp, boot_info.rsdp_len, 0);
+	} else {
+		uint64_t p = acpi_find_rsdp_bios();
+
+		if (!p)
+			fatal("acpi: no RSDP from the loader or in the BIOS areas");
+		err = acpi_parse(&acpi, acpi_map(p, 36), 36, p);
+		if (err == -EFAULT || err == -EINVAL) /* a v1 RSDP may end 16 bytes early */
+			err = acpi_parse(&acpi, acpi_map(p, 20), 20, p);
+	}
+	if (err)
+		fatal("acpi: the RSDP or its root table is unusable");
+}
+
+static void cpuid_hw(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
+{
+	cpuid(leaf, sub, r);
+}
+
+static void backend_select(void);
+
+static void cpu_init(void)
+{
+	static const struct cpufeat_ops ops = {cpuid_hw, rdmsr};
+	uint64_t lapic = acpi.lapic_base ? acpi.lapic_base : 0xFEE00000;
+
+	cpufeat_read(&features, &ops);
+	if (features.nx)
+		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+	if (!features.x2apic)
+		paging_map_mmio(lapic, PAGE_SIZE);
+	apic_select(features.x2apic, lapic);
+	apic_enable();
+	cpus[0].apic_id = apic_id();
+	tsc_calibrate();
+	apic_timer_calibrate();
+	backend_select();
+}
+
+/* The guests' vCPU backend: AMD-V with nested paging, or VT-x with EPT. */
+static void backend_select(void)
+{
+	const char *why, *be = cpufeat_backend(&features, &why);
+
+	if (be && !strcmp(be, "amd-v") && features.npt && features.x2apic) {
+		svm_set_nrips(features.nrips);
+		vm_set_backend(&svm_vcpu_ops);
+	}
+	if (be && !strcmp(be, "vt-x") && features.ept && features.x2apic &&
+	    !vmx_probe(features.page1g)) {
+		char v[16];
+
+		if (cmdline_get(boot_info.cmdline, "vmx.break", v, sizeof(v)))
+			vmx_set_break(v);
+		if (cmdline_get(boot_info.cmdline, "vmx.poison", v, sizeof(v))) {
+			if (!strcmp(v, "1"))
+				vmx_set_poison();
+			else if (strcmp(v, "0"))
+				pr_warn("vmx.poison=%s: expected 0 or 1\n", v);
+		}
+		vm_set_backend(&vmx_vcpu_ops);
+	}
+}
+
+/* vtd.omit=dma,ir: fault injection for the IOMMU self-tests' own test. */
+static unsigned int vtd_omit_parse(const char *cl)
+{
+	char v[16];
+	unsigned int omit = 0;
+
+	if (!cmdline_get(cl, "vtd.omit", v, sizeof(v)))
+		return 0;
+	if (!strcmp(v, "dma") || !strcmp(v, "dma,ir") || !strcmp(v, "ir,dma"))
+		omit |= VTD_OMIT_DMA;
+	if (!strcmp(v, "ir") || !strcmp(v, "dma,ir") || !strcmp(v, "ir,dma"))
+		omit |= VTD_OMIT_IR;
+	if (!omit)
+		pr_warn("vtd.omit=%s: expected dma, ir or dma,ir\n", v);
+	return omit;
+}
+
+/* Config access (ECAM for segment 0 when MCFG has it), then enumeration. */
+static void pci_init(void)
+{
+	const struct acpi_ecam *e = NULL;
+	int n;
+
+	for (unsigned int i = 0; i < acpi.ecam_count; i++)
+		if (acpi.ecam[i].segment == 0)
+			e = &acpi.ecam[i];
+	if (e) {
+		uint64_t first = e->base + ((uint64_t)e->bus_start << 20);
+
+		paging_map_mmio(first, (uint64_t)(e->bus_end - e->bus_start + 1) << 20);
+		pci_set_access(pci_access_ecam(e->base, 0, e->bus_start, e->bus_end));
+		n = pci_scan(0, e->bus_start, e->bus_end);
+	} else {
+		pr_warn("pci: no MCFG entry for segment 0; using CF8/CFC (no extended space)\n");
+		pci_set_access(pci_access_cf8());
+		n = pci_scan(0, 0, 255);
+	}
+	if (n < 0)
+		pr_err("pci: enumeration stopped: %s\n", err_name(n));
+	pci_report();
+}
+
+static void selftest_fault(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("ud2");
+}
+
+/* selftest=exception: a deliberate #UD on the last CPU must be reported and
+ * stop that CPU only. */
+static void selftest_exception(void)
+{
+	unsigned int victim = cpu_count - 1;
+
+	if (!victim) {
+		pr_info("selftest exception: SKIP (needs a second cpu)\n");
+		return;
+	}
+	smp_run_on(victim, selftest_fault, NULL);
+	for (int i = 0; i < 1000 && !cpus[victim].stopped; i++)
+		udelay(1000);
+	if (cpus[victim].stopped)
+		pr_info("selftest exception: PASS (cpu %u stopped, cpu 0 running)\n", victim);
+	else
+		pr_info("selftest exception: FAIL (cpu %u did not report)\n", victim);
+}
+
+/* selftest=svm: a tiny guest through VMRUN with nested paging. */
+static void selftest_svm(void)
+{
+	const char *why;
+	const char *be = cpufeat_backend(&features, &why);
+
+	if (!be || strcmp(be, "amd-v"))
+		pr_info("selftest svm: SKIP (%s)\n", be ? "the backend here is vt-x" : why);
+	else
+		svm_selftest(&palloc);
+}
+
+/* selftest=a,b,...: boot-time diagnostics, in the order given. */
+static void selftests_run(const char *list)
+{
+	while (*list) {
+		const char *w = list;
+		size_t len;
+
+		while (*list && *list != ',')
+			list++;
+		len = (size_t)(list - w);
+		if (len == 9 && !strncmp(w, "exception", len))
+			selftest_exception();
+		else if (len == 3 && !strncmp(w, "nic", len))
+			nic_selftest(0);
+		else if (len == 8 && !strncmp(w, "dmafault", len))
+			nic_selftest(IGB_SELFTEST_BAD_DMA);
+		else if (len == 3 && !strncmp(w, "irq", len))
+			nic_selftest_irq();
+		else if (len == 3 && !strncmp(w, "svm", len))
+			selftest_svm();
+		else
+			pr_warn("selftest=%.*s: unknown self-test\n", (int)len, w);
+		if (*list)
+			list++;
+	}
+}
+
+static void __attribute__((noreturn)) hv_start(void);
+
+/* Entered from boot/entry.asm after a multiboot2 loader (GRUB). */
+void __attribute__((noreturn)) hv_main(uint32_t magic, uint32_t info)
+{
+	int err;
+
+	console_set_port(UART_COM1);
+	if (magic != MB2_BOOTLOADER_MAGIC)
+		fatal("not started by a multiboot2 loader (bad magic)");
+
+	uint32_t size = *(const uint32_t *)(uintptr_t)info;
+
+	err = mb2_parse((const void *)(uintptr_t)info, size < MB2_INFO_MAX ? size : MB2_INFO_MAX,
+			&boot_info);
+	if (err)
+		fatal("multiboot2: unusable boot information");
+	boot_info.info_phys = info;
+	hv_start();
+}
+
+/* Entered from boot/entry.asm (efi64_entry) after vfvisor.efi. */
+void __attribute__((noreturn)) hv_main_efi(uint64_t magic, const struct boot_info *bi)
+{
+	console_set_port(UART_COM1);
+	if (magic != VF_BOOT_INFO_MAGIC)
+		fatal("not started by vfvisor.efi (bad magic)");
+	/* Copy first: the loader's page becomes free memory. */
+	memcpy(&boot_info, bi, sizeof(boot_info));
+	boot_info.cmdline[sizeof(boot_info.cmdline) - 1] = '\0';
+	boot_info.loader[sizeof(boot_info.loader) - 1] = '\0';
+	if (boot_info.mod_count > BOOT_MODS_MAX || boot_info.rsdp_len > sizeof(boot_info.rsdp) ||
+	    !boot_info.mmap.n || boot_info.mmap.n > MEMMAP_MAX)
+		fatal("vfvisor.efi: inconsistent boot information");
+	for (unsigned int i = 0; i < boot_info.mod_count; i++)
+		boot_info.mods[i].cmdline[BOOT_MODNAME_MAX - 1] = '\0';
+	hv_start();
+}
+
+static void __attribute__((noreturn)) hv_start(void)
+{
+	const char *cl = boot_info.cmdline;
+	char test[32];
+
+	console_from_cmdline(cl);
+	pr_info("vfvisor %s, loaded by %s, firmware %s\n", VFVISOR_VERSION,
+		boot_info.loader[0] ? boot_info.loader : "an unnamed loader",
+		boot_fw_name(boot_info.fw));
+	pr_info("command line: %s\n", cl);
+	report_options(cl);
+
+	pic_disable();
+	idt_init();
+	cpu_setup(&cpus[0], 0, (uint64_t)(uintptr_t)boot_stack_top,
+		  (uint64_t)(uintptr_t)(bsp_ist + sizeof(bsp_ist)));
+	cpu_count = 1;
+	cpus[0].online = true;
+
+	memory_init();
+	acpi_init();
+	cpu_init();
+	smp_boot(&acpi, &palloc);
+	pr_info("cpus online: %u\n", cpu_count);
+	inventory_report(&boot_info, &palloc, &acpi, &features);
+
+	pci_init();
+	vtd_init(&acpi, &palloc, features.x2apic, cpus[0].apic_id, vtd_omit_parse(cl));
+	nic_init(cl);
+
+	if (cmdline_get(cl, "selftest", test, sizeof(test)))
+		selftests_run(test);
+	guests_start(&boot_info, &palloc, cl);
+	pr_info("boot complete; cpu 0 is the service cpu\n");
+	service_loop();
+}

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: MIT
+/* The service CPU. */
+#include "drivers/apic/apic.h"
+#include "hv/core/console.h"
+#include "hv/vm/guests.h"
+#include "hv/core/idt.h"
+#include "hv/core/nic.h"
+#include "hv/core/service.h"
+#include "lib/x86.h"
+
+#define SERVICE_PERIOD_US 2000 /* igbvf waits up to ~1 s per message */
+
+static void service_tick(struct trap_frame *f)
+{
+	(void)f;
+	apic_eoi();
+}
+
+void service_loop(void)
+{
+	idt_set_handler(VEC_SERVICE_TIMER, service_tick);
+	apic_timer_periodic(VEC_SERVICE_TIMER, SERVICE_PERIOD_US);
+	for (;;) {
+		int c;
+
+		nic_poll();
+		guests_poll();
+		while ((c = console_getc()) >= 0)
+			guests_input((uint8_t)c);
+		cpu_idle();
+	}
+}

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Application processor start-up: INIT-SIPI-SIPI through a trampoline page
+ * below 1 MiB (boot/trampoline.asm). CPUs are started one at a time, so one
+ * trampoline and one parameter block serve them all.
+ */
+#include "drivers/acpi/acpi.h"
+#include "drivers/apic/apic.h"
+#include "hv/core/cpu.h"
+#include "hv/core/idt.h"
+#include "lib/kstring.h"
+#include "hv/core/palloc.h"
+#include "lib/printk.h"
+#include "hv/core/smp.h"
+#include "drivers/timer/tsc.h"
+#include "lib/x86.h"
+
+#define TRAMP_PARAMS 0xF00 /* must match boot/trampoline.asm */
+
+struct tramp_params {
+	uint64_t cr3, stack, entry, efer, index;
+};
+
+extern const char tramp_start[], tramp_end[];
+
+static void kick_handler(struct trap_frame *f)
+{
+	(void)f;
+	apic_eoi();
+}
+
+void smp_idle(void)
+{
+	struct percpu *pc = this_cpu();
+
+	for (;;) {
+		void (*fn)(void *) = pc->work;
+
+		if (fn) {
+			void *arg = pc->work_arg;
+
+			pc->work = NULL;
+			fn(arg);
+			continue;
+		}
+		cpu_idle();
+	}
+}
+
+void smp_run_on(unsigned int index, void (*fn)(void *), void *arg)
+{
+	cpus[index].work_arg = arg;
+	__atomic_store_n(&cpus[index].work, fn, __ATOMIC_RELEASE);
+	apic_send_ipi(cpus[index].apic_id, VEC_KICK);
+}
+
+static void __attribute__((noreturn)) ap_entry(uint64_t index)
+{
+	struct percpu *pc = &cpus[index];
+
+	cpu_setup(pc, (unsigned int)index, pc->stack_top, pc->tss.ist[IST_FAULT - 1]);
+	apic_enable();
+	__atomic_store_n(&pc->online, true, __ATOMIC_RELEASE);
+	smp_idle();
+}
+
+static bool wait_online(struct percpu *pc, uint64_t us)
+{
+	for (uint64_t t = 0; t < us; t += 100) {
+		if (__atomic_load_n(&pc->online, __ATOMIC_ACQUIRE))
+			return true;
+		udelay(100);
+	}
+	return __atomic_load_n(&pc->online, __ATOMIC_ACQUIRE);
+}
+
+static bool smp_start_one(uint64_t tramp, struct percpu *pc, struct palloc *pa)
+{
+	struct tramp_params *tp = (struct tramp_params *)(uintptr_t)(tramp + TRAMP_PARAMS);
+	uint64_t stack, ist;
+
+	if (palloc_alloc(pa, CPU_STACK_SIZE, 0, 0, &stack) ||
+	    palloc_alloc(pa, CPU_IST_SIZE, 0, 0, &ist)) {
+		pr_err("smp: no memory for the stacks of apic id %u\n", pc->apic_id);
+		return false;
+	}
+	pc->stack_top = stack + CPU_STACK_SIZE;
+	pc->tss.ist[IST_FAULT - 1] = ist + CPU_IST_SIZE;
+	pc->online = false;
+
+	tp->cr3 = read_cr3();
+	tp->stack = pc->stack_top;
+	tp->entry = (uint64_t)(uintptr_t)ap_entry;
+	tp->efer = EFER_LME | (rdmsr(MSR_EFER) & EFER_NXE);
+	tp->index = pc->index;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+
+	/* The SDM's sequence: INIT, 10 ms, SIPI, 200 us, SIPI if still asleep. */
+	apic_send_init(pc->apic_id);
+	udelay(10000);
+	apic_send_sipi(pc->apic_id, (uint8_t)(tramp >> 12));
+	if (wait_online(pc, 200))
+		return true;
+	apic_send_sipi(pc->apic_id, (uint8_t)(tramp >> 12));
+	if (wait_online(pc, 1000000))
+		return true;
+	/* Park it again so that a late start cannot use the next CPU's stack. */
+	apic_send_init(pc->apic_id);
+	palloc_free(pa, stack, CPU_STACK_SIZE);
+	palloc_free(pa, ist, CPU_IST_SIZE);
+	return false;
+}
+
+unsigned int smp_boot(const struct acpi_info *ai, struct palloc *pa)
+{
+	uint32_t self = apic_id();
+	size_t size = (size_t)(tramp_end - tramp_start);
+	uint64_t tramp;
+
+	idt_set_handler(VEC_KICK, kick_handler);
+	if (!ai->cpu_count) {
+		pr_warn("smp: the MADT lists no CPUs; running on the boot CPU only\n");
+		return cpu_count;
+	}
+	if (size > TRAMP_PARAMS || palloc_alloc(pa, PAGE_SIZE, PAGE_SIZE, 0x100000, &tramp)) {
+		pr_err("smp: no free page below 1 MiB for the start-up trampoline\n");
+		return cpu_count;
+	}
+	memcpy((void *)(uintptr_t)tramp, tramp_start, size);
+	pr_debug("smp: trampoline at 0x%llx\n", (unsigned long long)tramp);
+
+	for (unsigned int i = 0; i < ai->cpu_count; i++) {
+		uint32_t id = ai->cpus[i].apic_id;
+		struct percpu *pc;
+
+		if (id == self)
+			continue;
+		if (cpu_count >= MAX_CPUS) {
+			pr_warn("smp: more than %u CPUs; apic id %u left off\n", MAX_CPUS, id);
+			continue;
+		}
+		if (id > 0xFE && !apic_x2()) {
+			pr_warn("smp: apic id %u needs x2APIC; left off\n", id);
+			continue;
+		}
+		pc = &cpus[cpu_count];
+		pc->index = cpu_count;
+		pc->apic_id = id;
+		if (!smp_start_one(tramp, pc, pa)) {
+			pr_err("smp: cpu with apic id %u did not come online\n", id);
+			continue;
+		}
+		pr_debug("smp: cpu %u (apic id %u) online\n", pc->index, id);
+		cpu_count++;
+	}
+	palloc_free(pa, tramp, PAGE_SIZE);
+	return cpu_count;
+}

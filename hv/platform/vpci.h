@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A guest's virtual PCI bus: configuration space only, pure logic. The caller
+ * traps the guest's ECAM page(s) and ports 0xCF8-0xCFF and passes each access
+ * here; everything that must reach hardware or the guest's address space goes
+ * out through struct vpci_ops.
+ *
+ * What the guest sees (segment 0, bus 0 only; every other bus, device and
+ * function reads all ones and ignores writes):
+ * - 00:00.0, a host bridge 8086:29C0 (q35's), class 060000, header type 0,
+ *   no BARs, no capabilities, Command reads MEM|MASTER. Read-only.
+ * - the VF at @vf_devfn (00:01.0 by default; function 0 of slots 1-31):
+ *   vendor/device as given (the PF's SR-IOV VF Device ID: a VF reads 0xFFFF
+ *   itself), class/revision and subsystem read once from the real VF, header
+ *   type 0, no INTx (pin 0), no ROM, the BARs given (memory only), and a
+ *   virtual capability list: MSI-X at VPCI_CAP_MSIX -> PCIe at VPCI_CAP_PCIE.
+ *   No PM, MSI, AER, ARI or SR-IOV: Linux's PCI core and igbvf need none.
+ *   Extended space (0x100-0xFFF) reads 0: the empty header at 0x100 is the
+ *   "no extended capabilities" Linux looks for.
+ *
+ * Registers of the VF that do anything (all else: reads the shadow, writes
+ * are dropped):
+ * - Command: MEM and MASTER are kept and forwarded to the real VF (read,
+ *   those two bits replaced, written back: QEMU gates VF decode on MEM);
+ *   INTx Disable reads 1 (there is no INTx); IO and the rest read 0.
+ * - Status: the real VF's error bits (0xF900) read live, Capabilities List
+ *   always 1, the rest 0. Writes (W1C) are dropped.
+ * - BARs: the standard sizing protocol (all ones reads back size mask | type
+ *   bits), low type bits read-only. A BAR is mapped (bar_map enable=true)
+ *   exactly when Command.MEM is set, the whole BAR lies inside the window
+ *   [win_base, win_base + win_size) and it overlaps no other BAR of the VF
+ *   (both of two overlapping BARs stay unmapped: no placement can take
+ *   another BAR's place). Otherwise it is not mapped but still reads back
+ *   what was written, as hardware would. Every change unmaps first, then
+ *   maps, so two mapped BARs never overlap even between callbacks. A
+ *   decoding BAR left unmapped is reported to bar_refused (if set) when its
+ *   reason starts or changes; the caller limits what it logs.
+ * - MSI-X Message Control: Enable (bit 15) and Function Mask (bit 14) are
+ *   kept; a change calls msix_ctrl. Table size, Table and PBA offset/BIR are
+ *   the real VF's, read-only.
+ * - PCIe capability (version 2, Root Complex Integrated Endpoint: the VF sits
+ *   on the root bus, as QEMU presents devices there; Linux then skips every
+ *   link register). DevCap: the real VF's MPSS, extended tag, L0s/L1
+ *   latencies and role-based error reporting, plus FLR. DevCtl: writing
+ *   Initiate FLR (bit 15) performs an FLR and reads 0; the error reporting
+ *   enables, relaxed ordering, MPS, extended tag, no snoop and MRRS are kept
+ *   as written but never forwarded (a VF's are RsvdP or the PF's). DevSta:
+ *   the real VF's error and Transactions Pending bits, live, read-only.
+ *   Everything from Link Capabilities on reads 0.
+ * - FLR: every mapped BAR unmapped, msix_ctrl(false, false) if either bit
+ *   was set, vf_flr, then the shadow is reset as the real function is
+ *   (Command 0, BARs 0, MSI-X control 0, DevCtl as at creation) and the
+ *   cleared Command is forwarded again.
+ *
+ * The real VF only ever sees: vf_read of any register at creation, vf_read
+ * of Command, Status and DevSta afterwards, and vf_write of Command (2 bytes).
+ * Never its BARs, never another function.
+ *
+ * Access rules (both paths): a 1-, 2- or 4-byte access wholly inside one
+ * aligned dword is honoured, as PCIe byte enables allow (so a word at 0x05
+ * is fine). Any other size, or an access crossing a dword boundary, reads all
+ * ones and writes nothing.
+ * - ECAM: @off = bus << 20 | dev << 15 | fn << 12 | reg, relative to bus 0.
+ * - CF8/CFC: a 4-byte access to 0xCF8 reads/writes the address latch (bits
+ *   31 and 27:2 kept; 30:28 and 1:0 read 0); any other access to 0xCF8-0xCFB
+ *   reads all ones and is dropped (0xCF9 is the chipset's reset port: the
+ *   caller's business). 0xCFC-0xCFF reach byte (port - 0xCFC) of the dword
+ *   the latch names, if bit 31 is set. Latch bits 27:24 (AMD's extended
+ *   register number) are refused: a non-zero value reads all ones and drops
+ *   writes, so a guest cannot alias 0x1xx onto the header; it must use ECAM
+ *   for the extended space.
+ *
+ * Not thread-safe: the caller serialises all of a guest's vCPUs (the CF8
+ * latch is shared state, as on hardware). Callbacks run inside the access.
+ */
+#ifndef VF_VPCI_H
+#define VF_VPCI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "drivers/pci/pci.h"
+
+#define VPCI_HB_VENDOR	0x8086
+#define VPCI_HB_DEVICE	0x29C0 /* q35's host bridge / DRAM controller */
+#define VPCI_HB_CLASS	0x060000
+#define VPCI_VF_DEVFN	PCI_DEVFN(1, 0) /* the default slot */
+#define VPCI_CAP_MSIX	0x40		/* the virtual capability list */
+#define VPCI_CAP_PCIE	0x50
+#define VPCI_BAR_MIN	4096 /* smallest BAR: mapped with 4 KiB pages */
+#define VPCI_CF8	0xCF8
+#define VPCI_CFC	0xCFC
+#define VPCI_CF8_ENABLE 0x80000000u
+#define VPCI_CF8_EXT	0x0F000000u /* AMD extended register bits: refused */
+
+struct vpci_ops {
+	/* the real VF's config space */
+	uint32_t (*vf_read)(void *ctx, unsigned int reg, unsigned int size);
+	void (*vf_write)(void *ctx, unsigned int reg, unsigned int size, uint32_t val);
+	/* the guest placed (or moved, or disabled) BAR @bar at @gpa (size @size): map or unmap it */
+	int (*bar_map)(void *ctx, unsigned int bar, uint64_t gpa, uint64_t size, bool enable);
+	/* the guest asked for a function-level reset */
+	void (*vf_flr)(void *ctx);
+	/* MSI-X enable / function-mask changed (the MSI-X table itself is another module's) */
+	void (*msix_ctrl)(void *ctx, bool enable, bool masked);
+	/* Optional, for the log: BAR @bar, decoding (Command.MEM) at @addr, is
+	 * left unmapped because of @why (VPCI_BAR_OUTSIDE or VPCI_BAR_OVERLAP).
+	 * Called once each time the reason starts or changes. */
+	void (*bar_refused)(void *ctx, unsigned int bar, uint64_t addr, uint64_t size, int why);
+};
+
+/* Why a decoding BAR is not mapped (bar_refused). */
+enum { VPCI_BAR_OK, VPCI_BAR_OUTSIDE, VPCI_BAR_OVERLAP };
+
+struct vpci_cfg {
+	const struct vpci_ops *ops; /* every callback set but bar_refused */
+	void *ctx;		    /* passed to each callback */
+	uint16_t vendor, device;    /* the VF's IDs from the PF's SR-IOV capability */
+	/* The VF BARs as the PF's SR-IOV capability gives them (struct sriov's
+	 * vf_bar: .base ignored): size 0 or a power of two >= VPCI_BAR_MIN
+	 * (< 4 GiB unless 64-bit), flags PCI_BAR_MEM64 / PCI_BAR_PREFETCH; a
+	 * 64-bit BAR takes slot i + 1 too, which must be empty. */
+	struct pci_bar bar[6];
+	uint64_t win_base, win_size; /* where BARs may be mapped; base > 0, no wrap */
+	uint8_t vf_devfn;	     /* 0: VPCI_VF_DEVFN; else function 0 of slot 1-31 */
+};
+
+struct vpci_bar {
+	uint64_t size; /* 0: not implemented (or a 64-bit BAR's upper half) */
+	uint64_t addr; /* the address bits the guest wrote (the size mask applied) */
+	uint64_t gpa;  /* where it is mapped, when @mapped */
+	uint8_t flags; /* PCI_BAR_MEM64 | PCI_BAR_PREFETCH */
+	bool mapped;
+	uint8_t refused; /* VPCI_BAR_*: last reason reported to bar_refused */
+};
+
+/* One guest's bus. Embed it; touch it only through the functions. */
+struct vpci {
+	const struct vpci_ops *ops;
+	void *ctx;
+	uint32_t cf8; /* the CF8 latch */
+	uint8_t vf_devfn;
+	uint16_t vendor, device;
+	uint32_t class_rev, subsys; /* from the real VF at creation */
+	uint16_t cmd;		    /* PCI_CMD_MEM | PCI_CMD_MASTER */
+	struct vpci_bar bar[6];
+	uint64_t win_base, win_size;
+	uint16_t msix_ctrl;	       /* the real table size | what the guest set */
+	uint32_t msix_table, msix_pba; /* offset | BIR, the real VF's */
+	uint32_t devcap;
+	uint16_t devctl, devctl_reset;
+	uint8_t real_pcie; /* the real VF's PCIe capability (DevSta), 0: none */
+	unsigned int flrs; /* FLRs performed */
+};
+
+/*
+ * Build the bus from @cfg, reading the real VF through cfg->ops (class,
+ * subsystem, its MSI-X and PCIe capabilities), and forward Command with MEM
+ * and MASTER clear so that the real VF starts as the guest sees it. Returns 0,
+ * -EINVAL for a bad @cfg (missing callback, vendor 0 or 0xFFFF, bad slot,
+ * window or BAR, an MSI-X table or PBA outside its BAR), -EIO if the real VF
+ * reads all ones, -ENODEV if it has no MSI-X capability. Nothing is written
+ * to the real VF on error.
+ */
+int vpci_init(struct vpci *v, const struct vpci_cfg *cfg);
+
+/* Guest teardown: Command cleared (and forwarded: the VF stops decoding and
+ * DMA), every mapped BAR unmapped, MSI-X control off (bar_map / msix_ctrl
+ * called as needed). The bus stays usable, as after a Command write of 0. */
+void vpci_shutdown(struct vpci *v);
+
+/* An access at @off in the guest's ECAM window (relative to bus 0). Reads
+ * return the value zero-extended, all ones of @size when refused (0xFFFFFFFF
+ * for a size other than 1, 2 or 4). */
+uint32_t vpci_ecam_read(struct vpci *v, uint64_t off, unsigned int size);
+void vpci_ecam_write(struct vpci *v, uint64_t off, unsigned int size, uint32_t val);
+
+/* A port access, @port in 0xCF8-0xCFF (others read all ones, are dropped). */
+uint32_t vpci_io_read(struct vpci *v, uint16_t port, unsigned int size);
+void vpci_io_write(struct vpci *v, uint16_t port, unsigned int size, uint32_t val);
+
+#endif

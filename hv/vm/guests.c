@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: MIT
+/*
+ * From configuration to running guests. The configuration is a boot module
+ * (config=NAME on the command line, else a module named "vfvisor.conf"),
+ * or the built-in default when the modules include a "vmlinuz". It is
+ * checked whole before anything is built, and every guest is built before
+ * any starts: an error anywhere starts nothing.
+ */
+#include "boot/boot_info.h"
+#include "hv/core/cmdline.h"
+#include "drivers/timer/cmos_rtc.h"
+#include "hv/vm/config.h"
+#include "hv/core/cpu.h"
+#include "lib/err.h"
+#include "hv/vm/guests.h"
+#include "lib/kstring.h"
+#include "hv/core/nic.h"
+#include "hv/core/palloc.h"
+#include "lib/printk.h"
+#include "hv/vm/vm.h"
+#include "hv/vm/vm_vf.h"
+#include "iommu/vtd.h"
+#include "lib/x86.h"
+
+#define HV_RESERVE (32ull << 20) /* memory kept for the hypervisor's own use */
+
+static struct vf_config config;
+
+/*
+ * The guest's VF may DMA exactly where the guest's RAM is: its IOMMU domain
+ * maps guest-physical addresses as nested paging does, so a VF DMA outside
+ * that faults (and is logged) instead of reaching anything else.
+ */
+static int guest_vf_dma(struct vm *vm, int vf)
+{
+	uint16_t seg;
+	uint8_t bus, devfn;
+	int err;
+
+	if (!vtd_dma_on()) {
+		pr_warn("guest %s: vf %d not given: no DMA remapping to confine it\n", vm->name,
+			vf);
+		return 0;
+	}
+	if (nic_vf_dev((unsigned int)vf, &seg, &bus, &devfn)) {
+		pr_err("guest %s: vf %d does not exist\n", vm->name, vf);
+		return -ENODEV;
+	}
+	vm->dma = vtd_domain_create(vm->name);
+	if (!vm->dma) {
+		pr_err("guest %s: no IOMMU domain left for vf %d\n", vm->name, vf);
+		return -ENOSPC;
+	}
+	err = vtd_domain_map(vm->dma, 0, vm->ram_hpa, vm->ram_size, VTD_PERM_R | VTD_PERM_W);
+	if (!err)
+		err = vtd_attach(vm->dma, seg, bus, devfn);
+	if (err) {
+		pr_err("guest %s: vf %d: its DMA domain: %s\n", vm->name, vf, err_name(err));
+		vtd_domain_destroy(vm->dma);
+		vm->dma = NULL;
+		return err;
+	}
+	/* Its MAC: the configured one, else the PF driver's stable default. */
+	if (vm->cfg->has_mac)
+		nic_vf_set_mac((unsigned int)vf, vm->cfg->mac);
+	uint8_t m[6];
+
+	nic_vf_mac((unsigned int)vf, m);
+	err = vm_vf_attach(vm, (unsigned int)vf, VM_PCI_WIN_GPA, VM_PCI_WIN_SIZE);
+	if (err) {
+		pr_err("guest %s: vf %d: cannot give it to the guest: %s\n", vm->name, vf,
+		       err_name(err));
+		return err;
+	}
+	pr_info("guest %s: vf %d (%04x:%02x:%02x.%u) at 00:01.0, may DMA to its %llu MiB only\n",
+		vm->name, vf, seg, bus, devfn >> 3, devfn & 7,
+		(unsigned long long)(vm->ram_size >> 20));
+	pr_info("guest %s: vf %d mac %02x:%02x:%02x:%02x:%02x:%02x%s\n", vm->name, vf, m[0], m[1],
+		m[2], m[3], m[4], m[5], vm->cfg->has_mac ? " (from the configuration)" : "");
+	return 0;
+}
+
+int guests_start(const struct boot_info *bi, struct palloc *pa, const char *cl)
+{
+	const char *names[BOOT_MODS_MAX];
+	char file[BOOT_MODNAME_MAX];
+	const struct boot_module *cm;
+	uint64_t free_bytes;
+	int err;
+
+	if (!cmdline_get(cl, "config", file, sizeof(file)))
+		str_copy(file, "vfvisor.conf", sizeof(file));
+	cm = boot_module_find(bi, file);
+	if (cm) {
+		err = config_parse(&config, file, (const char *)(uintptr_t)cm->start,
+				   cm->end - cm->start);
+	} else if (cmdline_get(cl, "config", file, sizeof(file))) {
+		pr_err("config=%s: no boot module of that name; no guest started\n", file);
+		return -ENOENT;
+	} else if (boot_module_find(bi, "vmlinuz")) {
+		str_copy(file, "(built-in default)", sizeof(file));
+		config_default(&config);
+		err = 0;
+	} else {
+		pr_info("no guests: no configuration module and no 'vmlinuz' module\n");
+		return 0;
+	}
+	if (err)
+		goto refused;
+	if (!vm_backend()) {
+		pr_err("guests configured in %s, but this CPU has no usable virtualisation;"
+		       " no guest started\n",
+		       file);
+		return -ENODEV;
+	}
+
+	for (unsigned int i = 0; i < bi->mod_count; i++)
+		names[i] = bi->mods[i].cmdline;
+	free_bytes = palloc_free_bytes(pa);
+	struct config_machine m = {
+		.cpu_count = cpu_count,
+		.vfs_available = nic_vf_count(),
+		.modules = names,
+		.module_count = bi->mod_count,
+		.free_bytes = free_bytes > HV_RESERVE ? free_bytes - HV_RESERVE : 0,
+	};
+	err = config_check(&config, file, &m);
+	if (err)
+		goto refused;
+
+	/* The guests' clocks start from the host's RTC. */
+	vm_clock_tsc = rdtsc();
+	vm_clock_unix = cmos_rtc_read();
+	if (vm_clock_unix < 0) {
+		pr_warn("rtc: the host's CMOS clock is unreadable; guests start at 1970-01-01\n");
+		vm_clock_unix = 0;
+	}
+	for (unsigned int i = 0; i < config.guest_count; i++) {
+		err = vm_create(&vms[i], &config.guest[i], bi, pa);
+		if (err) {
+			pr_err("guest %s: not started, nor any other (%s)\n", config.guest[i].name,
+			       err_name(err));
+			return err;
+		}
+		vms[i].index = i;
+		if (config.guest[i].vf >= 0 && (err = guest_vf_dma(&vms[i], config.guest[i].vf))) {
+			pr_err("guest %s: not started, nor any other\n", vms[i].name);
+			return err;
+		}
+	}
+	vm_count = config.guest_count;
+	for (unsigned int i = 0; i < vm_count; i++)
+		vm_start(&vms[i]);
+	return 0;
+refused:
+	pr_err("config %s: refused; no guest started\n", file);
+	return -EINVAL;
+}
+
+/* ---- the service CPU's side: consoles and input -------------------------- */
+
+/* Ctrl-] (as telnet and virsh use): Ctrl-A is QEMU's and the shells'. */
+#define CON_ESCAPE 0x1D
+
+static unsigned int focus;
+static bool escape;
+
+/* Typed bytes wait here until the guest's receiver has room: its 16-byte
+ * FIFO fills faster than a polling guest empties it. Service CPU only. */
+static struct {
+	uint8_t buf[256];
+	unsigned int head, tail;
+} input[VM_MAX];
+
+static void input_feed(unsigned int i)
+{
+	struct vm *vm = &vms[i];
+
+	if (input[i].head == input[i].tail)
+		return;
+	spin_lock(&vm->uart_lock);
+	while (input[i].tail != input[i].head && vuart_rx_space(&vm->uart)) {
+		vuart_rx_push(&vm->uart, input[i].buf[input[i].tail % sizeof(input[i].buf)]);
+		input[i].tail++;
+	}
+	spin_unlock(&vm->uart_lock);
+}
+
+void guests_poll(void)
+{
+	for (unsigned int i = 0; i < vm_count; i++) {
+		vm_con_drain(&vms[i]);
+		input_feed(i);
+	}
+}
+
+static void input_help(void)
+{
+	pr_info("console: input goes to guest %s; Ctrl-] then 1-%u picks a guest,"
+		" Ctrl-] s prints exit counters, Ctrl-] Ctrl-] sends Ctrl-]\n",
+		vm_count ? vms[focus].name : "(none)", vm_count);
+}
+
+void guests_input(uint8_t c)
+{
+	if (!vm_count)
+		return;
+	if (escape) {
+		escape = false;
+		if (c >= '1' && c < '1' + vm_count) {
+			focus = c - '1';
+			input_help();
+			return;
+		}
+		if (c == 's') {
+			for (unsigned int i = 0; i < vm_count; i++)
+				vm_print_counters(&vms[i]);
+			return;
+		}
+		if (c != CON_ESCAPE) {
+			input_help();
+			return;
+		}
+	} else if (c == CON_ESCAPE) {
+		escape = true;
+		return;
+	}
+	if (input[focus].head - input[focus].tail < sizeof(input[focus].buf))
+		input[focus].buf[input[focus].head++ % sizeof(input[focus].buf)] = c;
+	input_feed(focus);
+}

@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Guests: one struct vm per configured guest, one struct vcpu per physical
+ * CPU it was given (pinned, no scheduler). The vendor backends (hv/svm,
+ * hv/vmx) plug in through struct vcpu_ops and hand every exit back in the
+ * normalised form of struct vcpu_exit, which hv/vm/exit.c handles for both.
+ */
+#ifndef VF_VM_H
+#define VF_VM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "hv/vm/config.h"
+#include "hv/vmx/ept.h"
+#include "hv/core/paging.h"
+#include "lib/spinlock.h"
+#include "hv/platform/vmsix.h"
+#include "hv/platform/vpci.h"
+#include "hv/platform/vrtc.h"
+#include "hv/platform/vuart.h"
+
+struct palloc;
+
+#define VM_MAX	     CONFIG_MAX_GUESTS
+#define VM_MAX_VCPUS 8
+#define VM_CON_RING  16384 /* guest console bytes in flight to the service CPU */
+#define VM_LOG_LIMIT 8	   /* refused accesses logged per guest; the rest counted */
+#define VM_MMIO_MAX  8
+#define VM_STOP_MAX  128
+/* The guest's PCI: the memory window its DSDT declares, and its ECAM. */
+#define VM_PCI_WIN_GPA	0xC0000000ull
+#define VM_PCI_WIN_SIZE 0x10000000ull
+#define VM_ECAM_GPA	0xE0000000ull
+
+/* Why a vCPU left the guest, in the backends' common terms. */
+enum exit_reason {
+	EXIT_CPUID,
+	EXIT_MSR_READ,
+	EXIT_MSR_WRITE,
+	EXIT_IO,
+	EXIT_MMIO, /* a guest-physical access nested paging does not map */
+	EXIT_ICR,  /* a write to the x2APIC ICR (counted apart from other MSRs) */
+	EXIT_SHUTDOWN,
+	EXIT_HLT,
+	EXIT_INTR,
+	EXIT_NMI,
+	EXIT_EXCEPTION,
+	EXIT_UD_INSN, /* an instruction the guest may not use: it gets #UD */
+	EXIT_INVD,
+	EXIT_CR_WRITE, /* MOV to CR0 or CR4 that the backend intercepts */
+	EXIT_INVALID,  /* the backend refused the guest state */
+	EXIT_OTHER,
+	EXIT_REASONS
+};
+
+const char *exit_reason_name(enum exit_reason r);
+
+struct vcpu_exit {
+	enum exit_reason reason;
+	uint64_t hw_code;  /* the backend's own exit code, for messages */
+	uint64_t next_rip; /* 0 when the hardware did not say; port exits must */
+	union {
+		struct {
+			uint16_t port;
+			uint8_t size; /* 1, 2 or 4 */
+			bool in, string, rep;
+		} io;
+		struct {
+			uint64_t gpa;
+			bool write, fetch, present;
+		} mmio;
+		struct {
+			uint32_t msr;
+		} msr;
+		struct {
+			uint8_t vector;
+		} exc;
+		struct {
+			uint8_t cr;
+			int8_t reg; /* the source register, -1: decode the instruction */
+			bool cs_l;  /* in 64-bit mode (CS.L with EFER.LMA) */
+		} cr;
+	};
+};
+
+/* General registers in the x86 encoding order (rax, rcx, rdx, rbx, rsp, rbp,
+ * rsi, rdi, r8..r15), as struct mmio_insn numbers them. */
+enum { R_RAX, R_RCX, R_RDX, R_RBX, R_RSP, R_RBP, R_RSI, R_RDI };
+
+struct vcpu_regs {
+	uint64_t gpr[16];
+	uint64_t rip, rflags;
+};
+
+/* What the backend's guest state must hold for the Linux 64-bit entry. */
+struct vcpu_boot {
+	uint64_t rip, rsi;
+	uint64_t cr0, cr3, cr4, efer;
+	uint64_t gdt_base;
+	uint16_t gdt_limit;
+	uint16_t cs, ds; /* flat 64-bit code, flat data (also ES, SS) */
+};
+
+struct vm;
+struct vtd_domain;
+
+/* Where a vCPU is in its start-up (the boot vCPU starts RUNNING). */
+enum vcpu_state {
+	VCPU_WAIT_INIT, /* an AP before the guest's INIT */
+	VCPU_WAIT_SIPI, /* INIT received: waiting for a start-up IPI */
+	VCPU_STARTING,	/* start-up IPI received: enter at sipi_vector:0000 */
+	VCPU_RUNNING,
+};
+
+struct vcpu {
+	struct vm *vm;
+	unsigned int index; /* within the guest */
+	unsigned int cpu;   /* the physical CPU (index into cpus[]) */
+	uint32_t apic_id;
+	struct vcpu_regs regs;
+	void *arch;	     /* the backend's state */
+	uint64_t mtrr_def;   /* emulated MTRRdefType */
+	uint64_t mtrr[0x70]; /* emulated MTRRs 0x200-0x26F: plain storage */
+	uint64_t exits[EXIT_REASONS];
+	volatile enum vcpu_state state;
+	volatile uint8_t sipi_vector;
+	/* An NMI the guest sent to this vCPU, delivered by the backend when
+	 * the guest can take it (not inside its NMI handler, nor with another
+	 * event being delivered). Set from any of the guest's CPUs, which then
+	 * kick this one with a physical NMI; every physical NMI is a kick. */
+	volatile bool nmi_pending;
+	bool flush_tlb; /* its guest-physical map changed: flush on entry */
+};
+
+/* The guest's VF (vm_vf.c). */
+struct vm_vf {
+	bool present;
+	uint16_t seg;
+	uint8_t bus, devfn, pcie_cap, msix_cap;
+	uint64_t bar_hpa[6];
+	unsigned int msix_bar, pba_bar, msix_region;
+	uint32_t table_off, pba_off;
+	uint64_t msix_gpa;
+	int irte[VMSIX_MAX_ENTRIES];
+	uint8_t msix_told[VMSIX_MAX_ENTRIES]; /* enum vmsix_why last logged per entry */
+	unsigned int msix_logs, bar_logs, flr_logs;
+	struct vpci vpci;
+	struct vmsix msix;
+};
+
+enum refusal { REFUSED_IO, REFUSED_MSR, REFUSED_MMIO, REFUSED_KINDS };
+
+/* An emulated guest-physical range (read: fill *@val; write: take @val). */
+struct mmio_region {
+	uint64_t gpa, len;
+	const char *name;
+	uint64_t (*read)(struct vm *vm, uint64_t gpa, unsigned int size);
+	void (*write)(struct vm *vm, uint64_t gpa, unsigned int size, uint64_t val);
+};
+
+struct vm {
+	char name[CONFIG_NAME_MAX + 1];
+	unsigned int index;
+	const struct guest_cfg *cfg;
+	uint64_t ram_hpa, ram_size; /* guest-physical 0.. is host-physical ram_hpa.. */
+	struct pagetable gpt;	    /* AMD-V: the nested page table */
+	struct ept ept;		    /* VT-x: the extended page table */
+	struct vtd_domain *dma;	    /* its VF's IOMMU domain: the same map, or NULL */
+	struct vm_vf vf;
+	unsigned int vcpu_count;
+	struct vcpu vcpu[VM_MAX_VCPUS];
+	struct mmio_region mmio[VM_MMIO_MAX];
+	unsigned int mmio_count;
+
+	spinlock_t uart_lock; /* the guest CPU and the service CPU (input) */
+	struct vuart uart;
+	spinlock_t io_lock; /* the guest's vCPUs: the RTC, starting APs */
+	struct vrtc rtc;    /* the host's time, read-only */
+	/* Console output: written by the guest's CPU, drained by the service
+	 * CPU (single producer, single consumer). */
+	uint8_t con[VM_CON_RING];
+	uint32_t con_head, con_tail, con_dropped;
+	char line[160];
+	unsigned int line_len;
+
+	uint64_t refused_io, refused_msr, refused_mmio;
+	unsigned int logged[REFUSED_KINDS]; /* refused accesses logged so far */
+	volatile bool stopped;
+	char stop_reason[VM_STOP_MAX];
+	struct vcpu *stopper; /* the vCPU that stopped it: it prints the report */
+};
+
+/* The hypervisor's pointer to [@gpa, @gpa+@len) of @vm's RAM, or NULL if
+ * any of it lies outside. */
+static inline void *vm_ram_ptr(struct vm *vm, uint64_t gpa, uint64_t len)
+{
+	if (gpa >= vm->ram_size || len > vm->ram_size - gpa)
+		return NULL;
+	return (void *)(uintptr_t)(vm->ram_hpa + gpa);
+}
+
+struct vcpu_ops {
+	const char *name;
+	/* On the service CPU: what the physical CPU @cpu needs (host save area,
+	 * VMXON region); no hardware touched. */
+	int (*cpu_prepare)(unsigned int cpu, struct palloc *pa);
+	/* On CPU @cpu itself, before its first vCPU runs. */
+	int (*cpu_enable)(unsigned int cpu);
+	/* On the service CPU: the guest's empty memory map (NPT or EPT). */
+	int (*vm_init)(struct vm *vm, struct palloc *pa);
+	/* On the service CPU: the vCPU's control structures, set to enter
+	 * at @b. The VM's memory map (vm->gpt) is complete by then. */
+	int (*vcpu_create)(struct vcpu *v, const struct vcpu_boot *b, struct palloc *pa);
+	/* Enter the guest with v->regs; return with v->regs and @e filled. */
+	void (*vcpu_run)(struct vcpu *v, struct vcpu_exit *e);
+	/* An AP's state after INIT and a start-up IPI: real mode at
+	 * @vector:0000 (the guest's trampoline page). */
+	void (*vcpu_sipi)(struct vcpu *v, uint8_t vector);
+	/* Deliver an exception (with @err if @has_err) on the next entry.
+	 * Common code calls it through vcpu_inject_fault, which knows when an
+	 * exception has an error code. */
+	void (*inject_exception)(struct vcpu *v, uint8_t vector, bool has_err, uint32_t err);
+	/* The hypervisor completed an instruction for the guest (emulated it;
+	 * v->regs.rip is past it): end an STI/MOV-SS interrupt shadow and, if
+	 * RFLAGS.TF was set, raise the single-step #DB, as the CPU would. */
+	void (*insn_done)(struct vcpu *v);
+	/* Guest control state the exit handlers need. */
+	uint64_t (*read_cr)(struct vcpu *v, unsigned int cr); /* 0, 3, 4 */
+	uint64_t (*read_efer)(struct vcpu *v);		      /* as the guest sees it */
+	int (*write_efer)(struct vcpu *v, uint64_t efer);     /* -EINVAL: #GP */
+	/* A CR0/CR4 write the rules (cr_policy.c) allow; -EINVAL: #GP. */
+	int (*write_cr)(struct vcpu *v, unsigned int cr, uint64_t val);
+	/* Map [gpa, gpa+len) to [hpa, ...); @uncached for device memory. */
+	int (*map)(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t len, bool uncached);
+	/* Unmap [gpa, gpa+len). The vCPUs' cached translations must be flushed
+	 * before the range is relied on (not done here yet: see issue 7). */
+	int (*unmap)(struct vm *vm, uint64_t gpa, uint64_t len);
+};
+
+extern const struct vcpu_ops svm_vcpu_ops;
+extern const struct vcpu_ops vmx_vcpu_ops;
+
+extern struct vm vms[VM_MAX];
+/* The host's wall clock at TSC @vm_clock_tsc (unix seconds; 0 if unknown). */
+extern int64_t vm_clock_unix;
+extern uint64_t vm_clock_tsc;
+extern unsigned int vm_count;
+
+struct boot_info;
+/* Build guest @g into @vm (memory, image, tables, vCPUs); nothing runs yet.
+ * On error the guest's RAM is given back and a message names the guest. */
+int vm_create(struct vm *vm, const struct guest_cfg *g, const struct boot_info *bi,
+	      struct palloc *pa);
+/* Start each of @vm's vCPUs on its CPU. */
+void vm_start(struct vm *vm);
+
+/* The vCPU ops of this machine's backend, or NULL. */
+const struct vcpu_ops *vm_backend(void);
+void vm_set_backend(const struct vcpu_ops *ops);
+
+/* Inject exception @vector with error code @err where the architecture
+ * pushes one (vectors 8, 10-14, 17, 21, 29, 30; never in real mode). */
+void vcpu_inject_fault(struct vcpu *v, uint8_t vector, uint32_t err);
+
+/* exit.c: the per-vCPU loop, on the vCPU's own CPU, until the guest stops. */
+void vcpu_loop(struct vcpu *v);
+/* Stop @v's guest (the first caller's reason counts) and kick its other
+ * vCPUs; the vCPU that stopped it then prints "guest NAME: stopped: REASON"
+ * and the counters (vm.c). */
+void vm_stop(struct vcpu *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Print each exit reason's count for @vm. */
+void vm_print_counters(struct vm *vm);
+
+/* The guest console: the guest's COM1 output, drained by the service CPU. */
+void vm_con_put(struct vm *vm, uint8_t c);
+void vm_con_drain(struct vm *vm);
+
+#endif

@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A guest's VF: its virtual config space (vpci.c) behind the guest's ECAM
+ * and CF8/CFC, its BAR0 (registers, rings, doorbells) mapped straight into
+ * the guest where the guest placed it, its MSI-X table (vmsix.c) trapped and
+ * turned into interrupt remapping entries to the guest's own CPUs, and its
+ * DMA confined to the guest's RAM by an IOMMU domain of the same map.
+ */
+#include "drivers/apic/apic.h"
+#include "lib/err.h"
+#include "lib/kstring.h"
+#include "hv/core/nic.h"
+#include "hv/core/paging.h"
+#include "drivers/pci/pci.h"
+#include "lib/printk.h"
+#include "drivers/timer/tsc.h"
+#include "hv/vm/vm.h"
+#include "hv/vm/vm_vf.h"
+#include "iommu/vtd.h"
+#include "lib/x86.h"
+
+#define PCI_EXP_DEVCTL	   0x08
+#define PCI_EXP_DEVCTL_FLR (1u << 15)
+#define PCI_MSIX_FLAGS	   0x02
+#define PCI_MSIX_ENABLE	   (1u << 15)
+#define PCI_MSIX_MASKALL   (1u << 14)
+
+static struct vm *vm_of(void *ctx)
+{
+	return ctx;
+}
+
+static uint32_t vf_read(void *ctx, unsigned int reg, unsigned int size)
+{
+	struct vm *vm = vm_of(ctx);
+
+	return pci_conf_read(vm->vf.seg, vm->vf.bus, vm->vf.devfn, (uint16_t)reg, size);
+}
+
+static void vf_write(void *ctx, unsigned int reg, unsigned int size, uint32_t val)
+{
+	struct vm *vm = vm_of(ctx);
+
+	pci_conf_write(vm->vf.seg, vm->vf.bus, vm->vf.devfn, (uint16_t)reg, size, val);
+}
+
+static uint64_t msix_mmio_read(struct vm *vm, uint64_t gpa, unsigned int size)
+{
+	uint64_t v;
+
+	spin_lock(&vm->io_lock);
+	v = vmsix_read(&vm->vf.msix, gpa - vm->vf.msix_gpa, size);
+	spin_unlock(&vm->io_lock);
+	return v;
+}
+
+/* A guest must not flood the console: 8 lines per kind and guest. NULL when
+ * the line is not to be printed, else the suffix that ends it. */
+static const char *log_budget(unsigned int *used)
+{
+	if (*used >= 8)
+		return NULL;
+	return ++*used == 8 ? " (further ones only counted)" : "";
+}
+
+/* Say which entries were refused and why, once per entry and reason. The
+ * caller holds io_lock. */
+static void msix_tell(struct vm *vm)
+{
+	const struct vmsix *v = &vm->vf.msix;
+	const char *end;
+
+	for (unsigned int i = 0; i < v->n; i++) {
+		const struct vmsix_entry *e = &v->e[i];
+		enum vmsix_why why = vmsix_why(v, i);
+
+		if (why == VMSIX_LIVE || why == VMSIX_MASKED || vm->vf.msix_told[i] == why)
+			continue;
+		vm->vf.msix_told[i] = (uint8_t)why;
+		if ((end = log_budget(&vm->vf.msix_logs)))
+			pr_warn("guest %s: vf %d msi-x entry %u (address 0x%x data 0x%x) refused: "
+				"%s; left masked%s\n",
+				vm->name, vm->cfg->vf, i, e->addr_lo, e->data, vmsix_why_str(why),
+				end);
+	}
+}
+
+static void msix_mmio_write(struct vm *vm, uint64_t gpa, unsigned int size, uint64_t val)
+{
+	spin_lock(&vm->io_lock);
+	vmsix_write(&vm->vf.msix, gpa - vm->vf.msix_gpa, size, val);
+	msix_tell(vm);
+	spin_unlock(&vm->io_lock);
+}
+
+/* The guest placed, moved or disabled one of its VF's BARs. */
+static int bar_map(void *ctx, unsigned int bar, uint64_t gpa, uint64_t size, bool enable)
+{
+	struct vm *vm = vm_of(ctx);
+	const struct vcpu_ops *ops = vm_backend();
+	int err = 0;
+
+	if (bar == vm->vf.msix_bar) {
+		/* The MSI-X table stays trapped: an emulated region. */
+		struct mmio_region *r = &vm->mmio[vm->vf.msix_region];
+
+		*r = (struct mmio_region){enable ? gpa : 0, enable ? size : 0, "vf msi-x",
+					  msix_mmio_read, msix_mmio_write};
+		vm->vf.msix_gpa = gpa;
+		return 0;
+	}
+	if (enable)
+		err = ops->map(vm, gpa, vm->vf.bar_hpa[bar], size, true);
+	else
+		err = ops->unmap(vm, gpa, size);
+	/* The vCPU that caused this enters again with its TLB flushed. */
+	for (unsigned int i = 0; i < vm->vcpu_count; i++)
+		vm->vcpu[i].flush_tlb = true;
+	if (err)
+		pr_warn("guest %s: vf bar%u at 0x%llx: %s\n", vm->name, bar,
+			(unsigned long long)gpa, err_name(err));
+	return err;
+}
+
+/* The guest placed a BAR where it gets nothing: say so. */
+static void bar_refused(void *ctx, unsigned int bar, uint64_t addr, uint64_t size, int why)
+{
+	struct vm *vm = vm_of(ctx);
+	const struct vpci *v = &vm->vf.vpci;
+	const char *end = log_budget(&vm->vf.bar_logs);
+
+	if (!end)
+		return;
+	if (why == VPCI_BAR_OVERLAP)
+		pr_warn("guest %s: vf %d bar%u at 0x%llx (%llu KiB) not mapped: it overlaps "
+			"another of its bars%s\n",
+			vm->name, vm->cfg->vf, bar, (unsigned long long)addr,
+			(unsigned long long)(size >> 10), end);
+	else
+		pr_warn("guest %s: vf %d bar%u at 0x%llx (%llu KiB) not mapped: outside its pci "
+			"window 0x%llx-0x%llx%s\n",
+			vm->name, vm->cfg->vf, bar, (unsigned long long)addr,
+			(unsigned long long)(size >> 10), (unsigned long long)v->win_base,
+			(unsigned long long)(v->win_base + v->win_size - 1), end);
+}
+
+static void msix_ctrl(void *ctx, bool enable, bool masked)
+{
+	vmsix_ctrl(&vm_of(ctx)->vf.msix, enable, masked);
+	msix_tell(vm_of(ctx));
+}
+
+/* FLR of the real VF (PCIe 6.6.2: 100 ms before it may be touched again). */
+static void vf_flr(void *ctx)
+{
+	struct vm *vm = vm_of(ctx);
+	unsigned int cap = vm->vf.pcie_cap;
+	const char *end;
+
+	/* Worth a line, but a guest may reset in a loop. */
+	if ((end = log_budget(&vm->vf.flr_logs)))
+		pr_info("guest %s: vf %d: function level reset; its interrupt entries cleared, its "
+			"DMA domain kept%s\n",
+			vm->name, vm->cfg->vf, end);
+	if (cap) {
+		uint16_t ctl = (uint16_t)vf_read(vm, cap + PCI_EXP_DEVCTL, 2);
+
+		vf_write(vm, cap + PCI_EXP_DEVCTL, 2, ctl | PCI_EXP_DEVCTL_FLR);
+		udelay(100000);
+	}
+	vmsix_reset(&vm->vf.msix);
+	for (unsigned int i = 0; i < VMSIX_MAX_ENTRIES; i++)
+		vm->vf.msix_told[i] = VMSIX_LIVE; /* a refusal after the reset is news */
+	vf_msix_enable(vm);
+}
+
+/* ---- MSI-X: entries become IRTEs to the guest's own CPUs ----------------- */
+
+static bool guest_dest(void *ctx, uint32_t guest_apic_id, uint32_t *phys)
+{
+	struct vm *vm = vm_of(ctx);
+
+	/* APIC IDs are real: the guest names its CPUs as they are. */
+	for (unsigned int i = 0; i < vm->vcpu_count; i++) {
+		if (vm->vcpu[i].apic_id == guest_apic_id) {
+			*phys = guest_apic_id;
+			return true;
+		}
+	}
+	return false;
+}
+
+static int irte_set(void *ctx, unsigned int entry, uint32_t phys, uint8_t vector)
+{
+	return vtd_irte_set(vm_of(ctx)->vf.irte[entry], phys, vector);
+}
+
+static void irte_clear(void *ctx, unsigned int entry)
+{
+	vtd_irte_clear(vm_of(ctx)->vf.irte[entry]);
+}
+
+static uint64_t table_addr(struct vm *vm, unsigned int entry)
+{
+	return vm->vf.bar_hpa[vm->vf.msix_bar] + vm->vf.table_off + 16ull * entry;
+}
+
+static void hw_entry(void *ctx, unsigned int entry, uint64_t addr, uint32_t data, bool masked)
+{
+	struct vm *vm = vm_of(ctx);
+	uint64_t t = table_addr(vm, entry);
+
+	if (masked)
+		mmio_write32(t + 12, 1);
+	mmio_write32(t, (uint32_t)addr);
+	mmio_write32(t + 4, (uint32_t)(addr >> 32));
+	mmio_write32(t + 8, data);
+	if (!masked)
+		mmio_write32(t + 12, 0);
+}
+
+static uint32_t hw_pba(void *ctx, unsigned int dword)
+{
+	struct vm *vm = vm_of(ctx);
+
+	return mmio_read32(vm->vf.bar_hpa[vm->vf.pba_bar] + vm->vf.pba_off + 4ull * dword);
+}
+
+static const struct vpci_ops vpci_ops = {vf_read, vf_write,  bar_map,
+					 vf_flr,  msix_ctrl, bar_refused};
+static const struct vmsix_ops vmsix_ops = {guest_dest, irte_set, irte_clear, hw_entry, hw_pba};
+
+/* The real function's MSI-X stays enabled and unmasked: what the guest
+ * asks for is expressed in the entries' mask bits (vmsix.c). */
+void vf_msix_enable(struct vm *vm)
+{
+	unsigned int cap = vm->vf.msix_cap;
+	uint16_t ctl = (uint16_t)vf_read(vm, cap + PCI_MSIX_FLAGS, 2);
+
+	vf_write(vm, cap + PCI_MSIX_FLAGS, 2, (ctl | PCI_MSIX_ENABLE) & ~PCI_MSIX_MASKALL);
+}
+
+int vm_vf_attach(struct vm *vm, unsigned int n, uint64_t win_base, uint64_t win_size)
+{
+	const struct pci_dev *d = nic_vf(n);
+	struct vpci_cfg cfg;
+	unsigned int entries;
+	uint32_t tbl, pba;
+	int err;
+
+	if (!d || !d->msix_cap)
+		return -ENODEV;
+	memset(&vm->vf, 0, sizeof(vm->vf));
+	vm->vf.seg = d->seg, vm->vf.bus = d->bus, vm->vf.devfn = d->devfn;
+	vm->vf.pcie_cap = d->pcie_cap;
+	vm->vf.msix_cap = d->msix_cap;
+	for (unsigned int i = 0; i < 6; i++) {
+		vm->vf.bar_hpa[i] = d->bar[i].base;
+		if (d->bar[i].size)
+			paging_map_mmio(d->bar[i].base, d->bar[i].size);
+	}
+	entries = (pci_read16(d, d->msix_cap + PCI_MSIX_FLAGS) & 0x7FF) + 1;
+	tbl = pci_read32(d, d->msix_cap + 4);
+	pba = pci_read32(d, d->msix_cap + 8);
+	vm->vf.msix_bar = tbl & 7, vm->vf.table_off = tbl & ~7u;
+	vm->vf.pba_bar = pba & 7, vm->vf.pba_off = pba & ~7u;
+	if (entries > VMSIX_MAX_ENTRIES)
+		return -E2BIG;
+
+	/* One remapping entry per MSI-X entry, in a row (vmsix.c addresses
+	 * entry i through IRTE base + i). */
+	for (unsigned int i = 0; i < entries; i++) {
+		vm->vf.irte[i] = vtd_irte_alloc(d->seg, (uint16_t)(d->bus << 8 | d->devfn));
+		if (vm->vf.irte[i] < 0)
+			return vm->vf.irte[i];
+		if (i && vm->vf.irte[i] != vm->vf.irte[0] + (int)i)
+			return -ENOSPC;
+	}
+	if (vm->mmio_count >= VM_MMIO_MAX)
+		return -ENOSPC;
+	vm->vf.msix_region = vm->mmio_count++;
+	vm->mmio[vm->vf.msix_region] = (struct mmio_region){0, 0, "vf msi-x", NULL, NULL};
+
+	err = vmsix_init(&vm->vf.msix, entries, vm->vf.table_off, vm->vf.pba_off,
+			 (unsigned int)vm->vf.irte[0] & 0xFF, &vmsix_ops, vm);
+	if (err)
+		return err;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.ops = &vpci_ops;
+	cfg.ctx = vm;
+	cfg.vendor = d->vendor;
+	cfg.device = d->device;
+	nic_vf_bars(cfg.bar);
+	cfg.win_base = win_base;
+	cfg.win_size = win_size;
+	err = vpci_init(&vm->vf.vpci, &cfg);
+	if (err)
+		return err;
+	vf_msix_enable(vm);
+	vm->vf.present = true;
+	return 0;
+}
