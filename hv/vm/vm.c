@@ -10,7 +10,7 @@
  *   0x8000-0xDFFF    boot page tables: identity, 2 MiB pages, first 4 GiB
  *   0xA0000-0xFFFFF  reserved in the e820; the vACPI tables at 0xE0000
  *   0xC0000000       the PCI memory window the DSDT declares (256 MiB)
- *   0xE0000000       the virtual ECAM (bus 0; emulated: no device yet)
+ *   0xE0000000       the virtual ECAM (bus 0: the guest's VF at 00:01.0, if any)
  */
 #include "drivers/apic/apic.h"
 #include "boot/boot_info.h"
