@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What the boot path (multiboot2 now, UEFI later) hands to the hypervisor.
+ * What the boot path (GRUB's multiboot2, or vfvisor.efi) hands to the hypervisor.
  * Everything is copied in, so nothing the loader left in memory needs to be
  * kept alive except the modules themselves.
  */

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* The legacy 8259 PICs: remapped away from the exception vectors and masked. */
 #ifndef VF_PIC_H
 #define VF_PIC_H
 

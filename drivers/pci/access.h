@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: MIT */
+/* The machine's PCI configuration access (ECAM or CF8/CFC), installed into
+ * drivers/pci at start-up. */
 #ifndef VF_PCI_ACCESS_H
 #define VF_PCI_ACCESS_H
 

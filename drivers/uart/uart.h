@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* The 16550 UART behind the console: polled output only. */
 #ifndef VF_UART_H
 #define VF_UART_H
 
