@@ -159,7 +159,7 @@ static void cpu_init(void)
 	if (!features.x2apic)
 		paging_map_mmio(lapic, PAGE_SIZE);
 	apic_select(features.x2apic, lapic);
-	apic_enable();
+	apic_enable(VEC_SPURIOUS);
 	cpus[0].apic_id = apic_id();
 	tsc_calibrate();
 	apic_timer_calibrate();
