@@ -25,16 +25,6 @@ static struct igb_pf nic_pf;
 static bool nic_up;
 static struct vtd_domain *hv_domain; /* the PF's: maps nothing the PF needs yet */
 
-void sriov_wait_ms(unsigned int ms)
-{
-	udelay((uint64_t)ms * 1000);
-}
-
-void igb_udelay(unsigned int us)
-{
-	udelay(us);
-}
-
 static uint32_t mmio_rd(void *ctx, uint32_t off)
 {
 	return mmio_read32((uint64_t)(uintptr_t)ctx + off);
