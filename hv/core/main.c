@@ -17,6 +17,7 @@
 #include "hv/core/nic.h"
 #include "drivers/pci/pci.h"
 #include "drivers/pci/access.h"
+#include "hv/core/selftest.h"
 #include "hv/core/service.h"
 #include "lib/kstring.h"
 #include "boot/mb2.h"
@@ -30,7 +31,6 @@
 #include "hv/vm/guests.h"
 #include "hv/vm/vm.h"
 #include "hv/vmx/vmx.h"
-#include "drivers/igb/selftest.h"
 #include "drivers/timer/tsc.h"
 #include "iommu/vtd.h"
 #include "drivers/uart/uart.h"
@@ -233,70 +233,6 @@ static void pci_init(void)
 	pci_report();
 }
 
-static void selftest_fault(void *arg)
-{
-	(void)arg;
-	__asm__ volatile("ud2");
-}
-
-/* selftest=exception: a deliberate #UD on the last CPU must be reported and
- * stop that CPU only. */
-static void selftest_exception(void)
-{
-	unsigned int victim = cpu_count - 1;
-
-	if (!victim) {
-		pr_info("selftest exception: SKIP (needs a second cpu)\n");
-		return;
-	}
-	smp_run_on(victim, selftest_fault, NULL);
-	for (int i = 0; i < 1000 && !cpus[victim].stopped; i++)
-		udelay(1000);
-	if (cpus[victim].stopped)
-		pr_info("selftest exception: PASS (cpu %u stopped, cpu 0 running)\n", victim);
-	else
-		pr_info("selftest exception: FAIL (cpu %u did not report)\n", victim);
-}
-
-/* selftest=svm: a tiny guest through VMRUN with nested paging. */
-static void selftest_svm(void)
-{
-	const char *why;
-	const char *be = cpufeat_backend(&features, &why);
-
-	if (!be || strcmp(be, "amd-v"))
-		pr_info("selftest svm: SKIP (%s)\n", be ? "the backend here is vt-x" : why);
-	else
-		svm_selftest(&palloc);
-}
-
-/* selftest=a,b,...: boot-time diagnostics, in the order given. */
-static void selftests_run(const char *list)
-{
-	while (*list) {
-		const char *w = list;
-		size_t len;
-
-		while (*list && *list != ',')
-			list++;
-		len = (size_t)(list - w);
-		if (len == 9 && !strncmp(w, "exception", len))
-			selftest_exception();
-		else if (len == 3 && !strncmp(w, "nic", len))
-			nic_selftest(0);
-		else if (len == 8 && !strncmp(w, "dmafault", len))
-			nic_selftest(IGB_SELFTEST_BAD_DMA);
-		else if (len == 3 && !strncmp(w, "irq", len))
-			nic_selftest_irq();
-		else if (len == 3 && !strncmp(w, "svm", len))
-			selftest_svm();
-		else
-			pr_warn("selftest=%.*s: unknown self-test\n", (int)len, w);
-		if (*list)
-			list++;
-	}
-}
-
 static void __attribute__((noreturn)) hv_start(void);
 
 /* Entered from boot/entry.asm after a multiboot2 loader (GRUB). */
@@ -367,7 +303,7 @@ static void __attribute__((noreturn)) hv_start(void)
 	nic_init(cl);
 
 	if (cmdline_get(cl, "selftest", test, sizeof(test)))
-		selftests_run(test);
+		selftest_run(test, &features, &palloc);
 	guests_start(&boot_info, &palloc, cl);
 	pr_info("boot complete; cpu 0 is the service cpu\n");
 	service_loop();
