@@ -6,6 +6,7 @@
 #include "drivers/sriov/sriov.h"
 #include "hv/core/cmdline.h"
 #include "hv/core/nic.h"
+#include "hv/core/options.h"
 #include "hv/core/paging.h"
 #include "iommu/vtd.h"
 #include "lib/err.h"
@@ -32,12 +33,13 @@ static void mmio_wr(void *ctx, uint32_t off, uint32_t v)
 
 static struct pci_dev *nic_pick(const char *cl)
 {
-	char v[24];
+	char v[OPTIONS_VALUE_MAX];
 	uint16_t seg;
 	uint8_t bus, devfn;
 	struct pci_dev *d;
+	int given = options_get(cl, "nic", v, sizeof(v));
 
-	if (!cmdline_get(cl, "nic", v, sizeof(v))) {
+	if (!given) {
 		for (unsigned int i = 0; i < pci_dev_count; i++)
 			if (!pci_devs[i].is_vf &&
 			    igb_pf_supported(pci_devs[i].vendor, pci_devs[i].device))
@@ -45,10 +47,8 @@ static struct pci_dev *nic_pick(const char *cl)
 		pr_info("nic: no supported igb NIC found; no VFs to give out\n");
 		return NULL;
 	}
-	if (!pci_parse_name(v, &seg, &bus, &devfn)) {
-		pr_err("nic=%s: expected SSSS:BB:DD.F\n", v);
-		return NULL;
-	}
+	if (given < 0 || !pci_parse_name(v, &seg, &bus, &devfn))
+		return NULL; /* options_check() has named the bad value */
 	d = pci_find(seg, bus, devfn);
 	if (!d) {
 		pr_err("nic %s: no such PCI function\n", v);
@@ -63,10 +63,11 @@ static struct pci_dev *nic_pick(const char *cl)
 
 static unsigned int omit_parse(const char *cl)
 {
-	char v[48], *p = v;
+	char v[OPTIONS_VALUE_MAX] = "", *p = v;
 	unsigned int omit = 0;
 
-	if (!cmdline_get(cl, "igb.omit", v, sizeof(v)))
+	/* In a bad list (options_check() has named it) the known steps count. */
+	if (!options_get(cl, "igb.omit", v, sizeof(v)))
 		return 0;
 	while (*p) {
 		char *w = p;
@@ -81,8 +82,6 @@ static unsigned int omit_parse(const char *cl)
 			omit |= IGB_OMIT_MACFILTER;
 		else if (len == 6 && !strncmp(w, "pfrstd", len))
 			omit |= IGB_OMIT_PFRSTD;
-		else
-			pr_warn("igb.omit: unknown step '%.*s'\n", (int)len, w);
 		if (*p)
 			p++;
 	}
@@ -95,13 +94,11 @@ int nic_init(const char *cl)
 {
 	unsigned long long vfs = NIC_DEFAULT_VFS;
 	struct pci_dev *pf;
-	char v[16], name[16];
-	int err;
+	char v[OPTIONS_VALUE_MAX], name[16];
+	int err = options_get(cl, "vfs", v, sizeof(v));
 
-	if (cmdline_get(cl, "vfs", v, sizeof(v)) && (!cmdline_parse_u64(v, &vfs) || !vfs)) {
-		pr_err("vfs=%s: expected a number of VFs, 1 or more\n", v);
-		return -EINVAL;
-	}
+	if (err < 0 || (err > 0 && !cmdline_parse_u64(v, &vfs)))
+		return -EINVAL; /* options_check() has named the bad value */
 	pf = nic_pick(cl);
 	if (!pf)
 		return -ENODEV;

@@ -334,8 +334,7 @@ void selftest_run(const char *list, const struct cpu_features *f, struct palloc 
 			selftest_irq();
 		else if (len == 3 && !strncmp(w, "svm", len))
 			selftest_svm(f, pa);
-		else
-			pr_warn("selftest=%.*s: unknown self-test\n", (int)len, w);
+		/* an unknown name: options_check() has named it */
 		if (*list)
 			list++;
 	}

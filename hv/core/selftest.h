@@ -6,7 +6,8 @@
 struct cpu_features;
 struct palloc;
 
-/* selftest=a,b,...: run each named self-test, in the order given. */
+/* selftest=a,b,...: run each named self-test, in the order given (unknown
+ * names are skipped: options_check() reports them). */
 void selftest_run(const char *list, const struct cpu_features *f, struct palloc *pa);
 
 #endif
