@@ -143,14 +143,17 @@ run-efi: deps
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
-# Style is part of the check: every tracked C file as .clang-format has it.
+# Style is part of the check: every tracked C file as .clang-format has it,
+# and the folders include only what tests/layout.sh allows.
 check-format:
-	@mkdir -p $(BUILD)/results; \
+	@tests/layout.sh $(BUILD)/results/layout.txt; layout=$$?; \
+	 mkdir -p $(BUILD)/results; \
 	 bad=$$(for f in $$(git ls-files '*.c' '*.h'); do \
 		clang-format --dry-run -Werror "$$f" >/dev/null 2>&1 || echo "$$f"; done); \
 	 if [ -n "$$bad" ]; then echo "FAIL format: run 'make format' for:" $$bad; \
 		echo "0 1 0" >$(BUILD)/results/format.txt; exit 1; fi; \
-	 echo "PASS format: all C files match .clang-format"; echo "1 0 0" >$(BUILD)/results/format.txt
+	 echo "PASS format: all C files match .clang-format"; echo "1 0 0" >$(BUILD)/results/format.txt; \
+	 exit $$layout
 
 clean:
 	rm -rf $(BUILD)

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Local APIC access. */
 #include "drivers/apic/apic.h"
-#include "hv/core/idt.h"
 #include "drivers/timer/tsc.h"
 #include "lib/x86.h"
 
@@ -57,7 +56,7 @@ static void apic_write(uint32_t reg, uint32_t v)
 		mmio_write32(mmio + reg, v);
 }
 
-void apic_enable(void)
+void apic_enable(uint8_t spurious_vector)
 {
 	uint64_t base = rdmsr(MSR_APIC_BASE);
 
@@ -65,7 +64,7 @@ void apic_enable(void)
 	if (x2)
 		base |= APIC_BASE_EXTD;
 	wrmsr(MSR_APIC_BASE, base);
-	apic_write(REG_SVR, 0x100 | VEC_SPURIOUS);
+	apic_write(REG_SVR, 0x100 | spurious_vector);
 }
 
 uint32_t apic_id(void)

@@ -9,8 +9,9 @@
 
 /* Choose the mode once, on the boot CPU, before apic_enable(). */
 void apic_select(bool x2apic, uint64_t mmio_base);
-/* Software-enable this CPU's APIC (and switch it to x2APIC mode if chosen). */
-void apic_enable(void);
+/* Software-enable this CPU's APIC (and switch it to x2APIC mode if chosen);
+ * @spurious_vector is the caller's (its vector map is not the driver's). */
+void apic_enable(uint8_t spurious_vector);
 bool apic_x2(void);
 uint32_t apic_id(void);
 void apic_eoi(void);

@@ -5,6 +5,7 @@
 #include "drivers/igb/igb_pf.h"
 #include "lib/kstring.h"
 #include "lib/printk.h"
+#include "drivers/timer/tsc.h"
 
 static const uint16_t pf_ids[] = {
 	0x10C9, /* 82576 */
@@ -30,7 +31,7 @@ static bool wait_clear(struct igb_pf *pf, uint32_t reg, uint32_t bits, unsigned 
 	for (unsigned int t = 0; t <= us; t += 10) {
 		if (!(igb_rd(pf, reg) & bits))
 			return true;
-		igb_udelay(10);
+		udelay(10);
 	}
 	return false;
 }
@@ -40,7 +41,7 @@ static bool wait_set(struct igb_pf *pf, uint32_t reg, uint32_t bits, unsigned in
 	for (unsigned int t = 0; t <= us; t += 10) {
 		if ((igb_rd(pf, reg) & bits) == bits)
 			return true;
-		igb_udelay(10);
+		udelay(10);
 	}
 	return false;
 }
@@ -74,7 +75,7 @@ int igb_pf_init(struct igb_pf *pf, unsigned int num_vfs)
 
 	irqs_off(pf);
 	igb_wr(pf, IGB_CTRL, igb_rd(pf, IGB_CTRL) | IGB_CTRL_RST);
-	igb_udelay(1000);
+	udelay(1000);
 	if (!wait_clear(pf, IGB_CTRL, IGB_CTRL_RST, 100000)) {
 		pr_err("igb %s: did not come out of reset\n", pf->name);
 		return -EIO;

@@ -17,7 +17,5 @@ bool igb_pf_supported(uint16_t vendor, uint16_t device);
 int igb_pf_init(struct igb_pf *pf, unsigned int num_vfs);
 /* Quiesce the PF again (receive/transmit off, VFs disabled). */
 void igb_pf_stop(struct igb_pf *pf);
-/* Environment: busy-wait @us microseconds. */
-void igb_udelay(unsigned int us);
 
 #endif

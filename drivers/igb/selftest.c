@@ -10,6 +10,7 @@
 #include "lib/kstring.h"
 #include "lib/printk.h"
 #include "drivers/igb/selftest.h"
+#include "drivers/timer/tsc.h"
 
 #define RING	  8 /* descriptors per ring: 128 bytes, the minimum ring length */
 #define BUF	  2048
@@ -83,7 +84,7 @@ static bool mbx_wait(struct vf_drv *v, uint32_t bits, unsigned int us)
 			return true;
 		}
 		igb_mbx_poll(v->pf);
-		igb_udelay(50);
+		udelay(50);
 	}
 	return false;
 }
@@ -132,7 +133,7 @@ static int vf_reset(struct vf_drv *v, char *why, size_t n)
 	int err;
 
 	vwr(v, IGBVF_CTRL, 1u << 26);
-	igb_udelay(100);
+	udelay(100);
 	/* RSTI (not read-to-clear) says the PF is still in reset; RSTD (read to
 	 * clear) that it finished: PFRSTD clears the one and sets the other. A
 	 * guest's igbvf keeps resetting while RSTI stays up, so require both.
@@ -219,7 +220,7 @@ static void vf_quiesce(struct vf_drv *v)
 	vwr(v, IGBVF_RXDCTL, 0);
 	vwr(v, IGBVF_TXDCTL, 0);
 	vwr(v, IGBVF_CTRL, 1u << 26);
-	igb_udelay(100);
+	udelay(100);
 	igb_mbx_poll(v->pf);
 }
 
@@ -248,14 +249,14 @@ static int selftest_run(struct vf_drv *tx_vf, struct vf_drv *rx_vf, char *why, s
 
 	d = &tx_ring[0];
 	for (unsigned int t = 0; t < 1000000 && !(d->w3 & TXD_STAT_DD); t += 100)
-		igb_udelay(100);
+		udelay(100);
 	if (!(d->w3 & TXD_STAT_DD)) {
 		sfmt(why, why_len, "vf 0: frame not transmitted (TDH %u)", vrd(&tx, IGBVF_TDH));
 		return -ETIMEDOUT;
 	}
 	d = &rx_ring[0];
 	for (unsigned int t = 0; t < 1000000 && !(d->w2 & RXD_STAT_DD); t += 100)
-		igb_udelay(100);
+		udelay(100);
 	if (!(d->w2 & RXD_STAT_DD)) {
 		sfmt(why, why_len, "vf 1: nothing received (loopback or MAC filter missing?)");
 		return -ETIMEDOUT;
@@ -300,7 +301,7 @@ int igb_selftest_tx_probe(struct igb_pf *pf, const struct igb_hw *vf, unsigned i
 	tx_ring[0].w3 = (uint32_t)FRAME_LEN << TXD_PAYLEN_SHIFT;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	vwr(&v, IGBVF_TDT, 1);
-	igb_udelay(10000);
+	udelay(10000);
 	vf_quiesce(&v);
 	return 0;
 }

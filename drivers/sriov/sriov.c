@@ -4,6 +4,7 @@
 #include "lib/kstring.h"
 #include "lib/printk.h"
 #include "drivers/sriov/sriov.h"
+#include "drivers/timer/tsc.h"
 
 #define SZ_4G (1ull << 32)
 
@@ -337,7 +338,7 @@ int sriov_enable(struct sriov *s, struct pci_dev *pf, unsigned int num_vfs)
 
 	cap_wr16(s, SRIOV_CTRL,
 		 (uint16_t)(cap_rd16(s, SRIOV_CTRL) | SRIOV_CTRL_VFE | SRIOV_CTRL_MSE));
-	sriov_wait_ms(100); /* no VF config request within 100 ms of VF Enable */
+	mdelay(100); /* no VF config request within 100 ms of VF Enable */
 	err = vfs_probe(s);
 	if (err)
 		goto undo_enable;
@@ -368,7 +369,7 @@ void sriov_disable(struct sriov *s)
 	vfs_forget(s);
 	cap_wr16(s, SRIOV_CTRL,
 		 (uint16_t)(cap_rd16(s, SRIOV_CTRL) & ~(SRIOV_CTRL_VFE | SRIOV_CTRL_MSE)));
-	sriov_wait_ms(1);
+	mdelay(1);
 	vf_bars_write(s, true);
 	cap_wr16(s, SRIOV_NUM_VFS, 0);
 	cap_wr16(s, SRIOV_CTRL, (uint16_t)(cap_rd16(s, SRIOV_CTRL) & ~SRIOV_CTRL_ARI));

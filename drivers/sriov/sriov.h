@@ -53,7 +53,4 @@ void sriov_disable(struct sriov *s);
 /* Routing ID (bus << 8 | devfn) of VF @n. */
 uint16_t sriov_vf_rid(const struct sriov *s, unsigned int n);
 
-/* Environment: wait @ms milliseconds (the spec's settle time after VFE). */
-void sriov_wait_ms(unsigned int ms);
-
 #endif

@@ -73,3 +73,8 @@ void udelay(uint64_t us)
 	while ((int64_t)(rdtsc() - end) < 0)
 		cpu_relax();
 }
+
+void mdelay(uint64_t ms)
+{
+	udelay(ms * 1000);
+}

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* The TSC: its rate, and the busy-wait delays the drivers use. */
 #ifndef VF_TSC_H
 #define VF_TSC_H
 
@@ -8,6 +9,8 @@
  * PIT); returns kHz. */
 uint64_t tsc_calibrate(void);
 uint64_t tsc_khz(void);
+/* Busy-wait; host unit tests provide their own (fakes that count). */
 void udelay(uint64_t us);
+void mdelay(uint64_t ms);
 
 #endif

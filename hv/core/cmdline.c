@@ -3,7 +3,7 @@
 #include "hv/core/cmdline.h"
 #include "lib/kstring.h"
 
-static const char *word_next(const char *p, const char **start, size_t *len)
+const char *cmdline_word(const char *p, const char **start, size_t *len)
 {
 	while (*p == ' ' || *p == '\t')
 		p++;
@@ -37,7 +37,7 @@ bool cmdline_get(const char *cl, const char *key, char *val, size_t n)
 	const char *w, *found = NULL;
 	size_t len, flen = 0;
 
-	for (const char *p = cl; p && (p = word_next(p, &w, &len));)
+	for (const char *p = cl; p && (p = cmdline_word(p, &w, &len));)
 		if (key_is(w, len, key) && key_len(w, len) < len) {
 			found = w;
 			flen = len;
@@ -57,7 +57,7 @@ bool cmdline_has(const char *cl, const char *key)
 	const char *w;
 	size_t len;
 
-	for (const char *p = cl; p && (p = word_next(p, &w, &len));)
+	for (const char *p = cl; p && (p = cmdline_word(p, &w, &len));)
 		if (key_is(w, len, key))
 			return true;
 	return false;
@@ -91,19 +91,4 @@ bool cmdline_parse_u64(const char *s, unsigned long long *out)
 	}
 	*out = v;
 	return true;
-}
-
-const char *cmdline_unknown(const char *cl, const char *const *known, size_t *len)
-{
-	const char *w;
-
-	for (const char *p = cl; p && (p = word_next(p, &w, len));) {
-		bool ok = false;
-
-		for (const char *const *k = known; *k && !ok; k++)
-			ok = key_is(w, *len, *k);
-		if (!ok)
-			return w;
-	}
-	return NULL;
 }

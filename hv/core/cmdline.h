@@ -14,8 +14,8 @@ bool cmdline_get(const char *cl, const char *key, char *val, size_t n);
 bool cmdline_has(const char *cl, const char *key);
 /* Parse an unsigned number (decimal, or hex with 0x); false if malformed. */
 bool cmdline_parse_u64(const char *s, unsigned long long *out);
-/* The first word whose key is not in @known (NULL-terminated); its length
- * in @len, or NULL if every word is known. */
-const char *cmdline_unknown(const char *cl, const char *const *known, size_t *len);
+/* Find the next word at or after @p: its start in @start, its length in
+ * @len. Returns where to look for the one after, or NULL at the end. */
+const char *cmdline_word(const char *p, const char **start, size_t *len);
 
 #endif

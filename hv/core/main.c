@@ -15,8 +15,10 @@
 #include "hv/core/idt.h"
 #include "hv/core/inventory.h"
 #include "hv/core/nic.h"
+#include "hv/core/options.h"
 #include "drivers/pci/pci.h"
 #include "drivers/pci/access.h"
+#include "hv/core/selftest.h"
 #include "hv/core/service.h"
 #include "lib/kstring.h"
 #include "boot/mb2.h"
@@ -30,7 +32,6 @@
 #include "hv/vm/guests.h"
 #include "hv/vm/vm.h"
 #include "hv/vmx/vmx.h"
-#include "drivers/igb/selftest.h"
 #include "drivers/timer/tsc.h"
 #include "iommu/vtd.h"
 #include "drivers/uart/uart.h"
@@ -48,50 +49,30 @@ static struct cpu_features features;
 static uint8_t bsp_ist[CPU_IST_SIZE] __attribute__((aligned(16)));
 extern char boot_stack_top[];
 
-static const char *const known_options[] = {"console",	 "loglevel",   "selftest", "nic",
-					    "vfs",	 "igb.omit",   "vtd.omit", "config",
-					    "vmx.break", "vmx.poison", NULL};
-
 static void __attribute__((noreturn)) fatal(const char *what)
 {
 	pr_err("%s; stopping\n", what);
 	cpu_halt_forever();
 }
 
+/* Before the first line: a bad value is reported later, by options_check(). */
 static void console_from_cmdline(const char *cl)
 {
-	char v[16];
+	char v[OPTIONS_VALUE_MAX];
 	unsigned long long n;
 
-	if (cmdline_get(cl, "console", v, sizeof(v))) {
+	if (options_get(cl, "console", v, sizeof(v)) > 0) {
 		if (!strcmp(v, "com1"))
 			console_set_port(UART_COM1);
 		else if (!strcmp(v, "com2"))
 			console_set_port(UART_COM2);
 		else if (!strcmp(v, "none"))
 			console_set_port(0);
-		else if (cmdline_parse_u64(v, &n) && n > 0 && n < 0xFFF8)
+		else if (cmdline_parse_u64(v, &n))
 			console_set_port((uint16_t)n);
-		else
-			pr_warn("console=%s: expected com1, com2, none or an I/O port\n", v);
 	}
-	if (cmdline_get(cl, "loglevel", v, sizeof(v))) {
-		if (cmdline_parse_u64(v, &n) && n <= LOG_DEBUG)
-			console_set_level((int)n);
-		else
-			pr_warn("loglevel=%s: expected 0 (errors) .. 3 (debug)\n", v);
-	}
-}
-
-static void report_options(const char *cl)
-{
-	const char *w;
-	size_t len;
-
-	while ((w = cmdline_unknown(cl, known_options, &len))) {
-		pr_warn("unknown command line option '%.*s' ignored\n", (int)len, w);
-		cl = w + len;
-	}
+	if (options_get(cl, "loglevel", v, sizeof(v)) > 0 && cmdline_parse_u64(v, &n))
+		console_set_level((int)n);
 }
 
 static void memory_init(void)
@@ -159,7 +140,7 @@ static void cpu_init(void)
 	if (!features.x2apic)
 		paging_map_mmio(lapic, PAGE_SIZE);
 	apic_select(features.x2apic, lapic);
-	apic_enable();
+	apic_enable(VEC_SPURIOUS);
 	cpus[0].apic_id = apic_id();
 	tsc_calibrate();
 	apic_timer_calibrate();
@@ -177,16 +158,13 @@ static void backend_select(void)
 	}
 	if (be && !strcmp(be, "vt-x") && features.ept && features.x2apic &&
 	    !vmx_probe(features.page1g)) {
-		char v[16];
+		char v[OPTIONS_VALUE_MAX];
 
-		if (cmdline_get(boot_info.cmdline, "vmx.break", v, sizeof(v)))
+		if (options_get(boot_info.cmdline, "vmx.break", v, sizeof(v)) > 0)
 			vmx_set_break(v);
-		if (cmdline_get(boot_info.cmdline, "vmx.poison", v, sizeof(v))) {
-			if (!strcmp(v, "1"))
-				vmx_set_poison();
-			else if (strcmp(v, "0"))
-				pr_warn("vmx.poison=%s: expected 0 or 1\n", v);
-		}
+		if (options_get(boot_info.cmdline, "vmx.poison", v, sizeof(v)) > 0 &&
+		    !strcmp(v, "1"))
+			vmx_set_poison();
 		vm_set_backend(&vmx_vcpu_ops);
 	}
 }
@@ -194,17 +172,20 @@ static void backend_select(void)
 /* vtd.omit=dma,ir: fault injection for the IOMMU self-tests' own test. */
 static unsigned int vtd_omit_parse(const char *cl)
 {
-	char v[16];
+	char v[OPTIONS_VALUE_MAX];
 	unsigned int omit = 0;
 
-	if (!cmdline_get(cl, "vtd.omit", v, sizeof(v)))
+	if (options_get(cl, "vtd.omit", v, sizeof(v)) <= 0)
 		return 0;
-	if (!strcmp(v, "dma") || !strcmp(v, "dma,ir") || !strcmp(v, "ir,dma"))
-		omit |= VTD_OMIT_DMA;
-	if (!strcmp(v, "ir") || !strcmp(v, "dma,ir") || !strcmp(v, "ir,dma"))
-		omit |= VTD_OMIT_IR;
-	if (!omit)
-		pr_warn("vtd.omit=%s: expected dma, ir or dma,ir\n", v);
+	for (char *p = v; *p;) {
+		char *w = p;
+
+		while (*p && *p != ',')
+			p++;
+		omit |= p - w == 3 && !strncmp(w, "dma", 3) ? VTD_OMIT_DMA : VTD_OMIT_IR;
+		if (*p)
+			p++;
+	}
 	return omit;
 }
 
@@ -231,70 +212,6 @@ static void pci_init(void)
 	if (n < 0)
 		pr_err("pci: enumeration stopped: %s\n", err_name(n));
 	pci_report();
-}
-
-static void selftest_fault(void *arg)
-{
-	(void)arg;
-	__asm__ volatile("ud2");
-}
-
-/* selftest=exception: a deliberate #UD on the last CPU must be reported and
- * stop that CPU only. */
-static void selftest_exception(void)
-{
-	unsigned int victim = cpu_count - 1;
-
-	if (!victim) {
-		pr_info("selftest exception: SKIP (needs a second cpu)\n");
-		return;
-	}
-	smp_run_on(victim, selftest_fault, NULL);
-	for (int i = 0; i < 1000 && !cpus[victim].stopped; i++)
-		udelay(1000);
-	if (cpus[victim].stopped)
-		pr_info("selftest exception: PASS (cpu %u stopped, cpu 0 running)\n", victim);
-	else
-		pr_info("selftest exception: FAIL (cpu %u did not report)\n", victim);
-}
-
-/* selftest=svm: a tiny guest through VMRUN with nested paging. */
-static void selftest_svm(void)
-{
-	const char *why;
-	const char *be = cpufeat_backend(&features, &why);
-
-	if (!be || strcmp(be, "amd-v"))
-		pr_info("selftest svm: SKIP (%s)\n", be ? "the backend here is vt-x" : why);
-	else
-		svm_selftest(&palloc);
-}
-
-/* selftest=a,b,...: boot-time diagnostics, in the order given. */
-static void selftests_run(const char *list)
-{
-	while (*list) {
-		const char *w = list;
-		size_t len;
-
-		while (*list && *list != ',')
-			list++;
-		len = (size_t)(list - w);
-		if (len == 9 && !strncmp(w, "exception", len))
-			selftest_exception();
-		else if (len == 3 && !strncmp(w, "nic", len))
-			nic_selftest(0);
-		else if (len == 8 && !strncmp(w, "dmafault", len))
-			nic_selftest(IGB_SELFTEST_BAD_DMA);
-		else if (len == 3 && !strncmp(w, "irq", len))
-			nic_selftest_irq();
-		else if (len == 3 && !strncmp(w, "svm", len))
-			selftest_svm();
-		else
-			pr_warn("selftest=%.*s: unknown self-test\n", (int)len, w);
-		if (*list)
-			list++;
-	}
 }
 
 static void __attribute__((noreturn)) hv_start(void);
@@ -339,14 +256,14 @@ void __attribute__((noreturn)) hv_main_efi(uint64_t magic, const struct boot_inf
 static void __attribute__((noreturn)) hv_start(void)
 {
 	const char *cl = boot_info.cmdline;
-	char test[32];
+	char test[OPTIONS_VALUE_MAX] = "";
 
 	console_from_cmdline(cl);
 	pr_info("vfvisor %s, loaded by %s, firmware %s\n", VFVISOR_VERSION,
 		boot_info.loader[0] ? boot_info.loader : "an unnamed loader",
 		boot_fw_name(boot_info.fw));
 	pr_info("command line: %s\n", cl);
-	report_options(cl);
+	options_check(cl);
 
 	pic_disable();
 	idt_init();
@@ -366,8 +283,9 @@ static void __attribute__((noreturn)) hv_start(void)
 	vtd_init(&acpi, &palloc, features.x2apic, cpus[0].apic_id, vtd_omit_parse(cl));
 	nic_init(cl);
 
-	if (cmdline_get(cl, "selftest", test, sizeof(test)))
-		selftests_run(test);
+	/* a bad list (options_check() has named it) still runs the known ones */
+	if (options_get(cl, "selftest", test, sizeof(test)))
+		selftest_run(test, &features, &palloc);
 	guests_start(&boot_info, &palloc, cl);
 	pr_info("boot complete; cpu 0 is the service cpu\n");
 	service_loop();

@@ -1,21 +1,17 @@
 // SPDX-License-Identifier: MIT
 /* Hypervisor glue for the NIC: which PF, how many VFs, and the hardware
  * accessors the PCI-independent drivers take. */
-#include "drivers/apic/apic.h"
-#include "hv/core/cmdline.h"
-#include "hv/core/cpu.h"
-#include "hv/core/idt.h"
-#include "lib/err.h"
 #include "drivers/igb/igb_pf.h"
-#include "lib/kstring.h"
-#include "hv/core/nic.h"
-#include "hv/core/paging.h"
 #include "drivers/pci/pci.h"
-#include "lib/printk.h"
-#include "drivers/igb/selftest.h"
 #include "drivers/sriov/sriov.h"
-#include "drivers/timer/tsc.h"
+#include "hv/core/cmdline.h"
+#include "hv/core/nic.h"
+#include "hv/core/options.h"
+#include "hv/core/paging.h"
 #include "iommu/vtd.h"
+#include "lib/err.h"
+#include "lib/kstring.h"
+#include "lib/printk.h"
 #include "lib/x86.h"
 
 #define NIC_DEFAULT_VFS 2
@@ -24,16 +20,6 @@ static struct sriov nic_sriov;
 static struct igb_pf nic_pf;
 static bool nic_up;
 static struct vtd_domain *hv_domain; /* the PF's: maps nothing the PF needs yet */
-
-void sriov_wait_ms(unsigned int ms)
-{
-	udelay((uint64_t)ms * 1000);
-}
-
-void igb_udelay(unsigned int us)
-{
-	udelay(us);
-}
 
 static uint32_t mmio_rd(void *ctx, uint32_t off)
 {
@@ -47,12 +33,13 @@ static void mmio_wr(void *ctx, uint32_t off, uint32_t v)
 
 static struct pci_dev *nic_pick(const char *cl)
 {
-	char v[24];
+	char v[OPTIONS_VALUE_MAX];
 	uint16_t seg;
 	uint8_t bus, devfn;
 	struct pci_dev *d;
+	int given = options_get(cl, "nic", v, sizeof(v));
 
-	if (!cmdline_get(cl, "nic", v, sizeof(v))) {
+	if (!given) {
 		for (unsigned int i = 0; i < pci_dev_count; i++)
 			if (!pci_devs[i].is_vf &&
 			    igb_pf_supported(pci_devs[i].vendor, pci_devs[i].device))
@@ -60,10 +47,8 @@ static struct pci_dev *nic_pick(const char *cl)
 		pr_info("nic: no supported igb NIC found; no VFs to give out\n");
 		return NULL;
 	}
-	if (!pci_parse_name(v, &seg, &bus, &devfn)) {
-		pr_err("nic=%s: expected SSSS:BB:DD.F\n", v);
-		return NULL;
-	}
+	if (given < 0 || !pci_parse_name(v, &seg, &bus, &devfn))
+		return NULL; /* options_check() has named the bad value */
 	d = pci_find(seg, bus, devfn);
 	if (!d) {
 		pr_err("nic %s: no such PCI function\n", v);
@@ -78,10 +63,11 @@ static struct pci_dev *nic_pick(const char *cl)
 
 static unsigned int omit_parse(const char *cl)
 {
-	char v[48], *p = v;
+	char v[OPTIONS_VALUE_MAX] = "", *p = v;
 	unsigned int omit = 0;
 
-	if (!cmdline_get(cl, "igb.omit", v, sizeof(v)))
+	/* In a bad list (options_check() has named it) the known steps count. */
+	if (!options_get(cl, "igb.omit", v, sizeof(v)))
 		return 0;
 	while (*p) {
 		char *w = p;
@@ -96,8 +82,6 @@ static unsigned int omit_parse(const char *cl)
 			omit |= IGB_OMIT_MACFILTER;
 		else if (len == 6 && !strncmp(w, "pfrstd", len))
 			omit |= IGB_OMIT_PFRSTD;
-		else
-			pr_warn("igb.omit: unknown step '%.*s'\n", (int)len, w);
 		if (*p)
 			p++;
 	}
@@ -110,13 +94,11 @@ int nic_init(const char *cl)
 {
 	unsigned long long vfs = NIC_DEFAULT_VFS;
 	struct pci_dev *pf;
-	char v[16], name[16];
-	int err;
+	char v[OPTIONS_VALUE_MAX], name[16];
+	int err = options_get(cl, "vfs", v, sizeof(v));
 
-	if (cmdline_get(cl, "vfs", v, sizeof(v)) && (!cmdline_parse_u64(v, &vfs) || !vfs)) {
-		pr_err("vfs=%s: expected a number of VFs, 1 or more\n", v);
-		return -EINVAL;
-	}
+	if (err < 0 || (err > 0 && !cmdline_parse_u64(v, &vfs)))
+		return -EINVAL; /* options_check() has named the bad value */
 	pf = nic_pick(cl);
 	if (!pf)
 		return -ENODEV;
@@ -213,6 +195,16 @@ void nic_vf_mac(unsigned int n, uint8_t mac[6])
 		memcpy(mac, nic_pf.vf[n].mac, 6);
 }
 
+struct igb_pf *nic_igb(void)
+{
+	return nic_up ? &nic_pf : NULL;
+}
+
+void nic_mmio_hw(struct igb_hw *hw, uint64_t base)
+{
+	*hw = (struct igb_hw){mmio_rd, mmio_wr, (void *)(uintptr_t)base};
+}
+
 unsigned int nic_vf_count(void)
 {
 	return nic_up ? nic_pf.num_vfs : 0;
@@ -222,251 +214,4 @@ void nic_poll(void)
 {
 	if (nic_up)
 		igb_mbx_poll(&nic_pf);
-}
-
-/* With an IOMMU, the VFs reach only the self-test's buffers, through a
- * domain of their own that is torn down again afterwards. @attach is a
- * mask of the VFs to attach: one left out must have all its DMA blocked. */
-static struct vtd_domain *selftest_domain(unsigned int attach)
-{
-	struct vtd_domain *d;
-	uint64_t base, len;
-
-	if (!vtd_enabled())
-		return NULL;
-	d = vtd_domain_create("nic-selftest");
-	igb_selftest_dma_area(&base, &len);
-	if (!d || vtd_domain_map(d, base, base, len, VTD_PERM_R | VTD_PERM_W))
-		return NULL;
-	for (int n = 0; n < 2; n++) {
-		const struct pci_dev *vf = nic_sriov.vf[n];
-
-		if ((attach & (1u << n)) && vtd_attach(d, vf->seg, vf->bus, vf->devfn))
-			return NULL;
-	}
-	return d;
-}
-
-static void selftest_domain_drop(struct vtd_domain *d)
-{
-	if (!d)
-		return;
-	for (int n = 0; n < 2; n++)
-		vtd_detach(nic_sriov.vf[n]->seg, nic_sriov.vf[n]->bus, nic_sriov.vf[n]->devfn);
-	if (vtd_domain_destroy(d))
-		pr_warn("nic: self-test domain still attached; kept\n");
-}
-
-static unsigned int vf_faults(int n)
-{
-	const struct pci_dev *vf = nic_sriov.vf[n];
-
-	return vtd_fault_count(vf->seg, (uint16_t)(vf->bus << 8 | vf->devfn));
-}
-
-/* Let the service CPU take the fault event interrupt, as it would. */
-static void fault_window(void)
-{
-	irq_enable();
-	udelay(50000);
-	irq_disable();
-}
-
-/* selftest=dmafault: VF 0 (attached) reads an address its domain does not
- * map; then VF 1, attached to nothing, transmits and even its descriptor
- * fetch must be blocked. QEMU's unit records one fault at a time, so the
- * first is reported (by the fault interrupt) before the second is made. */
-static int dmafault_judge(int err, const struct igb_hw *vf1)
-{
-	unsigned int irqs = vtd_fault_irqs();
-
-	fault_window();
-	if (!err) {
-		pr_info("selftest dmafault: FAIL (the frame arrived anyway)\n");
-		return -EIO;
-	}
-	if (igb_selftest_tx_probe(&nic_pf, vf1, 1)) {
-		pr_info("selftest dmafault: FAIL (vf 1 did not reset)\n");
-		return -EIO;
-	}
-	fault_window();
-	if (!vf_faults(0) || !vf_faults(1) || vtd_fault_irqs() == irqs) {
-		pr_info("selftest dmafault: FAIL (faults: vf 0 %u, vf 1 %u; %s fault interrupt)\n",
-			vf_faults(0), vf_faults(1), vtd_fault_irqs() == irqs ? "no" : "a");
-		return -EIO;
-	}
-	pr_info("selftest dmafault: PASS (vf 0 read of 0x%llx faulted, unattached vf 1 blocked;"
-		" reported by the fault interrupt; frame not delivered)\n",
-		IGB_SELFTEST_BAD_IOVA);
-	return 0;
-}
-
-int nic_selftest(unsigned int flags)
-{
-	const char *name = flags & IGB_SELFTEST_BAD_DMA ? "dmafault" : "nic";
-	struct vtd_domain *dom = NULL;
-	struct igb_hw hw[2];
-	char why[96] = "";
-	int err;
-
-	if (!nic_up || nic_pf.num_vfs < 2) {
-		pr_info("selftest %s: FAIL (%s)\n", name,
-			nic_up ? "needs vfs=2 or more" : "no NIC with VFs is up");
-		return -ENODEV;
-	}
-	if (vtd_enabled()) {
-		dom = selftest_domain(flags & IGB_SELFTEST_BAD_DMA ? 1u : 3u);
-		if (!dom) {
-			pr_info("selftest %s: FAIL (no IOMMU domain for the VFs)\n", name);
-			return -ENOMEM;
-		}
-	} else if (flags & IGB_SELFTEST_BAD_DMA) {
-		/* without an IOMMU the bad address would be read for real */
-		pr_info("selftest %s: SKIP (no IOMMU)\n", name);
-		return 0;
-	}
-	for (int n = 0; n < 2; n++) {
-		const struct pci_bar *b = &nic_sriov.vf[n]->bar[0];
-
-		paging_map_mmio(b->base, b->size);
-		hw[n] = (struct igb_hw){mmio_rd, mmio_wr, (void *)(uintptr_t)b->base};
-	}
-	err = igb_selftest(&nic_pf, &hw[0], &hw[1], flags, why, sizeof(why));
-	if (flags & IGB_SELFTEST_BAD_DMA)
-		err = dmafault_judge(err, &hw[1]);
-	vtd_fault_poll(); /* whatever the interrupt has not reported yet */
-	selftest_domain_drop(dom);
-	if (flags & IGB_SELFTEST_BAD_DMA)
-		return err;
-	if (err)
-		pr_info("selftest nic: FAIL (%s)\n", why);
-	else
-		pr_info("selftest nic: PASS (vf 0 -> vf 1 through the NIC switch%s)\n",
-			dom && vtd_dma_on() ? ", DMA through the IOMMU" : "");
-	return err;
-}
-
-/* ---- interrupt remapping self-test ----------------------------------------- */
-
-#define IGBVF_EICS 0x1520 /* VF BAR0: cause set (software trigger) */
-#define IGBVF_EIMS 0x1524
-#define IGBVF_EIMC 0x1528
-
-static volatile unsigned int irq_hits[MAX_CPUS];
-
-static void selftest_irq_handler(struct trap_frame *f)
-{
-	(void)f;
-	irq_hits[cpu_index()]++;
-	apic_eoi();
-}
-
-static unsigned int irq_hits_total(void)
-{
-	unsigned int n = 0;
-
-	for (unsigned int c = 0; c < cpu_count; c++)
-		n += irq_hits[c];
-	return n;
-}
-
-/* Point @vf's MSI-X entry 0 at IRTE @h, fire its vector 0 from the VF
- * itself (EICS), give it @us to arrive, then mask it again. */
-static void irq_fire(const struct pci_dev *vf, int h, unsigned int us)
-{
-	uint32_t tbl = pci_read32(vf, vf->msix_cap + 4);
-	uint64_t table = vf->bar[tbl & 7].base + (tbl & ~7u), bar0 = vf->bar[0].base;
-	uint64_t a = vtd_irte_msi_addr(h);
-
-	paging_map_mmio(table & ~0xFFFull, 0x1000);
-	paging_map_mmio(bar0, vf->bar[0].size);
-	mmio_write32(table + 12, 1); /* masked while it changes */
-	mmio_write32(table + 0, (uint32_t)a);
-	mmio_write32(table + 4, (uint32_t)(a >> 32));
-	mmio_write32(table + 8, vtd_irte_msi_data(h));
-	mmio_write32(table + 12, 0);
-	pci_write16(vf, vf->msix_cap + 2, 0x8000); /* enable, function not masked */
-	mmio_write32(bar0 + IGBVF_EIMS, 1);
-	mmio_write32(bar0 + IGBVF_EICS, 1);
-	udelay(us);
-	mmio_write32(bar0 + IGBVF_EIMC, ~0u);
-	mmio_write32(table + 12, 1);
-	pci_write16(vf, vf->msix_cap + 2, 0);
-	vtd_fault_poll();
-}
-
-static bool vf_msix_ok(const struct pci_dev *vf)
-{
-	return vf->msix_cap && (pci_read32(vf, vf->msix_cap + 4) & 7) <= 5;
-}
-
-int nic_selftest_irq(void)
-{
-	const struct pci_dev *vf0, *vf1;
-	uint16_t rid0, rid1;
-	unsigned int target, before, faults;
-	int h0 = -1, h1 = -1, err = -EIO;
-	char why[112] = "";
-
-	if (!nic_up || nic_pf.num_vfs < 2 || cpu_count < 2 || !vtd_enabled()) {
-		pr_info("selftest irq: %s\n", !vtd_enabled()  ? "FAIL (no interrupt remapping)"
-					      : cpu_count < 2 ? "SKIP (needs a second cpu)"
-							      : "FAIL (no NIC with 2 VFs is up)");
-		return cpu_count < 2 && vtd_enabled() ? 0 : -ENODEV;
-	}
-	vf0 = nic_sriov.vf[0];
-	vf1 = nic_sriov.vf[1];
-	rid0 = (uint16_t)(vf0->bus << 8 | vf0->devfn);
-	rid1 = (uint16_t)(vf1->bus << 8 | vf1->devfn);
-	if (!vf_msix_ok(vf0) || !vf_msix_ok(vf1)) {
-		pr_info("selftest irq: FAIL (a VF has no usable MSI-X capability)\n");
-		return -ENODEV;
-	}
-	/* The last CPU, not the service CPU: delivery must follow the IRTE. */
-	target = cpu_count - 1;
-	while (target && cpus[target].stopped)
-		target--;
-	idt_set_handler(VEC_SELFTEST, selftest_irq_handler);
-	h0 = vtd_irte_alloc(vf0->seg, rid0);
-	h1 = vtd_irte_alloc(vf1->seg, rid1);
-	if (h0 < 0 || h1 < 0 || vtd_irte_set(h0, cpus[target].apic_id, VEC_SELFTEST) ||
-	    vtd_irte_set(h1, cpus[target].apic_id, VEC_SELFTEST)) {
-		sfmt(why, sizeof(why), "no interrupt remapping entries");
-		goto out;
-	}
-	/* 1: VF 0 through its own entry arrives where the entry says. */
-	irq_fire(vf0, h0, 100000);
-	if (irq_hits[target] != 1 || irq_hits_total() != 1) {
-		sfmt(why, sizeof(why), "vf 0 via entry %d: %u on cpu %u, %u in all", h0 & 0xFF,
-		     irq_hits[target], target, irq_hits_total());
-		goto out;
-	}
-	/* 2: VF 0 through the entry that accepts only VF 1 is blocked ... */
-	before = irq_hits_total();
-	faults = vtd_fault_count(vf0->seg, rid0);
-	irq_fire(vf0, h1, 100000);
-	if (irq_hits_total() != before) {
-		sfmt(why, sizeof(why), "vf 0 through vf 1's entry was delivered");
-		goto out;
-	}
-	/* 3: ... while VF 1 through that same entry arrives: the entry works,
-	 * so it was the source-ID check that stopped VF 0. */
-	irq_fire(vf1, h1, 100000);
-	if (irq_hits[target] != 2 || irq_hits_total() != 2) {
-		sfmt(why, sizeof(why), "vf 1 via its own entry %d: %u on cpu %u, %u in all",
-		     h1 & 0xFF, irq_hits[target] - 1, target, irq_hits_total() - 1);
-		goto out;
-	}
-	err = 0;
-out:
-	vtd_irte_free(h0);
-	vtd_irte_free(h1);
-	if (err)
-		pr_info("selftest irq: FAIL (%s)\n", why);
-	else
-		pr_info("selftest irq: PASS (vf 0 msi-x 0 -> entry %d -> cpu %u vector 0x%x;"
-			" vf 0 through vf 1's entry blocked%s)\n",
-			h0 & 0xFF, target, VEC_SELFTEST,
-			vtd_fault_count(vf0->seg, rid0) > faults ? ", fault logged" : "");
-	return err;
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The NIC the hypervisor owns: PF selection from the command line, SR-IOV,
- * the igb PF driver and its mailbox server, and the boot-time self-test. */
+ * the igb PF driver and its mailbox server. */
 #ifndef VF_NIC_H
 #define VF_NIC_H
 
@@ -29,12 +29,11 @@ void nic_vf_mac(unsigned int n, uint8_t mac[6]);
 int nic_vf_dev(unsigned int n, uint16_t *seg, uint8_t *bus, uint8_t *devfn);
 /* Serve the VF mailboxes; called from the service CPU's loop. */
 void nic_poll(void);
-/* Run the self-test and print "selftest nic: PASS|FAIL (reason)"; with
- * IGB_SELFTEST_BAD_DMA, "selftest dmafault: ..." (the IOMMU must fault). */
-int nic_selftest(unsigned int flags);
-/* VF 0's MSI-X vector through an interrupt remapping entry must reach the
- * entry's CPU and vector, and be blocked through an entry for another VF:
- * "selftest irq: PASS|FAIL|SKIP (...)". */
-int nic_selftest_irq(void);
+struct igb_pf;
+struct igb_hw;
+/* For the self-tests (hv/core/selftest.c): the PF driver's state (NULL
+ * while the NIC is not up), and register access to a VF's BAR at @base. */
+struct igb_pf *nic_igb(void);
+void nic_mmio_hw(struct igb_hw *hw, uint64_t base);
 
 #endif

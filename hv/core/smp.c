@@ -59,7 +59,7 @@ static void __attribute__((noreturn)) ap_entry(uint64_t index)
 	struct percpu *pc = &cpus[index];
 
 	cpu_setup(pc, (unsigned int)index, pc->stack_top, pc->tss.ist[IST_FAULT - 1]);
-	apic_enable();
+	apic_enable(VEC_SPURIOUS);
 	__atomic_store_n(&pc->online, true, __ATOMIC_RELEASE);
 	smp_idle();
 }

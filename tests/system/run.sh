@@ -42,7 +42,7 @@ fi
 
 iso=$SYS_DIR/boot.iso
 esp=$SYS_DIR/boot-esp.img
-cl="loglevel=2 selftest=exception,nic,dmafault,irq,svm"
+cl="loglevel=2 selftest=exception,nic,dmafault,irq,svm help"
 printf 'vfvisor test module\n' >"$SYS_DIR/testmod.txt"
 scripts/mkiso.sh "$iso" build/vfvisor.elf "$cl" "$SYS_DIR/testmod.txt" ||
 	{ fail "building the test ISO"; results "$out"; exit 1; }
@@ -65,6 +65,8 @@ for path in bios uefi efi; do
 	pass "$n: boots to 'boot complete'"
 	expect "$n" "vfvisor: vfvisor .*, loaded by $loader.*, firmware $fwname\b" "loaded by $loader, firmware $fwname"
 	expect "$n" "^vfvisor: command line: $cl\s*\$" "command line passed whole"
+	expect_not "$n" 'unknown command line option|: expected ' "every option known, every value taken"
+	expect "$n" '^vfvisor:   vmx\.poison=0\|1: test aid' "help lists the options with their values"
 	expect "$n" "^vfvisor: module 0: 0x[0-9a-f]+-0x[0-9a-f]+ 'testmod.txt'" "module loaded and reserved"
 	expect "$n" '^vfvisor: cpus online: 3\s*$' "cpus online: 3"
 	expect_order "$n" '^vfvisor: cpus online:' '^vfvisor: memory: ' "inventory follows 'cpus online'"
@@ -122,7 +124,7 @@ guests_type() {
 	wait_for "$n" 30 '^\[alpha\] typed-42-three'
 	wait_for "$n" 30 '^vfvisor: guest alpha: vcpu 0 \(cpu 1\): '
 }
-if ! scripts/mkiso.sh "$giso" build/vfvisor.elf "loglevel=2" "${guest_mods[@]}"; then
+if ! scripts/mkiso.sh "$giso" build/vfvisor.elf "loglevel=2 config=vfvisor.conf" "${guest_mods[@]}"; then
 	fail "building the guest ISO"
 else
 	for fw in bios uefi; do
@@ -132,6 +134,7 @@ else
 			continue
 		fi
 		pass "$n: guest alpha runs to 'vftest: done'"
+		expect_not "$n" 'unknown command line option|^vfvisor: (warning|error): config=' "config= known, its module found"
 		expect "$n" '^vfvisor: guest alpha: running on cpu 1\s*$' "alpha running on cpu 1"
 		expect "$n" '^vfvisor: guest beta: running on cpu 2\s*$' "beta running on cpu 2"
 		expect "$n" '^vfvisor: guest alpha: vf 0 \(0000:01:10.0\) at 00:01.0, may DMA to its 256 MiB only' "alpha's VF in a DMA domain of its RAM"

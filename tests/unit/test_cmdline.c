@@ -65,28 +65,33 @@ static void test_parse_u64(void **state)
 	assert_false(cmdline_parse_u64("0x1g", &v));
 }
 
-static void test_unknown(void **state)
+static void test_word(void **state)
 {
-	static const char *const known[] = {"console", "loglevel", NULL};
-	size_t len;
-	const char *w;
+	const char *p = "  console=com1\tbogus=1  x", *w = NULL;
+	size_t len = 0;
 
 	(void)state;
-	assert_null(cmdline_unknown("console=com1 loglevel=2", known, &len));
-	w = cmdline_unknown("console=com1 bogus=1 loglevel=2", known, &len);
-	assert_non_null(w);
+	p = cmdline_word(p, &w, &len);
+	assert_non_null(p);
+	assert_int_equal(len, 12);
+	assert_memory_equal(w, "console=com1", 12);
+	p = cmdline_word(p, &w, &len);
 	assert_int_equal(len, 7);
 	assert_memory_equal(w, "bogus=1", 7);
-	w = cmdline_unknown(w + len, known, &len);
-	assert_null(w);
+	p = cmdline_word(p, &w, &len);
+	assert_int_equal(len, 1);
+	assert_memory_equal(w, "x", 1);
+	assert_null(cmdline_word(p, &w, &len));
+	assert_null(cmdline_word("", &w, &len));
+	assert_null(cmdline_word(" \t ", &w, &len));
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_get),	cmocka_unit_test(test_get_absent_or_bad),
-		cmocka_unit_test(test_has),	cmocka_unit_test(test_parse_u64),
-		cmocka_unit_test(test_unknown),
+		cmocka_unit_test(test_get),  cmocka_unit_test(test_get_absent_or_bad),
+		cmocka_unit_test(test_has),  cmocka_unit_test(test_parse_u64),
+		cmocka_unit_test(test_word),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,6 +10,7 @@
 #include "fake_pcie.h"
 #include "fake_printk.h"
 #include "drivers/sriov/sriov.h"
+#include "drivers/timer/tsc.h"
 
 #define CAP FAKE_IGB_SRIOV
 
@@ -17,11 +18,11 @@ static struct fake_q35 q;
 static unsigned int waited_ms;
 static unsigned int log_at_wait; /* fake_pcie_log_len when the settle wait began */
 
-void sriov_wait_ms(unsigned int ms)
+void mdelay(uint64_t ms)
 {
 	if (!waited_ms)
 		log_at_wait = fake_pcie_log_len;
-	waited_ms += ms;
+	waited_ms += (unsigned int)ms;
 }
 
 static uint32_t igb_cfg(uint16_t off, unsigned int size)

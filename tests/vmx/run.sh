@@ -101,6 +101,7 @@ if scripts/mkiso.sh "$biso" build/vfvisor.elf "loglevel=2 vmx.break=cr0" \
 	build/guest/testguest=testguest tests/system/testguest.conf=vfvisor.conf &&
 	bochs_boot "$n" "$biso" 900 'guest tg: stopped|testguest: done'; then
 	expect "$n" '^vfvisor: guest tg: stopped: vm entry failed \(exit reason 0x80000021\): guest CR0: PG set without PE' "the failed VM entry is explained by the check it failed"
+	expect_not "$n" 'unknown command line option' "vmx.break is a known option"
 	expect_not "$n" '^\[tg\] ' "the guest never ran"
 else
 	fail "$n: a refused VM entry is reported"

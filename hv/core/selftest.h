@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: MIT */
+/* The boot-time self-tests the selftest= option names (hv/core/selftest.c). */
+#ifndef VF_SELFTEST_H
+#define VF_SELFTEST_H
+
+struct cpu_features;
+struct palloc;
+
+/* selftest=a,b,...: run each named self-test, in the order given (unknown
+ * names are skipped: options_check() reports them). */
+void selftest_run(const char *list, const struct cpu_features *f, struct palloc *pa);
+
+#endif
