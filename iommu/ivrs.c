@@ -548,11 +548,13 @@ static int parse(struct ivrs *iv, const uint8_t *p, size_t len)
 	 * would be lost with the format. */
 	for (off = IVRS_HDR_LEN; off < len; off += rd16(p + off + 2)) {
 		const uint8_t *s = p + off;
-		uint64_t base = rd64(s + IVHD_BASE_OFF);
 		bool found = false;
+		uint64_t base;
 
+		/* Other blocks may be shorter than an IVHD header. */
 		if (!is_ivhd(s[0]) || s[0] == best)
 			continue;
+		base = rd64(s + IVHD_BASE_OFF);
 		for (unsigned int i = 0; i < iv->unit_count; i++)
 			if (iv->unit[i].base == base &&
 			    iv->unit[i].segment == rd16(s + IVHD_SEG_OFF))
