@@ -36,7 +36,7 @@
 
 /* IVinfo fields */
 #define IVRS_IVINFO_EFR_SUP	  (1u << 0) /* the EFR images in 11h/40h blocks are valid */
-#define IVRS_IVINFO_DMA_REMAP	  (1u << 1) /* DMA remapping required for pre-boot DMA */
+#define IVRS_IVINFO_DMA_REMAP	  (1u << 1) /* firmware opts in to pre-boot DMA protection */
 #define IVRS_IVINFO_PASIZE(info)  (((info) >> 8) & 0x7f)
 #define IVRS_IVINFO_VASIZE(info)  (((info) >> 15) & 0x7f)
 #define IVRS_IVINFO_GVASIZE(info) (((info) >> 5) & 0x7)
