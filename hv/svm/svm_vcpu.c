@@ -34,7 +34,6 @@
 
 struct svm_vcpu {
 	uint64_t vmcb_pa;
-	struct svm_regs regs;
 	uint64_t inject; /* EVENTINJ for the next entry, 0 if none */
 	bool first;
 	/* AMD-V does not track a guest's NMI blocking: an injected NMI blocks
@@ -274,16 +273,12 @@ static void svm_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
 {
 	struct svm_vcpu *s = v->arch;
 	void *vmcb = (void *)(uintptr_t)s->vmcb_pa;
-	struct svm_regs *r = &s->regs;
 	uint64_t *g = v->regs.gpr;
 	uint64_t intinfo, code;
 
 	for (;;) {
 		nmi_deliver(v, s);
 		intercepts(vmcb, s);
-		r->rbx = g[R_RBX], r->rcx = g[R_RCX], r->rdx = g[R_RDX], r->rsi = g[R_RSI];
-		r->rdi = g[R_RDI], r->rbp = g[R_RBP];
-		memcpy(&r->r8, &g[8], 8 * sizeof(uint64_t));
 		vmcb_wr(vmcb, VMCB_RAX, 8, g[R_RAX]);
 		vmcb_wr(vmcb, VMCB_RSP, 8, g[R_RSP]);
 		vmcb_wr(vmcb, VMCB_RIP, 8, v->regs.rip);
@@ -296,11 +291,8 @@ static void svm_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
 		s->inject = 0;
 		s->first = false;
 
-		svm_run(s->vmcb_pa, r, percpu_svm[v->cpu].host);
+		svm_run(s->vmcb_pa, &v->regs, percpu_svm[v->cpu].host);
 
-		g[R_RBX] = r->rbx, g[R_RCX] = r->rcx, g[R_RDX] = r->rdx, g[R_RSI] = r->rsi;
-		g[R_RDI] = r->rdi, g[R_RBP] = r->rbp;
-		memcpy(&g[8], &r->r8, 8 * sizeof(uint64_t));
 		g[R_RAX] = vmcb_rd(vmcb, VMCB_RAX, 8);
 		g[R_RSP] = vmcb_rd(vmcb, VMCB_RSP, 8);
 		v->regs.rip = vmcb_rd(vmcb, VMCB_RIP, 8);

@@ -13,6 +13,7 @@
 #include "hv/vm/config.h"
 #include "hv/vmx/ept.h"
 #include "hv/core/paging.h"
+#include "hv/vm/regs.h"
 #include "lib/spinlock.h"
 #include "hv/platform/vmsix.h"
 #include "hv/platform/vpci.h"
@@ -81,15 +82,6 @@ struct vcpu_exit {
 			bool cs_l;  /* in 64-bit mode (CS.L with EFER.LMA) */
 		} cr;
 	};
-};
-
-/* General registers in the x86 encoding order (rax, rcx, rdx, rbx, rsp, rbp,
- * rsi, rdi, r8..r15), as struct mmio_insn numbers them. */
-enum { R_RAX, R_RCX, R_RDX, R_RBX, R_RSP, R_RBP, R_RSI, R_RDI };
-
-struct vcpu_regs {
-	uint64_t gpr[16];
-	uint64_t rip, rflags;
 };
 
 /* What the backend's guest state must hold for the Linux 64-bit entry. */

@@ -72,17 +72,13 @@
 #define BLOCK_MOVSS (1u << 1)
 #define BLOCK_NMI   (1u << 3)
 
-/* General registers but RSP, in vmx_run.asm's order. */
-struct vmx_regs {
-	uint64_t rax, rcx, rdx, rbx, rbp, rsi, rdi, r8, r9, r10, r11, r12, r13, r14, r15;
-};
-
-int vmx_run(struct vmx_regs *regs, int launched);
+/* Enter with the general registers but RSP (the VMCS's) from @regs, back
+ * with them saved there (vmx_run.asm). */
+int vmx_run(struct vcpu_regs *regs, int launched);
 extern const char vmx_exit_entry[];
 
 struct vmx_vcpu {
 	uint64_t vmcs_pa;
-	struct vmx_regs regs;
 	struct vcpu_boot boot;
 	bool configured, launched;
 	bool realmode; /* start at @sipi:0000 rather than at @boot */
@@ -643,7 +639,6 @@ static int xsetbv_emulate(struct vcpu *v)
 static void vmx_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
 {
 	struct vmx_vcpu *s = vx(v);
-	struct vmx_regs *r = &s->regs;
 	uint64_t *g = v->regs.gpr;
 
 	memset(e, 0, sizeof(*e));
@@ -656,9 +651,6 @@ static void vmx_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
 		uint32_t reason, idt;
 		uint64_t qual;
 
-		r->rax = g[R_RAX], r->rcx = g[R_RCX], r->rdx = g[R_RDX], r->rbx = g[R_RBX];
-		r->rbp = g[R_RBP], r->rsi = g[R_RSI], r->rdi = g[R_RDI];
-		memcpy(&r->r8, &g[8], 8 * sizeof(uint64_t));
 		vmwrite(VMCS_GUEST_RSP, g[R_RSP]);
 		vmwrite(VMCS_GUEST_RIP, v->regs.rip);
 		vmwrite(VMCS_GUEST_RFLAGS, v->regs.rflags);
@@ -672,16 +664,13 @@ static void vmx_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
 			vmwrite(VMCS_ENTRY_EXC_ERR, s->inject_err);
 		s->inject = 0;
 
-		if (vmx_run(r, s->launched)) {
+		if (vmx_run(&v->regs, s->launched)) {
 			entry_explain(v, "vm-instruction error", vmread(VMCS_INSN_ERROR));
 			e->reason = EXIT_INVALID;
 			e->hw_code = vmread(VMCS_INSN_ERROR);
 			return;
 		}
 		s->launched = true;
-		g[R_RAX] = r->rax, g[R_RCX] = r->rcx, g[R_RDX] = r->rdx, g[R_RBX] = r->rbx;
-		g[R_RBP] = r->rbp, g[R_RSI] = r->rsi, g[R_RDI] = r->rdi;
-		memcpy(&g[8], &r->r8, 8 * sizeof(uint64_t));
 		g[R_RSP] = vmread(VMCS_GUEST_RSP);
 		v->regs.rip = vmread(VMCS_GUEST_RIP);
 		v->regs.rflags = vmread(VMCS_GUEST_RFLAGS);
