@@ -79,10 +79,10 @@ extern const char vmx_exit_entry[];
 
 struct vmx_vcpu {
 	uint64_t vmcs_pa;
-	struct vcpu_boot boot;
+	/* The state to enter in: the VMCS is written on the vCPU's own CPU,
+	 * at its first run (or at once, by vcpu_reset, once it has been). */
+	struct vcpu_boot_state boot;
 	bool configured, launched;
-	bool realmode; /* start at @sipi:0000 rather than at @boot */
-	uint8_t sipi;
 	uint32_t inject; /* VM-entry interruption information, 0 if none */
 	uint32_t inject_err;
 	uint16_t vpid;
@@ -99,7 +99,7 @@ static struct {
 	uint64_t vmxon;
 	bool on;
 } percpu_vmx[MAX_CPUS];
-static struct vmx_vcpu vcpus_vmx[VM_MAX * VM_MAX_VCPUS];
+_Static_assert(sizeof(struct vmx_vcpu) <= VCPU_ARCH_MAX, "struct vmx_vcpu fits the pool");
 static bool break_cr0; /* vmx.break=cr0: a test of the entry-failure report */
 static bool poison;    /* vmx.poison: fresh VMCS regions all ones, to show unwritten fields */
 
@@ -118,7 +118,6 @@ void vmx_set_break(const char *what)
 		pr_warn("vmx.break=%s: expected cr0\n", what);
 	}
 }
-static unsigned int vcpus_vmx_used;
 
 /* ---- VMX instructions ----------------------------------------------------- */
 
@@ -303,26 +302,18 @@ static int vmx_unmap(struct vm *vm, uint64_t gpa, uint64_t len)
 	return ept_unmap(&vm->ept, gpa, len);
 }
 
-static int vmx_vcpu_create(struct vcpu *v, const struct vcpu_boot *b, struct palloc *pa)
+static int vmx_vcpu_create(struct vcpu *v, const struct vcpu_boot_state *st, struct palloc *pa)
 {
-	struct vmx_vcpu *s;
+	struct vmx_vcpu *s = vx(v);
 	int err;
 
-	if (vcpus_vmx_used >= sizeof(vcpus_vmx) / sizeof(vcpus_vmx[0]) || !msr_bitmap_pa)
+	if (!msr_bitmap_pa)
 		return -ENOSPC;
-	s = &vcpus_vmx[vcpus_vmx_used];
-	memset(s, 0, sizeof(*s));
 	if ((err = physmem_zpages(pa, 1, &s->vmcs_pa)))
 		return err;
-	vcpus_vmx_used++;
 	*(uint32_t *)(uintptr_t)s->vmcs_pa = revision();
-	s->boot = *b;
+	s->boot = *st;
 	s->vpid = next_vpid++;
-	v->arch = s;
-	memset(&v->regs, 0, sizeof(v->regs));
-	v->regs.rip = b->rip;
-	v->regs.rflags = 0x2;
-	v->regs.gpr[R_RSI] = b->rsi;
 	return 0;
 }
 
@@ -383,10 +374,7 @@ static int vmcs_setup(struct vcpu *v)
 	vcpu_cfg(v, &c);
 	vmcs_build_controls(&live, &c);
 	vmcs_build_host(&live, &h);
-	if (s->realmode)
-		vmcs_build_guest_real(&live, &c, s->sipi);
-	else
-		vmcs_build_guest_long(&live, &c, &s->boot);
+	vmcs_build_guest(&live, &c, &s->boot);
 	tlb_flush(c.eptp, c.vpid);
 	if (break_cr0) /* paging without protection: no VM entry takes that */
 		vmwrite(VMCS_GUEST_CR0, (vmread(VMCS_GUEST_CR0) | CR0_PG) & ~CR0_PE);
@@ -394,19 +382,16 @@ static int vmcs_setup(struct vcpu *v)
 	return 0;
 }
 
-static void vmx_vcpu_sipi(struct vcpu *v, uint8_t vector)
+static void vmx_vcpu_reset(struct vcpu *v, const struct vcpu_boot_state *st)
 {
 	struct vmx_vcpu *s = vx(v);
 
-	s->realmode = true;
-	s->sipi = vector;
-	memset(&v->regs, 0, sizeof(v->regs));
-	v->regs.rflags = 0x2;
+	s->boot = *st;
 	if (s->configured) {
 		struct vmx_vcpu_cfg c;
 
 		vcpu_cfg(v, &c);
-		vmcs_build_guest_real(&live, &c, vector);
+		vmcs_build_guest(&live, &c, st);
 	}
 }
 
@@ -830,9 +815,10 @@ const struct vcpu_ops vmx_vcpu_ops = {
 	.cpu_prepare = vmx_cpu_prepare,
 	.cpu_enable = vmx_cpu_enable,
 	.vm_init = vmx_vm_init,
+	.arch_size = sizeof(struct vmx_vcpu),
 	.vcpu_create = vmx_vcpu_create,
 	.vcpu_run = vmx_vcpu_run,
-	.vcpu_sipi = vmx_vcpu_sipi,
+	.vcpu_reset = vmx_vcpu_reset,
 	.inject_exception = vmx_inject_exception,
 	.insn_done = vmx_insn_done,
 	.write_cr = vmx_write_cr,

@@ -75,13 +75,15 @@ static struct vmx_host_state host(const struct vmx_caps *c)
 	};
 }
 
-/* Build the whole VMCS as vmx_vcpu.c does, RIP/RSP/RFLAGS as the run loop. */
+/* Build the whole VMCS as vmx_vcpu.c does, from the state hv/vm/vcpu.c
+ * describes, RIP/RSP/RFLAGS as the run loop. */
 static void build(const struct vmx_caps *c, const struct vcpu_boot *b, int sipi,
 		  struct vmx_ctls *ctls)
 {
 	char why[96];
 	struct vmx_vcpu_cfg cfg = {c, ctls, 0x3000000, 0x3001000, 0, 1};
 	struct vmx_host_state h = host(c);
+	struct vcpu_boot_state st;
 
 	assert_int_equal(vmx_ctls_choose(c, ctls, why, sizeof(why)), 0);
 	cfg.eptp = 0x3100000 | 0x1e; /* WB tables, 4-level walk */
@@ -90,9 +92,10 @@ static void build(const struct vmx_caps *c, const struct vcpu_boot *b, int sipi,
 	vmcs_build_controls(&w, &cfg);
 	vmcs_build_host(&w, &h);
 	if (sipi >= 0)
-		vmcs_build_guest_real(&w, &cfg, (uint8_t)sipi);
+		vcpu_state_sipi(&st, (uint8_t)sipi);
 	else
-		vmcs_build_guest_long(&w, &cfg, b);
+		vcpu_state_linux(&st, b);
+	vmcs_build_guest(&w, &cfg, &st);
 	img_write(NULL, VMCS_HOST_RSP, 0x2a9ff0);
 	img_write(NULL, VMCS_GUEST_RIP, sipi >= 0 ? 0 : b->rip);
 	img_write(NULL, VMCS_GUEST_RSP, 0);
