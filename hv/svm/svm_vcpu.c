@@ -161,7 +161,7 @@ static int svm_vcpu_create(struct vcpu *v, const struct vcpu_boot_state *st, str
 	return 0;
 }
 
-static enum exit_reason normalise(struct vcpu *v, void *vmcb, struct vcpu_exit *e)
+static enum exit_reason normalise(void *vmcb, struct vcpu_exit *e)
 {
 	uint64_t code = vmcb_rd(vmcb, VMCB_EXITCODE, 8);
 	uint64_t info1 = vmcb_rd(vmcb, VMCB_EXITINFO1, 8);
@@ -173,10 +173,7 @@ static enum exit_reason normalise(struct vcpu *v, void *vmcb, struct vcpu_exit *
 	case VMEXIT_CPUID:
 		return EXIT_CPUID;
 	case VMEXIT_MSR:
-		e->msr.msr = (uint32_t)v->regs.gpr[R_RCX];
-		if (!(info1 & 1))
-			return EXIT_MSR_READ;
-		return e->msr.msr == 0x830 ? EXIT_ICR : EXIT_MSR_WRITE;
+		return info1 & 1 ? EXIT_MSR_WRITE : EXIT_MSR_READ;
 	case VMEXIT_IOIO:
 		e->io.port = (uint16_t)(info1 >> 16);
 		e->io.in = info1 & 1;
@@ -308,7 +305,7 @@ static void svm_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
 			continue;
 		}
 		memset(e, 0, sizeof(*e));
-		e->reason = normalise(v, vmcb, e);
+		e->reason = normalise(vmcb, e);
 		return;
 	}
 }

@@ -41,7 +41,9 @@ enum exit_reason {
 	EXIT_MSR_WRITE,
 	EXIT_IO,
 	EXIT_MMIO, /* a guest-physical access nested paging does not map */
-	EXIT_ICR,  /* a write to the x2APIC ICR (counted apart from other MSRs) */
+	/* A write to the x2APIC ICR, counted apart from other MSRs: exit.c
+	 * tells it from EXIT_MSR_WRITE (no backend reports it). */
+	EXIT_ICR,
 	EXIT_SHUTDOWN,
 	EXIT_HLT,
 	EXIT_INTR,
@@ -72,7 +74,7 @@ struct vcpu_exit {
 			bool write, fetch, present;
 		} mmio;
 		struct {
-			uint32_t msr;
+			uint32_t msr; /* from RCX, by exit.c */
 		} msr;
 		struct {
 			uint8_t vector;

@@ -727,11 +727,9 @@ static void vmx_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
 			return;
 		case XR_RDMSR:
 			e->reason = EXIT_MSR_READ;
-			e->msr.msr = (uint32_t)g[R_RCX];
 			return;
 		case XR_WRMSR:
-			e->msr.msr = (uint32_t)g[R_RCX];
-			e->reason = e->msr.msr == 0x830 ? EXIT_ICR : EXIT_MSR_WRITE;
+			e->reason = EXIT_MSR_WRITE;
 			return;
 		case XR_IO:
 			e->reason = EXIT_IO;
