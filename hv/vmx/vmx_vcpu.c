@@ -621,148 +621,181 @@ static int xsetbv_emulate(struct vcpu *v)
 
 /* ---- running -------------------------------------------------------------------- */
 
+/* Enter the guest once with v->regs; back with them and the guest's RSP,
+ * RIP and RFLAGS. False if VMLAUNCH or VMRESUME itself failed. */
+static bool vmx_enter(struct vcpu *v, struct vmx_vcpu *s)
+{
+	vmwrite(VMCS_GUEST_RSP, v->regs.gpr[R_RSP]);
+	vmwrite(VMCS_GUEST_RIP, v->regs.rip);
+	vmwrite(VMCS_GUEST_RFLAGS, v->regs.rflags);
+	if (v->flush_tlb) { /* its EPT changed (a BAR moved) */
+		tlb_flush(ept_pointer(&v->vm->ept), s->vpid);
+		v->flush_tlb = false;
+	}
+	nmi_deliver(v, s);
+	vmwrite(VMCS_ENTRY_INTR_INFO, s->inject);
+	if (s->inject & INTR_ERR)
+		vmwrite(VMCS_ENTRY_EXC_ERR, s->inject_err);
+	s->inject = 0;
+
+	if (vmx_run(&v->regs, s->launched))
+		return false;
+	s->launched = true;
+	v->regs.gpr[R_RSP] = vmread(VMCS_GUEST_RSP);
+	v->regs.rip = vmread(VMCS_GUEST_RIP);
+	v->regs.rflags = vmread(VMCS_GUEST_RFLAGS);
+	return true;
+}
+
+/* An event cut short by the exit is delivered again on the next entry. */
+static void event_requeue(struct vmx_vcpu *s)
+{
+	uint32_t idt = (uint32_t)vmread(VMCS_IDT_VEC_INFO);
+
+	if (!(idt & INTR_VALID))
+		return;
+	s->inject = idt & ~(1u << 12);
+	if (idt & INTR_ERR)
+		s->inject_err = (uint32_t)vmread(VMCS_IDT_VEC_ERR);
+	vmwrite(VMCS_ENTRY_INSN_LEN, vmread(VMCS_EXIT_INSN_LEN));
+}
+
+/* Exits the backend deals with itself, entering again at once: true if
+ * @reason is one (and it was dealt with). */
+static bool exit_internal(struct vcpu *v, uint32_t reason)
+{
+	switch (reason & 0xFFFF) {
+	case XR_XSETBV:
+		if (xsetbv_emulate(v)) {
+			vcpu_inject_fault(v, EXC_GP, 0);
+			return true;
+		}
+		v->regs.rip += vmread(VMCS_EXIT_INSN_LEN);
+		vmx_insn_done(v);
+		return true;
+	case XR_NMI_WINDOW: /* the pending NMI goes in at the next entry */
+	case XR_PREEMPT:
+	case XR_EXT_INT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The VMCS's exit information (exit @reason) in the common terms. */
+static void exit_normalise(struct vcpu *v, uint32_t reason, struct vcpu_exit *e)
+{
+	uint64_t qual = vmread(VMCS_EXIT_QUAL);
+	uint32_t basic = reason & 0xFFFF;
+
+	memset(e, 0, sizeof(*e));
+	e->hw_code = reason;
+	if (reason & XR_ENTRY_FAILURE) {
+		entry_explain(v, "exit reason", reason);
+		e->reason = EXIT_INVALID;
+		return;
+	}
+	e->next_rip = v->regs.rip + vmread(VMCS_EXIT_INSN_LEN);
+	switch (basic) {
+	case XR_CR: {
+		unsigned int cr = qual & 15, type = (qual >> 4) & 3;
+
+		if (type != 0 || (cr != 0 && cr != 4)) {
+			e->reason = EXIT_OTHER;
+			return;
+		}
+		e->reason = EXIT_CR_WRITE;
+		e->cr.cr = (uint8_t)cr;
+		e->cr.reg = (int8_t)((qual >> 8) & 15);
+		e->cr.cs_l = (vmread(VMCS_GUEST_EFER) & EFER_LMA) &&
+			     (vmread(VMCS_GUEST_CS_AR) & (1u << 13));
+		return;
+	}
+	case XR_EXC_NMI: {
+		uint32_t info = (uint32_t)vmread(VMCS_EXIT_INTR_INFO);
+
+		iret_reblock(info & INTR_IRET_UNBLOCK);
+		e->reason = (info & 0x700) == INTR_NMI ? EXIT_NMI : EXIT_EXCEPTION;
+		e->exc.vector = (uint8_t)info;
+		return;
+	}
+	case XR_TRIPLE:
+		e->reason = EXIT_SHUTDOWN;
+		return;
+	case XR_CPUID:
+		e->reason = EXIT_CPUID;
+		return;
+	case XR_HLT:
+		e->reason = EXIT_HLT;
+		return;
+	case XR_INVD:
+		e->reason = EXIT_INVD;
+		return;
+	case XR_RDMSR:
+		e->reason = EXIT_MSR_READ;
+		return;
+	case XR_WRMSR:
+		e->reason = EXIT_MSR_WRITE;
+		return;
+	case XR_IO:
+		e->reason = EXIT_IO;
+		e->io.size = (uint8_t)((qual & 7) + 1);
+		e->io.in = qual & 8;
+		e->io.string = qual & 16;
+		e->io.rep = qual & 32;
+		e->io.port = (uint16_t)(qual >> 16);
+		return;
+	case XR_EPT_VIOLATION:
+		iret_reblock(qual & INTR_IRET_UNBLOCK);
+		e->reason = EXIT_MMIO;
+		e->mmio.gpa = vmread(VMCS_GUEST_PHYS_ADDR);
+		e->mmio.write = qual & 2;
+		e->mmio.fetch = qual & 4;
+		e->mmio.present = qual & 0x38;
+		return;
+	case XR_MWAIT:
+	case XR_MONITOR:
+	case XR_INVEPT:
+	case XR_INVVPID:
+		e->reason = EXIT_UD_INSN;
+		return;
+	case XR_EPT_MISCONFIG:
+		e->reason = EXIT_INVALID;
+		return;
+	default:
+		/* VMCALL .. VMXON: a guest has no VMX of its own. */
+		e->reason = basic >= XR_VMCALL && basic <= XR_VMXON ? EXIT_UD_INSN : EXIT_OTHER;
+		return;
+	}
+}
+
 static void vmx_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
 {
 	struct vmx_vcpu *s = vx(v);
-	uint64_t *g = v->regs.gpr;
+	uint32_t reason;
 
-	memset(e, 0, sizeof(*e));
 	if (!s->configured && vmcs_setup(v)) {
+		memset(e, 0, sizeof(*e));
 		e->reason = EXIT_INVALID;
 		e->hw_code = ~0ull;
 		return;
 	}
 	for (;;) {
-		uint32_t reason, idt;
-		uint64_t qual;
-
-		vmwrite(VMCS_GUEST_RSP, g[R_RSP]);
-		vmwrite(VMCS_GUEST_RIP, v->regs.rip);
-		vmwrite(VMCS_GUEST_RFLAGS, v->regs.rflags);
-		if (v->flush_tlb) { /* its EPT changed (a BAR moved) */
-			tlb_flush(ept_pointer(&v->vm->ept), s->vpid);
-			v->flush_tlb = false;
-		}
-		nmi_deliver(v, s);
-		vmwrite(VMCS_ENTRY_INTR_INFO, s->inject);
-		if (s->inject & INTR_ERR)
-			vmwrite(VMCS_ENTRY_EXC_ERR, s->inject_err);
-		s->inject = 0;
-
-		if (vmx_run(&v->regs, s->launched)) {
+		if (!vmx_enter(v, s)) {
 			entry_explain(v, "vm-instruction error", vmread(VMCS_INSN_ERROR));
+			memset(e, 0, sizeof(*e));
 			e->reason = EXIT_INVALID;
 			e->hw_code = vmread(VMCS_INSN_ERROR);
 			return;
 		}
-		s->launched = true;
-		g[R_RSP] = vmread(VMCS_GUEST_RSP);
-		v->regs.rip = vmread(VMCS_GUEST_RIP);
-		v->regs.rflags = vmread(VMCS_GUEST_RFLAGS);
 		reason = (uint32_t)vmread(VMCS_EXIT_REASON);
-		qual = vmread(VMCS_EXIT_QUAL);
-		e->hw_code = reason;
-		if (reason & XR_ENTRY_FAILURE) {
-			entry_explain(v, "exit reason", reason);
-			e->reason = EXIT_INVALID;
-			return;
-		}
-		/* An event cut short by the exit is delivered again. */
-		idt = (uint32_t)vmread(VMCS_IDT_VEC_INFO);
-		if (idt & INTR_VALID) {
-			s->inject = idt & ~(1u << 12);
-			if (idt & INTR_ERR)
-				s->inject_err = (uint32_t)vmread(VMCS_IDT_VEC_ERR);
-			vmwrite(VMCS_ENTRY_INSN_LEN, vmread(VMCS_EXIT_INSN_LEN));
-		}
-		e->next_rip = v->regs.rip + vmread(VMCS_EXIT_INSN_LEN);
-
-		switch (reason & 0xFFFF) {
-		case XR_CR: {
-			unsigned int cr = qual & 15, type = (qual >> 4) & 3;
-
-			if (type != 0 || (cr != 0 && cr != 4)) {
-				e->reason = EXIT_OTHER;
-				return;
-			}
-			e->reason = EXIT_CR_WRITE;
-			e->cr.cr = (uint8_t)cr;
-			e->cr.reg = (int8_t)((qual >> 8) & 15);
-			e->cr.cs_l = (vmread(VMCS_GUEST_EFER) & EFER_LMA) &&
-				     (vmread(VMCS_GUEST_CS_AR) & (1u << 13));
-			return;
-		}
-		case XR_XSETBV:
-			if (xsetbv_emulate(v)) {
-				vcpu_inject_fault(v, EXC_GP, 0);
-				continue;
-			}
-			v->regs.rip = e->next_rip;
-			vmx_insn_done(v);
-			continue;
-		case XR_NMI_WINDOW: /* the pending NMI goes in at the top */
-			continue;
-		case XR_PREEMPT:
-		case XR_EXT_INT:
-			continue;
-		case XR_EXC_NMI: {
-			uint32_t info = (uint32_t)vmread(VMCS_EXIT_INTR_INFO);
-
-			iret_reblock(info & INTR_IRET_UNBLOCK);
-			e->reason = (info & 0x700) == INTR_NMI ? EXIT_NMI : EXIT_EXCEPTION;
-			e->exc.vector = (uint8_t)info;
-			return;
-		}
-		case XR_TRIPLE:
-			e->reason = EXIT_SHUTDOWN;
-			return;
-		case XR_CPUID:
-			e->reason = EXIT_CPUID;
-			return;
-		case XR_HLT:
-			e->reason = EXIT_HLT;
-			return;
-		case XR_INVD:
-			e->reason = EXIT_INVD;
-			return;
-		case XR_RDMSR:
-			e->reason = EXIT_MSR_READ;
-			return;
-		case XR_WRMSR:
-			e->reason = EXIT_MSR_WRITE;
-			return;
-		case XR_IO:
-			e->reason = EXIT_IO;
-			e->io.size = (uint8_t)((qual & 7) + 1);
-			e->io.in = qual & 8;
-			e->io.string = qual & 16;
-			e->io.rep = qual & 32;
-			e->io.port = (uint16_t)(qual >> 16);
-			return;
-		case XR_EPT_VIOLATION:
-			iret_reblock(qual & INTR_IRET_UNBLOCK);
-			e->reason = EXIT_MMIO;
-			e->mmio.gpa = vmread(VMCS_GUEST_PHYS_ADDR);
-			e->mmio.write = qual & 2;
-			e->mmio.fetch = qual & 4;
-			e->mmio.present = qual & 0x38;
-			return;
-		case XR_MWAIT:
-		case XR_MONITOR:
-		case XR_INVEPT:
-		case XR_INVVPID:
-			e->reason = EXIT_UD_INSN;
-			return;
-		default:
-			if ((reason & 0xFFFF) >= XR_VMCALL && (reason & 0xFFFF) <= XR_VMXON) {
-				e->reason = EXIT_UD_INSN;
-				return;
-			}
-			e->reason =
-				(reason & 0xFFFF) == XR_EPT_MISCONFIG ? EXIT_INVALID : EXIT_OTHER;
-			return;
-		}
+		if (reason & XR_ENTRY_FAILURE)
+			break;
+		event_requeue(s);
+		if (!exit_internal(v, reason))
+			break;
 	}
+	exit_normalise(v, reason, e);
 }
 
 static void vmx_inject_exception(struct vcpu *v, uint8_t vector, bool has_err, uint32_t err)
