@@ -43,7 +43,7 @@ $(BUILD)/hv/%.o: %.c
 
 $(BUILD)/hv/%.asm.o: %.asm $(BUILD)/gen/guest_regs.inc
 	@mkdir -p $(dir $@)
-	$(NASM) -f elf64 -g -Iboot/ -I$(BUILD)/gen/ -MD $(@:.o=.d) -MP $< -o $@
+	$(NASM) -f elf64 -g -Iboot/ -I./ -I$(BUILD)/gen/ -MD $(@:.o=.d) -MP $< -o $@
 
 # struct vcpu_regs's offsets for the entry stubs, as the compiler lays it out:
 # the "@@ " lines of regs_inc.c's assembly (a mismatch cannot be written).

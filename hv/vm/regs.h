@@ -2,8 +2,8 @@
 /*
  * A vCPU's general registers, RIP and RFLAGS: the one layout the exit
  * handlers and both backends' entry stubs (hv/svm/svm_run.asm,
- * hv/vmx/vmx_run.asm) use. The stubs take their offsets from
- * guest_regs.inc, which the build generates from this struct
+ * hv/vmx/vmx_run.asm, with hv/vm/regs_swap.inc) use. The stubs take their
+ * offsets from guest_regs.inc, which the build generates from this struct
  * (hv/vm/regs_inc.c), so the assembly cannot drift from the C.
  */
 #ifndef VF_REGS_H
