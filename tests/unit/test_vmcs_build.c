@@ -145,6 +145,27 @@ static void ap_real_mode_passes(void **state)
 	check_ok(&skylake);
 }
 
+/* The common state's segment attributes in VT-x's form: AVL, L, D/B and G
+ * moved to bits 15:12, an empty segment marked unusable. */
+static void segments_encoded(void **state)
+{
+	struct vmx_ctls ctls;
+
+	(void)state;
+	build(&bochs, &linux_boot, -1, &ctls);
+	assert_int_equal(vmcs_image_get(&img, VMCS_GUEST_CS_AR), 0xA09B);
+	assert_int_equal(vmcs_image_get(&img, VMCS_GUEST_SS_AR), 0xC093);
+	assert_int_equal(vmcs_image_get(&img, VMCS_GUEST_FS_AR), 0x10000);
+	assert_int_equal(vmcs_image_get(&img, VMCS_GUEST_LDTR_AR), 0x10000);
+	assert_int_equal(vmcs_image_get(&img, VMCS_GUEST_TR_AR), 0x8B);
+	assert_int_equal(vmcs_image_get(&img, VMCS_GUEST_TR_LIMIT), 0x67);
+	assert_int_equal(vmcs_image_get(&img, VMCS_GUEST_GDTR_BASE), 0x6000);
+	build(&bochs, NULL, 0x10, &ctls);
+	assert_int_equal(vmcs_image_get(&img, VMCS_GUEST_CS_AR), 0x9B);
+	assert_int_equal(vmcs_image_get(&img, VMCS_GUEST_LDTR_AR), 0x82);
+	assert_int_equal(vmcs_image_get(&img, VMCS_GUEST_IDTR_LIMIT), 0xFFFF);
+}
+
 /* Inputs the backend must never be given are refused by the named check. */
 static void bad_inputs_fail(void **state)
 {
@@ -301,7 +322,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(linux_entry_passes),	     cmocka_unit_test(ap_real_mode_passes),
 		cmocka_unit_test(bad_inputs_fail),	     cmocka_unit_test(cr_writes),
-		cmocka_unit_test(every_entry_field_written),
+		cmocka_unit_test(every_entry_field_written), cmocka_unit_test(segments_encoded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
