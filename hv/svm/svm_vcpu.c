@@ -193,7 +193,7 @@ static enum exit_reason normalise(void *vmcb, struct vcpu_exit *e)
 		/* Decode assists give the register (bit 63); else decode it. */
 		e->cr.reg = info1 >> 63 ? (int8_t)(info1 & 15) : -1;
 		e->cr.cs_l = (vmcb_rd(vmcb, VMCB_EFER, 8) & EFER_LMA) &&
-			     (vmcb_rd(vmcb, VMCB_CS + 2, 2) & 0x200);
+			     (vmcb_rd(vmcb, VMCB_CS + 2, 2) & SEG_L);
 		return EXIT_CR_WRITE;
 	case VMEXIT_SHUTDOWN:
 		return EXIT_SHUTDOWN;
