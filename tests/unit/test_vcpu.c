@@ -16,20 +16,7 @@
 #include "lib/err.h"
 #include "hv/vm/vcpu.h"
 #include "hv/vm/vm.h"
-
-/* What hv/vm/vm.c hands over for the Linux entry. */
-static const struct vcpu_boot linux_boot = {
-	.rip = 0x1000200,
-	.rsi = 0x7000,
-	.cr0 = 0x80010033,
-	.cr3 = 0x8000,
-	.cr4 = 0x20,
-	.efer = (1u << 8) | (1u << 10),
-	.gdt_base = 0x6000,
-	.gdt_limit = 0x1F,
-	.cs = 0x10,
-	.ds = 0x18,
-};
+#include "vcpu_boot_data.h"
 
 static void seg_is(const struct seg_state *s, uint16_t sel, uint16_t attr, uint32_t limit,
 		   uint64_t base, bool unusable)
@@ -39,6 +26,16 @@ static void seg_is(const struct seg_state *s, uint16_t sel, uint16_t attr, uint3
 	assert_int_equal(s->limit, limit);
 	assert_int_equal(s->base, base);
 	assert_int_equal(s->unusable, unusable);
+}
+
+/* What both starts share: debug registers and PAT at their reset values,
+ * RFLAGS with only its fixed bit. */
+static void reset_values(const struct vcpu_boot_state *st)
+{
+	assert_int_equal(st->dr6, 0xFFFF0FF0);
+	assert_int_equal(st->dr7, 0x400);
+	assert_int_equal(st->pat, 0x0007040600070406ull);
+	assert_int_equal(st->regs.rflags, 0x2);
 }
 
 /* gpr[n] at 8 * n, n in the x86 encoding (what decode.c and the stubs use). */
@@ -89,12 +86,9 @@ static void linux_entry_state(void **state)
 	assert_int_equal(st.cr3, 0x8000);
 	assert_int_equal(st.cr4, 0x20);
 	assert_int_equal(st.efer, 0x500);
-	assert_int_equal(st.dr6, 0xFFFF0FF0);
-	assert_int_equal(st.dr7, 0x400);
-	assert_int_equal(st.pat, 0x0007040600070406ull);
+	reset_values(&st);
 	/* RIP at the kernel's 64-bit entry, RSI at boot_params, the rest 0. */
 	assert_int_equal(st.regs.rip, 0x1000200);
-	assert_int_equal(st.regs.rflags, 0x2);
 	for (unsigned int i = 0; i < R_COUNT; i++)
 		assert_int_equal(st.regs.gpr[i], i == R_RSI ? 0x7000 : 0);
 }
@@ -123,11 +117,8 @@ static void sipi_state(void **state)
 	assert_int_equal(st.cr3, 0);
 	assert_int_equal(st.cr4, 0);
 	assert_int_equal(st.efer, 0);
-	assert_int_equal(st.dr6, 0xFFFF0FF0);
-	assert_int_equal(st.dr7, 0x400);
-	assert_int_equal(st.pat, 0x0007040600070406ull);
+	reset_values(&st);
 	assert_int_equal(st.regs.rip, 0);
-	assert_int_equal(st.regs.rflags, 0x2);
 	for (unsigned int i = 0; i < R_COUNT; i++)
 		assert_int_equal(st.regs.gpr[i], 0);
 }

@@ -16,6 +16,7 @@
 #include "hv/vmx/vmcs_fields.h"
 #include "hv/vmx/vmentry_check.h"
 #include "vmx_caps_data.h"
+#include "vcpu_boot_data.h"
 #include "hv/vmx/vmx_ctls.h"
 
 /* Bochs 2.7 corei7_icelake_u and a Skylake i7-6700K (see test_vmx_ctls.c
@@ -39,20 +40,6 @@ static void img_write(void *ctx, uint32_t field, uint64_t val)
 }
 
 static const struct vmcs_writer w = {img_write, NULL};
-
-/* What hv/vm/vm.c hands the backend for the Linux entry. */
-static const struct vcpu_boot linux_boot = {
-	.rip = 0x1000200,
-	.rsi = 0x7000,
-	.cr0 = 0x80010033,
-	.cr3 = 0x8000,
-	.cr4 = 0x20,
-	.efer = (1u << 8) | (1u << 10),
-	.gdt_base = 0x6000,
-	.gdt_limit = 0x1F,
-	.cs = 0x10,
-	.ds = 0x18,
-};
 
 /* The hypervisor's CPU as cpu.c sets it up (the values are typical). */
 static struct vmx_host_state host(const struct vmx_caps *c)
