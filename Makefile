@@ -26,7 +26,8 @@ HV_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-pic -fno-
 HV_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 \
 	-Wl,-z,noexecstack -Wl,-T,linker.ld
 
-HV_C	  := $(sort $(wildcard $(addsuffix /*.c,$(HV_DIRS))))
+# regs_inc.c is no code of the image: it makes guest_regs.inc (below).
+HV_C	  := $(filter-out hv/vm/regs_inc.c,$(sort $(wildcard $(addsuffix /*.c,$(HV_DIRS)))))
 HV_ASM	  := $(sort $(wildcard $(addsuffix /*.asm,$(HV_DIRS))))
 HV_OBJS	  := $(HV_C:%.c=$(BUILD)/hv/%.o) $(HV_ASM:%.asm=$(BUILD)/hv/%.asm.o)
 
@@ -40,9 +41,16 @@ $(BUILD)/hv/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(HV_CFLAGS) -c $< -o $@
 
-$(BUILD)/hv/%.asm.o: %.asm
+$(BUILD)/hv/%.asm.o: %.asm $(BUILD)/gen/guest_regs.inc
 	@mkdir -p $(dir $@)
-	$(NASM) -f elf64 -g -Iboot/ -MD $(@:.o=.d) -MP $< -o $@
+	$(NASM) -f elf64 -g -Iboot/ -I./ -I$(BUILD)/gen/ -MD $(@:.o=.d) -MP $< -o $@
+
+# struct vcpu_regs's offsets for the entry stubs, as the compiler lays it out:
+# the "@@ " lines of regs_inc.c's assembly (a mismatch cannot be written).
+$(BUILD)/gen/guest_regs.inc: hv/vm/regs_inc.c hv/vm/regs.h
+	@mkdir -p $(dir $@)
+	$(CC) $(HV_CFLAGS) -MF $(@:.inc=.d) -MT $@ -S $< -o - | sed -n 's/^[[:space:]]*@@ //p' >$@.tmp
+	@test -s $@.tmp && mv $@.tmp $@
 
 $(BUILD)/vfvisor.elf: $(HV_OBJS) linker.ld
 	$(CC) $(HV_LDFLAGS) -o $@ $(HV_OBJS) -lgcc
@@ -158,4 +166,4 @@ check-format:
 clean:
 	rm -rf $(BUILD)
 
--include $(HV_OBJS:.o=.d)
+-include $(HV_OBJS:.o=.d) $(BUILD)/gen/guest_regs.d

@@ -60,7 +60,7 @@ int svm_selftest(struct palloc *pa)
 {
 	uint64_t vmcb_pa, iopm, msrpm, ram, exits = 0, ios = 0, code = 0;
 	size_t blob = (size_t)(svm_smoke_end - svm_smoke_start);
-	struct svm_regs regs = {0};
+	struct vcpu_regs regs = {0};
 	struct pagetable npt;
 	char line[80];
 	size_t len = 0;

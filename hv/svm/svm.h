@@ -6,17 +6,14 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "hv/vm/regs.h"
 
 struct palloc;
 
-/* The registers VMRUN does not switch, in svm_run.asm's order. */
-struct svm_regs {
-	uint64_t rbx, rcx, rdx, rsi, rdi, rbp, r8, r9, r10, r11, r12, r13, r14, r15;
-};
-
 /* Enter the guest of @vmcb_pa until its next #VMEXIT; @host_pa is the
- * calling CPU's VMSAVE page (svm_host_page). */
-void svm_run(uint64_t vmcb_pa, struct svm_regs *regs, uint64_t host_pa);
+ * calling CPU's VMSAVE page (svm_host_page). The general registers but RAX
+ * and RSP (the VMCB's) are swapped with @regs. */
+void svm_run(uint64_t vmcb_pa, struct vcpu_regs *regs, uint64_t host_pa);
 uint64_t svm_host_page(unsigned int cpu);
 /* Whether the CPU reports the next RIP on exits (NRIPS). */
 void svm_set_nrips(bool nrips);

@@ -34,7 +34,6 @@
 
 struct svm_vcpu {
 	uint64_t vmcb_pa;
-	struct svm_regs regs;
 	uint64_t inject; /* EVENTINJ for the next entry, 0 if none */
 	bool first;
 	/* AMD-V does not track a guest's NMI blocking: an injected NMI blocks
@@ -52,8 +51,7 @@ static uint64_t iopm_pa, msrpm_pa;
 static unsigned int next_asid = 1;
 static bool have_nrips;
 
-static struct svm_vcpu vcpus_svm[VM_MAX * VM_MAX_VCPUS];
-static unsigned int vcpus_svm_used;
+_Static_assert(sizeof(struct svm_vcpu) <= VCPU_ARCH_MAX, "struct svm_vcpu fits the pool");
 
 void svm_set_nrips(bool nrips)
 {
@@ -108,21 +106,43 @@ static void *vmcb_of(struct vcpu *v)
 	return (void *)(uintptr_t)((struct svm_vcpu *)v->arch)->vmcb_pa;
 }
 
-static int svm_vcpu_create(struct vcpu *v, const struct vcpu_boot *b, struct palloc *pa)
+/* Where the VMCB keeps each segment (SEG_* order). */
+static const uint16_t vmcb_segs[SEG_COUNT] = {
+	[SEG_ES] = VMCB_ES, [SEG_CS] = VMCB_CS, [SEG_SS] = VMCB_SS,	[SEG_DS] = VMCB_DS,
+	[SEG_FS] = VMCB_FS, [SEG_GS] = VMCB_GS, [SEG_LDTR] = VMCB_LDTR, [SEG_TR] = VMCB_TR,
+};
+
+/* The guest state @st, encoded. The VMCB's attributes are @st's own form. */
+static void vmcb_load(void *vmcb, const struct vcpu_boot_state *st)
 {
-	struct svm_vcpu *s;
+	for (unsigned int i = 0; i < SEG_COUNT; i++) {
+		const struct seg_state *g = &st->seg[i];
+
+		vmcb_seg(vmcb, vmcb_segs[i], g->sel, g->attr, g->limit, g->base);
+	}
+	vmcb_seg(vmcb, VMCB_GDTR, 0, 0, st->gdtr.limit, st->gdtr.base);
+	vmcb_seg(vmcb, VMCB_IDTR, 0, 0, st->idtr.limit, st->idtr.base);
+	vmcb_wr(vmcb, VMCB_CPL, 1, (st->seg[SEG_SS].attr >> 5) & 3); /* SS.DPL */
+	vmcb_wr(vmcb, VMCB_EFER, 8, st->efer | EFER_SVME); /* VMRUN refuses EFER without SVME */
+	vmcb_wr(vmcb, VMCB_CR0, 8, st->cr0);
+	vmcb_wr(vmcb, VMCB_CR3, 8, st->cr3);
+	vmcb_wr(vmcb, VMCB_CR4, 8, st->cr4);
+	vmcb_wr(vmcb, VMCB_DR6, 8, st->dr6);
+	vmcb_wr(vmcb, VMCB_DR7, 8, st->dr7);
+	vmcb_wr(vmcb, VMCB_G_PAT, 8, st->pat);
+}
+
+static int svm_vcpu_create(struct vcpu *v, const struct vcpu_boot_state *st, struct palloc *pa)
+{
+	struct svm_vcpu *s = v->arch;
 	void *vmcb;
 	int err;
 
-	if (vcpus_svm_used >= sizeof(vcpus_svm) / sizeof(vcpus_svm[0]) || !msrpm_pa)
+	if (!msrpm_pa)
 		return -ENOSPC;
-	s = &vcpus_svm[vcpus_svm_used];
-	memset(s, 0, sizeof(*s));
 	if ((err = physmem_zpages(pa, 1, &s->vmcb_pa)))
 		return err;
-	vcpus_svm_used++;
 	s->first = true;
-	v->arch = s;
 	vmcb = (void *)(uintptr_t)s->vmcb_pa;
 
 	/* NMIs exit: the hypervisor kicks a vCPU with one (see vm_stop). */
@@ -137,35 +157,11 @@ static int svm_vcpu_create(struct vcpu *v, const struct vcpu_boot *b, struct pal
 	vmcb_wr(vmcb, VMCB_V_INTR, 8, 0); /* V_INTR_MASKING off: EFLAGS.IF is the guest's */
 	vmcb_wr(vmcb, VMCB_NP_ENABLE, 8, 1);
 	vmcb_wr(vmcb, VMCB_N_CR3, 8, v->vm->gpt.root);
-
-	/* Long mode, flat segments: the Linux 64-bit boot protocol's entry. */
-	vmcb_seg(vmcb, VMCB_CS, b->cs, 0xA9B, 0xFFFFFFFF, 0); /* code, L=1, G=1 */
-	vmcb_seg(vmcb, VMCB_DS, b->ds, 0xC93, 0xFFFFFFFF, 0);
-	vmcb_seg(vmcb, VMCB_ES, b->ds, 0xC93, 0xFFFFFFFF, 0);
-	vmcb_seg(vmcb, VMCB_SS, b->ds, 0xC93, 0xFFFFFFFF, 0);
-	vmcb_seg(vmcb, VMCB_FS, 0, 0, 0, 0);
-	vmcb_seg(vmcb, VMCB_GS, 0, 0, 0, 0);
-	vmcb_seg(vmcb, VMCB_TR, 0, 0x8B, 0x67, 0);
-	vmcb_seg(vmcb, VMCB_LDTR, 0, 0x82, 0, 0);
-	vmcb_seg(vmcb, VMCB_GDTR, 0, 0, b->gdt_limit, b->gdt_base);
-	vmcb_seg(vmcb, VMCB_IDTR, 0, 0, 0, 0);
-	vmcb_wr(vmcb, VMCB_CPL, 1, 0);
-	vmcb_wr(vmcb, VMCB_EFER, 8, b->efer | EFER_SVME); /* VMRUN refuses EFER without SVME */
-	vmcb_wr(vmcb, VMCB_CR0, 8, b->cr0);
-	vmcb_wr(vmcb, VMCB_CR3, 8, b->cr3);
-	vmcb_wr(vmcb, VMCB_CR4, 8, b->cr4);
-	vmcb_wr(vmcb, VMCB_DR6, 8, 0xFFFF0FF0);
-	vmcb_wr(vmcb, VMCB_DR7, 8, 0x400);
-	vmcb_wr(vmcb, VMCB_G_PAT, 8, 0x0007040600070406ull); /* the reset PAT */
-
-	memset(&v->regs, 0, sizeof(v->regs));
-	v->regs.rip = b->rip;
-	v->regs.rflags = 0x2;
-	v->regs.gpr[R_RSI] = b->rsi;
+	vmcb_load(vmcb, st);
 	return 0;
 }
 
-static enum exit_reason normalise(struct vcpu *v, void *vmcb, struct vcpu_exit *e)
+static enum exit_reason normalise(void *vmcb, struct vcpu_exit *e)
 {
 	uint64_t code = vmcb_rd(vmcb, VMCB_EXITCODE, 8);
 	uint64_t info1 = vmcb_rd(vmcb, VMCB_EXITINFO1, 8);
@@ -177,10 +173,7 @@ static enum exit_reason normalise(struct vcpu *v, void *vmcb, struct vcpu_exit *
 	case VMEXIT_CPUID:
 		return EXIT_CPUID;
 	case VMEXIT_MSR:
-		e->msr.msr = (uint32_t)v->regs.gpr[R_RCX];
-		if (!(info1 & 1))
-			return EXIT_MSR_READ;
-		return e->msr.msr == 0x830 ? EXIT_ICR : EXIT_MSR_WRITE;
+		return info1 & 1 ? EXIT_MSR_WRITE : EXIT_MSR_READ;
 	case VMEXIT_IOIO:
 		e->io.port = (uint16_t)(info1 >> 16);
 		e->io.in = info1 & 1;
@@ -200,7 +193,7 @@ static enum exit_reason normalise(struct vcpu *v, void *vmcb, struct vcpu_exit *
 		/* Decode assists give the register (bit 63); else decode it. */
 		e->cr.reg = info1 >> 63 ? (int8_t)(info1 & 15) : -1;
 		e->cr.cs_l = (vmcb_rd(vmcb, VMCB_EFER, 8) & EFER_LMA) &&
-			     (vmcb_rd(vmcb, VMCB_CS + 2, 2) & 0x200);
+			     (vmcb_rd(vmcb, VMCB_CS + 2, 2) & SEG_L);
 		return EXIT_CR_WRITE;
 	case VMEXIT_SHUTDOWN:
 		return EXIT_SHUTDOWN;
@@ -274,16 +267,12 @@ static void svm_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
 {
 	struct svm_vcpu *s = v->arch;
 	void *vmcb = (void *)(uintptr_t)s->vmcb_pa;
-	struct svm_regs *r = &s->regs;
 	uint64_t *g = v->regs.gpr;
 	uint64_t intinfo, code;
 
 	for (;;) {
 		nmi_deliver(v, s);
 		intercepts(vmcb, s);
-		r->rbx = g[R_RBX], r->rcx = g[R_RCX], r->rdx = g[R_RDX], r->rsi = g[R_RSI];
-		r->rdi = g[R_RDI], r->rbp = g[R_RBP];
-		memcpy(&r->r8, &g[8], 8 * sizeof(uint64_t));
 		vmcb_wr(vmcb, VMCB_RAX, 8, g[R_RAX]);
 		vmcb_wr(vmcb, VMCB_RSP, 8, g[R_RSP]);
 		vmcb_wr(vmcb, VMCB_RIP, 8, v->regs.rip);
@@ -296,11 +285,8 @@ static void svm_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
 		s->inject = 0;
 		s->first = false;
 
-		svm_run(s->vmcb_pa, r, percpu_svm[v->cpu].host);
+		svm_run(s->vmcb_pa, &v->regs, percpu_svm[v->cpu].host);
 
-		g[R_RBX] = r->rbx, g[R_RCX] = r->rcx, g[R_RDX] = r->rdx, g[R_RSI] = r->rsi;
-		g[R_RDI] = r->rdi, g[R_RBP] = r->rbp;
-		memcpy(&g[8], &r->r8, 8 * sizeof(uint64_t));
 		g[R_RAX] = vmcb_rd(vmcb, VMCB_RAX, 8);
 		g[R_RSP] = vmcb_rd(vmcb, VMCB_RSP, 8);
 		v->regs.rip = vmcb_rd(vmcb, VMCB_RIP, 8);
@@ -319,7 +305,7 @@ static void svm_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
 			continue;
 		}
 		memset(e, 0, sizeof(*e));
-		e->reason = normalise(v, vmcb, e);
+		e->reason = normalise(vmcb, e);
 		return;
 	}
 }
@@ -338,28 +324,9 @@ static void svm_insn_done(struct vcpu *v)
 	s->inject = EXC_DB | VMCB_EVENT_EXC | VMCB_EVENT_VALID;
 }
 
-/* Real mode at @vector:0000, as an AP is after INIT and a start-up IPI. */
-static void svm_vcpu_sipi(struct vcpu *v, uint8_t vector)
+static void svm_vcpu_reset(struct vcpu *v, const struct vcpu_boot_state *st)
 {
-	void *vmcb = vmcb_of(v);
-
-	vmcb_seg(vmcb, VMCB_CS, (uint16_t)(vector << 8), 0x9B, 0xFFFF, (uint64_t)vector << 12);
-	vmcb_seg(vmcb, VMCB_DS, 0, 0x93, 0xFFFF, 0);
-	vmcb_seg(vmcb, VMCB_ES, 0, 0x93, 0xFFFF, 0);
-	vmcb_seg(vmcb, VMCB_SS, 0, 0x93, 0xFFFF, 0);
-	vmcb_seg(vmcb, VMCB_FS, 0, 0x93, 0xFFFF, 0);
-	vmcb_seg(vmcb, VMCB_GS, 0, 0x93, 0xFFFF, 0);
-	vmcb_seg(vmcb, VMCB_TR, 0, 0x8B, 0xFFFF, 0);
-	vmcb_seg(vmcb, VMCB_LDTR, 0, 0x82, 0xFFFF, 0);
-	vmcb_seg(vmcb, VMCB_GDTR, 0, 0, 0xFFFF, 0);
-	vmcb_seg(vmcb, VMCB_IDTR, 0, 0, 0xFFFF, 0);
-	vmcb_wr(vmcb, VMCB_CPL, 1, 0);
-	vmcb_wr(vmcb, VMCB_EFER, 8, EFER_SVME);
-	vmcb_wr(vmcb, VMCB_CR0, 8, 0x10); /* ET; caching on (the CPU's CD/NW would be set) */
-	vmcb_wr(vmcb, VMCB_CR3, 8, 0);
-	vmcb_wr(vmcb, VMCB_CR4, 8, 0);
-	memset(&v->regs, 0, sizeof(v->regs));
-	v->regs.rflags = 0x2;
+	vmcb_load(vmcb_of(v), st);
 }
 
 static void svm_inject_exception(struct vcpu *v, uint8_t vector, bool has_err, uint32_t err)
@@ -438,9 +405,10 @@ const struct vcpu_ops svm_vcpu_ops = {
 	.cpu_prepare = svm_cpu_prepare,
 	.cpu_enable = svm_cpu_enable_on,
 	.vm_init = svm_vm_init,
+	.arch_size = sizeof(struct svm_vcpu),
 	.vcpu_create = svm_vcpu_create,
 	.vcpu_run = svm_vcpu_run,
-	.vcpu_sipi = svm_vcpu_sipi,
+	.vcpu_reset = svm_vcpu_reset,
 	.inject_exception = svm_inject_exception,
 	.insn_done = svm_insn_done,
 	.write_cr = svm_write_cr,

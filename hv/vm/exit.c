@@ -646,6 +646,17 @@ static void handle_cr_write(struct vcpu *v, const struct vcpu_exit *e)
 
 /* ---- the loop ---------------------------------------------------------------- */
 
+/* What the backends leave to common code: which MSR an RDMSR or WRMSR
+ * names, and that a WRMSR of the ICR is an IPI (counted apart). */
+static void exit_classify(struct vcpu *v, struct vcpu_exit *e)
+{
+	if (e->reason != EXIT_MSR_READ && e->reason != EXIT_MSR_WRITE && e->reason != EXIT_ICR)
+		return;
+	e->msr.msr = (uint32_t)v->regs.gpr[R_RCX];
+	if (e->reason == EXIT_MSR_WRITE && e->msr.msr == MSR_X2APIC_ICR)
+		e->reason = EXIT_ICR;
+}
+
 void vcpu_loop(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
@@ -653,6 +664,7 @@ void vcpu_loop(struct vcpu *v)
 
 	while (!__atomic_load_n(&vm->stopped, __ATOMIC_ACQUIRE)) {
 		ops->vcpu_run(v, &e);
+		exit_classify(v, &e);
 		if (e.reason < EXIT_REASONS)
 			v->exits[e.reason]++;
 		switch (e.reason) {

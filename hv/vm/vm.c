@@ -24,6 +24,7 @@
 #include "hv/core/smp.h"
 #include "drivers/timer/tsc.h"
 #include "hv/platform/vacpi.h"
+#include "hv/vm/vcpu.h"
 #include "hv/vm/vm.h"
 #include "lib/x86.h"
 
@@ -237,10 +238,13 @@ int vm_create(struct vm *vm, const struct guest_cfg *g, const struct boot_info *
 		.cs = BOOT_CS,
 		.ds = BOOT_DS,
 	};
+	struct vcpu_boot_state st;
+
+	vcpu_state_linux(&st, &b);
 	for (unsigned int i = 0; i < vm->vcpu_count; i++) {
 		struct vcpu *v = &vm->vcpu[i];
 
-		if ((err = ops->cpu_prepare(v->cpu, pa)) || (err = ops->vcpu_create(v, &b, pa))) {
+		if ((err = ops->cpu_prepare(v->cpu, pa)) || (err = vcpu_create(v, ops, &st, pa))) {
 			pr_err("guest %s: vcpu %u on cpu %u: %s\n", vm->name, i, v->cpu,
 			       err_name(err));
 			goto fail;
@@ -266,7 +270,10 @@ static bool vcpu_wait_start(struct vcpu *v)
 			return false;
 		cpu_relax();
 	}
-	vm_backend()->vcpu_sipi(v, v->sipi_vector);
+	struct vcpu_boot_state st;
+
+	vcpu_state_sipi(&st, v->sipi_vector);
+	vcpu_reset(v, vm_backend(), &st);
 	__atomic_store_n(&v->state, VCPU_RUNNING, __ATOMIC_RELEASE);
 	pr_info("guest %s: vcpu %u started on cpu %u at 0x%x\n", v->vm->name, v->index, v->cpu,
 		(unsigned int)v->sipi_vector << 12);

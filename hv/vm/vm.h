@@ -13,6 +13,8 @@
 #include "hv/vm/config.h"
 #include "hv/vmx/ept.h"
 #include "hv/core/paging.h"
+#include "hv/vm/regs.h"
+#include "hv/vm/vcpu.h"
 #include "lib/spinlock.h"
 #include "hv/platform/vmsix.h"
 #include "hv/platform/vpci.h"
@@ -39,7 +41,9 @@ enum exit_reason {
 	EXIT_MSR_WRITE,
 	EXIT_IO,
 	EXIT_MMIO, /* a guest-physical access nested paging does not map */
-	EXIT_ICR,  /* a write to the x2APIC ICR (counted apart from other MSRs) */
+	/* A write to the x2APIC ICR, counted apart from other MSRs: exit.c
+	 * tells it from EXIT_MSR_WRITE (no backend reports it). */
+	EXIT_ICR,
 	EXIT_SHUTDOWN,
 	EXIT_HLT,
 	EXIT_INTR,
@@ -70,7 +74,7 @@ struct vcpu_exit {
 			bool write, fetch, present;
 		} mmio;
 		struct {
-			uint32_t msr;
+			uint32_t msr; /* from RCX, by exit.c */
 		} msr;
 		struct {
 			uint8_t vector;
@@ -81,24 +85,6 @@ struct vcpu_exit {
 			bool cs_l;  /* in 64-bit mode (CS.L with EFER.LMA) */
 		} cr;
 	};
-};
-
-/* General registers in the x86 encoding order (rax, rcx, rdx, rbx, rsp, rbp,
- * rsi, rdi, r8..r15), as struct mmio_insn numbers them. */
-enum { R_RAX, R_RCX, R_RDX, R_RBX, R_RSP, R_RBP, R_RSI, R_RDI };
-
-struct vcpu_regs {
-	uint64_t gpr[16];
-	uint64_t rip, rflags;
-};
-
-/* What the backend's guest state must hold for the Linux 64-bit entry. */
-struct vcpu_boot {
-	uint64_t rip, rsi;
-	uint64_t cr0, cr3, cr4, efer;
-	uint64_t gdt_base;
-	uint16_t gdt_limit;
-	uint16_t cs, ds; /* flat 64-bit code, flat data (also ES, SS) */
 };
 
 struct vm;
@@ -208,14 +194,18 @@ struct vcpu_ops {
 	int (*cpu_enable)(unsigned int cpu);
 	/* On the service CPU: the guest's empty memory map (NPT or EPT). */
 	int (*vm_init)(struct vm *vm, struct palloc *pa);
-	/* On the service CPU: the vCPU's control structures, set to enter
-	 * at @b. The VM's memory map (vm->gpt) is complete by then. */
-	int (*vcpu_create)(struct vcpu *v, const struct vcpu_boot *b, struct palloc *pa);
+	/* Bytes of the backend's state per vCPU: v->arch, zeroed, from the
+	 * common pool (vcpu.c) before vcpu_create. */
+	size_t arch_size;
+	/* On the service CPU: the vCPU's control structures, set to enter in
+	 * state @st (v->regs is common code's). The VM's memory map is
+	 * complete by then. */
+	int (*vcpu_create)(struct vcpu *v, const struct vcpu_boot_state *st, struct palloc *pa);
 	/* Enter the guest with v->regs; return with v->regs and @e filled. */
 	void (*vcpu_run)(struct vcpu *v, struct vcpu_exit *e);
-	/* An AP's state after INIT and a start-up IPI: real mode at
-	 * @vector:0000 (the guest's trampoline page). */
-	void (*vcpu_sipi)(struct vcpu *v, uint8_t vector);
+	/* On the vCPU's own CPU: its guest state becomes @st (an AP after
+	 * INIT and a start-up IPI; v->regs is common code's). */
+	void (*vcpu_reset)(struct vcpu *v, const struct vcpu_boot_state *st);
 	/* Deliver an exception (with @err if @has_err) on the next entry.
 	 * Common code calls it through vcpu_inject_fault, which knows when an
 	 * exception has an error code. */

@@ -92,22 +92,22 @@ void vmcs_build_host(const struct vmcs_writer *w, const struct vmx_host_state *h
 	wr(w, VMCS_HOST_RIP, h->rip);
 }
 
-/* The fields of one segment lie at fixed distances from its selector's. */
-static void seg(const struct vmcs_writer *w, uint32_t sel_f, uint16_t sel, uint64_t base,
-		uint32_t limit, uint32_t ar)
+/* The fields of segment @i (ES..TR, SEG_*) lie at fixed distances from ES's.
+ * VT-x keeps AVL, L, D/B and G in bits 15:12, and an unusable bit. */
+static void seg(const struct vmcs_writer *w, unsigned int i, const struct seg_state *s)
 {
-	unsigned int i = (sel_f - VMCS_GUEST_ES_SEL) / 2;
+	uint32_t ar = (s->attr & 0xFFu) | (uint32_t)(s->attr & 0xF00u) << 4;
 
-	wr(w, sel_f, sel);
-	wr(w, VMCS_GUEST_ES_BASE + 2 * i, base);
-	wr(w, VMCS_GUEST_ES_LIMIT + 2 * i, limit);
-	wr(w, VMCS_GUEST_ES_AR + 2 * i, ar);
+	wr(w, VMCS_GUEST_ES_SEL + 2 * i, s->sel);
+	wr(w, VMCS_GUEST_ES_BASE + 2 * i, s->base);
+	wr(w, VMCS_GUEST_ES_LIMIT + 2 * i, s->limit);
+	wr(w, VMCS_GUEST_ES_AR + 2 * i, s->unusable ? AR_UNUSABLE : ar);
 }
 
+/* The VMCS's own fields, at their reset values (DR6 is not one: the
+ * guest's DR6 is the CPU's register). */
 static void guest_common(const struct vmcs_writer *w)
 {
-	wr(w, VMCS_GUEST_DR7, 0x400);
-	wr(w, VMCS_GUEST_PAT, 0x0007040600070406ull); /* the reset PAT */
 	wr(w, VMCS_GUEST_DEBUGCTL, 0);
 	wr(w, VMCS_GUEST_SYSENTER_CS, 0);
 	wr(w, VMCS_GUEST_SYSENTER_ESP, 0);
@@ -120,48 +120,28 @@ static void guest_common(const struct vmcs_writer *w)
 		wr(w, VMCS_GUEST_PDPTE0 + 2 * i, 0);
 }
 
-void vmcs_build_guest_long(const struct vmcs_writer *w, const struct vmx_vcpu_cfg *c,
-			   const struct vcpu_boot *b)
+void vmcs_build_guest(const struct vmcs_writer *w, const struct vmx_vcpu_cfg *c,
+		      const struct vcpu_boot_state *st)
 {
-	seg(w, VMCS_GUEST_CS_SEL, b->cs, 0, 0xFFFFFFFF, 0xA09B); /* code, L, G */
-	seg(w, VMCS_GUEST_SS_SEL, b->ds, 0, 0xFFFFFFFF, 0xC093);
-	seg(w, VMCS_GUEST_DS_SEL, b->ds, 0, 0xFFFFFFFF, 0xC093);
-	seg(w, VMCS_GUEST_ES_SEL, b->ds, 0, 0xFFFFFFFF, 0xC093);
-	seg(w, VMCS_GUEST_FS_SEL, 0, 0, 0, AR_UNUSABLE);
-	seg(w, VMCS_GUEST_GS_SEL, 0, 0, 0, AR_UNUSABLE);
-	seg(w, VMCS_GUEST_TR_SEL, 0, 0, 0x67, 0x8B); /* busy 64-bit TSS */
-	seg(w, VMCS_GUEST_LDTR_SEL, 0, 0, 0, AR_UNUSABLE);
-	wr(w, VMCS_GUEST_GDTR_BASE, b->gdt_base);
-	wr(w, VMCS_GUEST_GDTR_LIMIT, b->gdt_limit);
-	wr(w, VMCS_GUEST_IDTR_BASE, 0);
-	wr(w, VMCS_GUEST_IDTR_LIMIT, 0);
-	vmcs_build_cr0(w, c->caps, b->cr0);
-	wr(w, VMCS_GUEST_CR3, b->cr3);
-	vmcs_build_cr4(w, c->caps, b->cr4);
-	wr(w, VMCS_GUEST_EFER, b->efer);
-	wr(w, VMCS_ENTRY_CTLS, c->ctls->entry | VMX_ENTRY_IA32E);
-	guest_common(w);
-}
+	/* IA-32e mode is what the CPU would make of EFER.LME with CR0.PG. */
+	bool ia32e = (st->efer & EFER_BIT_LME) && (st->cr0 & CR0_PG);
 
-void vmcs_build_guest_real(const struct vmcs_writer *w, const struct vmx_vcpu_cfg *c,
-			   uint8_t vector)
-{
-	seg(w, VMCS_GUEST_CS_SEL, (uint16_t)(vector << 8), (uint64_t)vector << 12, 0xFFFF, 0x9B);
-	seg(w, VMCS_GUEST_SS_SEL, 0, 0, 0xFFFF, 0x93);
-	seg(w, VMCS_GUEST_DS_SEL, 0, 0, 0xFFFF, 0x93);
-	seg(w, VMCS_GUEST_ES_SEL, 0, 0, 0xFFFF, 0x93);
-	seg(w, VMCS_GUEST_FS_SEL, 0, 0, 0xFFFF, 0x93);
-	seg(w, VMCS_GUEST_GS_SEL, 0, 0, 0xFFFF, 0x93);
-	seg(w, VMCS_GUEST_TR_SEL, 0, 0, 0xFFFF, 0x8B);
-	seg(w, VMCS_GUEST_LDTR_SEL, 0, 0, 0xFFFF, 0x82);
-	wr(w, VMCS_GUEST_GDTR_BASE, 0);
-	wr(w, VMCS_GUEST_GDTR_LIMIT, 0xFFFF);
-	wr(w, VMCS_GUEST_IDTR_BASE, 0);
-	wr(w, VMCS_GUEST_IDTR_LIMIT, 0xFFFF);
-	vmcs_build_cr0(w, c->caps, 0x10); /* ET */
-	wr(w, VMCS_GUEST_CR3, 0);
-	vmcs_build_cr4(w, c->caps, 0);
-	wr(w, VMCS_GUEST_EFER, 0);
-	wr(w, VMCS_ENTRY_CTLS, c->ctls->entry & ~VMX_ENTRY_IA32E);
+	_Static_assert(VMCS_GUEST_LDTR_SEL == VMCS_GUEST_ES_SEL + 2 * SEG_LDTR &&
+			       VMCS_GUEST_TR_SEL == VMCS_GUEST_ES_SEL + 2 * SEG_TR,
+		       "SEG_* in the VMCS's order");
+	for (unsigned int i = 0; i < SEG_COUNT; i++)
+		seg(w, i, &st->seg[i]);
+	wr(w, VMCS_GUEST_GDTR_BASE, st->gdtr.base);
+	wr(w, VMCS_GUEST_GDTR_LIMIT, st->gdtr.limit);
+	wr(w, VMCS_GUEST_IDTR_BASE, st->idtr.base);
+	wr(w, VMCS_GUEST_IDTR_LIMIT, st->idtr.limit);
+	vmcs_build_cr0(w, c->caps, st->cr0);
+	wr(w, VMCS_GUEST_CR3, st->cr3);
+	vmcs_build_cr4(w, c->caps, st->cr4);
+	wr(w, VMCS_GUEST_EFER, st->efer);
+	wr(w, VMCS_GUEST_DR7, st->dr7);
+	wr(w, VMCS_GUEST_PAT, st->pat);
+	wr(w, VMCS_ENTRY_CTLS,
+	   ia32e ? c->ctls->entry | VMX_ENTRY_IA32E : c->ctls->entry & ~VMX_ENTRY_IA32E);
 	guest_common(w);
 }

@@ -10,7 +10,7 @@
 #define VF_VMCS_BUILD_H
 
 #include <stdint.h>
-#include "hv/vm/vm.h"
+#include "hv/vm/vcpu.h"
 #include "hv/vmx/vmx_ctls.h"
 
 struct vmcs_writer {
@@ -36,13 +36,10 @@ struct vmx_vcpu_cfg {
 
 void vmcs_build_controls(const struct vmcs_writer *w, const struct vmx_vcpu_cfg *c);
 void vmcs_build_host(const struct vmcs_writer *w, const struct vmx_host_state *h);
-/* Guest state at the Linux 64-bit entry @b (RIP, RSP and RFLAGS are the
- * run loop's), or in real mode at @vector:0000. Both set the entry
- * controls' IA-32e bit to match. */
-void vmcs_build_guest_long(const struct vmcs_writer *w, const struct vmx_vcpu_cfg *c,
-			   const struct vcpu_boot *b);
-void vmcs_build_guest_real(const struct vmcs_writer *w, const struct vmx_vcpu_cfg *c,
-			   uint8_t vector);
+/* Guest state @st, encoded (RIP, RSP and RFLAGS are the run loop's); the
+ * entry controls' IA-32e bit to match. */
+void vmcs_build_guest(const struct vmcs_writer *w, const struct vmx_vcpu_cfg *c,
+		      const struct vcpu_boot_state *st);
 /* CR0/CR4 as the guest wants them: the guest's view in the read shadow, the
  * value VMX allows in the register (bits VMX fixes are the host's: masks). */
 void vmcs_build_cr0(const struct vmcs_writer *w, const struct vmx_caps *caps, uint64_t val);

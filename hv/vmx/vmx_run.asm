@@ -1,10 +1,12 @@
 ; SPDX-License-Identifier: MIT
 ; vmx_run(regs, launched): enter the guest of the current VMCS until its next
 ; VM exit. The guest's RSP, RIP and RFLAGS live in the VMCS; the other general
-; registers are swapped here with @regs (struct vmx_regs: rax rcx rdx rbx rbp
-; rsi rdi r8-r15, in that order). VMLAUNCH the first time, VMRESUME after.
+; registers are swapped here with @regs (struct vcpu_regs: regs_swap.inc).
+; VMLAUNCH the first time, VMRESUME after.
 ; Returns 0 after a VM exit, 1 if the instruction failed (VM-instruction
 ; error in the VMCS, or no current VMCS).
+%include "hv/vm/regs_swap.inc"
+
 section .text
 bits 64
 global vmx_run
@@ -21,21 +23,10 @@ vmx_run:
 	vmwrite rax, rsp
 	jbe .failed_early
 	test esi, esi			; launched? (moves keep the flags)
-	mov rax, [rdi + 0]
-	mov rcx, [rdi + 8]
-	mov rdx, [rdi + 16]
-	mov rbx, [rdi + 24]
-	mov rbp, [rdi + 32]
-	mov rsi, [rdi + 40]
-	mov r8, [rdi + 56]
-	mov r9, [rdi + 64]
-	mov r10, [rdi + 72]
-	mov r11, [rdi + 80]
-	mov r12, [rdi + 88]
-	mov r13, [rdi + 96]
-	mov r14, [rdi + 104]
-	mov r15, [rdi + 112]
-	mov rdi, [rdi + 48]
+	mov rax, [rdi + GR_RAX]
+	GUEST_REGS_LOAD rdi
+	mov rsi, [rdi + GR_RSI]
+	mov rdi, [rdi + GR_RDI]		; last: it held @regs
 	jnz .resume
 	vmlaunch
 	jmp .failed
@@ -57,21 +48,10 @@ vmx_run:
 vmx_exit_entry:
 	push rdi
 	mov rdi, [rsp + 8]
-	mov [rdi + 0], rax
-	mov [rdi + 8], rcx
-	mov [rdi + 16], rdx
-	mov [rdi + 24], rbx
-	mov [rdi + 32], rbp
-	mov [rdi + 40], rsi
-	pop qword [rdi + 48]
-	mov [rdi + 56], r8
-	mov [rdi + 64], r9
-	mov [rdi + 72], r10
-	mov [rdi + 80], r11
-	mov [rdi + 88], r12
-	mov [rdi + 96], r13
-	mov [rdi + 104], r14
-	mov [rdi + 112], r15
+	mov [rdi + GR_RAX], rax
+	GUEST_REGS_SAVE rdi
+	mov [rdi + GR_RSI], rsi
+	pop qword [rdi + GR_RDI]
 	add rsp, 8
 	pop r15
 	pop r14

@@ -72,21 +72,17 @@
 #define BLOCK_MOVSS (1u << 1)
 #define BLOCK_NMI   (1u << 3)
 
-/* General registers but RSP, in vmx_run.asm's order. */
-struct vmx_regs {
-	uint64_t rax, rcx, rdx, rbx, rbp, rsi, rdi, r8, r9, r10, r11, r12, r13, r14, r15;
-};
-
-int vmx_run(struct vmx_regs *regs, int launched);
+/* Enter with the general registers but RSP (the VMCS's) from @regs, back
+ * with them saved there (vmx_run.asm). */
+int vmx_run(struct vcpu_regs *regs, int launched);
 extern const char vmx_exit_entry[];
 
 struct vmx_vcpu {
 	uint64_t vmcs_pa;
-	struct vmx_regs regs;
-	struct vcpu_boot boot;
+	/* The state to enter in: the VMCS is written on the vCPU's own CPU,
+	 * at its first run (or at once, by vcpu_reset, once it has been). */
+	struct vcpu_boot_state boot;
 	bool configured, launched;
-	bool realmode; /* start at @sipi:0000 rather than at @boot */
-	uint8_t sipi;
 	uint32_t inject; /* VM-entry interruption information, 0 if none */
 	uint32_t inject_err;
 	uint16_t vpid;
@@ -103,7 +99,7 @@ static struct {
 	uint64_t vmxon;
 	bool on;
 } percpu_vmx[MAX_CPUS];
-static struct vmx_vcpu vcpus_vmx[VM_MAX * VM_MAX_VCPUS];
+_Static_assert(sizeof(struct vmx_vcpu) <= VCPU_ARCH_MAX, "struct vmx_vcpu fits the pool");
 static bool break_cr0; /* vmx.break=cr0: a test of the entry-failure report */
 static bool poison;    /* vmx.poison: fresh VMCS regions all ones, to show unwritten fields */
 
@@ -122,7 +118,6 @@ void vmx_set_break(const char *what)
 		pr_warn("vmx.break=%s: expected cr0\n", what);
 	}
 }
-static unsigned int vcpus_vmx_used;
 
 /* ---- VMX instructions ----------------------------------------------------- */
 
@@ -307,26 +302,18 @@ static int vmx_unmap(struct vm *vm, uint64_t gpa, uint64_t len)
 	return ept_unmap(&vm->ept, gpa, len);
 }
 
-static int vmx_vcpu_create(struct vcpu *v, const struct vcpu_boot *b, struct palloc *pa)
+static int vmx_vcpu_create(struct vcpu *v, const struct vcpu_boot_state *st, struct palloc *pa)
 {
-	struct vmx_vcpu *s;
+	struct vmx_vcpu *s = vx(v);
 	int err;
 
-	if (vcpus_vmx_used >= sizeof(vcpus_vmx) / sizeof(vcpus_vmx[0]) || !msr_bitmap_pa)
+	if (!msr_bitmap_pa)
 		return -ENOSPC;
-	s = &vcpus_vmx[vcpus_vmx_used];
-	memset(s, 0, sizeof(*s));
 	if ((err = physmem_zpages(pa, 1, &s->vmcs_pa)))
 		return err;
-	vcpus_vmx_used++;
 	*(uint32_t *)(uintptr_t)s->vmcs_pa = revision();
-	s->boot = *b;
+	s->boot = *st;
 	s->vpid = next_vpid++;
-	v->arch = s;
-	memset(&v->regs, 0, sizeof(v->regs));
-	v->regs.rip = b->rip;
-	v->regs.rflags = 0x2;
-	v->regs.gpr[R_RSI] = b->rsi;
 	return 0;
 }
 
@@ -387,10 +374,7 @@ static int vmcs_setup(struct vcpu *v)
 	vcpu_cfg(v, &c);
 	vmcs_build_controls(&live, &c);
 	vmcs_build_host(&live, &h);
-	if (s->realmode)
-		vmcs_build_guest_real(&live, &c, s->sipi);
-	else
-		vmcs_build_guest_long(&live, &c, &s->boot);
+	vmcs_build_guest(&live, &c, &s->boot);
 	tlb_flush(c.eptp, c.vpid);
 	if (break_cr0) /* paging without protection: no VM entry takes that */
 		vmwrite(VMCS_GUEST_CR0, (vmread(VMCS_GUEST_CR0) | CR0_PG) & ~CR0_PE);
@@ -398,19 +382,16 @@ static int vmcs_setup(struct vcpu *v)
 	return 0;
 }
 
-static void vmx_vcpu_sipi(struct vcpu *v, uint8_t vector)
+static void vmx_vcpu_reset(struct vcpu *v, const struct vcpu_boot_state *st)
 {
 	struct vmx_vcpu *s = vx(v);
 
-	s->realmode = true;
-	s->sipi = vector;
-	memset(&v->regs, 0, sizeof(v->regs));
-	v->regs.rflags = 0x2;
+	s->boot = *st;
 	if (s->configured) {
 		struct vmx_vcpu_cfg c;
 
 		vcpu_cfg(v, &c);
-		vmcs_build_guest_real(&live, &c, vector);
+		vmcs_build_guest(&live, &c, st);
 	}
 }
 
@@ -640,157 +621,181 @@ static int xsetbv_emulate(struct vcpu *v)
 
 /* ---- running -------------------------------------------------------------------- */
 
+/* Enter the guest once with v->regs; back with them and the guest's RSP,
+ * RIP and RFLAGS. False if VMLAUNCH or VMRESUME itself failed. */
+static bool vmx_enter(struct vcpu *v, struct vmx_vcpu *s)
+{
+	vmwrite(VMCS_GUEST_RSP, v->regs.gpr[R_RSP]);
+	vmwrite(VMCS_GUEST_RIP, v->regs.rip);
+	vmwrite(VMCS_GUEST_RFLAGS, v->regs.rflags);
+	if (v->flush_tlb) { /* its EPT changed (a BAR moved) */
+		tlb_flush(ept_pointer(&v->vm->ept), s->vpid);
+		v->flush_tlb = false;
+	}
+	nmi_deliver(v, s);
+	vmwrite(VMCS_ENTRY_INTR_INFO, s->inject);
+	if (s->inject & INTR_ERR)
+		vmwrite(VMCS_ENTRY_EXC_ERR, s->inject_err);
+	s->inject = 0;
+
+	if (vmx_run(&v->regs, s->launched))
+		return false;
+	s->launched = true;
+	v->regs.gpr[R_RSP] = vmread(VMCS_GUEST_RSP);
+	v->regs.rip = vmread(VMCS_GUEST_RIP);
+	v->regs.rflags = vmread(VMCS_GUEST_RFLAGS);
+	return true;
+}
+
+/* An event cut short by the exit is delivered again on the next entry. */
+static void event_requeue(struct vmx_vcpu *s)
+{
+	uint32_t idt = (uint32_t)vmread(VMCS_IDT_VEC_INFO);
+
+	if (!(idt & INTR_VALID))
+		return;
+	s->inject = idt & ~(1u << 12);
+	if (idt & INTR_ERR)
+		s->inject_err = (uint32_t)vmread(VMCS_IDT_VEC_ERR);
+	vmwrite(VMCS_ENTRY_INSN_LEN, vmread(VMCS_EXIT_INSN_LEN));
+}
+
+/* Exits the backend deals with itself, entering again at once: true if
+ * @reason is one (and it was dealt with). */
+static bool exit_internal(struct vcpu *v, uint32_t reason)
+{
+	switch (reason & 0xFFFF) {
+	case XR_XSETBV:
+		if (xsetbv_emulate(v)) {
+			vcpu_inject_fault(v, EXC_GP, 0);
+			return true;
+		}
+		v->regs.rip += vmread(VMCS_EXIT_INSN_LEN);
+		vmx_insn_done(v);
+		return true;
+	case XR_NMI_WINDOW: /* the pending NMI goes in at the next entry */
+	case XR_PREEMPT:
+	case XR_EXT_INT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The VMCS's exit information (exit @reason) in the common terms. */
+static void exit_normalise(struct vcpu *v, uint32_t reason, struct vcpu_exit *e)
+{
+	uint64_t qual = vmread(VMCS_EXIT_QUAL);
+	uint32_t basic = reason & 0xFFFF;
+
+	memset(e, 0, sizeof(*e));
+	e->hw_code = reason;
+	if (reason & XR_ENTRY_FAILURE) {
+		entry_explain(v, "exit reason", reason);
+		e->reason = EXIT_INVALID;
+		return;
+	}
+	e->next_rip = v->regs.rip + vmread(VMCS_EXIT_INSN_LEN);
+	switch (basic) {
+	case XR_CR: {
+		unsigned int cr = qual & 15, type = (qual >> 4) & 3;
+
+		if (type != 0 || (cr != 0 && cr != 4)) {
+			e->reason = EXIT_OTHER;
+			return;
+		}
+		e->reason = EXIT_CR_WRITE;
+		e->cr.cr = (uint8_t)cr;
+		e->cr.reg = (int8_t)((qual >> 8) & 15);
+		e->cr.cs_l = (vmread(VMCS_GUEST_EFER) & EFER_LMA) &&
+			     (vmread(VMCS_GUEST_CS_AR) & (1u << 13));
+		return;
+	}
+	case XR_EXC_NMI: {
+		uint32_t info = (uint32_t)vmread(VMCS_EXIT_INTR_INFO);
+
+		iret_reblock(info & INTR_IRET_UNBLOCK);
+		e->reason = (info & 0x700) == INTR_NMI ? EXIT_NMI : EXIT_EXCEPTION;
+		e->exc.vector = (uint8_t)info;
+		return;
+	}
+	case XR_TRIPLE:
+		e->reason = EXIT_SHUTDOWN;
+		return;
+	case XR_CPUID:
+		e->reason = EXIT_CPUID;
+		return;
+	case XR_HLT:
+		e->reason = EXIT_HLT;
+		return;
+	case XR_INVD:
+		e->reason = EXIT_INVD;
+		return;
+	case XR_RDMSR:
+		e->reason = EXIT_MSR_READ;
+		return;
+	case XR_WRMSR:
+		e->reason = EXIT_MSR_WRITE;
+		return;
+	case XR_IO:
+		e->reason = EXIT_IO;
+		e->io.size = (uint8_t)((qual & 7) + 1);
+		e->io.in = qual & 8;
+		e->io.string = qual & 16;
+		e->io.rep = qual & 32;
+		e->io.port = (uint16_t)(qual >> 16);
+		return;
+	case XR_EPT_VIOLATION:
+		iret_reblock(qual & INTR_IRET_UNBLOCK);
+		e->reason = EXIT_MMIO;
+		e->mmio.gpa = vmread(VMCS_GUEST_PHYS_ADDR);
+		e->mmio.write = qual & 2;
+		e->mmio.fetch = qual & 4;
+		e->mmio.present = qual & 0x38;
+		return;
+	case XR_MWAIT:
+	case XR_MONITOR:
+	case XR_INVEPT:
+	case XR_INVVPID:
+		e->reason = EXIT_UD_INSN;
+		return;
+	case XR_EPT_MISCONFIG:
+		e->reason = EXIT_INVALID;
+		return;
+	default:
+		/* VMCALL .. VMXON: a guest has no VMX of its own. */
+		e->reason = basic >= XR_VMCALL && basic <= XR_VMXON ? EXIT_UD_INSN : EXIT_OTHER;
+		return;
+	}
+}
+
 static void vmx_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
 {
 	struct vmx_vcpu *s = vx(v);
-	struct vmx_regs *r = &s->regs;
-	uint64_t *g = v->regs.gpr;
+	uint32_t reason;
 
-	memset(e, 0, sizeof(*e));
 	if (!s->configured && vmcs_setup(v)) {
+		memset(e, 0, sizeof(*e));
 		e->reason = EXIT_INVALID;
 		e->hw_code = ~0ull;
 		return;
 	}
 	for (;;) {
-		uint32_t reason, idt;
-		uint64_t qual;
-
-		r->rax = g[R_RAX], r->rcx = g[R_RCX], r->rdx = g[R_RDX], r->rbx = g[R_RBX];
-		r->rbp = g[R_RBP], r->rsi = g[R_RSI], r->rdi = g[R_RDI];
-		memcpy(&r->r8, &g[8], 8 * sizeof(uint64_t));
-		vmwrite(VMCS_GUEST_RSP, g[R_RSP]);
-		vmwrite(VMCS_GUEST_RIP, v->regs.rip);
-		vmwrite(VMCS_GUEST_RFLAGS, v->regs.rflags);
-		if (v->flush_tlb) { /* its EPT changed (a BAR moved) */
-			tlb_flush(ept_pointer(&v->vm->ept), s->vpid);
-			v->flush_tlb = false;
-		}
-		nmi_deliver(v, s);
-		vmwrite(VMCS_ENTRY_INTR_INFO, s->inject);
-		if (s->inject & INTR_ERR)
-			vmwrite(VMCS_ENTRY_EXC_ERR, s->inject_err);
-		s->inject = 0;
-
-		if (vmx_run(r, s->launched)) {
+		if (!vmx_enter(v, s)) {
 			entry_explain(v, "vm-instruction error", vmread(VMCS_INSN_ERROR));
+			memset(e, 0, sizeof(*e));
 			e->reason = EXIT_INVALID;
 			e->hw_code = vmread(VMCS_INSN_ERROR);
 			return;
 		}
-		s->launched = true;
-		g[R_RAX] = r->rax, g[R_RCX] = r->rcx, g[R_RDX] = r->rdx, g[R_RBX] = r->rbx;
-		g[R_RBP] = r->rbp, g[R_RSI] = r->rsi, g[R_RDI] = r->rdi;
-		memcpy(&g[8], &r->r8, 8 * sizeof(uint64_t));
-		g[R_RSP] = vmread(VMCS_GUEST_RSP);
-		v->regs.rip = vmread(VMCS_GUEST_RIP);
-		v->regs.rflags = vmread(VMCS_GUEST_RFLAGS);
 		reason = (uint32_t)vmread(VMCS_EXIT_REASON);
-		qual = vmread(VMCS_EXIT_QUAL);
-		e->hw_code = reason;
-		if (reason & XR_ENTRY_FAILURE) {
-			entry_explain(v, "exit reason", reason);
-			e->reason = EXIT_INVALID;
-			return;
-		}
-		/* An event cut short by the exit is delivered again. */
-		idt = (uint32_t)vmread(VMCS_IDT_VEC_INFO);
-		if (idt & INTR_VALID) {
-			s->inject = idt & ~(1u << 12);
-			if (idt & INTR_ERR)
-				s->inject_err = (uint32_t)vmread(VMCS_IDT_VEC_ERR);
-			vmwrite(VMCS_ENTRY_INSN_LEN, vmread(VMCS_EXIT_INSN_LEN));
-		}
-		e->next_rip = v->regs.rip + vmread(VMCS_EXIT_INSN_LEN);
-
-		switch (reason & 0xFFFF) {
-		case XR_CR: {
-			unsigned int cr = qual & 15, type = (qual >> 4) & 3;
-
-			if (type != 0 || (cr != 0 && cr != 4)) {
-				e->reason = EXIT_OTHER;
-				return;
-			}
-			e->reason = EXIT_CR_WRITE;
-			e->cr.cr = (uint8_t)cr;
-			e->cr.reg = (int8_t)((qual >> 8) & 15);
-			e->cr.cs_l = (vmread(VMCS_GUEST_EFER) & EFER_LMA) &&
-				     (vmread(VMCS_GUEST_CS_AR) & (1u << 13));
-			return;
-		}
-		case XR_XSETBV:
-			if (xsetbv_emulate(v)) {
-				vcpu_inject_fault(v, EXC_GP, 0);
-				continue;
-			}
-			v->regs.rip = e->next_rip;
-			vmx_insn_done(v);
-			continue;
-		case XR_NMI_WINDOW: /* the pending NMI goes in at the top */
-			continue;
-		case XR_PREEMPT:
-		case XR_EXT_INT:
-			continue;
-		case XR_EXC_NMI: {
-			uint32_t info = (uint32_t)vmread(VMCS_EXIT_INTR_INFO);
-
-			iret_reblock(info & INTR_IRET_UNBLOCK);
-			e->reason = (info & 0x700) == INTR_NMI ? EXIT_NMI : EXIT_EXCEPTION;
-			e->exc.vector = (uint8_t)info;
-			return;
-		}
-		case XR_TRIPLE:
-			e->reason = EXIT_SHUTDOWN;
-			return;
-		case XR_CPUID:
-			e->reason = EXIT_CPUID;
-			return;
-		case XR_HLT:
-			e->reason = EXIT_HLT;
-			return;
-		case XR_INVD:
-			e->reason = EXIT_INVD;
-			return;
-		case XR_RDMSR:
-			e->reason = EXIT_MSR_READ;
-			e->msr.msr = (uint32_t)g[R_RCX];
-			return;
-		case XR_WRMSR:
-			e->msr.msr = (uint32_t)g[R_RCX];
-			e->reason = e->msr.msr == 0x830 ? EXIT_ICR : EXIT_MSR_WRITE;
-			return;
-		case XR_IO:
-			e->reason = EXIT_IO;
-			e->io.size = (uint8_t)((qual & 7) + 1);
-			e->io.in = qual & 8;
-			e->io.string = qual & 16;
-			e->io.rep = qual & 32;
-			e->io.port = (uint16_t)(qual >> 16);
-			return;
-		case XR_EPT_VIOLATION:
-			iret_reblock(qual & INTR_IRET_UNBLOCK);
-			e->reason = EXIT_MMIO;
-			e->mmio.gpa = vmread(VMCS_GUEST_PHYS_ADDR);
-			e->mmio.write = qual & 2;
-			e->mmio.fetch = qual & 4;
-			e->mmio.present = qual & 0x38;
-			return;
-		case XR_MWAIT:
-		case XR_MONITOR:
-		case XR_INVEPT:
-		case XR_INVVPID:
-			e->reason = EXIT_UD_INSN;
-			return;
-		default:
-			if ((reason & 0xFFFF) >= XR_VMCALL && (reason & 0xFFFF) <= XR_VMXON) {
-				e->reason = EXIT_UD_INSN;
-				return;
-			}
-			e->reason =
-				(reason & 0xFFFF) == XR_EPT_MISCONFIG ? EXIT_INVALID : EXIT_OTHER;
-			return;
-		}
+		if (reason & XR_ENTRY_FAILURE)
+			break;
+		event_requeue(s);
+		if (!exit_internal(v, reason))
+			break;
 	}
+	exit_normalise(v, reason, e);
 }
 
 static void vmx_inject_exception(struct vcpu *v, uint8_t vector, bool has_err, uint32_t err)
@@ -841,9 +846,10 @@ const struct vcpu_ops vmx_vcpu_ops = {
 	.cpu_prepare = vmx_cpu_prepare,
 	.cpu_enable = vmx_cpu_enable,
 	.vm_init = vmx_vm_init,
+	.arch_size = sizeof(struct vmx_vcpu),
 	.vcpu_create = vmx_vcpu_create,
 	.vcpu_run = vmx_vcpu_run,
-	.vcpu_sipi = vmx_vcpu_sipi,
+	.vcpu_reset = vmx_vcpu_reset,
 	.inject_exception = vmx_inject_exception,
 	.insn_done = vmx_insn_done,
 	.write_cr = vmx_write_cr,

@@ -847,6 +847,33 @@ static void icr_fixed_to_own_cpu(void **state)
 	expect_no_exc(v);
 }
 
+/* The backends report every WRMSR as EXIT_MSR_WRITE and leave the MSR
+ * number to exit.c: there the ICR's is told apart, counted as an IPI and
+ * filtered; another MSR stays a WRMSR. */
+static void icr_told_apart_in_common_code(void **state)
+{
+	struct vcpu *v = &vm->vcpu[0];
+
+	(void)state;
+	add_vcpu(VCPU_RUNNING);
+	v->regs.gpr[R_RCX] = 0xFFFFFFFF00000000ull | MSR_ICR; /* WRMSR ignores 63:32 */
+	set_edx_eax(v, ICR(4, 0x40));
+	assert_false(run1(v, (struct vcpu_exit){.reason = EXIT_MSR_WRITE}));
+	assert_int_equal(v->exits[EXIT_ICR], 1);
+	assert_int_equal(v->exits[EXIT_MSR_WRITE], 0);
+	assert_int_equal(fake_msr_writes, 1);
+	assert_int_equal(fake_msr_log[0].val, ICR(4, 0x40));
+	/* The number comes from RCX, whatever the backend put there. */
+	v->regs.gpr[R_RCX] = MSR_MTRRDEF;
+	set_edx_eax(v, 0x806);
+	assert_false(run1(v, (struct vcpu_exit){.reason = EXIT_MSR_WRITE, .msr.msr = MSR_ICR}));
+	assert_int_equal(v->exits[EXIT_ICR], 1);
+	assert_int_equal(v->exits[EXIT_MSR_WRITE], 1);
+	assert_int_equal(fake_msr_writes, 1);
+	assert_int_equal(v->regs.rip, RIP0 + 4);
+	expect_no_exc(v);
+}
+
 static void icr_foreign_cpu_refused(void **state)
 {
 	struct vcpu *v = &vm->vcpu[0];
@@ -2368,6 +2395,7 @@ int main(void)
 		T(msr_unknown_gp),
 		T(msr_refusals_logged_up_to_limit),
 		T(icr_fixed_to_own_cpu),
+		T(icr_told_apart_in_common_code),
 		T(icr_foreign_cpu_refused),
 		T(icr_broadcast_narrowed),
 		T(icr_reserved_bits_gp),

@@ -16,6 +16,7 @@
 #include "hv/vmx/vmcs_fields.h"
 #include "hv/vmx/vmentry_check.h"
 #include "vmx_caps_data.h"
+#include "vcpu_boot_data.h"
 #include "hv/vmx/vmx_ctls.h"
 
 /* Bochs 2.7 corei7_icelake_u and a Skylake i7-6700K (see test_vmx_ctls.c
@@ -40,20 +41,6 @@ static void img_write(void *ctx, uint32_t field, uint64_t val)
 
 static const struct vmcs_writer w = {img_write, NULL};
 
-/* What hv/vm/vm.c hands the backend for the Linux entry. */
-static const struct vcpu_boot linux_boot = {
-	.rip = 0x1000200,
-	.rsi = 0x7000,
-	.cr0 = 0x80010033,
-	.cr3 = 0x8000,
-	.cr4 = 0x20,
-	.efer = (1u << 8) | (1u << 10),
-	.gdt_base = 0x6000,
-	.gdt_limit = 0x1F,
-	.cs = 0x10,
-	.ds = 0x18,
-};
-
 /* The hypervisor's CPU as cpu.c sets it up (the values are typical). */
 static struct vmx_host_state host(const struct vmx_caps *c)
 {
@@ -75,13 +62,15 @@ static struct vmx_host_state host(const struct vmx_caps *c)
 	};
 }
 
-/* Build the whole VMCS as vmx_vcpu.c does, RIP/RSP/RFLAGS as the run loop. */
+/* Build the whole VMCS as vmx_vcpu.c does, from the state hv/vm/vcpu.c
+ * describes, RIP/RSP/RFLAGS as the run loop. */
 static void build(const struct vmx_caps *c, const struct vcpu_boot *b, int sipi,
 		  struct vmx_ctls *ctls)
 {
 	char why[96];
 	struct vmx_vcpu_cfg cfg = {c, ctls, 0x3000000, 0x3001000, 0, 1};
 	struct vmx_host_state h = host(c);
+	struct vcpu_boot_state st;
 
 	assert_int_equal(vmx_ctls_choose(c, ctls, why, sizeof(why)), 0);
 	cfg.eptp = 0x3100000 | 0x1e; /* WB tables, 4-level walk */
@@ -90,9 +79,10 @@ static void build(const struct vmx_caps *c, const struct vcpu_boot *b, int sipi,
 	vmcs_build_controls(&w, &cfg);
 	vmcs_build_host(&w, &h);
 	if (sipi >= 0)
-		vmcs_build_guest_real(&w, &cfg, (uint8_t)sipi);
+		vcpu_state_sipi(&st, (uint8_t)sipi);
 	else
-		vmcs_build_guest_long(&w, &cfg, b);
+		vcpu_state_linux(&st, b);
+	vmcs_build_guest(&w, &cfg, &st);
 	img_write(NULL, VMCS_HOST_RSP, 0x2a9ff0);
 	img_write(NULL, VMCS_GUEST_RIP, sipi >= 0 ? 0 : b->rip);
 	img_write(NULL, VMCS_GUEST_RSP, 0);
@@ -140,6 +130,27 @@ static void ap_real_mode_passes(void **state)
 	assert_int_equal(vmcs_image_get(&img, VMCS_CR0_SHADOW), 0x10);
 	build(&skylake, NULL, 0x10, &ctls);
 	check_ok(&skylake);
+}
+
+/* The common state's segment attributes in VT-x's form: AVL, L, D/B and G
+ * moved to bits 15:12, an empty segment marked unusable. */
+static void segments_encoded(void **state)
+{
+	struct vmx_ctls ctls;
+
+	(void)state;
+	build(&bochs, &linux_boot, -1, &ctls);
+	assert_int_equal(vmcs_image_get(&img, VMCS_GUEST_CS_AR), 0xA09B);
+	assert_int_equal(vmcs_image_get(&img, VMCS_GUEST_SS_AR), 0xC093);
+	assert_int_equal(vmcs_image_get(&img, VMCS_GUEST_FS_AR), 0x10000);
+	assert_int_equal(vmcs_image_get(&img, VMCS_GUEST_LDTR_AR), 0x10000);
+	assert_int_equal(vmcs_image_get(&img, VMCS_GUEST_TR_AR), 0x8B);
+	assert_int_equal(vmcs_image_get(&img, VMCS_GUEST_TR_LIMIT), 0x67);
+	assert_int_equal(vmcs_image_get(&img, VMCS_GUEST_GDTR_BASE), 0x6000);
+	build(&bochs, NULL, 0x10, &ctls);
+	assert_int_equal(vmcs_image_get(&img, VMCS_GUEST_CS_AR), 0x9B);
+	assert_int_equal(vmcs_image_get(&img, VMCS_GUEST_LDTR_AR), 0x82);
+	assert_int_equal(vmcs_image_get(&img, VMCS_GUEST_IDTR_LIMIT), 0xFFFF);
 }
 
 /* Inputs the backend must never be given are refused by the named check. */
@@ -298,7 +309,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(linux_entry_passes),	     cmocka_unit_test(ap_real_mode_passes),
 		cmocka_unit_test(bad_inputs_fail),	     cmocka_unit_test(cr_writes),
-		cmocka_unit_test(every_entry_field_written),
+		cmocka_unit_test(every_entry_field_written), cmocka_unit_test(segments_encoded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

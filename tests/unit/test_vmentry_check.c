@@ -262,7 +262,7 @@ static void v86_bad_fs_ar(void)
 }
 
 /* Linux's AP trampoline entry: real mode at vector:0000 under unrestricted
- * guest (what vcpu_sipi sets up). */
+ * guest (what vcpu_state_sipi describes). */
 static void real_mode(void)
 {
 	not_ia32e();
