@@ -11,8 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "hv/vm/config.h"
-#include "hv/vmx/ept.h"
-#include "hv/core/paging.h"
+#include "lib/pt.h"
 #include "lib/spinlock.h"
 #include "hv/platform/vmsix.h"
 #include "hv/platform/vpci.h"
@@ -163,9 +162,10 @@ struct vm {
 	unsigned int index;
 	const struct guest_cfg *cfg;
 	uint64_t ram_hpa, ram_size; /* guest-physical 0.. is host-physical ram_hpa.. */
-	struct pagetable gpt;	    /* AMD-V: the nested page table */
-	struct ept ept;		    /* VT-x: the extended page table */
-	struct vtd_domain *dma;	    /* its VF's IOMMU domain: the same map, or NULL */
+	/* Guest-physical to host-physical: the backend's nested paging
+	 * (NPT or EPT), in its format; only the backend's ops change it. */
+	struct pt_table gpa_map;
+	struct vtd_domain *dma; /* its VF's IOMMU domain: the same map, or NULL */
 	struct vm_vf vf;
 	unsigned int vcpu_count;
 	struct vcpu vcpu[VM_MAX_VCPUS];
@@ -209,7 +209,7 @@ struct vcpu_ops {
 	/* On the service CPU: the guest's empty memory map (NPT or EPT). */
 	int (*vm_init)(struct vm *vm, struct palloc *pa);
 	/* On the service CPU: the vCPU's control structures, set to enter
-	 * at @b. The VM's memory map (vm->gpt) is complete by then. */
+	 * at @b. The VM's memory map (vm->gpa_map) is complete by then. */
 	int (*vcpu_create)(struct vcpu *v, const struct vcpu_boot *b, struct palloc *pa);
 	/* Enter the guest with v->regs; return with v->regs and @e filled. */
 	void (*vcpu_run)(struct vcpu *v, struct vcpu_exit *e);
@@ -230,7 +230,9 @@ struct vcpu_ops {
 	int (*write_efer)(struct vcpu *v, uint64_t efer);     /* -EINVAL: #GP */
 	/* A CR0/CR4 write the rules (cr_policy.c) allow; -EINVAL: #GP. */
 	int (*write_cr)(struct vcpu *v, unsigned int cr, uint64_t val);
-	/* Map [gpa, gpa+len) to [hpa, ...); @uncached for device memory. */
+	/* Map [gpa, gpa+len) to [hpa, ...); @uncached for device memory. The
+	 * largest leaves the CPU has (1 GiB included); all or nothing: a failed
+	 * call has changed nothing. */
 	int (*map)(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t len, bool uncached);
 	/* Unmap [gpa, gpa+len). The vCPUs' cached translations must be flushed
 	 * before the range is relied on (not done here yet: see issue 7). */

@@ -51,7 +51,7 @@ static uint64_t pages_used(void)
 	return (pool_free - palloc_free_bytes(&pa)) / SZ_4K;
 }
 
-static uint64_t leaf(struct ept *e, uint64_t gpa, uint64_t *size)
+static uint64_t leaf(struct pt_table *e, uint64_t gpa, uint64_t *size)
 {
 	*size = ~0ull;
 	return ept_lookup(e, gpa, size);
@@ -59,7 +59,7 @@ static uint64_t leaf(struct ept *e, uint64_t gpa, uint64_t *size)
 
 /* The entry for @gpa in the level-@t table (4: PML4 ... 1: PT); the tables
  * above it must exist. */
-static uint64_t *entry_at(const struct ept *e, uint64_t gpa, unsigned int t)
+static uint64_t *entry_at(const struct pt_table *e, uint64_t gpa, unsigned int t)
 {
 	uint64_t *tbl = (uint64_t *)(uintptr_t)e->root;
 
@@ -72,7 +72,8 @@ static uint64_t *entry_at(const struct ept *e, uint64_t gpa, unsigned int t)
 	return &tbl[(gpa >> (3 + 9 * t)) & 511];
 }
 
-static void assert_leaf(struct ept *e, uint64_t gpa, uint64_t hpa, uint64_t size, uint64_t bits)
+static void assert_leaf(struct pt_table *e, uint64_t gpa, uint64_t hpa, uint64_t size,
+			uint64_t bits)
 {
 	uint64_t sz, ent = leaf(e, gpa, &sz);
 
@@ -83,7 +84,7 @@ static void assert_leaf(struct ept *e, uint64_t gpa, uint64_t hpa, uint64_t size
 /* Which leaf size the alignment and the allow flags give. */
 static void test_granularity(void **state)
 {
-	struct ept e;
+	struct pt_table e;
 	uint64_t sz;
 
 	(void)state;
@@ -153,7 +154,7 @@ static void test_granularity(void **state)
 /* Every bit of leaves and tables, RAM and device memory. */
 static void test_entry_bits(void **state)
 {
-	struct ept e;
+	struct pt_table e;
 	uint64_t *pml4e, *pdpte, *pde;
 
 	(void)state;
@@ -186,7 +187,7 @@ static void test_entry_bits(void **state)
 
 static void test_pointer(void **state)
 {
-	struct ept e;
+	struct pt_table e;
 
 	(void)state;
 	assert_int_equal(ept_init(&e, &pa, false), 0);
@@ -194,12 +195,12 @@ static void test_pointer(void **state)
 	assert_int_not_equal(e.root, 0);
 	/* WB (6) in 2:0, walk length 3 in 5:3, root in 51:12 */
 	assert_int_equal(ept_pointer(&e), e.root | 0x1e);
-	e.ad = true;
+	e.root_flags |= EPTP_AD;
 	assert_int_equal(ept_pointer(&e), e.root | 0x5e);
 	ept_destroy(&e);
 
 	assert_int_equal(ept_init(&e, &pa, true), 0);
-	assert_true(e.ad);
+	assert_true(e.root_flags & EPTP_AD);
 	assert_int_equal(ept_pointer(&e), e.root | 0x5e);
 	ept_destroy(&e);
 }
@@ -211,7 +212,7 @@ static void test_split_1g(void **state)
 {
 	const uint64_t base = SZ_1G, host = 5 * SZ_1G, dev = 0x800000000ull;
 	const uint64_t ad = EPT_A | EPT_D;
-	struct ept e;
+	struct pt_table e;
 	uint64_t below, above, sz, used;
 
 	(void)state;
@@ -271,7 +272,7 @@ static void test_split_1g(void **state)
 /* A whole-entry mapping replaces a leaf of that size in place. */
 static void test_remap_leaf(void **state)
 {
-	struct ept e;
+	struct pt_table e;
 	uint64_t used;
 
 	(void)state;
@@ -288,7 +289,7 @@ static void test_remap_leaf(void **state)
 static void test_unmap(void **state)
 {
 	const uint64_t g = 0x40000000ull + 5 * SZ_2M, h = 0x7fe00000ull;
-	struct ept e;
+	struct pt_table e;
 	uint64_t sz;
 
 	(void)state;
@@ -329,7 +330,7 @@ static void test_unmap(void **state)
 
 static void test_lookup_unmapped(void **state)
 {
-	struct ept e;
+	struct pt_table e;
 	uint64_t sz;
 
 	(void)state;
@@ -353,7 +354,7 @@ static void test_lookup_unmapped(void **state)
 static void test_address_limits(void **state)
 {
 	const uint64_t top = EPT_GPA_LIMIT;
-	struct ept e;
+	struct pt_table e;
 	uint64_t used;
 
 	(void)state;
@@ -386,7 +387,7 @@ static void test_address_limits(void **state)
 
 static void test_bad_input(void **state)
 {
-	struct ept e, none = {.pa = &pa};
+	struct pt_table e, none = {0};
 	uint64_t used;
 
 	(void)state;
@@ -444,7 +445,7 @@ static void small_pool(struct palloc *p, unsigned int first, unsigned int n)
 static void test_exhaustion(void **state)
 {
 	struct palloc small;
-	struct ept e;
+	struct pt_table e;
 	uint64_t before, gib, sz;
 	uint64_t snap[512];
 

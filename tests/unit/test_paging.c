@@ -46,7 +46,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-static uint64_t leaf(struct pagetable *pt, uint64_t a, uint64_t *size)
+static uint64_t leaf(struct pt_table *pt, uint64_t a, uint64_t *size)
 {
 	*size = 0;
 	return paging_lookup(pt, a, size);
@@ -54,11 +54,11 @@ static uint64_t leaf(struct pagetable *pt, uint64_t a, uint64_t *size)
 
 static void test_identity_and_caching(void **state)
 {
-	struct pagetable pt;
+	struct pt_table pt;
 	uint64_t e, sz;
 
 	(void)state;
-	assert_int_equal(paging_build(&pt, &mm, &pa), 0);
+	assert_int_equal(paging_build(&pt, &mm, &pa, false), 0);
 
 	e = leaf(&pt, 0x200000, &sz); /* all RAM: a 2 MiB write-back page */
 	assert_int_equal(sz, 2u << 20);
@@ -96,11 +96,11 @@ static void test_identity_and_caching(void **state)
 
 static void test_map_mmio_above_4g_and_split(void **state)
 {
-	struct pagetable pt;
+	struct pt_table pt;
 	uint64_t e, sz;
 
 	(void)state;
-	assert_int_equal(paging_build(&pt, &mm, &pa), 0);
+	assert_int_equal(paging_build(&pt, &mm, &pa, false), 0);
 	/* a 64-bit BAR far above RAM */
 	assert_int_equal(paging_map(&pt, 0x800000000ull + 0x10, 0x2000, PTE_W | PTE_UC), 0);
 	e = leaf(&pt, 0x800001000ull, &sz);
@@ -128,23 +128,23 @@ static void test_map_mmio_above_4g_and_split(void **state)
 
 static void test_out_of_memory(void **state)
 {
-	struct pagetable pt;
+	struct pt_table pt;
 	struct palloc small;
 
 	(void)state;
 	palloc_init(&small);
 	assert_int_equal(palloc_add(&small, (uint64_t)(uintptr_t)pool, 3 * 4096), 0);
-	assert_int_equal(paging_build(&pt, &mm, &small), -ENOMEM);
+	assert_int_equal(paging_build(&pt, &mm, &small, false), -ENOMEM);
 }
 
 /* A nested table: guest 0..6 MiB+8K at host 0x40000000, U on every level. */
 static void test_map_to_nested(void **state)
 {
-	struct pagetable pt;
+	struct pt_table pt;
 	uint64_t e, sz, *pml4;
 
 	(void)state;
-	assert_int_equal(paging_init_empty(&pt, &pa, PTE_P | PTE_W | PTE_U), 0);
+	assert_int_equal(paging_init_nested(&pt, &pa, false), 0);
 	assert_int_equal(paging_map_to(&pt, 0, 0x40000000, (6u << 20) + 0x2000, PTE_W | PTE_U), 0);
 	e = leaf(&pt, 0x1234, &sz);
 	assert_int_equal(sz, 2u << 20);
@@ -167,11 +167,11 @@ static void test_map_to_nested(void **state)
 
 static void test_unmap(void **state)
 {
-	struct pagetable pt;
+	struct pt_table pt;
 	uint64_t sz;
 
 	(void)state;
-	assert_int_equal(paging_init_empty(&pt, &pa, PTE_P | PTE_W | PTE_U), 0);
+	assert_int_equal(paging_init_nested(&pt, &pa, false), 0);
 	assert_int_equal(paging_map_to(&pt, 0, 0x40000000, 6u << 20, PTE_W | PTE_U), 0);
 	/* A whole 2 MiB page goes; one 4 KiB page out of the next splits it. */
 	assert_int_equal(paging_unmap(&pt, 0, 2u << 20), 0);

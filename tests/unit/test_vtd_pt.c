@@ -37,7 +37,7 @@ static unsigned int flush_calls;
 static unsigned int levels_3 = 3, levels_4 = 4;
 
 /* Deep checks, run at every flush while set. */
-static const struct vtd_pt *deep_pt;
+static const struct pt_table *deep_pt;
 #define MAX_SAMPLES 24
 #define MAX_SEEN    6
 struct xlate {
@@ -114,7 +114,7 @@ static bool mixed_ok(uint64_t phys, unsigned int t)
 }
 
 /* A walk as the unit does it: through the shadow only. */
-static struct xlate unit_lookup(const struct vtd_pt *pt, uint64_t iova)
+static struct xlate unit_lookup(const struct pt_table *pt, uint64_t iova)
 {
 	uint64_t e = pt->root;
 
@@ -133,7 +133,7 @@ static struct xlate unit_lookup(const struct vtd_pt *pt, uint64_t iova)
 	return (struct xlate){-EFAULT, 0, 0};
 }
 
-static struct xlate cpu_lookup(const struct vtd_pt *pt, uint64_t iova)
+static struct xlate cpu_lookup(const struct pt_table *pt, uint64_t iova)
 {
 	struct xlate x = {0, 0, 0};
 	uint64_t size;
@@ -188,7 +188,7 @@ static bool tree_synced(uint64_t phys, unsigned int t)
 	return true;
 }
 
-static bool synced(const struct vtd_pt *pt)
+static bool synced(const struct pt_table *pt)
 {
 	if (!tree_synced(pt->root, pt->levels))
 		return false;
@@ -212,7 +212,7 @@ static uint64_t hash_tree(uint64_t h, uint64_t phys, unsigned int t)
 }
 
 /* Everything the tables hold: a change anywhere changes it. */
-static uint64_t table_hash(const struct vtd_pt *pt)
+static uint64_t table_hash(const struct pt_table *pt)
 {
 	uint64_t h = hash_tree(0xcbf29ce484222325ull, pt->root, pt->levels);
 
@@ -221,13 +221,13 @@ static uint64_t table_hash(const struct vtd_pt *pt)
 	return (h ^ pt->deferred_count) * 0x100000001b3ull;
 }
 
-static void check_synced(const struct vtd_pt *pt)
+static void check_synced(const struct pt_table *pt)
 {
 	if (pt->flush)
 		assert_true(synced(pt));
 }
 
-static int map(struct vtd_pt *pt, uint64_t iova, uint64_t hpa, uint64_t len, unsigned int perm)
+static int map(struct pt_table *pt, uint64_t iova, uint64_t hpa, uint64_t len, unsigned int perm)
 {
 	int err = vtd_pt_map(pt, iova, hpa, len, perm);
 
@@ -235,7 +235,7 @@ static int map(struct vtd_pt *pt, uint64_t iova, uint64_t hpa, uint64_t len, uns
 	return err;
 }
 
-static int unmap(struct vtd_pt *pt, uint64_t iova, uint64_t len)
+static int unmap(struct pt_table *pt, uint64_t iova, uint64_t len)
 {
 	int err = vtd_pt_unmap(pt, iova, len);
 
@@ -243,14 +243,14 @@ static int unmap(struct vtd_pt *pt, uint64_t iova, uint64_t len)
 	return err;
 }
 
-static void init(struct vtd_pt *pt, unsigned int levels, bool sp_2m, bool sp_1g)
+static void init(struct pt_table *pt, unsigned int levels, bool sp_2m, bool sp_1g)
 {
 	assert_int_equal(vtd_pt_init(pt, levels, sp_2m, sp_1g, &pa, rec_flush), 0);
 	assert_true(synced(pt));
 }
 
 #define expect_leaf(pt, iova, hpa, size, perm) expect_leaf_(__LINE__, pt, iova, hpa, size, perm)
-static void expect_leaf_(int line, const struct vtd_pt *pt, uint64_t iova, uint64_t hpa,
+static void expect_leaf_(int line, const struct pt_table *pt, uint64_t iova, uint64_t hpa,
 			 uint64_t size, unsigned int perm)
 {
 	uint64_t h = 0, s = 0;
@@ -265,7 +265,7 @@ static void expect_leaf_(int line, const struct vtd_pt *pt, uint64_t iova, uint6
 }
 
 #define expect_none(pt, iova) expect_none_(__LINE__, pt, iova)
-static void expect_none_(int line, const struct vtd_pt *pt, uint64_t iova)
+static void expect_none_(int line, const struct pt_table *pt, uint64_t iova)
 {
 	uint64_t h = 0, s = 0;
 	unsigned int p = 0;
@@ -284,7 +284,7 @@ struct run {
 #define expect_runs(pt, iova, delta, perm, ...)                                          \
 	expect_runs_(__LINE__, pt, iova, delta, perm, (const struct run[]){__VA_ARGS__}, \
 		     sizeof((const struct run[]){__VA_ARGS__}) / sizeof(struct run))
-static void expect_runs_(int line, const struct vtd_pt *pt, uint64_t iova, uint64_t delta,
+static void expect_runs_(int line, const struct pt_table *pt, uint64_t iova, uint64_t delta,
 			 unsigned int perm, const struct run *runs, size_t n)
 {
 	for (size_t r = 0; r < n; r++) {
@@ -311,7 +311,7 @@ static void expect_runs_(int line, const struct vtd_pt *pt, uint64_t iova, uint6
 }
 
 /* The leaf entry for @iova, checking the table entries on the way. */
-static uint64_t raw_leaf(const struct vtd_pt *pt, uint64_t iova, unsigned int *level)
+static uint64_t raw_leaf(const struct pt_table *pt, uint64_t iova, unsigned int *level)
 {
 	uint64_t e = pt->root;
 
@@ -363,7 +363,7 @@ static unsigned int levels_of(void **state)
 
 static void test_init(void **state)
 {
-	struct vtd_pt pt;
+	struct pt_table pt;
 	struct palloc none;
 
 	(void)state;
@@ -400,7 +400,7 @@ static void test_leaf_sizes(void **state)
 {
 	unsigned int levels = levels_of(state), t;
 	uint64_t top = 1ull << (levels == 3 ? 39 : 48);
-	struct vtd_pt pt;
+	struct pt_table pt;
 
 	init(&pt, levels, true, true);
 
@@ -447,7 +447,7 @@ static void test_leaf_sizes(void **state)
 
 static void test_large_not_used(void **state)
 {
-	struct vtd_pt pt;
+	struct pt_table pt;
 
 	(void)state;
 	/* no large leaves at all: one PD and 512 page tables below the root */
@@ -492,7 +492,7 @@ static void test_large_not_used(void **state)
 static void test_mixed_range(void **state)
 {
 	unsigned int levels = levels_of(state);
-	struct vtd_pt pt;
+	struct pt_table pt;
 
 	init(&pt, levels, true, true);
 	/* 1 GiB leaves allowed but no 1 GiB region wholly inside */
@@ -516,7 +516,7 @@ static void test_mixed_range(void **state)
 
 static void test_perms(void **state)
 {
-	struct vtd_pt pt;
+	struct pt_table pt;
 	unsigned int t;
 
 	(void)state;
@@ -558,7 +558,7 @@ static void test_perms(void **state)
 
 static void test_unmap_splits(void **state)
 {
-	struct vtd_pt pt;
+	struct pt_table pt;
 	unsigned int calls;
 	uint64_t h;
 
@@ -620,7 +620,7 @@ static void test_remap_merge(void **state)
 {
 	unsigned int levels = levels_of(state), calls;
 	uint64_t before, pd, *copy, h;
-	struct vtd_pt pt;
+	struct pt_table pt;
 	unsigned int t;
 
 	init(&pt, levels, true, true);
@@ -697,7 +697,7 @@ static void test_bad_inputs(void **state)
 {
 	unsigned int levels = levels_of(state), calls;
 	uint64_t top = 1ull << (levels == 3 ? 39 : 48), hpa_top = 1ull << 52, free_before;
-	struct vtd_pt pt;
+	struct pt_table pt;
 	uint8_t *copy;
 
 	init(&pt, levels, true, true);
@@ -754,7 +754,7 @@ static void test_bad_inputs(void **state)
 static void test_out_of_memory(void **state)
 {
 	struct palloc small;
-	struct vtd_pt pt;
+	struct pt_table pt;
 	uint64_t h;
 
 	(void)state;
@@ -810,7 +810,7 @@ static void test_deferred_overflow(void **state)
 {
 	uint64_t h, free_before;
 	unsigned int calls;
-	struct vtd_pt pt;
+	struct pt_table pt;
 
 	(void)state;
 	init(&pt, 3, true, false);
@@ -858,7 +858,7 @@ static void test_deferred_overflow(void **state)
 
 static void test_one_call_beyond_deferred(void **state)
 {
-	struct vtd_pt pt;
+	struct pt_table pt;
 	uint64_t free_before;
 
 	(void)state;
@@ -888,7 +888,7 @@ static void test_one_call_beyond_deferred(void **state)
 	assert_int_equal(palloc_free_bytes(&pa), start_free);
 }
 
-static void add_samples(const struct vtd_pt *pt, const uint64_t *iova, unsigned int n)
+static void add_samples(const struct pt_table *pt, const uint64_t *iova, unsigned int n)
 {
 	nsamples = n;
 	for (unsigned int i = 0; i < n; i++) {
@@ -900,7 +900,7 @@ static void add_samples(const struct vtd_pt *pt, const uint64_t *iova, unsigned 
 }
 
 /* Whatever the unit could see at any flush was the old or the new target. */
-static void check_samples(const struct vtd_pt *pt)
+static void check_samples(const struct pt_table *pt)
 {
 	for (unsigned int i = 0; i < nsamples; i++) {
 		struct sample *s = &samples[i];
@@ -932,7 +932,7 @@ static void test_flush_coverage(void **state)
 		0x140400000ull, 0x160000000ull, 0x17fe00000ull, 0x17ffff000ull, 0x180000000ull,
 		0x180200000ull, 0x180201000ull, 0x180400000ull,
 	};
-	struct vtd_pt pt;
+	struct pt_table pt;
 
 	(void)state;
 	assert_int_equal(vtd_pt_init(&pt, 4, true, true, &pa, rec_flush), 0);
@@ -960,7 +960,7 @@ static void test_flush_coverage(void **state)
 /* The checks above would catch what they look for. */
 static void test_checker_catches(void **state)
 {
-	struct vtd_pt pt;
+	struct pt_table pt;
 	uint64_t e, *pd;
 
 	(void)state;
@@ -984,7 +984,7 @@ static void test_checker_catches(void **state)
 
 static void test_coherent(void **state)
 {
-	struct vtd_pt pt;
+	struct pt_table pt;
 
 	(void)state;
 	assert_int_equal(vtd_pt_init(&pt, 4, true, true, &pa, NULL), 0);
@@ -1001,7 +1001,7 @@ static void test_coherent(void **state)
 static void test_destroy_frees_all(void **state)
 {
 	unsigned int levels = levels_of(state);
-	struct vtd_pt pt;
+	struct pt_table pt;
 
 	init(&pt, levels, true, true);
 	assert_int_equal(map(&pt, 0x1ff000, 0x1ff000, 0x180201000ull - 0x1ff000, RW), 0);
