@@ -21,6 +21,7 @@
 #include <cmocka.h>
 #include "lib/err.h"
 #include "iommu/vtd_pt.h"
+#include "fake_pt.h"
 
 #define POOL   (16u << 20)
 #define SZ_4K  0x1000ull
@@ -1019,6 +1020,75 @@ static void test_destroy_frees_all(void **state)
 	assert_int_equal(palloc_free_bytes(&pa), start_free);
 }
 
+/* 1 GiB leaves on both depths: whole gigabytes, raw entries, a split. */
+static void test_map_1g(void **state)
+{
+	unsigned int levels = levels_of(state), t;
+	struct pt_table pt;
+
+	init(&pt, levels, true, true);
+	assert_int_equal(map(&pt, SZ_1G, 0x4000000000ull, 3 * SZ_1G, RW), 0);
+	expect_runs(&pt, SZ_1G, 0x4000000000ull - SZ_1G, RW, {SZ_1G, 3}, {NO_MAP, 1});
+	assert_int_equal(raw_leaf(&pt, 3 * SZ_1G + 0x5000, &t),
+			 0x4080000000ull | VTD_PTE_PS | VTD_PTE_R | VTD_PTE_W);
+	assert_int_equal(t, 3);
+	/* the tables: (PDPT,) nothing else */
+	assert_int_equal(start_free - palloc_free_bytes(&pa), (levels == 4 ? 2 : 1) * SZ_4K);
+	assert_int_equal(unmap(&pt, 2 * SZ_1G + SZ_2M, SZ_4K), 0);
+	expect_runs(&pt, 2 * SZ_1G, 0x4000000000ull - SZ_1G, RW, {SZ_2M, 1}, {NO_MAP, 1},
+		    {SZ_4K, 511}, {SZ_2M, 510}, {SZ_1G, 1});
+	vtd_pt_destroy(&pt);
+	assert_int_equal(palloc_free_bytes(&pa), start_free);
+}
+
+struct change {
+	bool unmap;
+	uint64_t iova, hpa, len;
+};
+
+static int do_change(struct pt_table *pt, void *arg)
+{
+	const struct change *c = arg;
+
+	if (c->unmap)
+		return unmap(pt, c->iova, c->len);
+	return map(pt, c->iova, c->hpa, c->len, VTD_PERM_R);
+}
+
+/* Out of memory at each allocation of a change in turn: the tables, what
+ * the unit sees of them, the deferred list and the allocator are exactly as
+ * they were. */
+static void test_fail_midway(void **state)
+{
+	const uint64_t iova[] = {
+		0,	   SZ_4K,    SZ_2M, SZ_1G - SZ_4K, SZ_1G, SZ_1G + SZ_2M, 2 * SZ_1G - SZ_4K,
+		2 * SZ_1G, 3 * SZ_1G};
+	struct change c = {false, SZ_1G - SZ_4K, SZ_1G - SZ_4K, SZ_2M + 2 * SZ_4K};
+	struct pt_table pt;
+
+	(void)state;
+	init(&pt, 4, true, true);
+	assert_int_equal(map(&pt, 0, 0x10001000, SZ_2M, RW), 0);
+	assert_int_equal(map(&pt, SZ_1G, SZ_1G, SZ_1G, RW), 0);
+	/* a new PT at the end of the first 1 GiB, then into the 1 GiB leaf:
+	 * split (a PD), a 2 MiB leaf and a PT */
+	assert_int_equal(fake_pt_fail_each(&pt, do_change, &c, iova, 9, 8), 3);
+	assert_true(synced(&pt));
+	expect_leaf(&pt, SZ_1G - SZ_4K, SZ_1G - SZ_4K, SZ_4K, VTD_PERM_R);
+	expect_leaf(&pt, SZ_1G, SZ_1G, SZ_2M, VTD_PERM_R);
+	expect_leaf(&pt, SZ_1G + SZ_2M, SZ_1G + SZ_2M, SZ_4K, VTD_PERM_R);
+	expect_leaf(&pt, SZ_1G + SZ_2M + SZ_4K, SZ_1G + SZ_2M + SZ_4K, SZ_4K, RW);
+	/* an unmap clearing a 2 MiB leaf and splitting a 1 GiB one twice */
+	assert_int_equal(map(&pt, 2 * SZ_1G, 0x200000000ull, SZ_1G, RW), 0);
+	c = (struct change){true, 2 * SZ_1G - SZ_2M, 0, SZ_2M + SZ_4K};
+	assert_int_equal(fake_pt_fail_each(&pt, do_change, &c, iova, 9, 8), 2);
+	assert_true(synced(&pt));
+	expect_none(&pt, 2 * SZ_1G);
+	expect_leaf(&pt, 2 * SZ_1G + SZ_4K, 0x200001000ull, SZ_4K, RW);
+	vtd_pt_destroy(&pt);
+	assert_int_equal(palloc_free_bytes(&pa), start_free);
+}
+
 #define TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 #define TEST_LEVELS(f)                                                           \
 	cmocka_unit_test_prestate_setup_teardown(f, setup, teardown, &levels_3), \
@@ -1042,6 +1112,8 @@ int main(void)
 		TEST(test_checker_catches),
 		TEST(test_coherent),
 		TEST_LEVELS(test_destroy_frees_all),
+		TEST_LEVELS(test_map_1g),
+		TEST(test_fail_midway),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
