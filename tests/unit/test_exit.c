@@ -1808,7 +1808,8 @@ static void invd_writes_back(void **state)
 	(void)state;
 	r = invd_probe();
 	if (r == 0) {
-		printf("SKIP: EXIT_INVD: hv/vm/exit.c runs wbinvd as inline asm, which faults on the "
+		printf("SKIP: EXIT_INVD: hv/vm/exit.c runs wbinvd as inline asm, which faults on "
+		       "the "
 		       "host; use wbinvd() from x86.h\n");
 		skip();
 	}
