@@ -4,9 +4,33 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
 #include <cmocka.h>
 #include "lib/err.h"
 #include "fake_pt.h"
+
+void fake_pt_pool_init(struct fake_pt_pool *p, size_t size, struct palloc *pa)
+{
+	p->mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT,
+		      -1, 0);
+	assert_true(p->mem != MAP_FAILED);
+	p->base = (uint64_t)(uintptr_t)p->mem;
+	p->size = size;
+	memset(p->mem, 0xa5, size);
+	p->shadow = malloc(size);
+	assert_non_null(p->shadow);
+	memcpy(p->shadow, p->mem, size);
+	palloc_init(pa);
+	assert_int_equal(palloc_add(pa, p->base, size), 0);
+}
+
+void fake_pt_pool_fini(struct fake_pt_pool *p)
+{
+	free(p->shadow);
+	munmap(p->mem, p->size);
+}
 
 static int fake_alloc(void *ctx, uint64_t limit, uint64_t *phys)
 {

@@ -8,8 +8,23 @@
 #ifndef VF_FAKE_PT_H
 #define VF_FAKE_PT_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include "hv/core/palloc.h"
 #include "lib/pt.h"
+
+/* @size bytes of host memory below 4 GiB (so "physical" addresses are
+ * pointers), filled with 0xa5 (what a non-coherent walker reads from
+ * memory never flushed), all free in @pa; @shadow: the walker's view, a
+ * copy that only flushed ranges reach. */
+struct fake_pt_pool {
+	uint8_t *mem, *shadow;
+	uint64_t base;
+	size_t size;
+};
+
+void fake_pt_pool_init(struct fake_pt_pool *p, size_t size, struct palloc *pa);
+void fake_pt_pool_fini(struct fake_pt_pool *p);
 
 struct fake_pt_alloc {
 	struct pt_alloc real;

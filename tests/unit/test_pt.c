@@ -76,21 +76,16 @@ static const struct pt_format nl_format = {
 static uint8_t *pool, *shadow;
 static uint64_t pool_base, start_free;
 static struct palloc pa;
+static struct fake_pt_pool fp;
 static unsigned int flush_calls;
 
 static int setup(void **state)
 {
 	(void)state;
-	pool = mmap(NULL, POOL, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1,
-		    0);
-	assert_true(pool != MAP_FAILED);
-	pool_base = (uint64_t)(uintptr_t)pool;
-	memset(pool, 0xa5, POOL); /* what a walker would read from unflushed memory */
-	shadow = malloc(POOL);
-	assert_non_null(shadow);
-	memcpy(shadow, pool, POOL);
-	palloc_init(&pa);
-	assert_int_equal(palloc_add(&pa, pool_base, POOL), 0);
+	fake_pt_pool_init(&fp, POOL, &pa);
+	pool = fp.mem;
+	shadow = fp.shadow;
+	pool_base = fp.base;
 	start_free = palloc_free_bytes(&pa);
 	flush_calls = 0;
 	return 0;
@@ -99,8 +94,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	free(shadow);
-	munmap(pool, POOL);
+	fake_pt_pool_fini(&fp);
 	return 0;
 }
 
