@@ -234,8 +234,9 @@ struct vcpu_ops {
 	 * largest leaves the CPU has (1 GiB included); all or nothing: a failed
 	 * call has changed nothing. */
 	int (*map)(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t len, bool uncached);
-	/* Unmap [gpa, gpa+len). The vCPUs' cached translations must be flushed
-	 * before the range is relied on (not done here yet: see issue 7). */
+	/* Unmap [gpa, gpa+len); all or nothing, as map. The vCPUs' cached
+	 * translations must be flushed before the range is relied on (not
+	 * done here yet: see issue 7). */
 	int (*unmap)(struct vm *vm, uint64_t gpa, uint64_t len);
 };
 
