@@ -20,7 +20,7 @@ struct vtd_domain {
 	bool used;
 	uint16_t did; /* domain ID, the same on every unit */
 	char name[16];
-	struct vtd_pt pt;
+	struct pt_table pt;
 	unsigned int attached; /* functions attached */
 };
 

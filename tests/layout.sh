@@ -11,11 +11,6 @@ out=$1
 mkdir -p "$(dirname "$out")"
 pass=0 fail=0 skip=0
 
-# PENDING: hv/vm/vm.h still includes hv/vmx/ept.h until the page-table
-# branch lands; with it set, that rule is reported but skipped. Empty it
-# (PENDING=) once that branch is merged, so the rule counts.
-PENDING=hv/vmx/ept.h
-
 # rule DESCRIPTION PATTERN FILES...: no #include "PATTERN..." in FILES.
 rule() {
 	local what=$1 pat=$2 hits
@@ -37,14 +32,7 @@ rule "drivers/ includes nothing under hv/" 'hv/' $(files drivers)
 rule "hv/platform/, drivers/ and iommu/ include no hv/vm/, hv/vmx/ or hv/svm/" \
 	'hv/(vm|vmx|svm)/' $(files hv/platform drivers iommu)
 
-vm_h=$(grep -nE '^#[[:space:]]*include[[:space:]]+"hv/(vmx|svm)/' hv/vm/vm.h)
-if [ -n "$PENDING" ] && [ "$(echo "$vm_h" | sed -E 's/.*"(.*)".*/\1/')" = "$PENDING" ]; then
-	echo "SKIP: layout: hv/vm/vm.h includes $PENDING (until the page-table branch lands; then empty PENDING in tests/layout.sh)"
-	skip=$((skip + 1))
-else
-	rule "hv/vm/vm.h includes no hv/vmx/ or hv/svm/" 'hv/(vmx|svm)/' hv/vm/vm.h
-	[ -z "$PENDING" ] || echo "note: PENDING in tests/layout.sh can be emptied now"
-fi
+rule "hv/vm/vm.h includes no hv/vmx/ or hv/svm/" 'hv/(vmx|svm)/' hv/vm/vm.h
 
 echo "$pass $fail $skip" >"$out"
 echo "layout: $pass passed, $fail failed, $skip skipped"

@@ -75,6 +75,19 @@ static void console_from_cmdline(const char *cl)
 		console_set_level((int)n);
 }
 
+/* 1 GiB pages (CPUID 8000_0001h EDX bit 26), asked before cpufeat_read()
+ * runs: the host page tables are built first. */
+static bool cpu_page1g(void)
+{
+	struct cpuid_regs r;
+
+	cpuid(0x80000000, 0, &r);
+	if (r.eax < 0x80000001)
+		return false;
+	cpuid(0x80000001, 0, &r);
+	return r.edx & (1u << 26);
+}
+
 static void memory_init(void)
 {
 	const struct memmap *mm = &boot_info.mmap;
@@ -98,7 +111,7 @@ static void memory_init(void)
 		palloc_reserve(&palloc, boot_info.mods[i].start,
 			       boot_info.mods[i].end - boot_info.mods[i].start);
 	physmem_set_map(mm);
-	if (paging_build(&hv_pt, mm, &palloc))
+	if (paging_build(&hv_pt, mm, &palloc, cpu_page1g()))
 		fatal("mem: no memory for the host page tables");
 	paging_activate(&hv_pt);
 }
@@ -154,6 +167,7 @@ static void backend_select(void)
 
 	if (be && !strcmp(be, "amd-v") && features.npt && features.x2apic) {
 		svm_set_nrips(features.nrips);
+		svm_set_npt_1g(features.page1g);
 		vm_set_backend(&svm_vcpu_ops);
 	}
 	if (be && !strcmp(be, "vt-x") && features.ept && features.x2apic &&

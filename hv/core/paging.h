@@ -1,16 +1,24 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The hypervisor's own page tables: an identity map of all RAM (write-back)
- * and of the low 4 GiB (anything not RAM there is MMIO: uncached), with more
- * MMIO mapped uncached on demand. 2 MiB pages, split into 4 KiB pages only
- * where a 2 MiB block holds both RAM and something else.
+ * x86 long-mode page tables, two formats over the page-table engine
+ * (lib/pt.h): the hypervisor's own tables and AMD nested page tables (NPT:
+ * the same entries, with U set on every level as nested walks are user
+ * accesses).
+ *
+ * The hypervisor's own tables: an identity map of all RAM (write-back) and
+ * of the low 4 GiB (anything not RAM there is MMIO: uncached), with more MMIO
+ * mapped uncached on demand. 1 GiB pages where a whole 1 GiB is RAM and the
+ * CPU has them, else 2 MiB pages, split into 4 KiB pages only where a 2 MiB
+ * block holds both RAM and something else.
  */
 #ifndef VF_PAGING_H
 #define VF_PAGING_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "hv/core/memmap.h"
 #include "hv/core/palloc.h"
+#include "lib/pt.h"
 
 #define PTE_P	 (1ull << 0)
 #define PTE_W	 (1ull << 1)
@@ -22,39 +30,34 @@
 #define PTE_ADDR 0x000FFFFFFFFFF000ull
 #define PTE_UC	 (PTE_PCD | PTE_PWT) /* PAT entry 3: UC with the reset PAT */
 
-struct pagetable {
-	uint64_t root; /* physical address of the PML4 */
-	struct palloc *pa;
-	uint64_t table_flags; /* on entries that point at tables: 0 means P|W
-			       * (nested tables want U as well) */
-};
+extern const struct pt_format paging_host_format, paging_npt_format;
 
-/* An empty table (nothing mapped) for mappings that are not the identity:
- * a guest's nested page table. @table_flags as above. */
-int paging_init_empty(struct pagetable *pt, struct palloc *pa, uint64_t table_flags);
-/* Map [virt, virt+len) to [phys, ...) with leaf @flags (PTE_P is added),
- * 2 MiB pages where both are aligned and the rest allows, 4 KiB otherwise;
- * all three 4 KiB aligned. */
-int paging_map_to(struct pagetable *pt, uint64_t virt, uint64_t phys, uint64_t len, uint64_t flags);
-
+/* An empty nested page table (a guest's NPT), 1 GiB leaves if @gb (the CPU
+ * has 1 GiB pages: CPUID 8000_0001h EDX bit 26), table pages below 4 GiB. */
+int paging_init_nested(struct pt_table *pt, struct palloc *pa, bool gb);
+/* Map [virt, virt+len) to [phys, ...) with leaf @flags (PTE_W, PTE_U,
+ * PTE_UC; PTE_P is added), all three 4 KiB aligned: the largest leaves the
+ * alignment and the table allow. All or nothing (lib/pt.h). */
+int paging_map_to(struct pt_table *pt, uint64_t virt, uint64_t phys, uint64_t len, uint64_t flags);
 /* Unmap [virt, virt+len) (4 KiB aligned): what was not mapped stays so; a
- * 2 MiB page cut in part is split first (which may need a table page:
- * -ENOMEM, after the pages before it were unmapped). The caller flushes
- * the TLBs that may hold the old entries. */
-int paging_unmap(struct pagetable *pt, uint64_t virt, uint64_t len);
+ * large page cut in part is split. All or nothing. The caller flushes the
+ * TLBs that may hold the old entries. */
+int paging_unmap(struct pt_table *pt, uint64_t virt, uint64_t len);
 
 /* Build the identity map for @mm into a new table (pages from @pa, below
- * 4 GiB so that the AP trampoline can load it in 32-bit mode). */
-int paging_build(struct pagetable *pt, const struct memmap *mm, struct palloc *pa);
-/* Map [phys, phys+len) identity with @flags (PTE_UC for MMIO), 4 KiB
- * granular, splitting a 2 MiB page where needed. */
-int paging_map(struct pagetable *pt, uint64_t phys, uint64_t len, uint64_t flags);
+ * 4 GiB so that the AP trampoline can load it in 32-bit mode); 1 GiB pages
+ * for RAM if @gb. */
+int paging_build(struct pt_table *pt, const struct memmap *mm, struct palloc *pa, bool gb);
+/* Map [phys, phys+len) identity with @flags (PTE_W | PTE_UC for MMIO),
+ * 4 KiB granular (2 MiB leaves where a whole one is covered), splitting a
+ * large page where needed. */
+int paging_map(struct pt_table *pt, uint64_t phys, uint64_t len, uint64_t flags);
 /* The leaf entry that maps @addr, or 0; its size in @size. */
-uint64_t paging_lookup(const struct pagetable *pt, uint64_t addr, uint64_t *size);
+uint64_t paging_lookup(const struct pt_table *pt, uint64_t addr, uint64_t *size);
 
 /* The hypervisor's live table. */
-extern struct pagetable hv_pt;
-void paging_activate(const struct pagetable *pt);
+extern struct pt_table hv_pt;
+void paging_activate(const struct pt_table *pt);
 /* Map MMIO uncached in the live table (and flush the TLB). */
 int paging_map_mmio(uint64_t phys, uint64_t len);
 

@@ -187,3 +187,13 @@ uint64_t palloc_free_bytes(const struct palloc *pa)
 		sum += pa->r[k].end - pa->r[k].base;
 	return sum;
 }
+
+int palloc_pt_alloc(void *pa, uint64_t limit, uint64_t *phys)
+{
+	return palloc_alloc(pa, PAGE_SIZE, PAGE_SIZE, limit, phys) ? -ENOMEM : 0;
+}
+
+void palloc_pt_free(void *pa, uint64_t phys)
+{
+	palloc_free(pa, phys, PAGE_SIZE);
+}

@@ -39,4 +39,9 @@ int palloc_alloc(struct palloc *pa, uint64_t len, uint64_t align, uint64_t limit
 int palloc_free(struct palloc *pa, uint64_t base, uint64_t len);
 uint64_t palloc_free_bytes(const struct palloc *pa);
 
+/* Page-table pages (lib/pt.h struct pt_alloc) from the struct palloc @pa:
+ * one page at or below @limit (0: anywhere), -ENOMEM if none. */
+int palloc_pt_alloc(void *pa, uint64_t limit, uint64_t *phys);
+void palloc_pt_free(void *pa, uint64_t phys);
+
 #endif

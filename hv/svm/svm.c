@@ -61,7 +61,7 @@ int svm_selftest(struct palloc *pa)
 	uint64_t vmcb_pa, iopm, msrpm, ram, exits = 0, ios = 0, code = 0;
 	size_t blob = (size_t)(svm_smoke_end - svm_smoke_start);
 	struct vcpu_regs regs = {0};
-	struct pagetable npt;
+	struct pt_table npt;
 	char line[80];
 	size_t len = 0;
 	bool printed = false;
@@ -71,7 +71,7 @@ int svm_selftest(struct palloc *pa)
 	if ((err = svm_cpu_enable(pa)) || (err = physmem_zpages(pa, 1, &vmcb_pa)) ||
 	    (err = physmem_zpages(pa, 3, &iopm)) || (err = physmem_zpages(pa, 2, &msrpm)) ||
 	    (err = palloc_alloc(pa, SMOKE_RAM, SMOKE_RAM, 0, &ram)) ||
-	    (err = paging_init_empty(&npt, pa, PTE_P | PTE_W | PTE_U)) ||
+	    (err = paging_init_nested(&npt, pa, false)) ||
 	    (err = paging_map_to(&npt, 0, ram, SMOKE_RAM, PTE_W | PTE_U))) {
 		pr_info("selftest svm: FAIL (set-up: %s)\n", err_name(err));
 		return err;

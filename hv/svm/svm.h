@@ -17,6 +17,9 @@ void svm_run(uint64_t vmcb_pa, struct vcpu_regs *regs, uint64_t host_pa);
 uint64_t svm_host_page(unsigned int cpu);
 /* Whether the CPU reports the next RIP on exits (NRIPS). */
 void svm_set_nrips(bool nrips);
+/* Whether nested paging may use 1 GiB pages: as the host's paging may
+ * (CPUID 8000_0001h EDX bit 26). */
+void svm_set_npt_1g(bool gb);
 
 /* EFER.SVME and the host save areas on the calling CPU. */
 int svm_cpu_enable(struct palloc *pa);

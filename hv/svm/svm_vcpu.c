@@ -11,6 +11,7 @@
 #include "lib/err.h"
 #include "lib/kstring.h"
 #include "hv/platform/msr_policy.h"
+#include "hv/core/paging.h"
 #include "hv/core/palloc.h"
 #include "hv/core/physmem.h"
 #include "lib/printk.h"
@@ -50,12 +51,18 @@ static struct {
 static uint64_t iopm_pa, msrpm_pa;
 static unsigned int next_asid = 1;
 static bool have_nrips;
+static bool have_npt_1g;
 
 _Static_assert(sizeof(struct svm_vcpu) <= VCPU_ARCH_MAX, "struct svm_vcpu fits the pool");
 
 void svm_set_nrips(bool nrips)
 {
 	have_nrips = nrips;
+}
+
+void svm_set_npt_1g(bool gb)
+{
+	have_npt_1g = gb;
 }
 
 uint64_t svm_host_page(unsigned int cpu)
@@ -156,7 +163,7 @@ static int svm_vcpu_create(struct vcpu *v, const struct vcpu_boot_state *st, str
 	vmcb_wr(vmcb, VMCB_ASID, 4, next_asid++);
 	vmcb_wr(vmcb, VMCB_V_INTR, 8, 0); /* V_INTR_MASKING off: EFLAGS.IF is the guest's */
 	vmcb_wr(vmcb, VMCB_NP_ENABLE, 8, 1);
-	vmcb_wr(vmcb, VMCB_N_CR3, 8, v->vm->gpt.root);
+	vmcb_wr(vmcb, VMCB_N_CR3, 8, v->vm->gpa_map.root);
 	vmcb_load(vmcb, st);
 	return 0;
 }
@@ -387,17 +394,17 @@ static int svm_write_cr(struct vcpu *v, unsigned int cr, uint64_t val)
 
 static int svm_vm_init(struct vm *vm, struct palloc *pa)
 {
-	return paging_init_empty(&vm->gpt, pa, PTE_P | PTE_W | PTE_U);
+	return paging_init_nested(&vm->gpa_map, pa, have_npt_1g);
 }
 
 static int svm_map(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t len, bool uncached)
 {
-	return paging_map_to(&vm->gpt, gpa, hpa, len, PTE_W | PTE_U | (uncached ? PTE_UC : 0));
+	return paging_map_to(&vm->gpa_map, gpa, hpa, len, PTE_W | PTE_U | (uncached ? PTE_UC : 0));
 }
 
 static int svm_unmap(struct vm *vm, uint64_t gpa, uint64_t len)
 {
-	return paging_unmap(&vm->gpt, gpa, len);
+	return paging_unmap(&vm->gpa_map, gpa, len);
 }
 
 const struct vcpu_ops svm_vcpu_ops = {

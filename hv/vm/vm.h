@@ -11,10 +11,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "hv/vm/config.h"
-#include "hv/vmx/ept.h"
-#include "hv/core/paging.h"
 #include "hv/vm/regs.h"
 #include "hv/vm/vcpu.h"
+#include "lib/pt.h"
 #include "lib/spinlock.h"
 #include "hv/platform/vmsix.h"
 #include "hv/platform/vpci.h"
@@ -149,9 +148,10 @@ struct vm {
 	unsigned int index;
 	const struct guest_cfg *cfg;
 	uint64_t ram_hpa, ram_size; /* guest-physical 0.. is host-physical ram_hpa.. */
-	struct pagetable gpt;	    /* AMD-V: the nested page table */
-	struct ept ept;		    /* VT-x: the extended page table */
-	struct vtd_domain *dma;	    /* its VF's IOMMU domain: the same map, or NULL */
+	/* Guest-physical to host-physical: the backend's nested paging
+	 * (NPT or EPT), in its format; only the backend's ops change it. */
+	struct pt_table gpa_map;
+	struct vtd_domain *dma; /* its VF's IOMMU domain: the same map, or NULL */
 	struct vm_vf vf;
 	unsigned int vcpu_count;
 	struct vcpu vcpu[VM_MAX_VCPUS];
@@ -199,7 +199,7 @@ struct vcpu_ops {
 	size_t arch_size;
 	/* On the service CPU: the vCPU's control structures, set to enter in
 	 * state @st (v->regs is common code's). The VM's memory map is
-	 * complete by then. */
+	 * complete (vm->gpa_map) by then. */
 	int (*vcpu_create)(struct vcpu *v, const struct vcpu_boot_state *st, struct palloc *pa);
 	/* Enter the guest with v->regs; return with v->regs and @e filled. */
 	void (*vcpu_run)(struct vcpu *v, struct vcpu_exit *e);
@@ -220,10 +220,13 @@ struct vcpu_ops {
 	int (*write_efer)(struct vcpu *v, uint64_t efer);     /* -EINVAL: #GP */
 	/* A CR0/CR4 write the rules (cr_policy.c) allow; -EINVAL: #GP. */
 	int (*write_cr)(struct vcpu *v, unsigned int cr, uint64_t val);
-	/* Map [gpa, gpa+len) to [hpa, ...); @uncached for device memory. */
+	/* Map [gpa, gpa+len) to [hpa, ...); @uncached for device memory. The
+	 * largest leaves the CPU has (1 GiB included); all or nothing: a failed
+	 * call has changed nothing. */
 	int (*map)(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t len, bool uncached);
-	/* Unmap [gpa, gpa+len). The vCPUs' cached translations must be flushed
-	 * before the range is relied on (not done here yet: see issue 7). */
+	/* Unmap [gpa, gpa+len); all or nothing, as map. The vCPUs' cached
+	 * translations must be flushed before the range is relied on (not
+	 * done here yet: see issue 7). */
 	int (*unmap)(struct vm *vm, uint64_t gpa, uint64_t len);
 };
 

@@ -3,9 +3,8 @@
  * Intel VT-x extended page tables (EPT): guest-physical to host-physical,
  * 4-level walk (guest-physical addresses below 2^48), with 1 GiB and 2 MiB
  * leaves where the CPU has them (IA32_VMX_EPT_VPID_CAP bits 17 and 16).
- * Table pages come from the page allocator and are reached by physical
- * address (the hypervisor is identity-mapped; host tests back the allocator
- * with host memory). Entry format: SDM vol. 3C 29.3.2.
+ * The format over the page-table engine (lib/pt.h), which builds the tables
+ * from the page allocator. Entry format: SDM vol. 3C 29.3.2.
  *
  * Memory type of a leaf. With "ignore PAT" clear, the CPU combines the EPT
  * type with the guest's PAT type the way it combines MTRR and PAT types;
@@ -21,10 +20,9 @@
  *    write-combined (UC is always a safe strengthening of WC).
  * Accessed/dirty bits are never set here; with A/D enabled the CPU sets them.
  *
- * Changes are made safely against a CPU walking the table (new tables are
- * built before they are linked, each entry changes with one write), but the
- * caller must INVEPT after any change to a present entry (an unmap, a
- * remap, a split) before relying on it.
+ * Changes are made safely against a CPU walking the table and fail whole
+ * (lib/pt.h), but the caller must INVEPT after any change to a present entry
+ * (an unmap, a remap, a split) before relying on it.
  */
 #ifndef VF_EPT_H
 #define VF_EPT_H
@@ -32,6 +30,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "hv/core/palloc.h"
+#include "lib/pt.h"
 
 /* Entry bits. */
 #define EPT_R	     (1ull << 0)
@@ -47,11 +46,11 @@
 #define EPT_ADDR     0x000FFFFFFFFFF000ull
 
 /* Memory types (ept_map @type, leaf bits 5:3); 2, 3 and 7 are reserved. */
-#define EPT_UC 0u
-#define EPT_WC 1u
-#define EPT_WT 4u
-#define EPT_WP 5u
-#define EPT_WB 6u
+#define EPT_UC PT_MT_UC
+#define EPT_WC PT_MT_WC
+#define EPT_WT PT_MT_WT
+#define EPT_WP PT_MT_WP
+#define EPT_WB PT_MT_WB
 
 #define EPT_GPA_LIMIT (1ull << 48) /* 4-level walk */
 #define EPT_HPA_LIMIT (1ull << 52) /* the entry's address field */
@@ -61,15 +60,12 @@
 #define EPTP_WALK4 (3ull << 3) /* page-walk length minus one */
 #define EPTP_AD	   (1ull << 6)
 
-struct ept {
-	uint64_t root; /* physical address of the PML4; 0 if none */
-	struct palloc *pa;
-	bool ad; /* accessed/dirty flags enabled (EPTP bit 6) */
-};
+extern const struct pt_format ept_format;
 
-/* An empty table (every access an EPT violation). -ENOMEM/-ENOSPC from the
- * allocator. */
-int ept_init(struct ept *e, struct palloc *pa, bool ad);
+/* An empty table (every access an EPT violation), with accessed/dirty flags
+ * (EPTP bit 6, in e->root_flags) if @ad, leaves of every size. -ENOMEM from
+ * the allocator. */
+int ept_init(struct pt_table *e, struct palloc *pa, bool ad);
 /*
  * Map [gpa, gpa+len) to [hpa, hpa+len) with @rwx (EPT_R|EPT_W|EPT_X; R is
  * required: write-only is a misconfiguration and execute-only needs a CPU
@@ -83,22 +79,21 @@ int ept_init(struct ept *e, struct palloc *pa, bool ad);
  * mapping and bits. A region that already has a table keeps it (tables are
  * only freed by ept_destroy()), so it is remapped with smaller leaves.
  * -EINVAL: misaligned, zero length, wrapping, gpa range beyond 2^48, hpa
- * beyond 2^52, bad @rwx or @type. -ENOMEM/-ENOSPC from the allocator: the
- * table pages a call needs are allocated before anything is written, so a
- * failed call has changed nothing.
+ * beyond 2^52, bad @rwx or @type. -ENOMEM from the allocator: a failed call
+ * has changed nothing.
  */
-int ept_map(struct ept *e, uint64_t gpa, uint64_t hpa, uint64_t len, unsigned int rwx,
+int ept_map(struct pt_table *e, uint64_t gpa, uint64_t hpa, uint64_t len, unsigned int rwx,
 	    unsigned int type, bool allow_2m, bool allow_1g);
 /* Unmap [gpa, gpa+len) (4 KiB aligned, below 2^48); large leaves crossing
  * the edges are split so that only the range goes. Unmapped parts are fine.
  * Errors as ept_map() (a failed call has changed nothing). */
-int ept_unmap(struct ept *e, uint64_t gpa, uint64_t len);
+int ept_unmap(struct pt_table *e, uint64_t gpa, uint64_t len);
 /* The leaf entry that maps @gpa, or 0; its size (4 KiB, 2 MiB, 1 GiB, or 0
  * when unmapped) in @size if not NULL. */
-uint64_t ept_lookup(const struct ept *e, uint64_t gpa, uint64_t *size);
-/* The EPTP for the VMCS: WB table access, 4-level walk, A/D if e->ad. */
-uint64_t ept_pointer(const struct ept *e);
+uint64_t ept_lookup(const struct pt_table *e, uint64_t gpa, uint64_t *size);
+/* The EPTP for the VMCS: WB table access, 4-level walk, A/D as ept_init(). */
+uint64_t ept_pointer(const struct pt_table *e);
 /* Free every table page (the EPT is in no VMCS and INVEPT was done). */
-void ept_destroy(struct ept *e);
+void ept_destroy(struct pt_table *e);
 
 #endif

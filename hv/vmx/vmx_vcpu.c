@@ -288,18 +288,18 @@ static struct vmx_vcpu *vx(struct vcpu *v)
 
 static int vmx_vm_init(struct vm *vm, struct palloc *pa)
 {
-	return ept_init(&vm->ept, pa, ept_ad);
+	return ept_init(&vm->gpa_map, pa, ept_ad);
 }
 
 static int vmx_map(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t len, bool uncached)
 {
-	return ept_map(&vm->ept, gpa, hpa, len, uncached ? EPT_R | EPT_W : EPT_RWX,
+	return ept_map(&vm->gpa_map, gpa, hpa, len, uncached ? EPT_R | EPT_W : EPT_RWX,
 		       uncached ? EPT_UC : EPT_WB, ept_2m, ept_1g);
 }
 
 static int vmx_unmap(struct vm *vm, uint64_t gpa, uint64_t len)
 {
-	return ept_unmap(&vm->ept, gpa, len);
+	return ept_unmap(&vm->gpa_map, gpa, len);
 }
 
 static int vmx_vcpu_create(struct vcpu *v, const struct vcpu_boot_state *st, struct palloc *pa)
@@ -331,7 +331,7 @@ static void vcpu_cfg(struct vcpu *v, struct vmx_vcpu_cfg *c)
 	c->ctls = &ctls;
 	c->msr_bitmap = msr_bitmap_pa;
 	c->io_bitmap = io_bitmap_pa;
-	c->eptp = ept_pointer(&v->vm->ept);
+	c->eptp = ept_pointer(&v->vm->gpa_map);
 	c->vpid = vx(v)->vpid;
 }
 
@@ -629,7 +629,7 @@ static bool vmx_enter(struct vcpu *v, struct vmx_vcpu *s)
 	vmwrite(VMCS_GUEST_RIP, v->regs.rip);
 	vmwrite(VMCS_GUEST_RFLAGS, v->regs.rflags);
 	if (v->flush_tlb) { /* its EPT changed (a BAR moved) */
-		tlb_flush(ept_pointer(&v->vm->ept), s->vpid);
+		tlb_flush(ept_pointer(&v->vm->gpa_map), s->vpid);
 		v->flush_tlb = false;
 	}
 	nmi_deliver(v, s);

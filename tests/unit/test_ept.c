@@ -11,6 +11,7 @@
 #include <cmocka.h>
 #include "lib/err.h"
 #include "hv/vmx/ept.h"
+#include "fake_pt.h"
 
 #define POOL  (8u << 20)
 #define SZ_4K 0x1000ull
@@ -51,7 +52,7 @@ static uint64_t pages_used(void)
 	return (pool_free - palloc_free_bytes(&pa)) / SZ_4K;
 }
 
-static uint64_t leaf(struct ept *e, uint64_t gpa, uint64_t *size)
+static uint64_t leaf(struct pt_table *e, uint64_t gpa, uint64_t *size)
 {
 	*size = ~0ull;
 	return ept_lookup(e, gpa, size);
@@ -59,7 +60,7 @@ static uint64_t leaf(struct ept *e, uint64_t gpa, uint64_t *size)
 
 /* The entry for @gpa in the level-@t table (4: PML4 ... 1: PT); the tables
  * above it must exist. */
-static uint64_t *entry_at(const struct ept *e, uint64_t gpa, unsigned int t)
+static uint64_t *entry_at(const struct pt_table *e, uint64_t gpa, unsigned int t)
 {
 	uint64_t *tbl = (uint64_t *)(uintptr_t)e->root;
 
@@ -72,7 +73,8 @@ static uint64_t *entry_at(const struct ept *e, uint64_t gpa, unsigned int t)
 	return &tbl[(gpa >> (3 + 9 * t)) & 511];
 }
 
-static void assert_leaf(struct ept *e, uint64_t gpa, uint64_t hpa, uint64_t size, uint64_t bits)
+static void assert_leaf(struct pt_table *e, uint64_t gpa, uint64_t hpa, uint64_t size,
+			uint64_t bits)
 {
 	uint64_t sz, ent = leaf(e, gpa, &sz);
 
@@ -83,7 +85,7 @@ static void assert_leaf(struct ept *e, uint64_t gpa, uint64_t hpa, uint64_t size
 /* Which leaf size the alignment and the allow flags give. */
 static void test_granularity(void **state)
 {
-	struct ept e;
+	struct pt_table e;
 	uint64_t sz;
 
 	(void)state;
@@ -153,7 +155,7 @@ static void test_granularity(void **state)
 /* Every bit of leaves and tables, RAM and device memory. */
 static void test_entry_bits(void **state)
 {
-	struct ept e;
+	struct pt_table e;
 	uint64_t *pml4e, *pdpte, *pde;
 
 	(void)state;
@@ -186,7 +188,7 @@ static void test_entry_bits(void **state)
 
 static void test_pointer(void **state)
 {
-	struct ept e;
+	struct pt_table e;
 
 	(void)state;
 	assert_int_equal(ept_init(&e, &pa, false), 0);
@@ -194,12 +196,12 @@ static void test_pointer(void **state)
 	assert_int_not_equal(e.root, 0);
 	/* WB (6) in 2:0, walk length 3 in 5:3, root in 51:12 */
 	assert_int_equal(ept_pointer(&e), e.root | 0x1e);
-	e.ad = true;
+	e.root_flags |= EPTP_AD;
 	assert_int_equal(ept_pointer(&e), e.root | 0x5e);
 	ept_destroy(&e);
 
 	assert_int_equal(ept_init(&e, &pa, true), 0);
-	assert_true(e.ad);
+	assert_true(e.root_flags & EPTP_AD);
 	assert_int_equal(ept_pointer(&e), e.root | 0x5e);
 	ept_destroy(&e);
 }
@@ -211,7 +213,7 @@ static void test_split_1g(void **state)
 {
 	const uint64_t base = SZ_1G, host = 5 * SZ_1G, dev = 0x800000000ull;
 	const uint64_t ad = EPT_A | EPT_D;
-	struct ept e;
+	struct pt_table e;
 	uint64_t below, above, sz, used;
 
 	(void)state;
@@ -271,7 +273,7 @@ static void test_split_1g(void **state)
 /* A whole-entry mapping replaces a leaf of that size in place. */
 static void test_remap_leaf(void **state)
 {
-	struct ept e;
+	struct pt_table e;
 	uint64_t used;
 
 	(void)state;
@@ -288,7 +290,7 @@ static void test_remap_leaf(void **state)
 static void test_unmap(void **state)
 {
 	const uint64_t g = 0x40000000ull + 5 * SZ_2M, h = 0x7fe00000ull;
-	struct ept e;
+	struct pt_table e;
 	uint64_t sz;
 
 	(void)state;
@@ -329,7 +331,7 @@ static void test_unmap(void **state)
 
 static void test_lookup_unmapped(void **state)
 {
-	struct ept e;
+	struct pt_table e;
 	uint64_t sz;
 
 	(void)state;
@@ -353,7 +355,7 @@ static void test_lookup_unmapped(void **state)
 static void test_address_limits(void **state)
 {
 	const uint64_t top = EPT_GPA_LIMIT;
-	struct ept e;
+	struct pt_table e;
 	uint64_t used;
 
 	(void)state;
@@ -386,7 +388,7 @@ static void test_address_limits(void **state)
 
 static void test_bad_input(void **state)
 {
-	struct ept e, none = {.pa = &pa};
+	struct pt_table e, none = {0};
 	uint64_t used;
 
 	(void)state;
@@ -444,7 +446,7 @@ static void small_pool(struct palloc *p, unsigned int first, unsigned int n)
 static void test_exhaustion(void **state)
 {
 	struct palloc small;
-	struct ept e;
+	struct pt_table e;
 	uint64_t before, gib, sz;
 	uint64_t snap[512];
 
@@ -511,6 +513,82 @@ static void test_exhaustion(void **state)
 	assert_int_equal(palloc_free_bytes(&small), 3 * SZ_4K);
 }
 
+/* 1 GiB leaves: RAM in whole gigabytes, the bits of each, the walk. */
+static void test_map_1g(void **state)
+{
+	struct pt_table e;
+	uint64_t *pdpt;
+
+	(void)state;
+	assert_int_equal(ept_init(&e, &pa, false), 0);
+	assert_int_equal(ept_map(&e, 0, 8 * SZ_1G, 4 * SZ_1G, EPT_RWX, EPT_WB, true, true), 0);
+	assert_int_equal(pages_used(), 2);
+	for (uint64_t i = 0; i < 4; i++)
+		assert_leaf(&e, i * SZ_1G + 0xabc000, (8 + i) * SZ_1G, SZ_1G, RAM_RWX);
+	pdpt = entry_at(&e, 0, 3);
+	assert_int_equal(pdpt[3], 11 * SZ_1G | RAM_RWX | EPT_LARGE);
+	assert_int_equal(pdpt[4], 0);
+	/* device memory as a 1 GiB leaf too, forced UC */
+	assert_int_equal(
+		ept_map(&e, 4 * SZ_1G, 64 * SZ_1G, SZ_1G, EPT_R | EPT_W, EPT_UC, true, true), 0);
+	assert_leaf(&e, 4 * SZ_1G, 64 * SZ_1G, SZ_1G, DEV_RW);
+	assert_int_equal(pages_used(), 2);
+	ept_destroy(&e);
+	assert_int_equal(pages_used(), 0);
+}
+
+struct change {
+	bool unmap;
+	uint64_t gpa, hpa, len;
+};
+
+static int do_change(struct pt_table *e, void *arg)
+{
+	const struct change *c = arg;
+
+	if (c->unmap)
+		return ept_unmap(e, c->gpa, c->len);
+	return ept_map(e, c->gpa, c->hpa, c->len, EPT_R | EPT_W, EPT_UC, true, true);
+}
+
+/* Out of memory at each allocation of a change in turn: the map is exactly
+ * as it was (every translation, every table page, the allocator). */
+static void test_fail_midway(void **state)
+{
+	const uint64_t gpa[] = {0,
+				SZ_4K,
+				SZ_1G - SZ_4K,
+				SZ_1G,
+				SZ_1G + SZ_2M,
+				2 * SZ_1G - SZ_4K,
+				SLOT1 - SZ_4K,
+				SLOT1,
+				SLOT1 + SZ_4K};
+	struct change c = {false, SZ_1G - SZ_4K, 0xfe000000, 0};
+	struct pt_table e;
+
+	(void)state;
+	assert_int_equal(ept_init(&e, &pa, true), 0);
+	assert_int_equal(ept_map(&e, 0, 0, 2 * SZ_1G, EPT_RWX, EPT_WB, true, true), 0);
+	assert_int_equal(ept_map(&e, SLOT1 - SZ_1G, 0, SZ_1G, EPT_RWX, EPT_WB, true, true), 0);
+	/* across the end of the first 1 GiB leaf into the second: both split
+	 * (a PD each; a PT for the first's last 2 MiB, two for the second's
+	 * first 2 MiB and the next: the hpa is only 4 KiB aligned) */
+	c.len = SZ_2M + 2 * SZ_4K;
+	assert_int_equal(fake_pt_fail_each(&e, do_change, &c, gpa, 9, 8), 5);
+	assert_leaf(&e, SZ_1G - SZ_4K, 0xfe000000, SZ_4K, DEV_RW);
+	assert_leaf(&e, SZ_1G - 2 * SZ_4K, SZ_1G - 2 * SZ_4K, SZ_4K, RAM_RWX);
+	assert_leaf(&e, SZ_1G + SZ_2M + SZ_4K, SZ_1G + SZ_2M + SZ_4K, SZ_4K, RAM_RWX);
+	/* an unmap across a 512 GiB boundary: a split there, new tables
+	 * nowhere (nothing mapped beyond) */
+	c = (struct change){true, SLOT1 - SZ_2M, 0, 2 * SZ_2M};
+	assert_int_equal(fake_pt_fail_each(&e, do_change, &c, gpa, 9, 8), 1);
+	assert_int_equal(ept_lookup(&e, SLOT1 - SZ_4K, NULL), 0);
+	assert_leaf(&e, SLOT1 - 2 * SZ_2M, SZ_1G - 2 * SZ_2M, SZ_2M, RAM_RWX);
+	ept_destroy(&e);
+	assert_int_equal(pages_used(), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -524,6 +602,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_address_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exhaustion, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_map_1g, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fail_midway, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,8 +10,12 @@
 #include <cmocka.h>
 #include "lib/err.h"
 #include "hv/core/paging.h"
+#include "fake_pt.h"
 
-#define POOL (4u << 20)
+#define POOL  (4u << 20)
+#define SZ_4K 0x1000ull
+#define SZ_2M 0x200000ull
+#define SZ_1G 0x40000000ull
 static void *pool;
 static struct palloc pa;
 static struct memmap mm;
@@ -46,7 +50,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-static uint64_t leaf(struct pagetable *pt, uint64_t a, uint64_t *size)
+static uint64_t leaf(struct pt_table *pt, uint64_t a, uint64_t *size)
 {
 	*size = 0;
 	return paging_lookup(pt, a, size);
@@ -54,11 +58,11 @@ static uint64_t leaf(struct pagetable *pt, uint64_t a, uint64_t *size)
 
 static void test_identity_and_caching(void **state)
 {
-	struct pagetable pt;
+	struct pt_table pt;
 	uint64_t e, sz;
 
 	(void)state;
-	assert_int_equal(paging_build(&pt, &mm, &pa), 0);
+	assert_int_equal(paging_build(&pt, &mm, &pa, false), 0);
 
 	e = leaf(&pt, 0x200000, &sz); /* all RAM: a 2 MiB write-back page */
 	assert_int_equal(sz, 2u << 20);
@@ -96,11 +100,11 @@ static void test_identity_and_caching(void **state)
 
 static void test_map_mmio_above_4g_and_split(void **state)
 {
-	struct pagetable pt;
+	struct pt_table pt;
 	uint64_t e, sz;
 
 	(void)state;
-	assert_int_equal(paging_build(&pt, &mm, &pa), 0);
+	assert_int_equal(paging_build(&pt, &mm, &pa, false), 0);
 	/* a 64-bit BAR far above RAM */
 	assert_int_equal(paging_map(&pt, 0x800000000ull + 0x10, 0x2000, PTE_W | PTE_UC), 0);
 	e = leaf(&pt, 0x800001000ull, &sz);
@@ -128,23 +132,23 @@ static void test_map_mmio_above_4g_and_split(void **state)
 
 static void test_out_of_memory(void **state)
 {
-	struct pagetable pt;
+	struct pt_table pt;
 	struct palloc small;
 
 	(void)state;
 	palloc_init(&small);
 	assert_int_equal(palloc_add(&small, (uint64_t)(uintptr_t)pool, 3 * 4096), 0);
-	assert_int_equal(paging_build(&pt, &mm, &small), -ENOMEM);
+	assert_int_equal(paging_build(&pt, &mm, &small, false), -ENOMEM);
 }
 
 /* A nested table: guest 0..6 MiB+8K at host 0x40000000, U on every level. */
 static void test_map_to_nested(void **state)
 {
-	struct pagetable pt;
+	struct pt_table pt;
 	uint64_t e, sz, *pml4;
 
 	(void)state;
-	assert_int_equal(paging_init_empty(&pt, &pa, PTE_P | PTE_W | PTE_U), 0);
+	assert_int_equal(paging_init_nested(&pt, &pa, false), 0);
 	assert_int_equal(paging_map_to(&pt, 0, 0x40000000, (6u << 20) + 0x2000, PTE_W | PTE_U), 0);
 	e = leaf(&pt, 0x1234, &sz);
 	assert_int_equal(sz, 2u << 20);
@@ -167,11 +171,11 @@ static void test_map_to_nested(void **state)
 
 static void test_unmap(void **state)
 {
-	struct pagetable pt;
+	struct pt_table pt;
 	uint64_t sz;
 
 	(void)state;
-	assert_int_equal(paging_init_empty(&pt, &pa, PTE_P | PTE_W | PTE_U), 0);
+	assert_int_equal(paging_init_nested(&pt, &pa, false), 0);
 	assert_int_equal(paging_map_to(&pt, 0, 0x40000000, 6u << 20, PTE_W | PTE_U), 0);
 	/* A whole 2 MiB page goes; one 4 KiB page out of the next splits it. */
 	assert_int_equal(paging_unmap(&pt, 0, 2u << 20), 0);
@@ -196,6 +200,163 @@ static void test_unmap(void **state)
 	assert_int_equal(paging_unmap(&pt, ~0xfffull, 0x2000), -EINVAL);
 }
 
+/* With 1 GiB pages: a whole 1 GiB of RAM is one leaf; MMIO and the rest
+ * as without; MMIO inside it splits it twice, the rest kept. */
+static void test_build_1g(void **state)
+{
+	struct pt_table pt;
+	uint64_t e, sz;
+
+	(void)state;
+	assert_int_equal(paging_build(&pt, &mm, &pa, true), 0);
+	e = leaf(&pt, 0x123456789ull, &sz); /* RAM 4 GiB .. 5 GiB */
+	assert_int_equal(sz, SZ_1G);
+	assert_int_equal(e, 0x100000000ull | PTE_P | PTE_W | PTE_PS);
+	e = leaf(&pt, 0x40000000, &sz); /* RAM, but not all of 1..2 GiB */
+	assert_int_equal(sz, SZ_2M);
+	assert_int_equal(e & (PTE_PS | PTE_UC), PTE_PS);
+	e = leaf(&pt, 0xc0000000, &sz); /* 3..4 GiB: MMIO, never 1 GiB */
+	assert_int_equal(sz, SZ_2M);
+	assert_int_equal(e & PTE_UC, PTE_UC);
+	e = leaf(&pt, 0x1000, &sz);
+	assert_int_equal(sz, SZ_4K);
+
+	assert_int_equal(paging_map(&pt, 0x120003000ull, SZ_4K, PTE_W | PTE_UC), 0);
+	e = leaf(&pt, 0x120003000ull, &sz);
+	assert_int_equal(sz, SZ_4K);
+	assert_int_equal(e, 0x120003000ull | PTE_P | PTE_W | PTE_UC);
+	e = leaf(&pt, 0x120004000ull, &sz);
+	assert_int_equal(sz, SZ_4K);
+	assert_int_equal(e, 0x120004000ull | PTE_P | PTE_W);
+	e = leaf(&pt, 0x120200000ull, &sz);
+	assert_int_equal(sz, SZ_2M);
+	assert_int_equal(e, 0x120200000ull | PTE_P | PTE_W | PTE_PS);
+	e = leaf(&pt, 0x13fe00000ull, &sz);
+	assert_int_equal(e, 0x13fe00000ull | PTE_P | PTE_W | PTE_PS);
+}
+
+/* A nested table with 1 GiB pages, U on every level. */
+static void test_nested_1g(void **state)
+{
+	struct pt_table pt;
+	uint64_t e, sz, *pml4, *pdpt;
+
+	(void)state;
+	assert_int_equal(paging_init_nested(&pt, &pa, true), 0);
+	assert_int_equal(paging_map_to(&pt, 0, SZ_1G, 2 * SZ_1G + SZ_4K, PTE_W | PTE_U), 0);
+	e = leaf(&pt, 0x12345678, &sz);
+	assert_int_equal(sz, SZ_1G);
+	assert_int_equal(e, SZ_1G | PTE_P | PTE_W | PTE_U | PTE_PS);
+	e = leaf(&pt, SZ_1G + 0x1000, &sz);
+	assert_int_equal(sz, SZ_1G);
+	assert_int_equal(e & PTE_ADDR, 2 * SZ_1G);
+	e = leaf(&pt, 2 * SZ_1G, &sz);
+	assert_int_equal(sz, SZ_4K);
+	assert_int_equal(e, 3 * SZ_1G | PTE_P | PTE_W | PTE_U);
+	pml4 = (uint64_t *)(uintptr_t)pt.root;
+	pdpt = (uint64_t *)(uintptr_t)(pml4[0] & PTE_ADDR);
+	assert_int_equal(pml4[0] & ~PTE_ADDR, PTE_P | PTE_W | PTE_U);
+	assert_int_equal(pdpt[2] & ~PTE_ADDR, PTE_P | PTE_W | PTE_U);
+	/* uncached 4 KiB in the middle: split twice, the rest kept */
+	assert_int_equal(
+		paging_map_to(&pt, SZ_1G + SZ_2M, 0xfe000000, SZ_4K, PTE_W | PTE_U | PTE_UC), 0);
+	e = leaf(&pt, SZ_1G + SZ_2M, &sz);
+	assert_int_equal(e, 0xfe000000 | PTE_P | PTE_W | PTE_U | PTE_UC);
+	e = leaf(&pt, SZ_1G + SZ_2M + SZ_4K, &sz);
+	assert_int_equal(e, (2 * SZ_1G + SZ_2M + SZ_4K) | PTE_P | PTE_W | PTE_U);
+	e = leaf(&pt, SZ_1G, &sz);
+	assert_int_equal(sz, SZ_2M);
+	assert_int_equal(e, 2 * SZ_1G | PTE_P | PTE_W | PTE_U | PTE_PS);
+	/* without 1 GiB pages: 2 MiB */
+	assert_int_equal(paging_init_nested(&pt, &pa, false), 0);
+	assert_int_equal(paging_map_to(&pt, 0, SZ_1G, SZ_1G, PTE_W | PTE_U), 0);
+	leaf(&pt, 0, &sz);
+	assert_int_equal(sz, SZ_2M);
+}
+
+struct change {
+	bool unmap;
+	uint64_t virt, phys, len, flags;
+};
+
+static int host_change(struct pt_table *pt, void *arg)
+{
+	const struct change *c = arg;
+
+	return paging_map(pt, c->phys, c->len, c->flags);
+}
+
+static int nested_change(struct pt_table *pt, void *arg)
+{
+	const struct change *c = arg;
+
+	if (c->unmap)
+		return paging_unmap(pt, c->virt, c->len);
+	return paging_map_to(pt, c->virt, c->phys, c->len, c->flags);
+}
+
+/* Out of memory at any allocation of a change: the map is exactly as it
+ * was (every translation, every table page, the allocator). */
+static void test_host_fail_midway(void **state)
+{
+	const uint64_t va[] = {0x11ffff000ull,	0x120000000ull, 0x120001000ull, 0x120200000ull,
+			       0x13fffe000ull,	0x13ffff000ull, 0x140000000ull, 0x140200000ull,
+			       0x8000000000ull, 0xfee00000ull};
+	struct change c = {false, 0, 0x13ffff000ull, 0x140201000ull - 0x13ffff000ull,
+			   PTE_W | PTE_UC};
+	struct pt_table pt;
+	uint64_t sz;
+
+	(void)state;
+	assert_int_equal(paging_build(&pt, &mm, &pa, true), 0);
+	/* MMIO from the last RAM page on: the 1 GiB RAM leaf split twice, a
+	 * new PD beyond it and a PT for its last page */
+	assert_int_equal(fake_pt_fail_each(&pt, host_change, &c, va, 10, 8), 4);
+	assert_int_equal(leaf(&pt, 0x13ffff000ull, &sz) & (PTE_ADDR | PTE_UC),
+			 0x13ffff000ull | PTE_UC);
+	assert_int_equal(leaf(&pt, 0x13fffe000ull, &sz) & (PTE_ADDR | PTE_UC), 0x13fffe000ull);
+	assert_int_equal(leaf(&pt, 0x140000000ull, &sz) & PTE_UC, PTE_UC);
+	assert_int_equal(sz, SZ_2M);
+	assert_int_equal(leaf(&pt, 0x140200000ull, &sz) & PTE_UC, PTE_UC);
+	assert_int_equal(sz, SZ_4K);
+}
+
+static void test_nested_fail_midway(void **state)
+{
+	const uint64_t va[] = {0,
+			       SZ_4K,
+			       SZ_1G - SZ_4K,
+			       SZ_1G,
+			       SZ_1G + SZ_4K,
+			       2 * SZ_1G - SZ_4K,
+			       0x8000000000ull - SZ_4K,
+			       0x8000000000ull};
+	struct change c = {false, SZ_4K, 0x7000, 0x8000001000ull - SZ_4K, PTE_W | PTE_U};
+	struct pt_table pt;
+	uint64_t sz;
+
+	(void)state;
+	assert_int_equal(paging_init_nested(&pt, &pa, true), 0);
+	assert_int_equal(paging_map_to(&pt, 0, 0, 2 * SZ_1G, PTE_W | PTE_U), 0);
+	/* a page table per 2 MiB in 4 KiB leaves (the delta is only 4 KiB
+	 * aligned) would be too many: a smaller range, splitting 1 GiB */
+	c.len = SZ_2M + SZ_4K;
+	c.virt = SZ_1G - SZ_4K;
+	c.phys = 0x7000;
+	assert_int_equal(fake_pt_fail_each(&pt, nested_change, &c, va, 8, 8), 4);
+	assert_int_equal(leaf(&pt, SZ_1G - SZ_4K, &sz) & PTE_ADDR, 0x7000);
+	assert_int_equal(leaf(&pt, SZ_1G + SZ_2M - SZ_4K, &sz) & PTE_ADDR, 0x7000 + SZ_2M);
+	assert_int_equal(leaf(&pt, SZ_1G + SZ_2M, &sz) & PTE_ADDR, SZ_1G + SZ_2M);
+	assert_int_equal(sz, SZ_2M);
+	/* an unmap splitting a 1 GiB leaf, across a 512 GiB boundary */
+	assert_int_equal(paging_map_to(&pt, 0x8000000000ull - SZ_1G, 0, 2 * SZ_1G, PTE_W | PTE_U),
+			 0);
+	c = (struct change){true, 0x8000000000ull - SZ_4K, 0, 2 * SZ_4K, 0};
+	assert_int_equal(fake_pt_fail_each(&pt, nested_change, &c, va, 8, 8), 4);
+	assert_int_equal(leaf(&pt, 0x8000000000ull - SZ_4K, &sz), 0);
+	assert_int_equal(leaf(&pt, 0x8000001000ull, &sz) & PTE_ADDR, SZ_1G + SZ_4K);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -204,6 +365,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_out_of_memory, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_map_to_nested, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unmap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_build_1g, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nested_1g, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_host_fail_midway, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nested_fail_midway, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

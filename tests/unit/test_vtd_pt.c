@@ -21,6 +21,7 @@
 #include <cmocka.h>
 #include "lib/err.h"
 #include "iommu/vtd_pt.h"
+#include "fake_pt.h"
 
 #define POOL   (16u << 20)
 #define SZ_4K  0x1000ull
@@ -32,12 +33,13 @@
 static uint8_t *pool, *shadow;
 static uint64_t pool_base;
 static struct palloc pa;
+static struct fake_pt_pool fp;
 static uint64_t start_free;
 static unsigned int flush_calls;
 static unsigned int levels_3 = 3, levels_4 = 4;
 
 /* Deep checks, run at every flush while set. */
-static const struct vtd_pt *deep_pt;
+static const struct pt_table *deep_pt;
 #define MAX_SAMPLES 24
 #define MAX_SEEN    6
 struct xlate {
@@ -114,7 +116,7 @@ static bool mixed_ok(uint64_t phys, unsigned int t)
 }
 
 /* A walk as the unit does it: through the shadow only. */
-static struct xlate unit_lookup(const struct vtd_pt *pt, uint64_t iova)
+static struct xlate unit_lookup(const struct pt_table *pt, uint64_t iova)
 {
 	uint64_t e = pt->root;
 
@@ -133,7 +135,7 @@ static struct xlate unit_lookup(const struct vtd_pt *pt, uint64_t iova)
 	return (struct xlate){-EFAULT, 0, 0};
 }
 
-static struct xlate cpu_lookup(const struct vtd_pt *pt, uint64_t iova)
+static struct xlate cpu_lookup(const struct pt_table *pt, uint64_t iova)
 {
 	struct xlate x = {0, 0, 0};
 	uint64_t size;
@@ -188,7 +190,7 @@ static bool tree_synced(uint64_t phys, unsigned int t)
 	return true;
 }
 
-static bool synced(const struct vtd_pt *pt)
+static bool synced(const struct pt_table *pt)
 {
 	if (!tree_synced(pt->root, pt->levels))
 		return false;
@@ -212,7 +214,7 @@ static uint64_t hash_tree(uint64_t h, uint64_t phys, unsigned int t)
 }
 
 /* Everything the tables hold: a change anywhere changes it. */
-static uint64_t table_hash(const struct vtd_pt *pt)
+static uint64_t table_hash(const struct pt_table *pt)
 {
 	uint64_t h = hash_tree(0xcbf29ce484222325ull, pt->root, pt->levels);
 
@@ -221,13 +223,13 @@ static uint64_t table_hash(const struct vtd_pt *pt)
 	return (h ^ pt->deferred_count) * 0x100000001b3ull;
 }
 
-static void check_synced(const struct vtd_pt *pt)
+static void check_synced(const struct pt_table *pt)
 {
 	if (pt->flush)
 		assert_true(synced(pt));
 }
 
-static int map(struct vtd_pt *pt, uint64_t iova, uint64_t hpa, uint64_t len, unsigned int perm)
+static int map(struct pt_table *pt, uint64_t iova, uint64_t hpa, uint64_t len, unsigned int perm)
 {
 	int err = vtd_pt_map(pt, iova, hpa, len, perm);
 
@@ -235,7 +237,7 @@ static int map(struct vtd_pt *pt, uint64_t iova, uint64_t hpa, uint64_t len, uns
 	return err;
 }
 
-static int unmap(struct vtd_pt *pt, uint64_t iova, uint64_t len)
+static int unmap(struct pt_table *pt, uint64_t iova, uint64_t len)
 {
 	int err = vtd_pt_unmap(pt, iova, len);
 
@@ -243,14 +245,14 @@ static int unmap(struct vtd_pt *pt, uint64_t iova, uint64_t len)
 	return err;
 }
 
-static void init(struct vtd_pt *pt, unsigned int levels, bool sp_2m, bool sp_1g)
+static void init(struct pt_table *pt, unsigned int levels, bool sp_2m, bool sp_1g)
 {
 	assert_int_equal(vtd_pt_init(pt, levels, sp_2m, sp_1g, &pa, rec_flush), 0);
 	assert_true(synced(pt));
 }
 
 #define expect_leaf(pt, iova, hpa, size, perm) expect_leaf_(__LINE__, pt, iova, hpa, size, perm)
-static void expect_leaf_(int line, const struct vtd_pt *pt, uint64_t iova, uint64_t hpa,
+static void expect_leaf_(int line, const struct pt_table *pt, uint64_t iova, uint64_t hpa,
 			 uint64_t size, unsigned int perm)
 {
 	uint64_t h = 0, s = 0;
@@ -265,7 +267,7 @@ static void expect_leaf_(int line, const struct vtd_pt *pt, uint64_t iova, uint6
 }
 
 #define expect_none(pt, iova) expect_none_(__LINE__, pt, iova)
-static void expect_none_(int line, const struct vtd_pt *pt, uint64_t iova)
+static void expect_none_(int line, const struct pt_table *pt, uint64_t iova)
 {
 	uint64_t h = 0, s = 0;
 	unsigned int p = 0;
@@ -284,7 +286,7 @@ struct run {
 #define expect_runs(pt, iova, delta, perm, ...)                                          \
 	expect_runs_(__LINE__, pt, iova, delta, perm, (const struct run[]){__VA_ARGS__}, \
 		     sizeof((const struct run[]){__VA_ARGS__}) / sizeof(struct run))
-static void expect_runs_(int line, const struct vtd_pt *pt, uint64_t iova, uint64_t delta,
+static void expect_runs_(int line, const struct pt_table *pt, uint64_t iova, uint64_t delta,
 			 unsigned int perm, const struct run *runs, size_t n)
 {
 	for (size_t r = 0; r < n; r++) {
@@ -311,7 +313,7 @@ static void expect_runs_(int line, const struct vtd_pt *pt, uint64_t iova, uint6
 }
 
 /* The leaf entry for @iova, checking the table entries on the way. */
-static uint64_t raw_leaf(const struct vtd_pt *pt, uint64_t iova, unsigned int *level)
+static uint64_t raw_leaf(const struct pt_table *pt, uint64_t iova, unsigned int *level)
 {
 	uint64_t e = pt->root;
 
@@ -331,16 +333,10 @@ static uint64_t raw_leaf(const struct vtd_pt *pt, uint64_t iova, unsigned int *l
 static int setup(void **state)
 {
 	(void)state;
-	pool = mmap(NULL, POOL, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1,
-		    0);
-	assert_true(pool != MAP_FAILED);
-	pool_base = (uint64_t)(uintptr_t)pool;
-	memset(pool, 0xa5, POOL); /* what a unit would read from unflushed memory */
-	shadow = malloc(POOL);
-	assert_non_null(shadow);
-	memcpy(shadow, pool, POOL);
-	palloc_init(&pa);
-	assert_int_equal(palloc_add(&pa, pool_base, POOL), 0);
+	fake_pt_pool_init(&fp, POOL, &pa);
+	pool = fp.mem;
+	shadow = fp.shadow;
+	pool_base = fp.base;
 	start_free = palloc_free_bytes(&pa);
 	flush_calls = 0;
 	deep_pt = NULL;
@@ -351,8 +347,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	free(shadow);
-	munmap(pool, POOL);
+	fake_pt_pool_fini(&fp);
 	return 0;
 }
 
@@ -363,7 +358,7 @@ static unsigned int levels_of(void **state)
 
 static void test_init(void **state)
 {
-	struct vtd_pt pt;
+	struct pt_table pt;
 	struct palloc none;
 
 	(void)state;
@@ -400,7 +395,7 @@ static void test_leaf_sizes(void **state)
 {
 	unsigned int levels = levels_of(state), t;
 	uint64_t top = 1ull << (levels == 3 ? 39 : 48);
-	struct vtd_pt pt;
+	struct pt_table pt;
 
 	init(&pt, levels, true, true);
 
@@ -447,7 +442,7 @@ static void test_leaf_sizes(void **state)
 
 static void test_large_not_used(void **state)
 {
-	struct vtd_pt pt;
+	struct pt_table pt;
 
 	(void)state;
 	/* no large leaves at all: one PD and 512 page tables below the root */
@@ -492,7 +487,7 @@ static void test_large_not_used(void **state)
 static void test_mixed_range(void **state)
 {
 	unsigned int levels = levels_of(state);
-	struct vtd_pt pt;
+	struct pt_table pt;
 
 	init(&pt, levels, true, true);
 	/* 1 GiB leaves allowed but no 1 GiB region wholly inside */
@@ -516,7 +511,7 @@ static void test_mixed_range(void **state)
 
 static void test_perms(void **state)
 {
-	struct vtd_pt pt;
+	struct pt_table pt;
 	unsigned int t;
 
 	(void)state;
@@ -558,7 +553,7 @@ static void test_perms(void **state)
 
 static void test_unmap_splits(void **state)
 {
-	struct vtd_pt pt;
+	struct pt_table pt;
 	unsigned int calls;
 	uint64_t h;
 
@@ -620,7 +615,7 @@ static void test_remap_merge(void **state)
 {
 	unsigned int levels = levels_of(state), calls;
 	uint64_t before, pd, *copy, h;
-	struct vtd_pt pt;
+	struct pt_table pt;
 	unsigned int t;
 
 	init(&pt, levels, true, true);
@@ -697,7 +692,7 @@ static void test_bad_inputs(void **state)
 {
 	unsigned int levels = levels_of(state), calls;
 	uint64_t top = 1ull << (levels == 3 ? 39 : 48), hpa_top = 1ull << 52, free_before;
-	struct vtd_pt pt;
+	struct pt_table pt;
 	uint8_t *copy;
 
 	init(&pt, levels, true, true);
@@ -754,7 +749,7 @@ static void test_bad_inputs(void **state)
 static void test_out_of_memory(void **state)
 {
 	struct palloc small;
-	struct vtd_pt pt;
+	struct pt_table pt;
 	uint64_t h;
 
 	(void)state;
@@ -810,7 +805,7 @@ static void test_deferred_overflow(void **state)
 {
 	uint64_t h, free_before;
 	unsigned int calls;
-	struct vtd_pt pt;
+	struct pt_table pt;
 
 	(void)state;
 	init(&pt, 3, true, false);
@@ -858,7 +853,7 @@ static void test_deferred_overflow(void **state)
 
 static void test_one_call_beyond_deferred(void **state)
 {
-	struct vtd_pt pt;
+	struct pt_table pt;
 	uint64_t free_before;
 
 	(void)state;
@@ -888,7 +883,7 @@ static void test_one_call_beyond_deferred(void **state)
 	assert_int_equal(palloc_free_bytes(&pa), start_free);
 }
 
-static void add_samples(const struct vtd_pt *pt, const uint64_t *iova, unsigned int n)
+static void add_samples(const struct pt_table *pt, const uint64_t *iova, unsigned int n)
 {
 	nsamples = n;
 	for (unsigned int i = 0; i < n; i++) {
@@ -900,7 +895,7 @@ static void add_samples(const struct vtd_pt *pt, const uint64_t *iova, unsigned 
 }
 
 /* Whatever the unit could see at any flush was the old or the new target. */
-static void check_samples(const struct vtd_pt *pt)
+static void check_samples(const struct pt_table *pt)
 {
 	for (unsigned int i = 0; i < nsamples; i++) {
 		struct sample *s = &samples[i];
@@ -932,7 +927,7 @@ static void test_flush_coverage(void **state)
 		0x140400000ull, 0x160000000ull, 0x17fe00000ull, 0x17ffff000ull, 0x180000000ull,
 		0x180200000ull, 0x180201000ull, 0x180400000ull,
 	};
-	struct vtd_pt pt;
+	struct pt_table pt;
 
 	(void)state;
 	assert_int_equal(vtd_pt_init(&pt, 4, true, true, &pa, rec_flush), 0);
@@ -960,7 +955,7 @@ static void test_flush_coverage(void **state)
 /* The checks above would catch what they look for. */
 static void test_checker_catches(void **state)
 {
-	struct vtd_pt pt;
+	struct pt_table pt;
 	uint64_t e, *pd;
 
 	(void)state;
@@ -984,7 +979,7 @@ static void test_checker_catches(void **state)
 
 static void test_coherent(void **state)
 {
-	struct vtd_pt pt;
+	struct pt_table pt;
 
 	(void)state;
 	assert_int_equal(vtd_pt_init(&pt, 4, true, true, &pa, NULL), 0);
@@ -1001,7 +996,7 @@ static void test_coherent(void **state)
 static void test_destroy_frees_all(void **state)
 {
 	unsigned int levels = levels_of(state);
-	struct vtd_pt pt;
+	struct pt_table pt;
 
 	init(&pt, levels, true, true);
 	assert_int_equal(map(&pt, 0x1ff000, 0x1ff000, 0x180201000ull - 0x1ff000, RW), 0);
@@ -1016,6 +1011,75 @@ static void test_destroy_frees_all(void **state)
 	vtd_pt_destroy(&pt);
 	assert_int_equal(pt.root, 0);
 	assert_int_equal(pt.deferred_count, 0);
+	assert_int_equal(palloc_free_bytes(&pa), start_free);
+}
+
+/* 1 GiB leaves on both depths: whole gigabytes, raw entries, a split. */
+static void test_map_1g(void **state)
+{
+	unsigned int levels = levels_of(state), t;
+	struct pt_table pt;
+
+	init(&pt, levels, true, true);
+	assert_int_equal(map(&pt, SZ_1G, 0x4000000000ull, 3 * SZ_1G, RW), 0);
+	expect_runs(&pt, SZ_1G, 0x4000000000ull - SZ_1G, RW, {SZ_1G, 3}, {NO_MAP, 1});
+	assert_int_equal(raw_leaf(&pt, 3 * SZ_1G + 0x5000, &t),
+			 0x4080000000ull | VTD_PTE_PS | VTD_PTE_R | VTD_PTE_W);
+	assert_int_equal(t, 3);
+	/* the tables: (PDPT,) nothing else */
+	assert_int_equal(start_free - palloc_free_bytes(&pa), (levels == 4 ? 2 : 1) * SZ_4K);
+	assert_int_equal(unmap(&pt, 2 * SZ_1G + SZ_2M, SZ_4K), 0);
+	expect_runs(&pt, 2 * SZ_1G, 0x4000000000ull - SZ_1G, RW, {SZ_2M, 1}, {NO_MAP, 1},
+		    {SZ_4K, 511}, {SZ_2M, 510}, {SZ_1G, 1});
+	vtd_pt_destroy(&pt);
+	assert_int_equal(palloc_free_bytes(&pa), start_free);
+}
+
+struct change {
+	bool unmap;
+	uint64_t iova, hpa, len;
+};
+
+static int do_change(struct pt_table *pt, void *arg)
+{
+	const struct change *c = arg;
+
+	if (c->unmap)
+		return unmap(pt, c->iova, c->len);
+	return map(pt, c->iova, c->hpa, c->len, VTD_PERM_R);
+}
+
+/* Out of memory at each allocation of a change in turn: the tables, what
+ * the unit sees of them, the deferred list and the allocator are exactly as
+ * they were. */
+static void test_fail_midway(void **state)
+{
+	const uint64_t iova[] = {
+		0,	   SZ_4K,    SZ_2M, SZ_1G - SZ_4K, SZ_1G, SZ_1G + SZ_2M, 2 * SZ_1G - SZ_4K,
+		2 * SZ_1G, 3 * SZ_1G};
+	struct change c = {false, SZ_1G - SZ_4K, SZ_1G - SZ_4K, SZ_2M + 2 * SZ_4K};
+	struct pt_table pt;
+
+	(void)state;
+	init(&pt, 4, true, true);
+	assert_int_equal(map(&pt, 0, 0x10001000, SZ_2M, RW), 0);
+	assert_int_equal(map(&pt, SZ_1G, SZ_1G, SZ_1G, RW), 0);
+	/* a new PT at the end of the first 1 GiB, then into the 1 GiB leaf:
+	 * split (a PD), a 2 MiB leaf and a PT */
+	assert_int_equal(fake_pt_fail_each(&pt, do_change, &c, iova, 9, 8), 3);
+	assert_true(synced(&pt));
+	expect_leaf(&pt, SZ_1G - SZ_4K, SZ_1G - SZ_4K, SZ_4K, VTD_PERM_R);
+	expect_leaf(&pt, SZ_1G, SZ_1G, SZ_2M, VTD_PERM_R);
+	expect_leaf(&pt, SZ_1G + SZ_2M, SZ_1G + SZ_2M, SZ_4K, VTD_PERM_R);
+	expect_leaf(&pt, SZ_1G + SZ_2M + SZ_4K, SZ_1G + SZ_2M + SZ_4K, SZ_4K, RW);
+	/* an unmap clearing a 2 MiB leaf and splitting a 1 GiB one twice */
+	assert_int_equal(map(&pt, 2 * SZ_1G, 0x200000000ull, SZ_1G, RW), 0);
+	c = (struct change){true, 2 * SZ_1G - SZ_2M, 0, SZ_2M + SZ_4K};
+	assert_int_equal(fake_pt_fail_each(&pt, do_change, &c, iova, 9, 8), 2);
+	assert_true(synced(&pt));
+	expect_none(&pt, 2 * SZ_1G);
+	expect_leaf(&pt, 2 * SZ_1G + SZ_4K, 0x200001000ull, SZ_4K, RW);
+	vtd_pt_destroy(&pt);
 	assert_int_equal(palloc_free_bytes(&pa), start_free);
 }
 
@@ -1042,6 +1106,8 @@ int main(void)
 		TEST(test_checker_catches),
 		TEST(test_coherent),
 		TEST_LEVELS(test_destroy_frees_all),
+		TEST_LEVELS(test_map_1g),
+		TEST(test_fail_midway),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,2 +1,2 @@
 UNIT_TESTS += vtd_pt
-UNIT_SRCS_vtd_pt := iommu/vtd_pt.c hv/core/palloc.c lib/str.c lib/err.c lib/format.c tests/unit/fake_printk.c tests/unit/test_vtd_pt.c
+UNIT_SRCS_vtd_pt := iommu/vtd_pt.c hv/core/palloc.c lib/pt.c lib/str.c lib/err.c lib/format.c tests/unit/fake_printk.c tests/unit/fake_pt.c tests/unit/test_vtd_pt.c
