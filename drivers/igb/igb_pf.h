@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* The igb PF driver's entry points: which devices it takes, and bring-up. */
 #ifndef VF_IGB_PF_H
 #define VF_IGB_PF_H
 

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* The NIC self-test: the hypervisor drives VF 0 and VF 1 as a guest would. */
 #ifndef VF_IGB_SELFTEST_H
 #define VF_IGB_SELFTEST_H
 

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* The host's CMOS RTC, read once at boot. */
 #ifndef VF_CMOS_RTC_H
 #define VF_CMOS_RTC_H
 

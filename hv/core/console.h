@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* The console's settings and input (output is lib/printk.h). */
 #ifndef VF_CONSOLE_H
 #define VF_CONSOLE_H
 

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* The hypervisor's IDT: its fixed vectors, the trap frame, handlers. */
 #ifndef VF_IDT_H
 #define VF_IDT_H
 

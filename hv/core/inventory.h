@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* The boot inventory printed once every CPU is up. */
 #ifndef VF_INVENTORY_H
 #define VF_INVENTORY_H
 

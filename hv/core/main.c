@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * Start-up on the boot CPU: console, boot information, memory, ACPI, CPU
- * features, then the other CPUs. The boot CPU stays in the hypervisor as the
- * service CPU.
+ * Start-up on the boot CPU: console, boot information and command line,
+ * memory, ACPI, CPU features, the other CPUs, the IOMMU, the NIC, the
+ * self-tests asked for, then the guests. The boot CPU stays in the
+ * hypervisor as the service CPU.
  */
 #include "drivers/acpi/acpi.h"
 #include "drivers/apic/apic.h"

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Physical memory through the identity map: which RAM is mapped, zeroed pages. */
 #ifndef VF_PHYSMEM_H
 #define VF_PHYSMEM_H
 

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Starting the other CPUs, and running work on one of them. */
 #ifndef VF_SMP_H
 #define VF_SMP_H
 

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* From configuration to running guests; the service CPU's poll and input. */
 #ifndef VF_GUESTS_H
 #define VF_GUESTS_H
 

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Giving a VF to a guest: its config space, BAR0 and MSI-X. */
 #ifndef VF_VM_VF_H
 #define VF_VM_VF_H
 
