@@ -6,9 +6,9 @@
  *
  * Besides the engine's own lookup, a walker written from the spec (2.2.3)
  * and QEMU 10.0.2's loop (iommu/notes) checks the tables: it starts at the
- * Mode, follows each entry's NextLevel, requires P and ANDs IR/IW of every
- * entry on the way, and takes NextLevel 0 as a leaf of the current level's
- * size. Every entry it meets must be one this format writes: a PDE with
+ * DTE (amdvi_desc's, or one made of root and Mode), follows each entry's
+ * NextLevel, requires P and ANDs IR/IW of every entry on the way, and takes
+ * NextLevel 0 as a leaf of the current level's size. Every entry it meets must be one this format writes: a PDE with
  * NextLevel = level - 1 and IR|IW, or a leaf with NextLevel 0, no reserved
  * bit, never NextLevel 7; an empty entry all zero.
  */
@@ -21,6 +21,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "lib/err.h"
+#include "iommu/amdvi_desc.h"
 #include "iommu/amdvi_pt.h"
 #include "fake_pt.h"
 
@@ -63,16 +64,25 @@ struct hw {
 	unsigned int perm;
 };
 
-/* The IOMMU's walk for a DTE with root @root, Mode @mode and IR|IW. */
-static struct hw hw_walk(uint64_t root, unsigned int mode, uint64_t iova)
+/* The IOMMU's walk from DTE qword 0 @dte: V (bit 0), Mode (11:9), the root
+ * (51:12) and IR/IW (61, 62) sit where a PDE has P, NextLevel, the address
+ * and IR/IW, so QEMU's loop starts with the DTE as the current entry. */
+static struct hw hw_walk_dte(uint64_t dte, uint64_t iova)
 {
-	uint64_t e = root | AMDVI_PTE_NEXT(mode) | P | IR | IW;
-	unsigned int perm = RW, lv = mode;
+	uint64_t e = dte;
+	unsigned int perm = (e & IR ? R : 0) | (e & IW ? W : 0);
+	unsigned int lv = (unsigned int)((e & AMDVI_PTE_NL) >> AMDVI_PTE_NL_SHIFT);
 	struct hw h = {0, false, 0, 0, 0};
+
+	assert_true((e & P) && lv >= 1 && lv <= 4); /* V, Mode 1..4 */
 
 	for (;;) {
 		unsigned int nl;
 
+		if (!perm) { /* QEMU checks the current entry before reading on */
+			h.err = -EFAULT;
+			return h;
+		}
 		e = tbl_of(e)[(iova >> (3 + 9 * lv)) & 511];
 		if (!(e & P)) {
 			h.odd |= e != 0; /* QEMU ignores a leaf's P: all zero */
@@ -106,6 +116,12 @@ static struct hw hw_walk(uint64_t root, unsigned int mode, uint64_t iova)
 		h.odd |= (e & (IR | IW)) != (IR | IW) || !in_pool(e & AMDVI_PTE_ADDR);
 		lv = nl;
 	}
+}
+
+/* The walk for a DTE with root @root, Mode @mode and IR|IW. */
+static struct hw hw_walk(uint64_t root, unsigned int mode, uint64_t iova)
+{
+	return hw_walk_dte(root | AMDVI_PTE_NEXT(mode) | P | IR | IW, iova);
 }
 
 /* The engine's lookup and the IOMMU's walk agree on @iova. */
@@ -546,6 +562,58 @@ static void test_walker_catches(void **state)
 	amdvi_pt_destroy(&pt);
 }
 
+/* The DTE amdvi_desc builds from amdvi_pt_root/mode, walked as the IOMMU
+ * does from the DTE itself; the blocked DTE over an empty table's root
+ * (a page of zeros) lets nothing through. */
+static void test_dte_walk(void **state)
+{
+	unsigned int mode = mode_of(state);
+	struct pt_table pt, empty;
+	struct amdvi_dte d;
+	struct hw h;
+
+	init(&pt, mode, true);
+	init(&empty, 3, false);
+	assert_int_equal(map(&pt, 0x1000, 0x7000, SZ_4K, R), 0);
+	assert_int_equal(map(&pt, SZ_2M, 0x40000000, SZ_2M, W), 0);
+	assert_int_equal(map(&pt, SZ_1G, 0x80000000, SZ_1G, RW), 0);
+	assert_int_equal(amdvi_dte_translated(amdvi_pt_root(&pt), amdvi_pt_mode(&pt), 9, &d), 0);
+	h = hw_walk_dte(d.q[0], 0x1234);
+	assert_int_equal(h.err, 0);
+	assert_int_equal(h.spa, 0x7234);
+	assert_int_equal(h.perm, R);
+	h = hw_walk_dte(d.q[0], SZ_2M + 0x5678);
+	assert_int_equal(h.spa, 0x40005678);
+	assert_int_equal(h.size, SZ_2M);
+	assert_int_equal(h.perm, W);
+	h = hw_walk_dte(d.q[0], SZ_1G + 0x12345678);
+	assert_int_equal(h.spa, 0x92345678);
+	assert_int_equal(h.size, SZ_1G);
+	assert_int_equal(h.perm, RW);
+	assert_false(h.odd);
+	assert_int_equal(hw_walk_dte(d.q[0], 0x2000).err, -ENOENT);
+
+	/* blocked: every address, read or write, finds nothing */
+	assert_int_equal(amdvi_dte_blocked(amdvi_pt_root(&empty), 1, true, &d), 0);
+	for (uint64_t iova = 0; iova < (1ull << 39); iova += 0x7f7f7f000ull) {
+		h = hw_walk_dte(d.q[0], iova);
+		assert_int_equal(h.err, -ENOENT);
+		assert_false(h.odd);
+	}
+	/* the variant without IR/IW: denied at the DTE, the table unread */
+	assert_int_equal(amdvi_dte_blocked(amdvi_pt_root(&empty), 1, false, &d), 0);
+	assert_int_equal(hw_walk_dte(d.q[0], SZ_1G).err, -EFAULT);
+	assert_int_equal(hw_walk_dte(d.q[0], 0x1000).err, -EFAULT);
+	if (mode == 3) { /* even over a table that maps (same Mode) */
+		assert_int_equal(amdvi_dte_blocked(amdvi_pt_root(&pt), 1, false, &d), 0);
+		assert_int_equal(hw_walk_dte(d.q[0], SZ_1G).err, -EFAULT);
+		assert_int_equal(hw_walk_dte(d.q[0], 0x1000).err, -EFAULT);
+	}
+	amdvi_pt_destroy(&empty);
+	amdvi_pt_destroy(&pt);
+	assert_int_equal(palloc_free_bytes(&pa), start_free);
+}
+
 static void test_bad_inputs(void **state)
 {
 	unsigned int mode = mode_of(state);
@@ -659,6 +727,7 @@ int main(void)
 		TEST_MODES(test_perm_every_level),
 		TEST_MODES(test_walk_round_trip),
 		TEST(test_walker_catches),
+		TEST_MODES(test_dte_walk),
 		TEST_MODES(test_bad_inputs),
 		TEST_MODES(test_fail_midway),
 		TEST_MODES(test_deferred_then_destroy),
