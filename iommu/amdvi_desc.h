@@ -37,7 +37,7 @@ struct amdvi_dte_fields {
 	bool ir, iw;		  /* DMA read/write permission, ANDed with the tables' */
 	uint16_t domid;		  /* DomainID: tags the IOTLB entries */
 	bool i;			  /* IOTLB (ATS) enable */
-	bool se, sa;		  /* suppress repeated / all I/O page fault events */
+	bool se, sa;		  /* no I/O page fault events (SE; SA: none at all) */
 	unsigned int ioctl;	  /* port I/O: 0 abort, 1 forward, 2 translate */
 	bool cache, sd, ex;	  /* IOTLB cache hint, snoop disable, allow exclusion */
 	unsigned int sysmgt;	  /* system management messages: 0..3 */
