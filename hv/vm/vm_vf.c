@@ -200,6 +200,11 @@ static void irte_clear(void *ctx, unsigned int entry)
 	iommu_irte_clear(vm_of(ctx)->vf.irte[entry]);
 }
 
+static void msi_msg(void *ctx, unsigned int entry, uint64_t *addr, uint32_t *data)
+{
+	iommu_irte_msi(vm_of(ctx)->vf.irte[entry], addr, data);
+}
+
 static uint64_t table_addr(struct vm *vm, unsigned int entry)
 {
 	return vm->vf.bar_hpa[vm->vf.msix_bar] + vm->vf.table_off + 16ull * entry;
@@ -228,7 +233,8 @@ static uint32_t hw_pba(void *ctx, unsigned int dword)
 
 static const struct vpci_ops vpci_ops = {vf_read, vf_write,  bar_map,
 					 vf_flr,  msix_ctrl, bar_refused};
-static const struct vmsix_ops vmsix_ops = {guest_dest, irte_set, irte_clear, hw_entry, hw_pba};
+static const struct vmsix_ops vmsix_ops = {guest_dest, irte_set, irte_clear,
+					   msi_msg,    hw_entry, hw_pba};
 
 /* The real function's MSI-X stays enabled and unmasked: what the guest
  * asks for is expressed in the entries' mask bits (vmsix.c). */
