@@ -40,7 +40,8 @@ static struct iommu_domain *selftest_domain(unsigned int attach)
 	for (int n = 0; n < 2; n++) {
 		const struct pci_dev *vf = nic_vf(n);
 
-		if ((attach & (1u << n)) && iommu_attach(d, vf->seg, vf->bus, vf->devfn))
+		if ((attach & (1u << n)) ? iommu_attach(d, vf->seg, vf->bus, vf->devfn)
+					 : iommu_block(vf->seg, vf->bus, vf->devfn))
 			return NULL;
 	}
 	return d;
