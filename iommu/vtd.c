@@ -1,21 +1,25 @@
 // SPDX-License-Identifier: MIT
 /*
  * VT-d remapping units: bring-up, root and context tables, queued
- * invalidation, domains. Interrupt remapping entries are in vtd_irq.c and
- * fault reporting in vtd_fault.c; this file owns the unit state they share.
+ * invalidation, domains' tables and attachment, and the iommu_ops table
+ * that makes VT-d the IOMMU. Interrupt remapping entries are in vtd_irq.c
+ * and fault reporting in vtd_fault.c; this file owns the unit state they
+ * share.
  */
 #include "drivers/acpi/acpi.h"
-#include "iommu/dmar.h"
-#include "lib/err.h"
-#include "lib/kstring.h"
-#include "hv/core/paging.h"
 #include "drivers/pci/pci.h"
-#include "lib/printk.h"
-#include "lib/spinlock.h"
+#include "hv/core/paging.h"
+#include "iommu/dmar.h"
+#include "iommu/iommu.h"
 #include "iommu/vtd.h"
 #include "iommu/vtd_desc.h"
 #include "iommu/vtd_internal.h"
+#include "iommu/vtd_pt.h"
 #include "iommu/vtd_regs.h"
+#include "lib/err.h"
+#include "lib/kstring.h"
+#include "lib/printk.h"
+#include "lib/spinlock.h"
 #include "lib/x86.h"
 
 struct vtd_unit vtd_units[DMAR_MAX_UNITS];
@@ -24,7 +28,6 @@ struct dmar_info vtd_dmar;
 bool vtd_x2apic;
 
 static struct palloc *vtd_pa;
-static struct vtd_domain domains[VTD_MAX_DOMAINS];
 static unsigned int pt_levels;
 static bool pt_2m, pt_1g, coherent_all;
 static bool enabled;
@@ -228,12 +231,12 @@ static int unit_start(struct vtd_unit *u, uint32_t fault_apic_id)
 	if ((err = vtd_qi_submit(u, (struct vtd_q[]){vtd_inv_iec_global()}, 1)))
 		return err;
 	/* CFI stays clear: compatibility-format interrupts are blocked. */
-	if (!(omitted & VTD_OMIT_IR) && (err = gcmd(u, VTD_GCMD_IRE, true)))
+	if (!(omitted & IOMMU_OMIT_IR) && (err = gcmd(u, VTD_GCMD_IRE, true)))
 		return err;
 
 	vtd_fault_setup(u, fault_apic_id);
 	/* Nothing is attached yet: every DMA faults from here on. */
-	return omitted & VTD_OMIT_DMA ? 0 : gcmd(u, VTD_GCMD_TE, true);
+	return omitted & IOMMU_OMIT_DMA ? 0 : gcmd(u, VTD_GCMD_TE, true);
 }
 
 static void units_reset(void)
@@ -245,19 +248,28 @@ static void units_reset(void)
 	enabled = false;
 }
 
-int vtd_init(const struct acpi_info *ai, struct palloc *pa, bool x2apic, uint32_t fault_apic_id,
-	     unsigned int omit)
+/*
+ * Parse the DMAR, then on every unit: root table, queued invalidation,
+ * interrupt remapping (x2APIC format when @s->x2apic), fault events to the
+ * service CPU, and DMA remapping on with nothing attached. Errors (a DMAR
+ * that drivers/acpi refused or that is malformed, a unit without queued
+ * invalidation or interrupt remapping, no common page-table depth:
+ * -EINVAL/-ENOTSUP/-ENODEV) leave every unit as it was: no passthrough then.
+ */
+static int vtd_init(const struct acpi_info *ai, const struct iommu_setup *s)
 {
-	const void *table;
+	const void *table = NULL;
 	unsigned int sagaw = 0x1F, sllps = 0xF;
+	bool x2apic = s->x2apic;
+	unsigned int omit = s->omit;
 	int err;
 
-	if (!ai->have_dmar) {
-		pr_info("iommu: no DMAR table: no DMA or interrupt remapping, no passthrough\n");
-		return -ENODEV;
-	}
-	table = acpi_map(ai->dmar_phys, ai->dmar_len);
-	err = table ? dmar_parse(&vtd_dmar, table, ai->dmar_len) : -EFAULT;
+	/* Listed but refused by drivers/acpi (which said why): unusable. */
+	if (ai->have_dmar)
+		table = acpi_map(ai->dmar_phys, ai->dmar_len);
+	err = !ai->have_dmar ? -EINVAL
+	      : table	     ? dmar_parse(&vtd_dmar, table, ai->dmar_len)
+			     : -EFAULT;
 	if (!err && !vtd_dmar.unit_count)
 		err = -ENODEV;
 	if (err) {
@@ -273,13 +285,13 @@ int vtd_init(const struct acpi_info *ai, struct palloc *pa, bool x2apic, uint32_
 	if (vtd_dmar.x2apic_opt_out && x2apic)
 		pr_warn("iommu: firmware asks for xAPIC interrupt remapping, but the CPUs run in"
 			" x2APIC mode: remapping in x2APIC format\n");
-	vtd_pa = pa;
+	vtd_pa = s->pa;
 	vtd_x2apic = x2apic;
 	omitted = omit;
 	if (omit)
 		pr_warn("iommu: fault injection: leaving out%s%s\n",
-			omit & VTD_OMIT_DMA ? " dma remapping" : "",
-			omit & VTD_OMIT_IR ? " interrupt remapping" : "");
+			omit & IOMMU_OMIT_DMA ? " dma remapping" : "",
+			omit & IOMMU_OMIT_IR ? " interrupt remapping" : "");
 	coherent_all = true;
 	for (unsigned int i = 0; i < vtd_dmar.unit_count; i++) {
 		struct vtd_unit *u = &vtd_units[i];
@@ -302,16 +314,11 @@ int vtd_init(const struct acpi_info *ai, struct palloc *pa, bool x2apic, uint32_
 		goto fail;
 	}
 	for (unsigned int i = 0; i < vtd_unit_count; i++) {
-		err = unit_start(&vtd_units[i], fault_apic_id);
+		err = unit_start(&vtd_units[i], s->fault_apic_id);
 		if (err)
 			goto fail;
 	}
 	enabled = true;
-	pr_info("iommu: %u unit(s), dma remapping %s, interrupt remapping %s\n", vtd_unit_count,
-		omitted & VTD_OMIT_DMA ? "off" : "on", omitted & VTD_OMIT_IR ? "off" : "on");
-	pr_info("iommu: %u-level tables%s%s, %s interrupt format%s\n", pt_levels,
-		pt_2m ? ", 2M" : "", pt_1g ? ", 1G" : "", x2apic ? "x2apic" : "xapic",
-		omitted & VTD_OMIT_DMA ? "" : "; unattached devices blocked");
 	return 0;
 fail:
 	pr_err("iommu: bring-up failed (%s): all units off, no passthrough\n", err_name(err));
@@ -319,93 +326,36 @@ fail:
 	return err;
 }
 
-bool vtd_enabled(void)
+/* The status lines the boot log and the system tests read. */
+static void vtd_report(void)
 {
-	return enabled;
-}
-
-bool vtd_dma_on(void)
-{
-	return enabled && !(omitted & VTD_OMIT_DMA);
+	pr_info("iommu: %u unit(s), dma remapping %s, interrupt remapping %s\n", vtd_unit_count,
+		omitted & IOMMU_OMIT_DMA ? "off" : "on", omitted & IOMMU_OMIT_IR ? "off" : "on");
+	pr_info("iommu: %u-level tables%s%s, %s interrupt format%s\n", pt_levels,
+		pt_2m ? ", 2M" : "", pt_1g ? ", 1G" : "", vtd_x2apic ? "x2apic" : "xapic",
+		omitted & IOMMU_OMIT_DMA ? "" : "; unattached devices blocked");
 }
 
 /* ---- domains ----------------------------------------------------------------- */
 
-struct vtd_domain *vtd_domain_create(const char *name)
+/* One second-level table serves every unit: the depth and leaf sizes all
+ * support (found at init). */
+static int vtd_domain_init(struct iommu_domain *d)
 {
-	if (!enabled)
-		return NULL;
-	for (unsigned int i = 0; i < VTD_MAX_DOMAINS; i++) {
-		struct vtd_domain *d = &domains[i];
-
-		if (d->used)
-			continue;
-		memset(d, 0, sizeof(*d));
-		/* DID 0 is reserved when the unit caches not-present entries */
-		d->did = (uint16_t)(i + 1);
-		str_copy(d->name, name, sizeof(d->name));
-		if (vtd_pt_init(&d->pt, pt_levels, pt_2m, pt_1g, vtd_pa,
-				coherent_all ? NULL : pt_flush))
-			return NULL;
-		d->used = true;
-		return d;
-	}
-	pr_err("iommu: no free domain for %s\n", name);
-	return NULL;
+	return vtd_pt_init(&d->pt, pt_levels, pt_2m, pt_1g, vtd_pa, coherent_all ? NULL : pt_flush);
 }
 
-static int iotlb_flush(struct vtd_domain *d)
+static int vtd_domain_flush(struct iommu_domain *d)
 {
 	int err = 0;
 
 	for (unsigned int i = 0; i < vtd_unit_count; i++) {
-		int e = vtd_qi_submit(&vtd_units[i], (struct vtd_q[]){vtd_inv_iotlb_domain(d->did)},
+		int e = vtd_qi_submit(&vtd_units[i], (struct vtd_q[]){vtd_inv_iotlb_domain(d->id)},
 				      1);
 
 		err = err ? err : e;
 	}
-	if (!err)
-		vtd_pt_reclaim(&d->pt);
 	return err;
-}
-
-int vtd_domain_map(struct vtd_domain *d, uint64_t iova, uint64_t hpa, uint64_t len,
-		   unsigned int perm)
-{
-	int err = vtd_pt_map(&d->pt, iova, hpa, len, perm);
-
-	if (err == -EBUSY) { /* too many tables waiting: flush, then again */
-		iotlb_flush(d);
-		err = vtd_pt_map(&d->pt, iova, hpa, len, perm);
-	}
-	/* Flush after a map too: units with caching mode keep non-present
-	 * entries, and replaced mappings must go. */
-	iotlb_flush(d);
-	return err;
-}
-
-int vtd_domain_unmap(struct vtd_domain *d, uint64_t iova, uint64_t len)
-{
-	int err = vtd_pt_unmap(&d->pt, iova, len);
-
-	if (err == -EBUSY) {
-		iotlb_flush(d);
-		err = vtd_pt_unmap(&d->pt, iova, len);
-	}
-	iotlb_flush(d);
-	return err;
-}
-
-int vtd_domain_destroy(struct vtd_domain *d)
-{
-	if (!d || !d->used)
-		return -EINVAL;
-	if (d->attached)
-		return -EBUSY;
-	iotlb_flush(d);
-	vtd_pt_destroy(&d->pt);
-	d->used = false;
-	return 0;
 }
 
 /* The context entry slot for @rid on unit @u, creating its table. */
@@ -428,11 +378,6 @@ static int context_slot(struct vtd_unit *u, uint16_t rid, struct vtd_q **out)
 	return 0;
 }
 
-static struct vtd_domain *domain_of_did(uint16_t did)
-{
-	return did && did <= VTD_MAX_DOMAINS && domains[did - 1].used ? &domains[did - 1] : NULL;
-}
-
 /* The name of the domain @seg:@rid is attached to, for fault messages; NULL
  * when it is attached to none (its context entry is absent). Reads only:
  * never allocates a context table. */
@@ -440,7 +385,7 @@ const char *vtd_owner_name(uint16_t seg, uint16_t rid)
 {
 	int ui = vtd_unit_of(seg, rid);
 	const struct vtd_q *root, *ctx;
-	struct vtd_domain *d;
+	struct iommu_domain *d;
 
 	if (!enabled || ui < 0 || (unsigned int)ui >= vtd_unit_count)
 		return NULL;
@@ -450,7 +395,7 @@ const char *vtd_owner_name(uint16_t seg, uint16_t rid)
 	ctx = (const struct vtd_q *)(uintptr_t)(root[rid >> 8].lo & ~0xFFFull) + (rid & 0xFF);
 	if (!(ctx->lo & 1))
 		return NULL;
-	d = domain_of_did((uint16_t)(ctx->hi >> 8));
+	d = iommu_domain_of((uint16_t)(ctx->hi >> 8));
 	return d ? d->name : NULL;
 }
 
@@ -468,7 +413,7 @@ static int context_set(uint16_t seg, uint16_t rid, const struct vtd_q *e, uint16
 	if (err)
 		return err;
 	if (slot->lo & 1) { /* replace: take the old one away first */
-		struct vtd_domain *old = domain_of_did((uint16_t)(slot->hi >> 8));
+		struct iommu_domain *old = iommu_domain_of((uint16_t)(slot->hi >> 8));
 
 		flush_did = (uint16_t)(slot->hi >> 8);
 		slot->lo = 0;
@@ -496,26 +441,41 @@ static int context_set(uint16_t seg, uint16_t rid, const struct vtd_q *e, uint16
 			     2);
 }
 
-int vtd_attach(struct vtd_domain *d, uint16_t seg, uint8_t bus, uint8_t devfn)
+static int vtd_attach(struct iommu_domain *d, uint16_t seg, uint16_t rid)
 {
 	struct vtd_q e;
-	int err;
 
-	if (!enabled || !d || !d->used)
+	if (!enabled)
 		return -EINVAL;
-	e = vtd_context_entry(d->pt.root, d->pt.levels, d->did);
-	err = context_set(seg, (uint16_t)(bus << 8 | devfn), &e, d->did);
-	if (!err)
-		d->attached++;
-	else
-		pr_err("iommu: cannot attach %04x:%02x:%02x.%u to domain %s: %s\n", seg, bus,
-		       PCI_SLOT(devfn), PCI_FUNC(devfn), d->name, err_name(err));
-	return err;
+	e = vtd_context_entry(d->pt.root, d->pt.levels, d->id);
+	return context_set(seg, rid, &e, d->id);
 }
 
-int vtd_detach(uint16_t seg, uint8_t bus, uint8_t devfn)
+/* No context entry: the function's DMA faults. That is also where a
+ * function never attached is, so blocking is detaching. */
+static int vtd_detach(uint16_t seg, uint16_t rid)
 {
 	if (!enabled)
 		return -EINVAL;
-	return context_set(seg, (uint16_t)(bus << 8 | devfn), NULL, 0);
+	return context_set(seg, rid, NULL, 0);
 }
+
+const struct iommu_ops vtd_iommu_ops = {
+	.name = "vt-d",
+	.init = vtd_init,
+	.report = vtd_report,
+	.domain_init = vtd_domain_init,
+	.domain_flush = vtd_domain_flush,
+	.attach = vtd_attach,
+	.detach = vtd_detach,
+	.block = vtd_detach,
+	.irte_alloc = vtd_irte_alloc,
+	.irte_set = vtd_irte_set,
+	.irte_clear = vtd_irte_clear,
+	.irte_free = vtd_irte_free,
+	.irte_msi = vtd_irte_msi,
+	.irte_index = vtd_irte_index,
+	.fault_poll = vtd_fault_poll,
+	.fault_count = vtd_fault_count,
+	.fault_irqs = vtd_fault_irqs,
+};

@@ -8,7 +8,6 @@
 #include "drivers/apic/apic.h"
 #include "hv/core/idt.h"
 #include "lib/printk.h"
-#include "iommu/vtd.h"
 #include "iommu/vtd_internal.h"
 #include "iommu/vtd_regs.h"
 

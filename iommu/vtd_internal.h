@@ -6,8 +6,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "iommu/dmar.h"
-#include "lib/spinlock.h"
+#include "iommu/iommu.h"
 #include "iommu/vtd_desc.h"
+#include "lib/spinlock.h"
 
 #define VTD_IQ_ENTRIES	256 /* one 4 KiB page of 128-bit descriptors */
 #define VTD_IRT_ENTRIES 256
@@ -40,5 +41,19 @@ int vtd_qi_submit(struct vtd_unit *u, const struct vtd_q *d, unsigned int n);
 /* Index of the unit translating @seg:@rid, or a negative error. */
 int vtd_unit_of(uint16_t seg, uint16_t rid);
 void vtd_fault_setup(struct vtd_unit *u, uint32_t apic_id);
+/* The name of the domain @seg:@rid is attached to, or NULL. */
+const char *vtd_owner_name(uint16_t seg, uint16_t rid);
+
+/* The iommu_ops entries of vtd_irq.c and vtd_fault.c (iommu.h says what
+ * each does). */
+int vtd_irte_alloc(uint16_t seg, uint16_t rid);
+int vtd_irte_set(int h, uint32_t dest, uint8_t vector);
+void vtd_irte_clear(int h);
+void vtd_irte_free(int h);
+void vtd_irte_msi(int h, uint64_t *addr, uint32_t *data);
+unsigned int vtd_irte_index(int h);
+void vtd_fault_poll(void);
+unsigned int vtd_fault_count(uint16_t seg, uint16_t rid);
+unsigned int vtd_fault_irqs(void);
 
 #endif

@@ -7,7 +7,6 @@
 #include "lib/err.h"
 #include "lib/kstring.h"
 #include "lib/printk.h"
-#include "iommu/vtd.h"
 #include "iommu/vtd_desc.h"
 #include "iommu/vtd_internal.h"
 
@@ -34,10 +33,8 @@ int vtd_irte_alloc(uint16_t seg, uint16_t rid)
 	int ui;
 	struct vtd_unit *u;
 
-	if (!vtd_enabled())
-		return -ENODEV;
 	ui = vtd_unit_of(seg, rid);
-	if (ui < 0)
+	if (ui < 0 || (unsigned int)ui >= vtd_unit_count)
 		return -ENODEV;
 	u = &vtd_units[ui];
 	spin_lock(&u->lock);
@@ -87,7 +84,7 @@ void vtd_irte_clear(int h)
 
 	if (!u)
 		return;
-	/* Not present; the requester stays for the next vtd_irte_set. */
+	/* Not present; the requester stays for the next vtd_irte_set(). */
 	irte_write(u, H_INDEX(h), (struct vtd_q){0, irte_at(u, H_INDEX(h))->hi});
 }
 
@@ -103,13 +100,14 @@ void vtd_irte_free(int h)
 	spin_unlock(&u->lock);
 }
 
-uint64_t vtd_irte_msi_addr(int h)
+/* Remappable format: the address names the entry; the data is 0 (SHV = 0). */
+void vtd_irte_msi(int h, uint64_t *addr, uint32_t *data)
 {
-	return vtd_msi_addr((uint16_t)H_INDEX(h));
+	*addr = vtd_msi_addr((uint16_t)H_INDEX(h));
+	*data = vtd_msi_data();
 }
 
-uint32_t vtd_irte_msi_data(int h)
+unsigned int vtd_irte_index(int h)
 {
-	(void)h;
-	return vtd_msi_data();
+	return H_INDEX(h);
 }

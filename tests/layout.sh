@@ -5,7 +5,10 @@
 #   drivers/ includes nothing under hv/ (lib/printk.h is the console's interface);
 #   hv/platform/, drivers/ and iommu/ include no guest (hv/vm/) and no vendor
 #   backend (hv/vmx/, hv/svm/);
-#   hv/vm/vm.h includes no vendor backend.
+#   hv/vm/vm.h includes no vendor backend;
+#   nothing under hv/ includes an IOMMU implementation's header (iommu/vtd*,
+#   iommu/amdvi*): hv/ reaches the IOMMU through iommu/iommu.h, and may read
+#   the pure table parsers iommu/dmar.h and iommu/ivrs.h.
 set -u
 out=$1
 mkdir -p "$(dirname "$out")"
@@ -33,6 +36,8 @@ rule "hv/platform/, drivers/ and iommu/ include no hv/vm/, hv/vmx/ or hv/svm/" \
 	'hv/(vm|vmx|svm)/' $(files hv/platform drivers iommu)
 
 rule "hv/vm/vm.h includes no hv/vmx/ or hv/svm/" 'hv/(vmx|svm)/' hv/vm/vm.h
+rule "hv/ includes no iommu/vtd* or iommu/amdvi* (iommu/iommu.h is the interface)" \
+	'iommu/(vtd|amdvi)' $(files hv)
 
 echo "$pass $fail $skip" >"$out"
 echo "layout: $pass passed, $fail failed, $skip skipped"

@@ -9,7 +9,7 @@
 
 /* Fixed vectors used by the hypervisor itself. */
 #define VEC_SELFTEST	  0xE0 /* the interrupt remapping self-test */
-#define VEC_IOMMU_FAULT	  0xEE /* VT-d fault events, on the service CPU */
+#define VEC_IOMMU_FAULT	  0xEE /* IOMMU fault events, on the service CPU */
 #define VEC_SERVICE_TIMER 0xEF /* the service CPU's periodic wake-up */
 #define VEC_KICK	  0xF0 /* wake a CPU to look at its work slot */
 #define VEC_SPURIOUS	  0xFF

@@ -34,7 +34,7 @@
 #include "hv/vm/vm.h"
 #include "hv/vmx/vmx.h"
 #include "drivers/timer/tsc.h"
-#include "iommu/vtd.h"
+#include "iommu/iommu.h"
 #include "drivers/uart/uart.h"
 #include "lib/x86.h"
 
@@ -184,8 +184,9 @@ static void backend_select(void)
 	}
 }
 
-/* vtd.omit=dma,ir: fault injection for the IOMMU self-tests' own test. */
-static unsigned int vtd_omit_parse(const char *cl)
+/* vtd.omit=dma,ir: fault injection for the IOMMU self-tests' own test (the
+ * option keeps VT-d's name; any IOMMU implementation takes the flags). */
+static unsigned int iommu_omit_parse(const char *cl)
 {
 	char v[OPTIONS_VALUE_MAX];
 	unsigned int omit = 0;
@@ -197,7 +198,7 @@ static unsigned int vtd_omit_parse(const char *cl)
 
 		while (*p && *p != ',')
 			p++;
-		omit |= p - w == 3 && !strncmp(w, "dma", 3) ? VTD_OMIT_DMA : VTD_OMIT_IR;
+		omit |= p - w == 3 && !strncmp(w, "dma", 3) ? IOMMU_OMIT_DMA : IOMMU_OMIT_IR;
 		if (*p)
 			p++;
 	}
@@ -295,7 +296,8 @@ static void __attribute__((noreturn)) hv_start(void)
 	inventory_report(&boot_info, &palloc, &acpi, &features);
 
 	pci_init();
-	vtd_init(&acpi, &palloc, features.x2apic, cpus[0].apic_id, vtd_omit_parse(cl));
+	iommu_init(&acpi, &(struct iommu_setup){&palloc, features.x2apic, cpus[0].apic_id,
+						iommu_omit_parse(cl)});
 	nic_init(cl);
 
 	/* a bad list (options_check() has named it) still runs the known ones */

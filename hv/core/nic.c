@@ -8,7 +8,7 @@
 #include "hv/core/nic.h"
 #include "hv/core/options.h"
 #include "hv/core/paging.h"
-#include "iommu/vtd.h"
+#include "iommu/iommu.h"
 #include "lib/err.h"
 #include "lib/kstring.h"
 #include "lib/printk.h"
@@ -19,7 +19,7 @@
 static struct sriov nic_sriov;
 static struct igb_pf nic_pf;
 static bool nic_up;
-static struct vtd_domain *hv_domain; /* the PF's: maps nothing the PF needs yet */
+static struct iommu_domain *hv_domain; /* the PF's: maps nothing the PF needs yet */
 
 static uint32_t mmio_rd(void *ctx, uint32_t off)
 {
@@ -144,9 +144,9 @@ int nic_init(const char *cl)
 	}
 	/* The PF belongs to the hypervisor: its own domain, in which it has no
 	 * DMA (this driver gives it no queues), so a stray PF DMA faults. */
-	if (vtd_enabled()) {
-		hv_domain = hv_domain ? hv_domain : vtd_domain_create("hypervisor");
-		if (!hv_domain || vtd_attach(hv_domain, pf->seg, pf->bus, pf->devfn))
+	if (iommu_enabled()) {
+		hv_domain = hv_domain ? hv_domain : iommu_domain_create("hypervisor");
+		if (!hv_domain || iommu_attach(hv_domain, pf->seg, pf->bus, pf->devfn))
 			pr_warn("nic %s: PF not attached to the hypervisor's domain\n", name);
 	}
 	nic_up = true;

@@ -52,7 +52,7 @@ static bool valid_name(const struct option *o, const char *v)
 static const char *const console_words[] = {"com1", "com2", "none", NULL};
 static const char *const selftest_words[] = {"exception", "nic", "dmafault", "irq", "svm", NULL};
 static const char *const igb_omit_words[] = {"loopback", "macfilter", "pfrstd", NULL};
-static const char *const vtd_omit_words[] = {"dma", "ir", NULL};
+static const char *const iommu_omit_words[] = {"dma", "ir", NULL};
 static const char *const vmx_break_words[] = {"cr0", NULL};
 static const char *const bit_words[] = {"0", "1", NULL};
 
@@ -116,7 +116,7 @@ const struct option options[] = {
 	 .help = "fault injection: leave DMA or interrupt remapping off",
 	 .choices = "dma, ir or dma,ir",
 	 .valid = options_list_of,
-	 .words = vtd_omit_words,
+	 .words = iommu_omit_words,
 	 .bad_level = LOG_WARN},
 	{.name = "config",
 	 .value = "NAME",

@@ -17,7 +17,7 @@
 #include "hv/core/selftest.h"
 #include "hv/core/smp.h"
 #include "hv/svm/svm.h"
-#include "iommu/vtd.h"
+#include "iommu/iommu.h"
 #include "lib/err.h"
 #include "lib/kstring.h"
 #include "lib/printk.h"
@@ -26,33 +26,34 @@
 /* With an IOMMU, the VFs reach only the self-test's buffers, through a
  * domain of their own that is torn down again afterwards. @attach is a
  * mask of the VFs to attach: one left out must have all its DMA blocked. */
-static struct vtd_domain *selftest_domain(unsigned int attach)
+static struct iommu_domain *selftest_domain(unsigned int attach)
 {
-	struct vtd_domain *d;
+	struct iommu_domain *d;
 	uint64_t base, len;
 
-	if (!vtd_enabled())
+	if (!iommu_enabled())
 		return NULL;
-	d = vtd_domain_create("nic-selftest");
+	d = iommu_domain_create("nic-selftest");
 	igb_selftest_dma_area(&base, &len);
-	if (!d || vtd_domain_map(d, base, base, len, VTD_PERM_R | VTD_PERM_W))
+	if (!d || iommu_domain_map(d, base, base, len, IOMMU_PERM_R | IOMMU_PERM_W))
 		return NULL;
 	for (int n = 0; n < 2; n++) {
 		const struct pci_dev *vf = nic_vf(n);
 
-		if ((attach & (1u << n)) && vtd_attach(d, vf->seg, vf->bus, vf->devfn))
+		if ((attach & (1u << n)) ? iommu_attach(d, vf->seg, vf->bus, vf->devfn)
+					 : iommu_block(vf->seg, vf->bus, vf->devfn))
 			return NULL;
 	}
 	return d;
 }
 
-static void selftest_domain_drop(struct vtd_domain *d)
+static void selftest_domain_drop(struct iommu_domain *d)
 {
 	if (!d)
 		return;
 	for (int n = 0; n < 2; n++)
-		vtd_detach(nic_vf(n)->seg, nic_vf(n)->bus, nic_vf(n)->devfn);
-	if (vtd_domain_destroy(d))
+		iommu_detach(nic_vf(n)->seg, nic_vf(n)->bus, nic_vf(n)->devfn);
+	if (iommu_domain_destroy(d))
 		pr_warn("nic: self-test domain still attached; kept\n");
 }
 
@@ -60,7 +61,7 @@ static unsigned int vf_faults(int n)
 {
 	const struct pci_dev *vf = nic_vf(n);
 
-	return vtd_fault_count(vf->seg, (uint16_t)(vf->bus << 8 | vf->devfn));
+	return iommu_fault_count(vf->seg, (uint16_t)(vf->bus << 8 | vf->devfn));
 }
 
 /* Let the service CPU take the fault event interrupt, as it would. */
@@ -77,7 +78,7 @@ static void fault_window(void)
  * first is reported (by the fault interrupt) before the second is made. */
 static int dmafault_judge(int err, const struct igb_hw *vf1)
 {
-	unsigned int irqs = vtd_fault_irqs();
+	unsigned int irqs = iommu_fault_irqs();
 
 	fault_window();
 	if (!err) {
@@ -89,9 +90,9 @@ static int dmafault_judge(int err, const struct igb_hw *vf1)
 		return -EIO;
 	}
 	fault_window();
-	if (!vf_faults(0) || !vf_faults(1) || vtd_fault_irqs() == irqs) {
+	if (!vf_faults(0) || !vf_faults(1) || iommu_fault_irqs() == irqs) {
 		pr_info("selftest dmafault: FAIL (faults: vf 0 %u, vf 1 %u; %s fault interrupt)\n",
-			vf_faults(0), vf_faults(1), vtd_fault_irqs() == irqs ? "no" : "a");
+			vf_faults(0), vf_faults(1), iommu_fault_irqs() == irqs ? "no" : "a");
 		return -EIO;
 	}
 	pr_info("selftest dmafault: PASS (vf 0 read of 0x%llx faulted, unattached vf 1 blocked;"
@@ -106,7 +107,7 @@ static int dmafault_judge(int err, const struct igb_hw *vf1)
 static int selftest_nic(unsigned int flags)
 {
 	const char *name = flags & IGB_SELFTEST_BAD_DMA ? "dmafault" : "nic";
-	struct vtd_domain *dom = NULL;
+	struct iommu_domain *dom = NULL;
 	struct igb_hw hw[2];
 	char why[96] = "";
 	int err;
@@ -116,7 +117,7 @@ static int selftest_nic(unsigned int flags)
 			nic_ready() ? "needs vfs=2 or more" : "no NIC with VFs is up");
 		return -ENODEV;
 	}
-	if (vtd_enabled()) {
+	if (iommu_enabled()) {
 		dom = selftest_domain(flags & IGB_SELFTEST_BAD_DMA ? 1u : 3u);
 		if (!dom) {
 			pr_info("selftest %s: FAIL (no IOMMU domain for the VFs)\n", name);
@@ -136,7 +137,7 @@ static int selftest_nic(unsigned int flags)
 	err = igb_selftest(nic_igb(), &hw[0], &hw[1], flags, why, sizeof(why));
 	if (flags & IGB_SELFTEST_BAD_DMA)
 		err = dmafault_judge(err, &hw[1]);
-	vtd_fault_poll(); /* whatever the interrupt has not reported yet */
+	iommu_fault_poll(); /* whatever the interrupt has not reported yet */
 	selftest_domain_drop(dom);
 	if (flags & IGB_SELFTEST_BAD_DMA)
 		return err;
@@ -144,7 +145,7 @@ static int selftest_nic(unsigned int flags)
 		pr_info("selftest nic: FAIL (%s)\n", why);
 	else
 		pr_info("selftest nic: PASS (vf 0 -> vf 1 through the NIC switch%s)\n",
-			dom && vtd_dma_on() ? ", DMA through the IOMMU" : "");
+			dom && iommu_dma_on() ? ", DMA through the IOMMU" : "");
 	return err;
 }
 
@@ -178,14 +179,16 @@ static void irq_fire(const struct pci_dev *vf, int h, unsigned int us)
 {
 	uint32_t tbl = pci_read32(vf, vf->msix_cap + 4);
 	uint64_t table = vf->bar[tbl & 7].base + (tbl & ~7u), bar0 = vf->bar[0].base;
-	uint64_t a = vtd_irte_msi_addr(h);
+	uint64_t a;
+	uint32_t data;
 
+	iommu_irte_msi(h, &a, &data);
 	paging_map_mmio(table & ~0xFFFull, 0x1000);
 	paging_map_mmio(bar0, vf->bar[0].size);
 	mmio_write32(table + 12, 1); /* masked while it changes */
 	mmio_write32(table + 0, (uint32_t)a);
 	mmio_write32(table + 4, (uint32_t)(a >> 32));
-	mmio_write32(table + 8, vtd_irte_msi_data(h));
+	mmio_write32(table + 8, data);
 	mmio_write32(table + 12, 0);
 	pci_write16(vf, vf->msix_cap + 2, 0x8000); /* enable, function not masked */
 	mmio_write32(bar0 + IGBVF_EIMS, 1);
@@ -194,7 +197,7 @@ static void irq_fire(const struct pci_dev *vf, int h, unsigned int us)
 	mmio_write32(bar0 + IGBVF_EIMC, ~0u);
 	mmio_write32(table + 12, 1);
 	pci_write16(vf, vf->msix_cap + 2, 0);
-	vtd_fault_poll();
+	iommu_fault_poll();
 }
 
 static bool vf_msix_ok(const struct pci_dev *vf)
@@ -213,11 +216,11 @@ static int selftest_irq(void)
 	int h0 = -1, h1 = -1, err = -EIO;
 	char why[112] = "";
 
-	if (nic_vf_count() < 2 || cpu_count < 2 || !vtd_enabled()) {
-		pr_info("selftest irq: %s\n", !vtd_enabled()  ? "FAIL (no interrupt remapping)"
-					      : cpu_count < 2 ? "SKIP (needs a second cpu)"
-							      : "FAIL (no NIC with 2 VFs is up)");
-		return cpu_count < 2 && vtd_enabled() ? 0 : -ENODEV;
+	if (nic_vf_count() < 2 || cpu_count < 2 || !iommu_enabled()) {
+		pr_info("selftest irq: %s\n", !iommu_enabled() ? "FAIL (no interrupt remapping)"
+					      : cpu_count < 2  ? "SKIP (needs a second cpu)"
+							       : "FAIL (no NIC with 2 VFs is up)");
+		return cpu_count < 2 && iommu_enabled() ? 0 : -ENODEV;
 	}
 	vf0 = nic_vf(0);
 	vf1 = nic_vf(1);
@@ -232,23 +235,23 @@ static int selftest_irq(void)
 	while (target && cpus[target].stopped)
 		target--;
 	idt_set_handler(VEC_SELFTEST, selftest_irq_handler);
-	h0 = vtd_irte_alloc(vf0->seg, rid0);
-	h1 = vtd_irte_alloc(vf1->seg, rid1);
-	if (h0 < 0 || h1 < 0 || vtd_irte_set(h0, cpus[target].apic_id, VEC_SELFTEST) ||
-	    vtd_irte_set(h1, cpus[target].apic_id, VEC_SELFTEST)) {
+	h0 = iommu_irte_alloc(vf0->seg, rid0);
+	h1 = iommu_irte_alloc(vf1->seg, rid1);
+	if (h0 < 0 || h1 < 0 || iommu_irte_set(h0, cpus[target].apic_id, VEC_SELFTEST) ||
+	    iommu_irte_set(h1, cpus[target].apic_id, VEC_SELFTEST)) {
 		sfmt(why, sizeof(why), "no interrupt remapping entries");
 		goto out;
 	}
 	/* 1: VF 0 through its own entry arrives where the entry says. */
 	irq_fire(vf0, h0, 100000);
 	if (irq_hits[target] != 1 || irq_hits_total() != 1) {
-		sfmt(why, sizeof(why), "vf 0 via entry %d: %u on cpu %u, %u in all", h0 & 0xFF,
-		     irq_hits[target], target, irq_hits_total());
+		sfmt(why, sizeof(why), "vf 0 via entry %u: %u on cpu %u, %u in all",
+		     iommu_irte_index(h0), irq_hits[target], target, irq_hits_total());
 		goto out;
 	}
 	/* 2: VF 0 through the entry that accepts only VF 1 is blocked ... */
 	before = irq_hits_total();
-	faults = vtd_fault_count(vf0->seg, rid0);
+	faults = iommu_fault_count(vf0->seg, rid0);
 	irq_fire(vf0, h1, 100000);
 	if (irq_hits_total() != before) {
 		sfmt(why, sizeof(why), "vf 0 through vf 1's entry was delivered");
@@ -258,21 +261,21 @@ static int selftest_irq(void)
 	 * so it was the source-ID check that stopped VF 0. */
 	irq_fire(vf1, h1, 100000);
 	if (irq_hits[target] != 2 || irq_hits_total() != 2) {
-		sfmt(why, sizeof(why), "vf 1 via its own entry %d: %u on cpu %u, %u in all",
-		     h1 & 0xFF, irq_hits[target] - 1, target, irq_hits_total() - 1);
+		sfmt(why, sizeof(why), "vf 1 via its own entry %u: %u on cpu %u, %u in all",
+		     iommu_irte_index(h1), irq_hits[target] - 1, target, irq_hits_total() - 1);
 		goto out;
 	}
 	err = 0;
 out:
-	vtd_irte_free(h0);
-	vtd_irte_free(h1);
+	iommu_irte_free(h0);
+	iommu_irte_free(h1);
 	if (err)
 		pr_info("selftest irq: FAIL (%s)\n", why);
 	else
-		pr_info("selftest irq: PASS (vf 0 msi-x 0 -> entry %d -> cpu %u vector 0x%x;"
+		pr_info("selftest irq: PASS (vf 0 msi-x 0 -> entry %u -> cpu %u vector 0x%x;"
 			" vf 0 through vf 1's entry blocked%s)\n",
-			h0 & 0xFF, target, VEC_SELFTEST,
-			vtd_fault_count(vf0->seg, rid0) > faults ? ", fault logged" : "");
+			iommu_irte_index(h0), target, VEC_SELFTEST,
+			iommu_fault_count(vf0->seg, rid0) > faults ? ", fault logged" : "");
 	return err;
 }
 

@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
  * Guest MSI-X table emulation (PCI Express Base 6.7.2 for the table/PBA
- * layout; Intel SDM vol. 3A 11.11 for the compatibility-format message;
- * VT-d 5.1.5.2 for the remappable format the real table gets, encoded by
- * vtd_msi_addr()/vtd_msi_data(), the same helpers the NIC self-test uses).
+ * layout; Intel SDM vol. 3A 11.11 for the compatibility-format message the
+ * guest writes). What the real table gets is the IOMMU's message for the
+ * entry's IRTE, from vmsix_ops.msi_msg().
  */
 #include "lib/err.h"
 #include "hv/platform/vmsix.h"
-#include "iommu/vtd_desc.h"
 
 #define MSI_ADDR_BASE_MASK 0xFFF00000u
 #define MSI_ADDR_BASE	   0xFEE00000u
@@ -52,12 +51,14 @@ static enum vmsix_why translate(const struct vmsix *v, const struct vmsix_entry 
 static void hw_mask(struct vmsix *v, unsigned int i, bool masked)
 {
 	struct vmsix_entry *e = &v->e[i];
+	uint64_t addr;
+	uint32_t data;
 
 	if (e->hw_masked == masked)
 		return;
 	e->hw_masked = masked;
-	v->ops->hw_entry(v->ctx, i, vtd_msi_addr((uint16_t)(v->irte_base + i)), vtd_msi_data(),
-			 masked);
+	v->ops->msi_msg(v->ctx, i, &addr, &data);
+	v->ops->hw_entry(v->ctx, i, addr, data, masked);
 }
 
 /* Bring the real entry and its IRTE in line with the guest's view. */
@@ -120,7 +121,7 @@ int vmsix_init(struct vmsix *v, unsigned int n, uint32_t table_off, uint32_t pba
 	uint64_t p_end = (uint64_t)pba_off + pba_dwords(n) * 4;
 
 	if (!n || n > VMSIX_MAX_ENTRIES || (table_off | pba_off) & 7 || !ops || !ops->guest_dest ||
-	    !ops->irte_set || !ops->irte_clear || !ops->hw_entry || !ops->hw_pba)
+	    !ops->irte_set || !ops->irte_clear || !ops->msi_msg || !ops->hw_entry || !ops->hw_pba)
 		return -EINVAL;
 	if (table_off < p_end && pba_off < t_end)
 		return -EINVAL;

@@ -5,8 +5,9 @@
  * that becomes usable (entry unmasked, function not masked, MSI-X enabled)
  * is turned into an interrupt remapping entry that delivers the guest's
  * vector to the guest's own CPU, and the real table only ever holds the
- * remappable-format address of the entry's own IRTE. Pure: all hardware
- * access goes through struct vmsix_ops, so this builds into the unit tests.
+ * message that selects the entry's own IRTE (its encoding is the IOMMU's:
+ * msi_msg()). Pure: all hardware access goes through struct vmsix_ops, so
+ * this builds into the unit tests.
  *
  * Decisions:
  *  - Accesses must be 4 or 8 bytes, naturally aligned, inside the table or
@@ -63,9 +64,11 @@ struct vmsix_ops {
 	int (*irte_set)(void *ctx, unsigned int entry, uint32_t phys_apic_id, uint8_t vector);
 	/* Make that IRTE not present. Only called while the real entry is masked. */
 	void (*irte_clear)(void *ctx, unsigned int entry);
-	/* Write the real VF's MSI-X table entry @entry: @addr/@data is always the
-	 * remappable-format message selecting IRTE irte_base + @entry, and the
-	 * mask bit. Write vector control first when @masked, last otherwise, so
+	/* The message (address, data) that makes the device's interrupt go
+	 * through the IRTE of table entry @entry, as the IOMMU encodes it. */
+	void (*msi_msg)(void *ctx, unsigned int entry, uint64_t *addr, uint32_t *data);
+	/* Write the real VF's MSI-X table entry @entry: @addr/@data is always
+	 * msi_msg()'s message for @entry, and the mask bit. Write vector control first when @masked, last otherwise, so
 	 * that address/data never change under an unmasked entry. */
 	void (*hw_entry)(void *ctx, unsigned int entry, uint64_t addr, uint32_t data, bool masked);
 	/* The real PBA's dword @dword, for guest PBA reads. */
@@ -115,8 +118,8 @@ struct vmsix {
  * (both 8-byte aligned, in the same BAR, not overlapping), the entries using
  * IRTEs @irte_base .. @irte_base + @n - 1, which must not be present. The
  * guest view is the reset state (MSI-X off, every entry masked) and every
- * real entry is written masked with its remappable address. -EINVAL on bad
- * geometry, -ERANGE if the IRTE indices pass 0xFFFF.
+ * real entry is written masked with its msi_msg() message. -EINVAL on bad
+ * geometry or a missing op, -ERANGE if the IRTE indices pass 0xFFFF.
  */
 int vmsix_init(struct vmsix *v, unsigned int n, uint32_t table_off, uint32_t pba_off,
 	       unsigned int irte_base, const struct vmsix_ops *ops, void *ctx);

@@ -19,7 +19,7 @@
 #include "lib/printk.h"
 #include "hv/vm/vm.h"
 #include "hv/vm/vm_vf.h"
-#include "iommu/vtd.h"
+#include "iommu/iommu.h"
 #include "lib/x86.h"
 
 #define HV_RESERVE (32ull << 20) /* memory kept for the hypervisor's own use */
@@ -37,7 +37,7 @@ static int guest_vf_dma(struct vm *vm, int vf)
 	uint8_t bus, devfn;
 	int err;
 
-	if (!vtd_dma_on()) {
+	if (!iommu_dma_on()) {
 		pr_warn("guest %s: vf %d not given: no DMA remapping to confine it\n", vm->name,
 			vf);
 		return 0;
@@ -46,17 +46,17 @@ static int guest_vf_dma(struct vm *vm, int vf)
 		pr_err("guest %s: vf %d does not exist\n", vm->name, vf);
 		return -ENODEV;
 	}
-	vm->dma = vtd_domain_create(vm->name);
+	vm->dma = iommu_domain_create(vm->name);
 	if (!vm->dma) {
 		pr_err("guest %s: no IOMMU domain left for vf %d\n", vm->name, vf);
 		return -ENOSPC;
 	}
-	err = vtd_domain_map(vm->dma, 0, vm->ram_hpa, vm->ram_size, VTD_PERM_R | VTD_PERM_W);
+	err = iommu_domain_map(vm->dma, 0, vm->ram_hpa, vm->ram_size, IOMMU_PERM_R | IOMMU_PERM_W);
 	if (!err)
-		err = vtd_attach(vm->dma, seg, bus, devfn);
+		err = iommu_attach(vm->dma, seg, bus, devfn);
 	if (err) {
 		pr_err("guest %s: vf %d: its DMA domain: %s\n", vm->name, vf, err_name(err));
-		vtd_domain_destroy(vm->dma);
+		iommu_domain_destroy(vm->dma);
 		vm->dma = NULL;
 		return err;
 	}

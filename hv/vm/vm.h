@@ -87,7 +87,7 @@ struct vcpu_exit {
 };
 
 struct vm;
-struct vtd_domain;
+struct iommu_domain;
 
 /* Where a vCPU is in its start-up (the boot vCPU starts RUNNING). */
 enum vcpu_state {
@@ -151,7 +151,7 @@ struct vm {
 	/* Guest-physical to host-physical: the backend's nested paging
 	 * (NPT or EPT), in its format; only the backend's ops change it. */
 	struct pt_table gpa_map;
-	struct vtd_domain *dma; /* its VF's IOMMU domain: the same map, or NULL */
+	struct iommu_domain *dma; /* its VF's IOMMU domain: the same map, or NULL */
 	struct vm_vf vf;
 	unsigned int vcpu_count;
 	struct vcpu vcpu[VM_MAX_VCPUS];

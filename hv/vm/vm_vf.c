@@ -16,7 +16,7 @@
 #include "drivers/timer/tsc.h"
 #include "hv/vm/vm.h"
 #include "hv/vm/vm_vf.h"
-#include "iommu/vtd.h"
+#include "iommu/iommu.h"
 #include "lib/x86.h"
 
 #define PCI_EXP_DEVCTL	   0x08
@@ -192,12 +192,17 @@ static bool guest_dest(void *ctx, uint32_t guest_apic_id, uint32_t *phys)
 
 static int irte_set(void *ctx, unsigned int entry, uint32_t phys, uint8_t vector)
 {
-	return vtd_irte_set(vm_of(ctx)->vf.irte[entry], phys, vector);
+	return iommu_irte_set(vm_of(ctx)->vf.irte[entry], phys, vector);
 }
 
 static void irte_clear(void *ctx, unsigned int entry)
 {
-	vtd_irte_clear(vm_of(ctx)->vf.irte[entry]);
+	iommu_irte_clear(vm_of(ctx)->vf.irte[entry]);
+}
+
+static void msi_msg(void *ctx, unsigned int entry, uint64_t *addr, uint32_t *data)
+{
+	iommu_irte_msi(vm_of(ctx)->vf.irte[entry], addr, data);
 }
 
 static uint64_t table_addr(struct vm *vm, unsigned int entry)
@@ -228,7 +233,8 @@ static uint32_t hw_pba(void *ctx, unsigned int dword)
 
 static const struct vpci_ops vpci_ops = {vf_read, vf_write,  bar_map,
 					 vf_flr,  msix_ctrl, bar_refused};
-static const struct vmsix_ops vmsix_ops = {guest_dest, irte_set, irte_clear, hw_entry, hw_pba};
+static const struct vmsix_ops vmsix_ops = {guest_dest, irte_set, irte_clear,
+					   msi_msg,    hw_entry, hw_pba};
 
 /* The real function's MSI-X stays enabled and unmasked: what the guest
  * asks for is expressed in the entries' mask bits (vmsix.c). */
@@ -267,13 +273,13 @@ int vm_vf_attach(struct vm *vm, unsigned int n, uint64_t win_base, uint64_t win_
 	if (entries > VMSIX_MAX_ENTRIES)
 		return -E2BIG;
 
-	/* One remapping entry per MSI-X entry, in a row (vmsix.c addresses
-	 * entry i through IRTE base + i). */
+	/* One remapping entry per MSI-X entry, in a row (vmsix.c has entry i
+	 * use IRTE base + i). */
 	for (unsigned int i = 0; i < entries; i++) {
-		vm->vf.irte[i] = vtd_irte_alloc(d->seg, (uint16_t)(d->bus << 8 | d->devfn));
+		vm->vf.irte[i] = iommu_irte_alloc(d->seg, (uint16_t)(d->bus << 8 | d->devfn));
 		if (vm->vf.irte[i] < 0)
 			return vm->vf.irte[i];
-		if (i && vm->vf.irte[i] != vm->vf.irte[0] + (int)i)
+		if (i && iommu_irte_index(vm->vf.irte[i]) != iommu_irte_index(vm->vf.irte[0]) + i)
 			return -ENOSPC;
 	}
 	if (vm->mmio_count >= VM_MMIO_MAX)
@@ -282,7 +288,7 @@ int vm_vf_attach(struct vm *vm, unsigned int n, uint64_t win_base, uint64_t win_
 	vm->mmio[vm->vf.msix_region] = (struct mmio_region){0, 0, "vf msi-x", NULL, NULL};
 
 	err = vmsix_init(&vm->vf.msix, entries, vm->vf.table_off, vm->vf.pba_off,
-			 (unsigned int)vm->vf.irte[0] & 0xFF, &vmsix_ops, vm);
+			 iommu_irte_index(vm->vf.irte[0]), &vmsix_ops, vm);
 	if (err)
 		return err;
 	memset(&cfg, 0, sizeof(cfg));

@@ -119,6 +119,15 @@ static uint64_t spec_remap_addr(unsigned int h)
 	       (uint64_t)((h >> 15) & 1) << 2;
 }
 
+/* The IOMMU's message for entry @entry: VT-d's remappable format for IRTE
+ * irte_base + @entry, from the driver's own encoder. */
+static void fake_msi_msg(void *ctx, unsigned int entry, uint64_t *addr, uint32_t *data)
+{
+	assert_ptr_equal(ctx, &f);
+	*addr = vtd_msi_addr((uint16_t)(f.irte_base + entry));
+	*data = vtd_msi_data();
+}
+
 static void fake_hw_entry(void *ctx, unsigned int entry, uint64_t addr, uint32_t data, bool masked)
 {
 	assert_ptr_equal(ctx, &f);
@@ -146,6 +155,7 @@ static const struct vmsix_ops ops = {
 	.guest_dest = fake_guest_dest,
 	.irte_set = fake_irte_set,
 	.irte_clear = fake_irte_clear,
+	.msi_msg = fake_msi_msg,
 	.hw_entry = fake_hw_entry,
 	.hw_pba = fake_hw_pba,
 };
@@ -303,9 +313,10 @@ static void test_init(void **state)
 
 	/* Bad geometry */
 	struct vmsix w;
-	struct vmsix_ops no_pba = ops;
+	struct vmsix_ops no_pba = ops, no_msg = ops;
 
 	no_pba.hw_pba = NULL;
+	no_msg.msi_msg = NULL;
 	f.irte_base = 0;
 	assert_int_equal(vmsix_init(&w, 0, 0, 0x2000, 0, &ops, &f), -EINVAL);
 	assert_int_equal(vmsix_init(&w, VMSIX_MAX_ENTRIES + 1, 0, 0x2000, 0, &ops, &f), -EINVAL);
@@ -316,6 +327,7 @@ static void test_init(void **state)
 	assert_int_equal(vmsix_init(&w, 3, 0x28, 0x50, 0, &ops, &f), -EINVAL); /* last entry */
 	assert_int_equal(vmsix_init(&w, 3, 0, 0x2000, 0, NULL, &f), -EINVAL);
 	assert_int_equal(vmsix_init(&w, 3, 0, 0x2000, 0, &no_pba, &f), -EINVAL);
+	assert_int_equal(vmsix_init(&w, 3, 0, 0x2000, 0, &no_msg, &f), -EINVAL);
 	assert_int_equal(f.nlog, N); /* no call for a refused init */
 	/* Adjacent either way is fine (the PBA is one qword). */
 	assert_int_equal(vmsix_init(&w, 3, 0x30, 0x28, 0, &ops, &f), 0);

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The IOMMU interface: which implementation runs (chosen once, from the
+ * ACPI tables), the domain pool every implementation shares, and the calls
+ * common code makes, passed on to the implementation. Pure apart from the
+ * implementation it calls, so it builds into the unit tests against a fake.
+ */
+#include "drivers/acpi/acpi.h"
+#include "iommu/iommu.h"
+#include "iommu/vtd.h"
+#include "lib/err.h"
+#include "lib/kstring.h"
+#include "lib/printk.h"
+
+/*
+ * The implementations, by the ACPI table that describes their units, in the
+ * order tried. A machine has one kind: the first table found decides. An
+ * entry without ops is a table seen but not yet driven (AMD-Vi: its ops go
+ * here once iommu/amdvi*.c provides them).
+ */
+static const struct {
+	char sig[5];
+	const struct iommu_ops *ops;
+	const char *what;
+} candidates[] = {
+	{"DMAR", &vtd_iommu_ops, "VT-d"},
+	{"IVRS", NULL, "AMD-Vi"},
+};
+
+static const struct iommu_ops *ops; /* NULL: no IOMMU */
+static unsigned int omitted;
+static struct iommu_domain domains[IOMMU_MAX_DOMAINS];
+
+static bool table_found(const struct acpi_info *ai, const char *sig)
+{
+	for (unsigned int i = 0; i < ai->table_count; i++)
+		if (!strcmp(ai->tables[i].sig, sig))
+			return true;
+	return false;
+}
+
+const struct iommu_ops *iommu_select(const struct acpi_info *ai)
+{
+	for (unsigned int i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++) {
+		if (!table_found(ai, candidates[i].sig))
+			continue;
+		if (candidates[i].ops)
+			return candidates[i].ops;
+		pr_info("iommu: %s table found, but no %s driver yet: no DMA or interrupt "
+			"remapping, no passthrough\n",
+			candidates[i].sig, candidates[i].what);
+		return NULL;
+	}
+	pr_info("iommu: no DMAR or IVRS table: no DMA or interrupt remapping, no passthrough\n");
+	return NULL;
+}
+
+int iommu_init(const struct acpi_info *ai, const struct iommu_setup *s)
+{
+	const struct iommu_ops *o = iommu_select(ai);
+	int err;
+
+	ops = NULL;
+	if (!o)
+		return -ENODEV;
+	err = o->init(ai, s);
+	if (err)
+		return err;
+	ops = o;
+	omitted = s->omit;
+	ops->report();
+	return 0;
+}
+
+bool iommu_enabled(void)
+{
+	return ops;
+}
+
+bool iommu_dma_on(void)
+{
+	return ops && !(omitted & IOMMU_OMIT_DMA);
+}
+
+/* ---- domains ----------------------------------------------------------------- */
+
+struct iommu_domain *iommu_domain_create(const char *name)
+{
+	if (!ops)
+		return NULL;
+	for (unsigned int i = 0; i < IOMMU_MAX_DOMAINS; i++) {
+		struct iommu_domain *d = &domains[i];
+
+		if (d->used)
+			continue;
+		memset(d, 0, sizeof(*d));
+		/* ID 0 is reserved where a unit caches not-present entries */
+		d->id = (uint16_t)(i + 1);
+		str_copy(d->name, name, sizeof(d->name));
+		if (ops->domain_init(d))
+			return NULL;
+		d->used = true;
+		return d;
+	}
+	pr_err("iommu: no free domain for %s\n", name);
+	return NULL;
+}
+
+struct iommu_domain *iommu_domain_of(uint16_t id)
+{
+	return id && id <= IOMMU_MAX_DOMAINS && domains[id - 1].used ? &domains[id - 1] : NULL;
+}
+
+/* The units forget @d's old translations; only then may the tables the
+ * engine detached be freed. */
+static int domain_flush(struct iommu_domain *d)
+{
+	int err = ops->domain_flush(d);
+
+	if (!err)
+		pt_reclaim(&d->pt);
+	return err;
+}
+
+int iommu_domain_map(struct iommu_domain *d, uint64_t iova, uint64_t hpa, uint64_t len,
+		     unsigned int perm)
+{
+	int err;
+
+	if (!ops || !d || !d->used)
+		return -EINVAL;
+	/* No memory type in IOMMU tables: the device's accesses snoop. */
+	err = pt_map(&d->pt, iova, hpa, len, perm, PT_MT_WB);
+	if (err == -EBUSY) { /* too many tables waiting: flush, then again */
+		domain_flush(d);
+		err = pt_map(&d->pt, iova, hpa, len, perm, PT_MT_WB);
+	}
+	/* Flush after a map too: units with caching mode keep non-present
+	 * entries, and replaced mappings must go. */
+	domain_flush(d);
+	return err;
+}
+
+int iommu_domain_unmap(struct iommu_domain *d, uint64_t iova, uint64_t len)
+{
+	int err;
+
+	if (!ops || !d || !d->used)
+		return -EINVAL;
+	err = pt_unmap(&d->pt, iova, len);
+	if (err == -EBUSY) {
+		domain_flush(d);
+		err = pt_unmap(&d->pt, iova, len);
+	}
+	domain_flush(d);
+	return err;
+}
+
+int iommu_domain_destroy(struct iommu_domain *d)
+{
+	if (!ops || !d || !d->used)
+		return -EINVAL;
+	if (d->attached)
+		return -EBUSY;
+	domain_flush(d);
+	pt_destroy(&d->pt);
+	d->used = false;
+	return 0;
+}
+
+int iommu_attach(struct iommu_domain *d, uint16_t seg, uint8_t bus, uint8_t devfn)
+{
+	int err;
+
+	if (!ops || !d || !d->used)
+		return -EINVAL;
+	err = ops->attach(d, seg, (uint16_t)(bus << 8 | devfn));
+	if (!err)
+		d->attached++;
+	else
+		pr_err("iommu: cannot attach %04x:%02x:%02x.%u to domain %s: %s\n", seg, bus,
+		       devfn >> 3, devfn & 7, d->name, err_name(err));
+	return err;
+}
+
+int iommu_detach(uint16_t seg, uint8_t bus, uint8_t devfn)
+{
+	return ops ? ops->detach(seg, (uint16_t)(bus << 8 | devfn)) : -EINVAL;
+}
+
+int iommu_block(uint16_t seg, uint8_t bus, uint8_t devfn)
+{
+	return ops ? ops->block(seg, (uint16_t)(bus << 8 | devfn)) : -EINVAL;
+}
+
+/* ---- interrupt remapping ----------------------------------------------------- */
+
+int iommu_irte_alloc(uint16_t seg, uint16_t rid)
+{
+	return ops ? ops->irte_alloc(seg, rid) : -ENODEV;
+}
+
+int iommu_irte_set(int h, uint32_t dest, uint8_t vector)
+{
+	return ops ? ops->irte_set(h, dest, vector) : -ENODEV;
+}
+
+void iommu_irte_clear(int h)
+{
+	if (ops)
+		ops->irte_clear(h);
+}
+
+void iommu_irte_free(int h)
+{
+	if (ops)
+		ops->irte_free(h);
+}
+
+int iommu_irte_msi(int h, uint64_t *addr, uint32_t *data)
+{
+	*addr = 0;
+	*data = 0;
+	if (!ops)
+		return -ENODEV;
+	ops->irte_msi(h, addr, data);
+	return 0;
+}
+
+unsigned int iommu_irte_index(int h)
+{
+	return ops ? ops->irte_index(h) : 0;
+}
+
+/* ---- faults ------------------------------------------------------------------ */
+
+void iommu_fault_poll(void)
+{
+	if (ops)
+		ops->fault_poll();
+}
+
+unsigned int iommu_fault_count(uint16_t seg, uint16_t rid)
+{
+	return ops ? ops->fault_count(seg, rid) : 0;
+}
+
+unsigned int iommu_fault_irqs(void)
+{
+	return ops ? ops->fault_irqs() : 0;
+}
