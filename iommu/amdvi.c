@@ -586,7 +586,9 @@ static int unit_start(struct amdvi_unit *u, uint32_t fault_apic_id)
 		ctl |= AMDVI_CTRL_XT_EN | AMDVI_CTRL_INTCAPXT_EN;
 	if (fault_msi_setup(u, fault_apic_id))
 		ctl |= AMDVI_CTRL_EVT_INT_EN;
-	wr64(u, AMDVI_CONTROL, ctl);
+	/* All at once: QEMU runs commands only with IommuEn set. Nothing is
+	 * attached yet: every DMA and interrupt is blocked from here on. */
+	wr64(u, AMDVI_CONTROL, ctl | AMDVI_CTRL_IOMMU_EN);
 	/* Whatever the unit cached before us goes. */
 	if (u->efr & AMDVI_EFR_IA_SUP) {
 		struct amdvi_cmd c = amdvi_cmd_inv_all();
@@ -594,9 +596,6 @@ static int unit_start(struct amdvi_unit *u, uint32_t fault_apic_id)
 		if ((err = cmd_run(u, &c, 1)))
 			return err;
 	}
-	/* Nothing is attached yet: every DMA and interrupt is blocked from
-	 * here on. */
-	wr64(u, AMDVI_CONTROL, ctl | AMDVI_CTRL_IOMMU_EN);
 	return 0;
 }
 
