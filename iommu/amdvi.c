@@ -56,7 +56,8 @@ struct amdvi_unit {
 	unsigned int cmd_tail, evt_head;
 	uint64_t wait_seq;
 	volatile uint64_t wait_sem; /* COMPLETION_WAIT stores here */
-	spinlock_t lock;
+	spinlock_t lock;	    /* the command ring */
+	spinlock_t irq_lock;	    /* @irq; never held around lock */
 	struct amdvi_irq_map irq;
 };
 
@@ -288,8 +289,10 @@ static int amdvi_irte_alloc(uint16_t seg, uint16_t rid)
 	if (ui < 0)
 		return ui;
 	u = &units[ui];
+	spin_lock(&u->irq_lock);
 	slot = amdvi_irq_table_get(&u->irq, rid, &created);
 	if (slot < 0) {
+		spin_unlock(&u->irq_lock);
 		pr_err("iommu: no interrupt table left for %04x:%02x:%02x.%u\n", seg, rid >> 8,
 		       (rid >> 3) & 0x1F, rid & 7);
 		return slot;
@@ -304,10 +307,12 @@ static int amdvi_irte_alloc(uint16_t seg, uint16_t rid)
 			err = dte_write(u, rid, &e);
 		if (err) {
 			u->irq.table[slot].used = false;
+			spin_unlock(&u->irq_lock);
 			return err;
 		}
 	}
 	idx = amdvi_irq_index_alloc(&u->irq, slot);
+	spin_unlock(&u->irq_lock);
 	if (idx < 0) {
 		pr_err("iommu: interrupt remapping indices used up (%04x:%02x:%02x.%u)\n", seg,
 		       rid >> 8, (rid >> 3) & 0x1F, rid & 7);
@@ -361,9 +366,9 @@ static void amdvi_irte_free(int h)
 	if (!u)
 		return;
 	irte_write(u, slot, H_INDEX(h), (struct amdvi_irte){0, 0});
-	spin_lock(&u->lock);
+	spin_lock(&u->irq_lock);
 	amdvi_irq_index_free(&u->irq, H_INDEX(h));
-	spin_unlock(&u->lock);
+	spin_unlock(&u->irq_lock);
 }
 
 static void amdvi_irte_msi(int h, uint64_t *addr, uint32_t *data)
@@ -490,6 +495,12 @@ static bool fault_msi_setup(const struct amdvi_unit *u, uint32_t apic_id)
 
 	if (!d || !d->msi_cap)
 		return false;
+	if (apic_id > 0xFF) {
+		pr_warn("iommu: unit at 0x%llx: the service CPU's APIC ID 0x%x does not fit its "
+			"MSI: faults are found by polling only\n",
+			(unsigned long long)u->base, apic_id);
+		return false;
+	}
 	c = d->msi_cap;
 	ctl = pci_read16(d, c + 2);
 	pci_write32(d, c + 4, 0xFEE00000u | (apic_id & 0xFF) << 12);
@@ -582,8 +593,11 @@ static int unit_start(struct amdvi_unit *u, uint32_t fault_apic_id)
 	     AMDVI_STS_EVT_OVERFLOW | AMDVI_STS_EVT_LOG_INT | AMDVI_STS_COMWAIT_INT);
 
 	ctl = AMDVI_CTRL_CMDBUF_EN | AMDVI_CTRL_EVTLOG_EN | AMDVI_CTRL_GA_EN;
+	/* Not IntCapXTEn: the unit's own interrupt is its MSI capability's,
+	 * not the XT interrupt registers', so the service CPU's APIC ID must
+	 * fit 8 bits (it is CPU 0's). */
 	if (x2apic)
-		ctl |= AMDVI_CTRL_XT_EN | AMDVI_CTRL_INTCAPXT_EN;
+		ctl |= AMDVI_CTRL_XT_EN;
 	if (fault_msi_setup(u, fault_apic_id))
 		ctl |= AMDVI_CTRL_EVT_INT_EN;
 	/* All at once: QEMU runs commands only with IommuEn set. Nothing is
