@@ -13,11 +13,12 @@ OVMF_VARS=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
 # IOMMU=intel (default): intel-iommu; IOMMU=amd: amd-iommu with pt=off (its
 # default pt=on translates nothing) and, unless TOPOLOGY is given, the igb on
 # pcie.0 at 00:02.0: QEMU 10.0.2's amd-iommu looks devices behind a root port
-# up with bus number 0 (iommu/notes/qemu-10.0.2-amd-iommu.md).
+# up with bus number 0 (iommu/notes/qemu-10.0.2-amd-iommu.md). AMDVI_XTSUP=off
+# takes x2APIC interrupt remapping away (the driver must then refuse).
 IOMMU=${IOMMU:-intel}
 case "$IOMMU" in
 intel) iommu=(-device intel-iommu,intremap=on,eim=on) ;;
-amd) iommu=(-device amd-iommu,intremap=on,xtsup=on,pt=off)
+amd) iommu=(-device "amd-iommu,intremap=on,xtsup=${AMDVI_XTSUP:-on},pt=off")
      TOPOLOGY=${TOPOLOGY:-bus0} ;;
 *) echo "qemu-cmd.sh: IOMMU must be intel or amd" >&2; exit 2 ;;
 esac

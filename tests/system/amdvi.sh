@@ -42,6 +42,25 @@ amdvi_test() {
 	expect_not "$n" 'vfvisor: (error|warning): (acpi|sriov|igb|iommu: (unit|IVRS|bring|both|vtd))' "no AMD-Vi, ACPI or SR-IOV errors or warnings"
 }
 
+# amdvi_noxt_test: a unit without XTSup while the CPUs run in x2APIC mode
+# cannot remap their interrupts: init names what is missing and leaves it
+# off, and nothing is given out.
+amdvi_noxt_test() {
+	local n=amdvi-noxt iso=$SYS_DIR/amdvi.iso
+	export IOMMU=amd AMDVI_XTSUP=off
+	if ! boot "$n" bios "$iso" 120 'vfvisor: boot complete'; then
+		unset IOMMU AMDVI_XTSUP
+		fail "$n: boots to 'boot complete' with amd-iommu,xtsup=off"
+		return
+	fi
+	unset IOMMU AMDVI_XTSUP
+	pass "$n: boots to 'boot complete' with amd-iommu,xtsup=off"
+	expect "$n" '^vfvisor: error: iommu: unit at 0xfed80000 lacks XTSup \(x2APIC destinations; the CPUs run in x2APIC mode\) \(efr 0x29d3\): left disabled' "missing XTSup named"
+	expect "$n" '^vfvisor: error: iommu: bring-up failed \(.*\): all units off, no passthrough' "bring-up refused, units off"
+	expect_not "$n" '^vfvisor: iommu: 1 unit\(s\), dma remapping on' "no IOMMU status line claims remapping"
+	expect "$n" '^vfvisor: selftest irq: FAIL \(no interrupt remapping\)' "interrupt self-test fails: no remapping"
+}
+
 # amdvi_net_test: the product under AMD-Vi (SeaBIOS only, for time): two
 # Linux guests, each DMA-translated by its own domain and interrupted
 # through its own IRTE table, fetch 16 MiB over TCP through their VFs

@@ -228,6 +228,7 @@ done
 for fw in bios uefi; do
 	amdvi_test $fw
 done
+amdvi_noxt_test
 amdvi_net_test
 
 # The bare-metal test guest under the backend (the same one runs under VT-x
