@@ -72,14 +72,26 @@ static struct {
 	unsigned int count;
 } sources[MAX_SOURCES];
 
+static uint64_t mmio_rd64(uint64_t addr)
+{
+	return mmio_read64(addr);
+}
+
+static void mmio_wr64(uint64_t addr, uint64_t v)
+{
+	mmio_write64(addr, v);
+}
+
+struct amdvi_mmio amdvi_mmio = {mmio_rd64, mmio_wr64};
+
 static uint64_t rd64(const struct amdvi_unit *u, uint32_t off)
 {
-	return mmio_read64(u->base + off);
+	return amdvi_mmio.rd64(u->base + off);
 }
 
 static void wr64(const struct amdvi_unit *u, uint32_t off, uint64_t v)
 {
-	mmio_write64(u->base + off, v);
+	amdvi_mmio.wr64(u->base + off, v);
 }
 
 static int alloc_zeroed(uint64_t len, uint64_t *out)
@@ -646,6 +658,11 @@ static int amdvi_init(const struct acpi_info *ai, const struct iommu_setup *s)
 	const void *table = NULL;
 	int err;
 
+	/* From nothing: an earlier init's units are not ours to touch. */
+	memset(units, 0, sizeof(units));
+	memset(sources, 0, sizeof(sources));
+	unit_count = 0;
+	enabled = false;
 	if (ai->have_ivrs)
 		table = acpi_map(ai->ivrs_phys, ai->ivrs_len);
 	err = !ai->have_ivrs ? -EINVAL : table ? ivrs_parse(&ivrs, table, ai->ivrs_len) : -EFAULT;
