@@ -6,6 +6,7 @@
  * implementation it calls, so it builds into the unit tests against a fake.
  */
 #include "drivers/acpi/acpi.h"
+#include "iommu/amdvi.h"
 #include "iommu/iommu.h"
 #include "iommu/vtd.h"
 #include "lib/err.h"
@@ -14,9 +15,9 @@
 
 /*
  * The implementations, by the ACPI table that describes their units, in the
- * order tried. A machine has one kind: the first table found decides. An
- * entry without ops is a table seen but not yet driven (AMD-Vi: its ops go
- * here once iommu/amdvi*.c provides them).
+ * order tried. A machine has one kind: the first table found decides (a
+ * firmware listing both is told so). An entry without ops is a table seen
+ * but not driven.
  */
 static const struct {
 	char sig[5];
@@ -24,7 +25,7 @@ static const struct {
 	const char *what;
 } candidates[] = {
 	{"DMAR", &vtd_iommu_ops, "VT-d"},
-	{"IVRS", NULL, "AMD-Vi"},
+	{"IVRS", &amdvi_iommu_ops, "AMD-Vi"},
 };
 
 static const struct iommu_ops *ops; /* NULL: no IOMMU */
@@ -44,6 +45,12 @@ const struct iommu_ops *iommu_select(const struct acpi_info *ai)
 	for (unsigned int i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++) {
 		if (!table_found(ai, candidates[i].sig))
 			continue;
+		for (unsigned int k = i + 1; k < sizeof(candidates) / sizeof(candidates[0]); k++)
+			if (table_found(ai, candidates[k].sig))
+				pr_warn("iommu: both %s and %s tables found: using %s, %s "
+					"ignored\n",
+					candidates[i].sig, candidates[k].sig, candidates[i].what,
+					candidates[k].what);
 		if (candidates[i].ops)
 			return candidates[i].ops;
 		pr_info("iommu: %s table found, but no %s driver yet: no DMA or interrupt "

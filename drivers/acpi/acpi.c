@@ -24,6 +24,7 @@
 #define MCFG_HDR_LEN 44
 #define MCFG_ENT_LEN 16
 #define DMAR_HDR_LEN 48
+#define IVRS_HDR_LEN 48 /* header, IVinfo, 8 reserved bytes */
 #define DRHD_HDR_LEN 16
 #define SCOPE_MIN    6
 
@@ -291,6 +292,22 @@ static void parse_dmar(struct acpi_info *ai, const struct acpi_table_ref *t)
 	}
 }
 
+/* ---- IVRS ------------------------------------------------------------------ */
+
+/* Only where it is: the IVHD/IVMD blocks are iommu/ivrs.c's to judge. A
+ * table without room for IVinfo and its reserved 8 bytes has no block. */
+static void parse_ivrs(struct acpi_info *ai, const struct acpi_table_ref *t)
+{
+	if (t->len < IVRS_HDR_LEN) {
+		pr_warn("acpi: IVRS at 0x%llx: length %u too short, ignored\n", ull(t->phys),
+			t->len);
+		return;
+	}
+	ai->have_ivrs = true;
+	ai->ivrs_phys = t->phys;
+	ai->ivrs_len = t->len;
+}
+
 /* ---- RSDP and root table --------------------------------------------------- */
 
 /* 0, or why the RSDP at @p (@len readable bytes) is unusable. */
@@ -512,6 +529,9 @@ int acpi_parse(struct acpi_info *ai, const void *rsdp, size_t len, uint64_t rsdp
 	t = acpi_table(ai, "DMAR");
 	if (t)
 		parse_dmar(ai, t);
+	t = acpi_table(ai, "IVRS");
+	if (t)
+		parse_ivrs(ai, t);
 	return 0;
 }
 

@@ -82,12 +82,18 @@ struct acpi_info {
 	struct acpi_drhd drhd[ACPI_MAX_DRHD];
 	unsigned int drhd_count;
 	unsigned int rmrr_count;
+
+	/* IVRS (AMD-Vi; iommu/ivrs.c parses it in full) */
+	bool have_ivrs;
+	uint64_t ivrs_phys;
+	uint32_t ivrs_len;
 };
 
 /*
  * Validate the RSDP at @rsdp (@len bytes readable there: 20 for a v1 copy,
  * 36 for v2), then walk the XSDT (or the RSDT when there is none, the
- * revision is 0, or the XSDT is unusable) and parse MADT, MCFG and DMAR. Tables that fail their checks
+ * revision is 0, or the XSDT is unusable) and parse MADT, MCFG and DMAR, and
+ * note where the IVRS is. Tables that fail their checks
  * are reported and left out; the call only fails (-EINVAL, -EBADMSG, -EFAULT)
  * when the RSDP or root table itself is unusable. @rsdp_phys is recorded for
  * the inventory (0 if the RSDP was a copy).

@@ -7,6 +7,8 @@
 #include "drivers/timer/tsc.h"
 
 #define SZ_4G (1ull << 32)
+/* Where the PC's fixed interrupt/APIC range starts: root-bus MMIO ends. */
+#define PCI_ROOT_MMIO_END 0xFEC00000ull
 
 struct span {
 	uint64_t base, end; /* end exclusive */
@@ -137,6 +139,36 @@ static void vf_bars_write(const struct sriov *s, bool clear)
 }
 
 /*
+ * A root bus has no bridge, and the host bridge's apertures are in ACPI
+ * (_CRS), which is not read. On PC chipsets the 32-bit one runs up to the
+ * interrupt/APIC range at 0xFEC00000 from below where firmware put the root
+ * buses' BARs: from the lowest of those to there is taken as the window
+ * (what lies in it is avoided like any used span). -ENOENT without a BAR.
+ */
+static int root_window(struct pci_dev *root)
+{
+	uint64_t low = PCI_ROOT_MMIO_END;
+
+	for (unsigned int i = 0; i < pci_dev_count; i++) {
+		const struct pci_dev *d = &pci_devs[i];
+
+		if (d->parent || d->is_vf)
+			continue;
+		for (int b = 0; b < 6; b++) {
+			const struct pci_bar *bar = &d->bar[b];
+
+			if (bar->size && bar->base && !(bar->flags & PCI_BAR_IO) && bar->base < low)
+				low = bar->base;
+		}
+	}
+	if (low >= PCI_ROOT_MMIO_END)
+		return -ENOENT;
+	root->mem = (struct pci_window){low, PCI_ROOT_MMIO_END - 1};
+	root->pref = (struct pci_window){1, 0}; /* closed */
+	return 0;
+}
+
+/*
  * Place each VF BAR (NumVFs copies, each aligned to the per-VF size) in a
  * window the bridge above already decodes, nothing outside it. Below 4 GiB
  * first (prefetchable window, then the other one), a 64-bit prefetchable
@@ -146,16 +178,25 @@ static void vf_bars_write(const struct sriov *s, bool clear)
 static int vf_bars_place(struct sriov *s)
 {
 	const struct pci_dev *br = s->pf->parent;
+	struct pci_dev root = {0};
 	struct span sp[MAX_SPANS];
 	unsigned int n;
 	char name[16], brname[16];
 
 	if (!br) {
-		pr_err("sriov: PF %s is on a root bus: no bridge window for its VF BARs\n",
-		       pci_name(s->pf, name));
-		return -ENOSPC;
+		if (root_window(&root)) {
+			pr_err("sriov: PF %s is on a root bus with no memory BAR below 4 GiB: no "
+			       "window known for its VF BARs\n",
+			       pci_name(s->pf, name));
+			return -ENOSPC;
+		}
+		pr_info("sriov: PF %s is on a root bus: VF BARs go in free space of "
+			"0x%llx-0x%llx\n",
+			pci_name(s->pf, name), (unsigned long long)root.mem.base,
+			(unsigned long long)root.mem.limit);
+		br = &root;
 	}
-	n = used_spans(br, NULL, sp);
+	n = used_spans(s->pf->parent, NULL, sp);
 	/* Largest first, so that alignment wastes least. */
 	for (;;) {
 		int best = -1;

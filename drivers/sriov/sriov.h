@@ -2,7 +2,8 @@
 /*
  * SR-IOV: enable virtual functions on a physical function. VF BARs are sized
  * and placed in free space of the bridge window above the PF (firmware does
- * not place them), ARI forwarding is turned on where the PF and port have it,
+ * not place them; a PF on a root bus: from its bus's lowest BAR up to
+ * 0xFEC00000), ARI forwarding is turned on where the PF and port have it,
  * and a failure at any step undoes everything this code wrote.
  */
 #ifndef VF_SRIOV_H

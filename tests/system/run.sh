@@ -222,6 +222,15 @@ for fw in bios uefi; do
 	isolation_test $fw
 done
 
+# The same hypervisor under amd-iommu: IVRS, AMD-Vi, self-tests, and the
+# two guests' transfer (tests/system/amdvi.sh).
+. tests/system/amdvi.sh
+for fw in bios uefi; do
+	amdvi_test $fw
+done
+amdvi_noxt_test
+amdvi_net_test
+
 # The bare-metal test guest under the backend (the same one runs under VT-x
 # in Bochs too: tests/vmx/run.sh).
 n=testguest-$be_tag

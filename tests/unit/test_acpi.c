@@ -33,6 +33,7 @@ static struct acpi_info ai;
 #define HPET 0x104000u
 #define MCFG 0x105000u
 #define DMAR 0x106000u
+#define IVRS 0x107000u
 
 const void *acpi_map(uint64_t phys, uint64_t len)
 {
@@ -1126,6 +1127,62 @@ static void test_dmar_bad_header(void **state)
 	assert_false(ai.have_dmar);
 }
 
+/* ---- IVRS ----------------------------------------------------------------- */
+
+/* q35 with amd-iommu: an IVRS where the DMAR was. Only its place is
+ * recorded; the blocks are iommu/ivrs.c's. */
+static void test_ivrs_found(void **state)
+{
+	const uint64_t ent[] = {FACP, APIC, HPET, MCFG, IVRS};
+	struct tb t;
+
+	(void)state;
+	build_q35();
+	mk_root(XSDT, true, ent, 5);
+	t = tb_begin(IVRS, "IVRS");
+	tb_u32(&t, 0x00203041); /* IVinfo */
+	tb_zero(&t, 8);
+	tb_u8(&t, 0x10); /* an IVHD, opaque here */
+	tb_u8(&t, 0);
+	tb_u16(&t, 24);
+	tb_zero(&t, 20);
+	tb_end(&t);
+	assert_int_equal(parse_at(RSDP, 36), 0);
+	assert_int_equal(printk_count[LOG_WARN] + printk_count[LOG_ERR], 0);
+	check_ref(4, "IVRS", IVRS, t.len);
+	assert_true(ai.have_ivrs);
+	assert_int_equal(ai.ivrs_phys, IVRS);
+	assert_int_equal(ai.ivrs_len, 72);
+	assert_false(ai.have_dmar);
+}
+
+static void test_ivrs_absent_or_short(void **state)
+{
+	const uint64_t ent[] = {FACP, APIC, HPET, MCFG, DMAR, IVRS};
+
+	(void)state;
+	build_q35();
+	assert_int_equal(parse_at(RSDP, 36), 0);
+	assert_false(ai.have_ivrs);
+	assert_int_equal(ai.ivrs_phys, 0);
+
+	/* Both tables: both are recorded, iommu_select picks. */
+	mk_root(XSDT, true, ent, 6);
+	mk_empty(IVRS, "IVRS", 47);
+	assert_int_equal(parse_at(RSDP, 36), 0);
+	assert_true(printk_saw("acpi: IVRS at 0x107000: length 47 too short, ignored\n"));
+	assert_false(ai.have_ivrs);
+	assert_true(ai.have_dmar);
+
+	printk_reset();
+	mk_empty(IVRS, "IVRS", 48);
+	assert_int_equal(parse_at(RSDP, 36), 0);
+	assert_int_equal(printk_count[LOG_WARN], 0);
+	assert_true(ai.have_ivrs);
+	assert_int_equal(ai.ivrs_len, 48);
+	assert_true(ai.have_dmar);
+}
+
 /* ---- BIOS search ---------------------------------------------------------- */
 
 static void test_find_rsdp_ebda(void **state)
@@ -1230,6 +1287,8 @@ int main(void)
 		T(test_dmar_scope_one_byte_left),
 		T(test_dmar_too_many_drhd),
 		T(test_dmar_bad_header),
+		T(test_ivrs_found),
+		T(test_ivrs_absent_or_short),
 		T(test_find_rsdp_ebda),
 		T(test_find_rsdp_e0000),
 		T(test_find_rsdp_no_ebda),

@@ -300,6 +300,52 @@ static void test_switch_topology(void **state)
 	assert_int_equal(fake_pcie_get(q.rp, 0x40 + PCIE_DEVCTL2, 2) & (1u << 5), 0);
 }
 
+/* A PF on a root bus (QEMU's igb on pcie.0, for amd-iommu): no bridge
+ * window, so the VF BARs go between the root buses' lowest BAR and
+ * 0xFEC00000, clear of every BAR and bridge window there. The fake's PF is
+ * below a root port; cutting it loose stands in for a root-bus PF. */
+static void test_root_bus_pf(void **state)
+{
+	struct pci_dev *pf = setup_q35(FAKE_Q35_FIRMWARE);
+	uint64_t low = ~0ull;
+	struct sriov s;
+
+	(void)state;
+	assert_non_null(pf);
+	fake_pcie_set(q.igb, CAP + SRIOV_VF_BAR0, 4, 0xC);
+	fake_pcie_set(q.igb, CAP + SRIOV_VF_BAR0 + 12, 4, 0xC);
+	pf->parent = NULL;
+	for (unsigned int i = 0; i < pci_dev_count; i++)
+		for (int b = 0; b < 6; b++)
+			if (!pci_devs[i].parent && pci_devs[i].bar[b].base &&
+			    !(pci_devs[i].bar[b].flags & PCI_BAR_IO) &&
+			    pci_devs[i].bar[b].base < low)
+				low = pci_devs[i].bar[b].base;
+	assert_int_equal(sriov_enable(&s, pf, 2), 0);
+	assert_true(printk_saw("sriov: PF 0000:01:00.0 is on a root bus: VF BARs go in free "
+			       "space of 0x"));
+	assert_false(s.ari);
+	for (int b = 0; b < 6; b += 3) {
+		uint64_t a = s.vf_bar[b].base, e = a + 2 * s.vf_bar[b].size;
+
+		assert_true(a >= low && e <= 0xFEC00000ull);
+		for (unsigned int i = 0; i < pci_dev_count; i++) {
+			const struct pci_dev *d = &pci_devs[i];
+
+			if (d->parent || d->is_vf)
+				continue;
+			for (int k = 0; k < 6; k++)
+				if (d->bar[k].size && !(d->bar[k].flags & PCI_BAR_IO))
+					assert_false(a < d->bar[k].base + d->bar[k].size &&
+						     d->bar[k].base < e);
+			if (d->hdr_type == 1 && d->mem.base <= d->mem.limit)
+				assert_false(a <= d->mem.limit && d->mem.base < e);
+		}
+	}
+	assert_true(s.vf_bar[0].base + 2 * s.vf_bar[0].size <= s.vf_bar[3].base ||
+		    s.vf_bar[3].base + 2 * s.vf_bar[3].size <= s.vf_bar[0].base);
+}
+
 /* VFs whose routing IDs leave the bridge's bus range cannot be reached. */
 static void test_vfs_beyond_bus_range(void **state)
 {
@@ -354,6 +400,7 @@ int main(void)
 		cmocka_unit_test(test_above_4g_fallback),
 		cmocka_unit_test(test_avoids_used_ranges),
 		cmocka_unit_test(test_switch_topology),
+		cmocka_unit_test(test_root_bus_pf),
 		cmocka_unit_test(test_vfs_beyond_bus_range),
 		cmocka_unit_test(test_no_ari_forwarding),
 		cmocka_unit_test(test_no_4k_pages),
