@@ -64,7 +64,7 @@ amdvi_noxt_test() {
 # amdvi_net_test: the product under AMD-Vi (SeaBIOS only, for time): two
 # Linux guests, each DMA-translated by its own domain and interrupted
 # through its own IRTE table, fetch 16 MiB over TCP through their VFs
-# (tests/bench/run.sh with IOMMU=amd).
+# (tests/bench/run.sh with IOMMU=amd), and nothing on the datapath exits.
 amdvi_net_test() {
 	local n=amdvi-net/bench dir=$SYS_DIR/amdvi-net sum
 	if ! IOMMU=amd FW=bios SYS_DIR=$dir tests/bench/run.sh "$dir/bench.txt" >/dev/null; then
@@ -81,6 +81,11 @@ amdvi_net_test() {
 		pass "amdvi-net: 16 MiB over TCP, checksum intact"
 	else
 		fail "amdvi-net: 16 MiB over TCP, checksum intact"
+	fi
+	if grep -q 'datapath (mmio, msr, ipi, interrupt, nmi): 0 exits' "$dir/bench.txt"; then
+		pass "amdvi-net: no datapath exits during the transfer"
+	else
+		fail "amdvi-net: no datapath exits during the transfer ($(tail -n1 "$dir/bench.txt"))"
 	fi
 	expect_not "$n" 'vfvisor: (error|warning): (iommu|sriov)' "amdvi-net: no IOMMU or SR-IOV errors or warnings"
 }
