@@ -17,6 +17,7 @@
 #include "lib/err.h"
 #include "lib/printk.h"
 #include "fake_printk.h"
+#include "table_builder.h"
 
 #define DF(dev, fn) ((uint8_t)((dev) << 3 | (fn)))
 
@@ -24,39 +25,6 @@ static struct dmar_info d;
 static const struct dmar_info zero;
 
 /* ---- table builder ---------------------------------------------------------- */
-
-static uint8_t tb[65536];
-static size_t tlen;
-
-static void u8(uint8_t v)
-{
-	assert_true(tlen < sizeof(tb));
-	tb[tlen++] = v;
-}
-
-static void u16(uint16_t v)
-{
-	u8((uint8_t)v);
-	u8((uint8_t)(v >> 8));
-}
-
-static void u32(uint32_t v)
-{
-	u16((uint16_t)v);
-	u16((uint16_t)(v >> 16));
-}
-
-static void u64(uint64_t v)
-{
-	u32((uint32_t)v);
-	u32((uint32_t)(v >> 32));
-}
-
-static void put16(size_t at, uint16_t v)
-{
-	tb[at] = (uint8_t)v;
-	tb[at + 1] = (uint8_t)(v >> 8);
-}
 
 /* The 48-byte DMAR header; @haw_field is the width minus one. */
 static void hdr(uint8_t haw_field, uint8_t flags)

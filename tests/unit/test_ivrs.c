@@ -18,6 +18,7 @@
 #include "lib/err.h"
 #include "lib/printk.h"
 #include "fake_printk.h"
+#include "table_builder.h"
 
 #define BDF IVRS_BDF
 
@@ -242,45 +243,6 @@ static const uint8_t qemu_ivrs[192] = {
 #define QEMU_IVHD11_AT 0x70
 
 /* ---- table builder ---------------------------------------------------------- */
-
-static uint8_t tb[65536];
-static size_t tlen;
-
-static void u8(uint8_t v)
-{
-	assert_true(tlen < sizeof(tb));
-	tb[tlen++] = v;
-}
-
-static void u16(uint16_t v)
-{
-	u8((uint8_t)v);
-	u8((uint8_t)(v >> 8));
-}
-
-static void u32(uint32_t v)
-{
-	u16((uint16_t)v);
-	u16((uint16_t)(v >> 16));
-}
-
-static void u64(uint64_t v)
-{
-	u32((uint32_t)v);
-	u32((uint32_t)(v >> 32));
-}
-
-static void put16(size_t at, uint16_t v)
-{
-	tb[at] = (uint8_t)v;
-	tb[at + 1] = (uint8_t)(v >> 8);
-}
-
-static void put32(size_t at, uint32_t v)
-{
-	put16(at, (uint16_t)v);
-	put16(at + 2, (uint16_t)(v >> 16));
-}
 
 /* The 48-byte IVRS header. */
 static void hdr(uint32_t ivinfo)
