@@ -139,47 +139,23 @@ static unsigned int fake_fault_irqs(void)
 	return 2;
 }
 
-/* Stands in for the driver: iommu.c's candidate table names it. */
-const struct iommu_ops vtd_iommu_ops = {
-	.name = "vt-d",
-	.init = fake_init,
-	.report = fake_report,
-	.domain_init = fake_domain_init,
-	.domain_flush = fake_domain_flush,
-	.attach = fake_attach,
-	.detach = fake_detach,
-	.block = fake_block,
-	.irte_alloc = fake_irte_alloc,
-	.irte_set = fake_irte_set,
-	.irte_clear = fake_irte_clear,
-	.irte_free = fake_irte_free,
-	.irte_msi = fake_irte_msi,
-	.irte_index = fake_irte_index,
-	.fault_poll = fake_fault_poll,
-	.fault_count = fake_fault_count,
-	.fault_irqs = fake_fault_irqs,
-};
+/* The fake's entries, under a driver's name. */
+#define FAKE_OPS(driver)                                                            \
+	{                                                                           \
+		.name = driver, .init = fake_init, .report = fake_report,           \
+		.domain_init = fake_domain_init, .domain_flush = fake_domain_flush, \
+		.attach = fake_attach, .detach = fake_detach, .block = fake_block,  \
+		.irte_alloc = fake_irte_alloc, .irte_set = fake_irte_set,           \
+		.irte_clear = fake_irte_clear, .irte_free = fake_irte_free,         \
+		.irte_msi = fake_irte_msi, .irte_index = fake_irte_index,           \
+		.fault_poll = fake_fault_poll, .fault_count = fake_fault_count,     \
+		.fault_irqs = fake_fault_irqs,                                      \
+	}
 
-/* AMD-Vi's place in the candidates: the same fake under another name. */
-const struct iommu_ops amdvi_iommu_ops = {
-	.name = "amd-vi",
-	.init = fake_init,
-	.report = fake_report,
-	.domain_init = fake_domain_init,
-	.domain_flush = fake_domain_flush,
-	.attach = fake_attach,
-	.detach = fake_detach,
-	.block = fake_block,
-	.irte_alloc = fake_irte_alloc,
-	.irte_set = fake_irte_set,
-	.irte_clear = fake_irte_clear,
-	.irte_free = fake_irte_free,
-	.irte_msi = fake_irte_msi,
-	.irte_index = fake_irte_index,
-	.fault_poll = fake_fault_poll,
-	.fault_count = fake_fault_count,
-	.fault_irqs = fake_fault_irqs,
-};
+/* Both drivers' places in iommu.c's candidate table: the same fake under
+ * each name. */
+const struct iommu_ops vtd_iommu_ops = FAKE_OPS("vt-d");
+const struct iommu_ops amdvi_iommu_ops = FAKE_OPS("amd-vi");
 
 /* ACPI tables as drivers/acpi lists them: the signatures given, in order. */
 static struct acpi_info ai;
