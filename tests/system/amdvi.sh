@@ -5,7 +5,8 @@
 # IOMMU status lines, and the self-tests: irq and nic must pass; dmafault
 # needs the unit to report faults, which QEMU 10.0.2 never does (no event
 # log entry is ever written: iommu/notes/qemu-10.0.2-amd-iommu.md section
-# 3), so there it is a SKIP saying so, provided the DMA itself was blocked.
+# 3), so there it is a SKIP saying so, provided the DMA itself was blocked:
+# QEMU's amdvi_translation_result trace shows the unit's refusals.
 
 amdvi_cl="loglevel=2 selftest=irq,nic,dmafault"
 
@@ -17,7 +18,9 @@ amdvi_test() {
 		return
 	fi
 	export IOMMU=amd
-	if ! boot "$n" "$fw" "$iso" 120 'vfvisor: boot complete'; then
+	rm -f "$SYS_DIR/$n.qemu-trace"
+	if ! boot "$n" "$fw" "$iso" 120 'vfvisor: boot complete' \
+		-trace amdvi_translation_result -D "$SYS_DIR/$n.qemu-trace"; then
 		unset IOMMU
 		fail "$n: boots to 'boot complete' with amd-iommu"
 		return
@@ -32,10 +35,18 @@ amdvi_test() {
 	expect "$n" '^vfvisor: sriov: VF 0 0000:00:12.0 8086:10ca bar0 0x' "VF 0 at 00:12.0"
 	expect "$n" '^vfvisor: selftest irq: PASS \(vf 0 msi-x 0 -> entry [0-9]+ -> cpu 2 vector 0xe0; vf 0 through vf 1.s entry blocked' "VF MSI-X through a 128-bit IRTE to the IRTE's CPU; another VF's entry blocks it"
 	expect "$n" '^vfvisor: selftest nic: PASS .*DMA through the IOMMU' "NIC self-test passes, its DMA translated by AMD-Vi"
+	# QEMU's own trace shows the unit refused both: each refused translation
+	# ends "hpa 0x0" (VF 0 reads 0xdead0000; VF 1 is attached to nothing).
+	if grep -q '^amdvi_translation_result devid: 00:12.0 gpa 0xdead0000 hpa 0x0\s*$' "$SYS_DIR/$n.qemu-trace" &&
+		grep -q '^amdvi_translation_result devid: 00:12.2 gpa 0x[0-9a-f]* hpa 0x0\s*$' "$SYS_DIR/$n.qemu-trace"; then
+		pass "$n: dmafault: the unit refused VF 0's read of 0xdead0000 and unattached VF 1's DMA (QEMU's trace)"
+	else
+		fail "$n: dmafault: the unit refused VF 0's read of 0xdead0000 and unattached VF 1's DMA (not in $SYS_DIR/$n.qemu-trace)"
+	fi
 	if grep -qaE '^vfvisor: selftest dmafault: PASS' "$SYS_DIR/$n.log"; then
 		pass "$n: dmafault: unmapped and unattached DMA fault, reported"
 	elif grep -qaE '^vfvisor: selftest dmafault: FAIL \(faults: vf 0 0, vf 1 0; no fault interrupt\)' "$SYS_DIR/$n.log"; then
-		skip "$n: dmafault: the DMA was blocked (no frame arrived), but QEMU 10.0.2's amd-iommu writes no event log entry, so no fault can be reported (iommu/notes/qemu-10.0.2-amd-iommu.md section 3)"
+		skip "$n: dmafault: reported: the DMA was refused (no frame arrived; QEMU's trace above), but QEMU 10.0.2's amd-iommu writes no event log entry, so no fault can be reported (iommu/notes/qemu-10.0.2-amd-iommu.md section 3)"
 	else
 		fail "$n: dmafault: $(grep -aE '^vfvisor: selftest dmafault:' "$SYS_DIR/$n.log" | head -1)"
 	fi

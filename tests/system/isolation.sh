@@ -7,7 +7,8 @@
 # own RAM and onto a hole. Each attempt must be refused and logged by the
 # hypervisor, beta must feel nothing (its RAM page the VF was aimed at is
 # read through QEMU's monitor before and after), and both guests must have a
-# working network again afterwards.
+# working network again afterwards. The same attacks run under intel-iommu
+# (the VF behind a root port) and amd-iommu (IOMMU=amd, the VF on bus 0).
 
 esc=$'\x1d' # Ctrl-]: then 1/2 picks the guest that gets the typing, s counters
 # Host memory no guest has (1 GiB machine, guests low): the hypervisor's.
@@ -50,7 +51,7 @@ iso_feed() {
 	# top of RAM. (The quotes keep the echo of the typed line from matching.)
 	iso_type 1 "vftest dma:$target" '^\[alpha\] vftest: dma ' 30
 	iso_type 1 'ping -c 2 -W 1 10.0.0.2 >/dev/null; echo "pings-"sent' '^\[alpha\] pings-sent' 60
-	wait_for "$n" 20 '^vfvisor: error: iommu: dma fault: 0000:01:10.0 \(domain alpha\)'
+	wait_for "$n" "$iso_fault_wait" '^vfvisor: error: iommu: dma fault: [0-9a-f:.]+ \(domain alpha\)'
 	iso_type 1 "vftest dma:$hv_page" '^\[alpha\] vftest: dma ' 30
 	iso_type 1 'ping -c 2 -W 1 10.0.0.2 >/dev/null; echo "pings-"sent' '^\[alpha\] pings-sent' 60
 	iso_peek "$target" "$post"
@@ -78,9 +79,11 @@ iso_feed() {
 	exec 4>&-
 }
 
-isolation_test() { # FW
-	local iso
-	n=isolation-$1
+# isolation_test FW [intel|amd]: the attacks under firmware FW and that IOMMU.
+isolation_test() {
+	local iso iommu=${2:-intel} vf
+	n=isolation-$1 iso_fault_wait=20
+	[ "$iommu" = amd ] && n=isolation-amdvi-$1 iso_fault_wait=5
 	iso=$SYS_DIR/isolation.iso
 	scripts/mkiso.sh "$iso" build/vfvisor.elf "loglevel=2" build/guest/vmlinuz=vmlinuz \
 		build/guest/initrd.gz=initrd-alpha build/guest/initrd.gz=initrd-beta \
@@ -88,19 +91,43 @@ isolation_test() { # FW
 	rm -f "$SYS_DIR/$n.mon.in" "$SYS_DIR/$n.mon.out" "$SYS_DIR/$n.mon.log"
 	mkfifo "$SYS_DIR/$n.mon.in" "$SYS_DIR/$n.mon.out"
 	target=
-	if ! boot_io "$n" "$1" "$iso" 300 '^\[beta\] vftest: done' iso_feed \
-		-monitor "pipe:$SYS_DIR/$n.mon"; then
+	# Under amd-iommu QEMU's own trace of its translations shows the VF's DMA
+	# attempted and refused (the unit reports nothing: see below).
+	local trace=()
+	[ "$iommu" = amd ] && rm -f "$SYS_DIR/$n.qemu-trace" &&
+		trace=(-trace amdvi_translation_result -D "$SYS_DIR/$n.qemu-trace")
+	if ! IOMMU=$iommu boot_io "$n" "$1" "$iso" 300 '^\[beta\] vftest: done' iso_feed \
+		-monitor "pipe:$SYS_DIR/$n.mon" "${trace[@]}"; then
 		fail "$n: two guests boot to 'vftest: done'"
 		return
 	fi
+	# Alpha's VF, as the hypervisor names it: 0000:01:10.0 behind intel-iommu's
+	# root port, 0000:00:12.0 on amd-iommu's bus 0.
+	vf=$(sed -n 's/^vfvisor: guest alpha: vf 0 (\([0-9a-f:.]*\)).*/\1/p' "$SYS_DIR/$n.log" | head -n1)
 	rm -f "$SYS_DIR/$n.mon.in" "$SYS_DIR/$n.mon.out"
 	expect "$n" '^\[alpha\] vftest: ping 10.0.0.2 ok' "alpha pings beta before the attack"
 
 	# DMA outside its memory: faulted, logged naming the VF and its guest;
 	# nothing landed in beta (nor anywhere: the IOMMU drops the write).
 	expect "$n" "^\\[alpha\\] vftest: dma tx head write-back now at $target" "alpha aims its VF's DMA at beta's RAM"
-	expect "$n" "^vfvisor: error: iommu: dma fault: 0000:01:10.0 \\(domain alpha\\) write at $target" \
-		"the VF's DMA faults, logged naming VF 0000:01:10.0 and guest alpha"
+	if [ "$iommu" = amd ]; then
+		# QEMU's trace: each translation the unit refused ends "hpa 0x0".
+		local t=$SYS_DIR/$n.qemu-trace
+		if grep -q "^amdvi_translation_result devid: ${vf#0000:} gpa $target hpa 0x0\s*\$" "$t" &&
+			grep -q "^amdvi_translation_result devid: ${vf#0000:} gpa $hv_page hpa 0x0\s*\$" "$t"; then
+			pass "$n: the unit refused the VF's DMA at $target and $hv_page (QEMU's amdvi_translation_result trace)"
+		else
+			fail "$n: the unit refused the VF's DMA at $target and $hv_page (no refused translation for ${vf:-the VF} in $t)"
+		fi
+	fi
+	if [ "$iommu" = amd ] && ! grep -qa '^vfvisor: error: iommu: dma fault: ' "$SYS_DIR/$n.log"; then
+		# The unit blocked it (the pages below are unchanged) but QEMU 10.0.2's
+		# amd-iommu writes no event log entry for the driver to report.
+		skip "$n: the VF's DMA fault logged: QEMU 10.0.2's amd-iommu writes no event log entry (iommu/notes/qemu-10.0.2-amd-iommu.md section 3); the refusal itself is checked in QEMU's trace and the pages"
+	else
+		expect "$n" "^vfvisor: error: iommu: dma fault: ${vf:-0000:01:10.0} \\(domain alpha\\) write at $target" \
+			"the VF's DMA faults, logged naming VF ${vf:-?} and guest alpha"
+	fi
 	local pre=$SYS_DIR/$n.page-before post=$SYS_DIR/$n.page-after
 	if [ "$(wc -l <"$pre")" -eq 256 ] && cmp -s "$pre" "$post"; then
 		pass "$n: beta's page at $target unchanged (4 KiB read through QEMU's monitor)"

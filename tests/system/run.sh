@@ -230,6 +230,8 @@ for fw in bios uefi; do
 done
 amdvi_noxt_test
 amdvi_net_test
+# The isolation attacks under AMD-Vi, on SeaBIOS only (for time).
+isolation_test bios amd
 
 # The bare-metal test guest under the backend (the same one runs under VT-x
 # in Bochs too: tests/vmx/run.sh).
