@@ -331,7 +331,7 @@ static void vtd_report(void)
 {
 	pr_info("iommu: %u unit(s), dma remapping %s, interrupt remapping %s\n", vtd_unit_count,
 		omitted & IOMMU_OMIT_DMA ? "off" : "on", omitted & IOMMU_OMIT_IR ? "off" : "on");
-	pr_info("iommu: %u-level tables%s%s, %s interrupt format%s\n", pt_levels,
+	pr_info("iommu: vt-d, %u-level tables%s%s, %s interrupt format%s\n", pt_levels,
 		pt_2m ? ", 2M" : "", pt_1g ? ", 1G" : "", vtd_x2apic ? "x2apic" : "xapic",
 		omitted & IOMMU_OMIT_DMA ? "" : "; unattached devices blocked");
 }

@@ -8,11 +8,13 @@
 # to the hypervisor) until Ctrl-A x. Without one (CI, </dev/null) QEMU is
 # stopped after the summary and the exit status is 0 on PASS, 1 otherwise.
 # The whole console is kept in build/run/run.log. scripts/run-qemu.sh is the
-# plain console, without any of this.
+# plain console, without any of this. The machine is the real AMD pairing,
+# AMD-V with AMD-Vi (amd-iommu); IOMMU=intel gives AMD-V with intel-iommu.
 set -u
 export LC_ALL=C # bytes, not characters: read -N1 forwards exactly what is typed
 
 iso=${1:?usage: run-demo.sh ISO|IMG [bios|uefi]}
+export IOMMU=${IOMMU:-amd}
 fw=${2:-${FW:-bios}}
 timeout=${DEMO_TIMEOUT:-600}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -139,6 +141,18 @@ exits() {
 		}'
 }
 
+# platform: "CPU BACKEND + IOMMU (QEMU DEVICE)" as the boot log names them.
+platform() {
+	local cpu iommu
+	cpu=$(last '^vfvisor: cpu: virtualisation backend: ')
+	cpu=${cpu##*: }
+	iommu=$(last '^vfvisor: iommu: (amd-vi|vt-d), ')
+	iommu=${iommu#vfvisor: iommu: }
+	iommu=${iommu%%,*}
+	[ -n "$iommu" ] || iommu="no iommu"
+	echo "${cpu:-no backend} + $iommu ($IOMMU-iommu; IOMMU=amd|intel make run picks)"
+}
+
 # summary WHY...: the summary block from the log; WHY are failures found
 # outside it (time-out, QEMU gone). Sets rc and phase.
 summary() {
@@ -175,6 +189,7 @@ summary() {
 	fi
 	lines+=("$mib MiB over TCP, alpha to beta: $xfer")
 	[[ $xfer == md5* ]] || fails+=("transfer")
+	lines+=("platform: $(platform)")
 	ea=$(exits alpha) eb=$(exits beta)
 	lines+=("exits per guest (since boot): alpha ${ea:-not printed}, beta ${eb:-not printed}")
 	[ -n "$ea" ] && [ -n "$eb" ] || fails+=("no exit counters")

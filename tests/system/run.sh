@@ -90,6 +90,7 @@ for path in bios uefi efi; do
 	expect "$n" '^vfvisor: sriov: VF 1 0000:01:10.2 8086:10ca bar0 0x' "VF 1 at 01:10.2"
 	expect "$n" 'vfvisor: igb 0000:01:00.0: link up' "PF link up"
 	expect "$n" '^vfvisor: iommu: 1 unit\(s\), dma remapping on, interrupt remapping on' "VT-d on"
+	expect "$n" '^vfvisor: iommu: vt-d, [34]-level tables, 2M(, 1G)?, x2apic interrupt format; unattached devices blocked' "VT-d: its tables, x2APIC interrupt format, unattached devices blocked"
 	expect "$n" '^vfvisor: selftest nic: PASS .*DMA through the IOMMU' "NIC self-test passes, its DMA translated"
 	expect "$n" '^vfvisor: error: iommu: dma fault: 0000:01:10.0 \(domain nic-selftest\) read at 0xdead0000' "DMA fault logged, naming VF 0"
 	expect "$n" '^vfvisor: error: iommu: dma fault: 0000:01:10.2 \(domain none\) .*context entry not present' "unattached VF's DMA blocked and logged"
@@ -204,7 +205,7 @@ for fw in bios uefi; do
 done
 
 # The demo exactly as `make run` gives it (scripts/run-demo.sh, no terminal:
-# it stops QEMU after its summary, exit 0 only on PASS).
+# it stops QEMU after its summary, exit 0 only on PASS): AMD-V + AMD-Vi.
 n=demo
 if DEMO_TIMEOUT=$(secs 600) scripts/run-demo.sh build/vfvisor.iso </dev/null >"$SYS_DIR/$n.log" 2>&1; then
 	pass "$n: make run's demo ends in PASS"
@@ -213,6 +214,7 @@ else
 fi
 expect "$n" '^demo: 16 MiB over TCP, alpha to beta: md5 [0-9a-f]{32} on both sides: ok' "the demo's transfer checked"
 expect "$n" '^demo: exits per guest \(since boot\): alpha [0-9]+ .*beta [0-9]+ ' "the demo prints each guest's exit counters"
+expect "$n" '^demo: platform: amd-v \+ amd-vi \(amd-iommu; ' "make run's machine is the AMD pairing: AMD-V + AMD-Vi"
 
 # Isolation: alpha turns hostile on its VF (DMA at beta's RAM, MSI-X at
 # beta's CPU, BAR0 over RAM and a hole); beta feels nothing
