@@ -235,9 +235,44 @@ static int dte_set(uint16_t seg, uint16_t rid, struct iommu_domain *d)
 	return err;
 }
 
+/* Whether @rid's DMA can be told apart from every other function's: not if
+ * the IVRS has it arrive under another requester ID (an alias, which a
+ * bridge's other functions share). A function no IVHD names is taken as
+ * behind its segment's only unit, and the log says so. */
+static int requester_check(uint16_t seg, uint16_t rid)
+{
+	const struct ivrs_unit *iu = ivrs_unit_for(&ivrs, seg, rid);
+	const struct ivrs_range *r = iu ? ivrs_range_for(iu, rid) : NULL;
+	int ui;
+
+	if (r && r->aliased && r->alias != rid) {
+		pr_err("iommu: %04x:%02x:%02x.%u: the IVRS has its DMA arrive as %02x:%02x.%u, "
+		       "an alias other functions may share: not isolable, refused\n",
+		       seg, rid >> 8, (rid >> 3) & 0x1F, rid & 7, r->alias >> 8,
+		       (r->alias >> 3) & 0x1F, r->alias & 7);
+		return -ENOTSUP;
+	}
+	if (iu)
+		return 0;
+	ui = unit_of(seg, rid);
+	if (ui < 0) {
+		pr_err("iommu: %04x:%02x:%02x.%u: in no IVHD, and segment %u has no single "
+		       "unit to take it: refused\n",
+		       seg, rid >> 8, (rid >> 3) & 0x1F, rid & 7, seg);
+		return ui;
+	}
+	pr_info("iommu: %04x:%02x:%02x.%u: in no IVHD; taken as behind unit %d at 0x%llx, "
+		"the only one of segment %u\n",
+		seg, rid >> 8, (rid >> 3) & 0x1F, rid & 7, ui, (unsigned long long)units[ui].base,
+		seg);
+	return 0;
+}
+
 static int amdvi_attach(struct iommu_domain *d, uint16_t seg, uint16_t rid)
 {
-	return dte_set(seg, rid, d);
+	int err = enabled ? requester_check(seg, rid) : -EINVAL;
+
+	return err ? err : dte_set(seg, rid, d);
 }
 
 /* The blocked entry is where a function never attached is: blocking is

@@ -142,24 +142,24 @@ static void put(unsigned int off, uint64_t v, unsigned int n)
 		ivrs_table[off + i] = (uint8_t)(v >> (8 * i));
 }
 
-/* QEMU's shape: one 11h IVHD at @base with one "all devices" entry. */
-static void build_ivrs(uint64_t base, uint64_t efr)
+/* One 11h IVHD at @base with the @n bytes of device entries @ent. */
+static void build_ivrs_entries(uint64_t base, uint64_t efr, const uint8_t *ent, unsigned int n)
 {
 	uint8_t sum = 0;
 
 	memset(ivrs_table, 0, sizeof(ivrs_table));
 	memcpy(ivrs_table, "IVRS", 4);
-	ivrs_len = 48 + 40 + 4;
+	ivrs_len = 48 + 40 + n;
 	put(4, ivrs_len, 4);
 	put(8, 2, 1);
 	put(36, IVRS_IVINFO_EFR_SUP | 40u << 8, 4);
 	put(48, 0x11, 1);   /* IVHD type */
-	put(50, 44, 2);	    /* length */
+	put(50, 40 + n, 2); /* length */
 	put(52, 0x0008, 2); /* the IOMMU at 00:01.0 */
 	put(54, 0x40, 2);   /* capability offset */
 	put(56, base, 8);
 	put(72, efr, 8);
-	put(88, 1, 1); /* ALL */
+	memcpy(&ivrs_table[88], ent, n);
 	for (unsigned int i = 0; i < ivrs_len; i++)
 		sum = (uint8_t)(sum + ivrs_table[i]);
 	ivrs_table[9] = (uint8_t)-sum;
@@ -169,6 +169,14 @@ static void build_ivrs(uint64_t base, uint64_t efr)
 	ai.have_ivrs = true;
 	ai.ivrs_phys = 0x1000;
 	ai.ivrs_len = ivrs_len;
+}
+
+/* QEMU's shape: one "all devices" entry. */
+static void build_ivrs(uint64_t base, uint64_t efr)
+{
+	static const uint8_t all[] = {0x01, 0, 0, 0};
+
+	build_ivrs_entries(base, efr, all, sizeof(all));
 }
 
 static const struct iommu_setup setup_x2 = {.pa = &pa, .x2apic = true, .fault_apic_id = 0};
@@ -341,6 +349,45 @@ static void test_attach_and_irte(void **state)
 	assert_int_equal(iommu_domain_destroy(d), 0);
 }
 
+/* A function whose DMA the IVRS has arrive under another requester ID (an
+ * alias a bridge's functions share) cannot be isolated: refused, its entry
+ * left blocked. One the IVHDs do not name (QEMU's VFs) is taken as behind
+ * the segment's only unit, and the log says so. */
+static void test_attach_alias_and_unlisted(void **state)
+{
+	/* 00:12.0 selected; 00:12.2 aliased to 00:1e.0 */
+	static const uint8_t ent[] = {0x02, 0x90, 0x00, 0, 0x42, 0x92, 0x00, 0, 0, 0xF0, 0x00, 0};
+	struct iommu_domain *d;
+	struct amdvi_dte_fields f;
+
+	(void)state;
+	build_ivrs_entries((uint64_t)(uintptr_t)regs, 0x29d7, ent, sizeof(ent));
+	assert_int_equal(iommu_init(&ai, &setup_x2), 0);
+	d = iommu_domain_create("alpha");
+	assert_non_null(d);
+	assert_int_equal(iommu_attach(d, 0, 0x00, 0x90), 0);
+	assert_false(printk_saw("in no IVHD"));
+
+	assert_int_equal(iommu_attach(d, 0, 0x00, 0x92), -ENOTSUP);
+	assert_true(printk_saw("iommu: 0000:00:12.2: the IVRS has its DMA arrive as 00:1e.0, an "
+			       "alias other functions may share: not isolable, refused"));
+	amdvi_dte_decode(dte(0x92), &f);
+	assert_int_equal(f.domid, 255);
+	amdvi_dte_decode(dte(0xF0), &f);
+	assert_int_equal(f.domid, 255);
+	assert_int_equal(d->attached, 1);
+
+	assert_int_equal(iommu_attach(d, 0, 0x01, 0x00), 0);
+	assert_true(printk_saw("iommu: 0000:01:00.0: in no IVHD; taken as behind unit 0 at 0x"));
+	amdvi_dte_decode(dte(0x100), &f);
+	assert_int_equal(f.domid, d->id);
+	assert_int_equal(d->attached, 2);
+	/* Another segment has no unit at all. */
+	assert_int_equal(iommu_attach(d, 1, 0x01, 0x00), -ENODEV);
+	assert_true(
+		printk_saw("iommu: 0001:01:00.0: in no IVHD, and segment 1 has no single unit"));
+}
+
 static void test_fault_from_log_memory(void **state)
 {
 	struct iommu_domain *d;
@@ -379,6 +426,7 @@ int main(void)
 		T(test_init),
 		T(test_init_needs_gasup),
 		T(test_attach_and_irte),
+		T(test_attach_alias_and_unlisted),
 		T(test_fault_from_log_memory),
 	};
 #undef T
