@@ -25,6 +25,7 @@
 #include "iommu/amdvi_queue.h"
 #include "iommu/amdvi_regs.h"
 #include "iommu/iommu.h"
+#include "iommu/resv.h"
 #include "iommu/ivrs.h"
 #include "lib/err.h"
 #include "lib/kstring.h"
@@ -745,6 +746,11 @@ static void amdvi_report(void)
 		x2apic ? "x2apic" : "xapic");
 }
 
+static int amdvi_resv(struct iommu_resv_list *out)
+{
+	return resv_from_ivrs(&ivrs, out);
+}
+
 const struct iommu_ops amdvi_iommu_ops = {
 	.name = "amd-vi",
 	.init = amdvi_init,
@@ -763,4 +769,5 @@ const struct iommu_ops amdvi_iommu_ops = {
 	.fault_poll = amdvi_fault_poll,
 	.fault_count = amdvi_fault_count,
 	.fault_irqs = amdvi_fault_irqs,
+	.resv = amdvi_resv,
 };

@@ -302,6 +302,24 @@ static bool scope_resolve(const struct dmar_scope *sc, uint16_t seg, dmar_bridge
 	return false;
 }
 
+bool dmar_scope_rids(const struct dmar_scope *sc, uint16_t seg, dmar_bridge_fn bridge,
+		     uint16_t *first, uint16_t *last)
+{
+	uint8_t bus, devfn, sec = 0, sub = 0;
+
+	if (sc->type != DMAR_SCOPE_ENDPOINT && sc->type != DMAR_SCOPE_BRIDGE)
+		return false;
+	if (!scope_resolve(sc, seg, bridge, &bus, &devfn, &sec, &sub))
+		return false;
+	if (sc->type == DMAR_SCOPE_ENDPOINT) {
+		*first = *last = (uint16_t)(bus << 8 | devfn);
+	} else {
+		*first = (uint16_t)(sec << 8);
+		*last = (uint16_t)(sub << 8 | 0xFF);
+	}
+	return true;
+}
+
 /* How closely @u names @seg:@bus:@devfn: 0 not at all, higher is closer. */
 static int unit_rank(const struct dmar_unit *u, uint16_t seg, uint8_t bus, uint8_t devfn,
 		     dmar_bridge_fn bridge)

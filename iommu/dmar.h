@@ -94,4 +94,13 @@ typedef bool (*dmar_bridge_fn)(uint16_t seg, uint8_t bus, uint8_t devfn, uint8_t
 int dmar_unit_for(const struct dmar_info *d, uint16_t seg, uint8_t bus, uint8_t devfn,
 		  dmar_bridge_fn bridge);
 
+/*
+ * The requester IDs PCI scope @sc names in @seg: an endpoint's own, or for a
+ * bridge every function on the buses below it (@bridge as for
+ * dmar_unit_for). False for IOAPIC, HPET and ACPI scopes and for a scope
+ * that leads nowhere.
+ */
+bool dmar_scope_rids(const struct dmar_scope *sc, uint16_t seg, dmar_bridge_fn bridge,
+		     uint16_t *first, uint16_t *last);
+
 #endif

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
  * The IOMMU interface: which implementation runs (chosen once, from the
- * ACPI tables), the domain pool every implementation shares, and the calls
- * common code makes, passed on to the implementation. Pure apart from the
+ * ACPI tables), the domain pool every implementation shares, the reserved
+ * regions firmware DMAs to (identity-mapped for the devices named), and the
+ * calls common code makes, passed on to the implementation. Pure apart from the
  * implementation it calls, so it builds into the unit tests against a fake.
  */
 #include "drivers/acpi/acpi.h"
 #include "iommu/amdvi.h"
 #include "iommu/iommu.h"
+#include "iommu/resv.h"
 #include "iommu/vtd.h"
 #include "lib/err.h"
 #include "lib/kstring.h"
@@ -62,6 +64,96 @@ const struct iommu_ops *iommu_select(const struct acpi_info *ai)
 	return NULL;
 }
 
+/* ---- reserved regions ------------------------------------------------------- */
+
+/* Functions one reserved region may name and still be given its map: a
+ * wider one (a whole bus tree) is more likely a table's mistake. */
+#define RESV_MAX_FUNCS 256
+
+static struct iommu_resv_list resv;
+static struct iommu_domain *fw_domain; /* identity maps of the regions */
+
+static const char *resv_span(const struct iommu_resv *r, char *buf, size_t len)
+{
+	sfmt(buf, len, "%04x:%02x:%02x.%u", r->seg, r->first >> 8, (r->first >> 3) & 0x1F,
+	     r->first & 7);
+	if (r->last != r->first)
+		sfmt(buf + strlen(buf), len - strlen(buf), "-%02x:%02x.%u", r->last >> 8,
+		     (r->last >> 3) & 0x1F, r->last & 7);
+	return buf;
+}
+
+/* Whether @r's region is mapped already (by an entry applied before). */
+static bool resv_mapped(const struct iommu_resv *r)
+{
+	for (unsigned int i = 0; i < resv.n; i++)
+		if (resv.r[i].base == r->base && resv.r[i].size == r->size &&
+		    resv.r[i].perm == r->perm)
+			return true;
+	return false;
+}
+
+/* Give one entry its identity map and attach what it names: 0, or an error
+ * with the line that says what is not given. */
+static int resv_give(const struct iommu_resv *r)
+{
+	unsigned long long lo = r->base, hi = r->base + r->size - 1;
+	unsigned int funcs = 0;
+	char span[40];
+	int err = 0;
+
+	if (r->all) {
+		pr_warn("iommu: %s 0x%llx-0x%llx is for every device of segment %u: given to "
+			"none (a VF reaches only its guest's RAM)\n",
+			r->what, lo, hi, r->seg);
+		return -ENOTSUP;
+	}
+	if (r->last < r->first || r->last - r->first >= RESV_MAX_FUNCS) {
+		pr_warn("iommu: %s 0x%llx-0x%llx names %s, more than %u functions: given to "
+			"none\n",
+			r->what, lo, hi, resv_span(r, span, sizeof(span)), RESV_MAX_FUNCS);
+		return -E2BIG;
+	}
+	if (!fw_domain && !(fw_domain = iommu_domain_create("firmware")))
+		return -ENOSPC;
+	if (!resv_mapped(r))
+		err = iommu_domain_map(fw_domain, r->base, r->base, r->size, r->perm);
+	if (err) {
+		pr_err("iommu: %s 0x%llx-0x%llx: no identity map (%s): %s stay blocked\n", r->what,
+		       lo, hi, err_name(err), resv_span(r, span, sizeof(span)));
+		return err;
+	}
+	for (uint32_t rid = r->first; rid <= r->last; rid++) {
+		if (!ops->attach(fw_domain, r->seg, (uint16_t)rid)) {
+			fw_domain->attached++;
+			funcs++;
+		}
+	}
+	pr_info("iommu: %s 0x%llx-0x%llx identity-mapped for %s (%u function(s) attached)\n",
+		r->what, lo, hi, resv_span(r, span, sizeof(span)), funcs);
+	return 0;
+}
+
+/* Give every function a reserved region names an identity map of it (one
+ * domain for all), instead of blocking the firmware's DMA. Only what was
+ * given is kept: it is what iommu_attach then keeps from other domains. */
+static void resv_apply(void)
+{
+	static struct iommu_resv_list table;
+
+	memset(&resv, 0, sizeof(resv));
+	memset(&table, 0, sizeof(table));
+	fw_domain = NULL;
+	if (!ops->resv)
+		return;
+	if (ops->resv(&table) == -E2BIG)
+		pr_warn("iommu: more than %u reserved regions: those past it are not applied\n",
+			IOMMU_RESV_MAX);
+	for (unsigned int i = 0; i < table.n; i++)
+		if (!resv_give(&table.r[i]))
+			resv.r[resv.n++] = table.r[i];
+}
+
 int iommu_init(const struct acpi_info *ai, const struct iommu_setup *s)
 {
 	const struct iommu_ops *o = iommu_select(ai);
@@ -76,6 +168,7 @@ int iommu_init(const struct acpi_info *ai, const struct iommu_setup *s)
 	ops = o;
 	omitted = s->omit;
 	ops->report();
+	resv_apply();
 	return 0;
 }
 
@@ -177,10 +270,20 @@ int iommu_domain_destroy(struct iommu_domain *d)
 
 int iommu_attach(struct iommu_domain *d, uint16_t seg, uint8_t bus, uint8_t devfn)
 {
+	const struct iommu_resv *r;
 	int err;
 
 	if (!ops || !d || !d->used)
 		return -EINVAL;
+	r = d != fw_domain ? resv_find(&resv, seg, (uint16_t)(bus << 8 | devfn)) : NULL;
+	if (r && !r->all) {
+		/* Its firmware's DMA would break, or reach the guest's RAM. */
+		pr_err("iommu: %04x:%02x:%02x.%u: firmware DMAs to 0x%llx-0x%llx for it (%s): "
+		       "not given to domain %s\n",
+		       seg, bus, devfn >> 3, devfn & 7, (unsigned long long)r->base,
+		       (unsigned long long)(r->base + r->size - 1), r->what, d->name);
+		return -EBUSY;
+	}
 	err = ops->attach(d, seg, (uint16_t)(bus << 8 | devfn));
 	if (!err)
 		d->attached++;

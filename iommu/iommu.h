@@ -28,6 +28,7 @@
 #define IOMMU_OMIT_IR  (1u << 1)
 
 struct acpi_info;
+struct iommu_resv_list;
 struct palloc;
 
 /* What an implementation's init needs from the host. */
@@ -104,6 +105,10 @@ struct iommu_ops {
 	unsigned int (*fault_count)(uint16_t seg, uint16_t rid);
 	/* Fault event interrupts taken since boot. */
 	unsigned int (*fault_irqs)(void);
+
+	/* Append the table's reserved regions (RMRRs, IVMDs) to @out: 0, or
+	 * -E2BIG when they did not all fit. NULL: none. */
+	int (*resv)(struct iommu_resv_list *out);
 };
 
 /* The implementation for the ACPI tables in @ai (DMAR: VT-d), or NULL with

@@ -11,6 +11,7 @@
 #include "hv/core/paging.h"
 #include "iommu/dmar.h"
 #include "iommu/iommu.h"
+#include "iommu/resv.h"
 #include "iommu/vtd.h"
 #include "iommu/vtd_desc.h"
 #include "iommu/vtd_internal.h"
@@ -460,6 +461,11 @@ static int vtd_detach(uint16_t seg, uint16_t rid)
 	return context_set(seg, rid, NULL, 0);
 }
 
+static int vtd_resv(struct iommu_resv_list *out)
+{
+	return resv_from_dmar(&vtd_dmar, bridge_buses, out);
+}
+
 const struct iommu_ops vtd_iommu_ops = {
 	.name = "vt-d",
 	.init = vtd_init,
@@ -478,4 +484,5 @@ const struct iommu_ops vtd_iommu_ops = {
 	.fault_poll = vtd_fault_poll,
 	.fault_count = vtd_fault_count,
 	.fault_irqs = vtd_fault_irqs,
+	.resv = vtd_resv,
 };

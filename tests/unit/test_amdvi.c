@@ -36,7 +36,7 @@
 /* ---- the environment the driver needs ---- */
 
 const struct iommu_ops vtd_iommu_ops; /* iommu.c's other candidate: unused */
-static uint8_t ivrs_table[128];
+static uint8_t ivrs_table[256];
 static unsigned int ivrs_len;
 
 const void *acpi_map(uint64_t phys, uint64_t len)
@@ -168,6 +168,29 @@ static void build_ivrs_entries(uint64_t base, uint64_t efr, const uint8_t *ent, 
 	ai.table_count = 1;
 	ai.have_ivrs = true;
 	ai.ivrs_phys = 0x1000;
+	ai.ivrs_len = ivrs_len;
+}
+
+/* Append an IVMD of @type for device IDs @first..@last. */
+static void add_ivmd(uint8_t type, uint8_t flags, uint16_t first, uint16_t last, uint64_t start,
+		     uint64_t length)
+{
+	unsigned int at = ivrs_len;
+	uint8_t sum = 0;
+
+	ivrs_len += 32;
+	put(4, ivrs_len, 4);
+	put(at, type, 1);
+	put(at + 1, flags, 1);
+	put(at + 2, 32, 2);
+	put(at + 4, first, 2);
+	put(at + 6, type == 0x22 ? last : 0, 2);
+	put(at + 16, start, 8);
+	put(at + 24, length, 8);
+	ivrs_table[9] = 0;
+	for (unsigned int i = 0; i < ivrs_len; i++)
+		sum = (uint8_t)(sum + ivrs_table[i]);
+	ivrs_table[9] = (uint8_t)-sum;
 	ai.ivrs_len = ivrs_len;
 }
 
@@ -388,6 +411,40 @@ static void test_attach_alias_and_unlisted(void **state)
 		printk_saw("iommu: 0001:01:00.0: in no IVHD, and segment 1 has no single unit"));
 }
 
+/* An IVMD's unity range: the device it names is attached to the firmware
+ * domain, which maps the range 1:1, and no guest may take it. */
+static void test_ivmd_unity_map(void **state)
+{
+	struct amdvi_dte_fields f;
+	struct iommu_domain *fw, *g;
+	uint64_t pa_out;
+
+	(void)state;
+	add_ivmd(IVRS_IVMD_ONE, IVRS_IVMD_UNITY | IVRS_IVMD_READ | IVRS_IVMD_WRITE, 0x00A0, 0,
+		 0x7B800000, 0x10000);
+	assert_int_equal(iommu_init(&ai, &setup_x2), 0);
+	assert_true(printk_saw("ivrs: 1 unit(s), 1 ivmd(s)"));
+	assert_true(printk_saw("iommu: ivmd 0 0x7b800000-0x7b80ffff identity-mapped for "
+			       "0000:00:14.0 (1 function(s) attached)"));
+	amdvi_dte_decode(dte(0xA0), &f);
+	fw = iommu_domain_of(f.domid);
+	assert_non_null(fw);
+	assert_string_equal(fw->name, "firmware");
+	assert_true(f.v && f.tv && f.ir && f.iw);
+	assert_int_equal(f.root, fw->pt.root);
+	assert_int_equal(pt_translate(&fw->pt, 0x7B80F000, &pa_out, NULL, NULL), 0);
+	assert_int_equal(pa_out, 0x7B80F000);
+	assert_int_equal(pt_translate(&fw->pt, 0x7B810000, &pa_out, NULL, NULL), -ENOENT);
+	/* Its neighbours stay blocked; the device is not a guest's to take. */
+	amdvi_dte_decode(dte(0xA1), &f);
+	assert_int_equal(f.domid, 255);
+	g = iommu_domain_create("alpha");
+	assert_non_null(g);
+	assert_int_equal(iommu_attach(g, 0, 0x00, 0xA0), -EBUSY);
+	amdvi_dte_decode(dte(0xA0), &f);
+	assert_int_equal(f.domid, fw->id);
+}
+
 static void test_fault_from_log_memory(void **state)
 {
 	struct iommu_domain *d;
@@ -427,6 +484,7 @@ int main(void)
 		T(test_init_needs_gasup),
 		T(test_attach_and_irte),
 		T(test_attach_alias_and_unlisted),
+		T(test_ivmd_unity_map),
 		T(test_fault_from_log_memory),
 	};
 #undef T

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 #include "drivers/acpi/acpi.h"
 #include "iommu/iommu.h"
+#include "iommu/resv.h"
 #include "iommu/vtd.h"
 #include "iommu/vtd_pt.h"
 #include "lib/err.h"
@@ -38,6 +39,9 @@ static struct {
 	unsigned int detaches, blocks;
 	int irte_next;
 	unsigned int polls;
+	unsigned int attaches;		    /* successful */
+	const struct iommu_resv_list *resv; /* the table's reserved regions */
+	int resv_err;
 } fk;
 
 static int fake_init(const struct acpi_info *ai, const struct iommu_setup *s)
@@ -72,7 +76,15 @@ static int fake_attach(struct iommu_domain *d, uint16_t seg, uint16_t rid)
 	if (fk.attach_err)
 		return fk.attach_err;
 	fk.attached_to = d;
+	fk.attaches++;
 	return 0;
+}
+
+static int fake_resv(struct iommu_resv_list *out)
+{
+	if (fk.resv)
+		*out = *fk.resv;
+	return fk.resv_err;
 }
 
 static int fake_detach(uint16_t seg, uint16_t rid)
@@ -149,7 +161,7 @@ static unsigned int fake_fault_irqs(void)
 		.irte_clear = fake_irte_clear, .irte_free = fake_irte_free,         \
 		.irte_msi = fake_irte_msi, .irte_index = fake_irte_index,           \
 		.fault_poll = fake_fault_poll, .fault_count = fake_fault_count,     \
-		.fault_irqs = fake_fault_irqs,                                      \
+		.fault_irqs = fake_fault_irqs, .resv = fake_resv,                   \
 	}
 
 /* Both drivers' places in iommu.c's candidate table: the same fake under
@@ -394,6 +406,78 @@ static void test_dispatch(void **state)
 	assert_int_equal(iommu_fault_irqs(), 2);
 }
 
+/* Reserved regions: each function named gets the identity map (one
+ * "firmware" domain, a region shared by two entries mapped once), an entry
+ * for every device or for too many functions is given to none and said so,
+ * and a function so claimed is refused to every other domain. */
+static void test_reserved_regions(void **state)
+{
+	static struct iommu_resv_list l;
+	struct iommu_domain *fw, *g;
+	uint64_t pa_out;
+
+	(void)state;
+	memset(&l, 0, sizeof(l));
+	l.r[0] = (struct iommu_resv){0, 0x00A0, 0x00A0, false, 0x7B800000, 0x200000, RW, "rmrr 0"};
+	l.r[1] = (struct iommu_resv){0, 0x0200, 0x0203, false, 0x7B800000, 0x200000, RW, "rmrr 0"};
+	l.r[2] = (struct iommu_resv){0, 0, 0xFFFF, true, 0x90000000, 0x1000, RW, "ivmd 1"};
+	l.r[3] = (struct iommu_resv){0, 0x0000, 0x0FFF, false, 0x91000000, 0x1000, RW, "ivmd 2"};
+	l.n = 4;
+	fk.resv = &l;
+	tables(with_dmar, 4);
+	assert_int_equal(iommu_init(&ai, &setup_plain), 0);
+
+	assert_true(printk_saw("iommu: rmrr 0 0x7b800000-0x7b9fffff identity-mapped for "
+			       "0000:00:14.0 (1 function(s) attached)"));
+	assert_true(printk_saw("iommu: rmrr 0 0x7b800000-0x7b9fffff identity-mapped for "
+			       "0000:02:00.0-02:00.3 (4 function(s) attached)"));
+	assert_true(printk_saw("iommu: ivmd 1 0x90000000-0x90000fff is for every device of "
+			       "segment 0: given to none"));
+	assert_true(printk_saw("iommu: ivmd 2 0x91000000-0x91000fff names "
+			       "0000:00:00.0-0f:1f.7, more than 256 functions: given to none"));
+	assert_int_equal(fk.attaches, 5);
+	fw = fk.attached_to;
+	assert_non_null(fw);
+	assert_string_equal(fw->name, "firmware");
+	assert_int_equal(fw->attached, 5);
+	assert_int_equal(pt_translate(&fw->pt, 0x7B9FF000, &pa_out, NULL, NULL), 0);
+	assert_int_equal(pa_out, 0x7B9FF000);
+	assert_int_equal(pt_translate(&fw->pt, 0x7BA00000, &pa_out, NULL, NULL), -ENOENT);
+	assert_int_equal(pt_translate(&fw->pt, 0x90000000, &pa_out, NULL, NULL), -ENOENT);
+
+	/* A guest's domain may not take a claimed function; others it may. */
+	g = iommu_domain_create("alpha");
+	assert_non_null(g);
+	assert_int_equal(iommu_attach(g, 0, 0x02, 0x02), -EBUSY);
+	assert_true(printk_saw("iommu: 0000:02:00.2: firmware DMAs to 0x7b800000-0x7b9fffff for "
+			       "it (rmrr 0): not given to domain alpha"));
+	assert_ptr_equal(fk.attached_to, fw);
+	assert_int_equal(iommu_attach(g, 0, 0x02, 0x08), 0);
+	assert_ptr_equal(fk.attached_to, g);
+	/* the "every device" and too-wide entries claim nothing */
+	assert_int_equal(iommu_attach(g, 0, 0x00, 0x10), 0);
+	fw->attached = 0;
+}
+
+/* A table with more regions than the list holds: said, the rest applied. */
+static void test_reserved_regions_full(void **state)
+{
+	static struct iommu_resv_list l;
+
+	(void)state;
+	memset(&l, 0, sizeof(l));
+	l.r[0] = (struct iommu_resv){0, 0x00A0, 0x00A0, false, 0x1000, 0x1000, RW, "ivmd 0"};
+	l.n = 1;
+	fk.resv = &l;
+	fk.resv_err = -E2BIG;
+	tables(with_ivrs, 3);
+	assert_int_equal(iommu_init(&ai, &setup_plain), 0);
+	assert_true(printk_saw("iommu: more than 32 reserved regions: those past it are not "
+			       "applied"));
+	assert_int_equal(fk.attaches, 1);
+	fk.attached_to->attached = 0;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -405,6 +489,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_init_and_omit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_domains, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dispatch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reserved_regions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reserved_regions_full, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
