@@ -31,7 +31,7 @@ HV_C	  := $(filter-out hv/vm/regs_inc.c,$(sort $(wildcard $(addsuffix /*.c,$(HV_
 HV_ASM	  := $(sort $(wildcard $(addsuffix /*.asm,$(HV_DIRS))))
 HV_OBJS	  := $(HV_C:%.c=$(BUILD)/hv/%.o) $(HV_ASM:%.asm=$(BUILD)/hv/%.asm.o)
 
-.PHONY: all deps check check-unit check-system check-vmx check-kvm check-format bench run run-efi format clean
+.PHONY: all deps check check-unit check-system check-vmx check-kvm check-format bench run run-efi format clean install uninstall
 all: $(BUILD)/vfvisor.elf $(BUILD)/vfvisor.iso $(BUILD)/vfvisor.efi $(BUILD)/esp.img
 
 deps:
@@ -147,6 +147,15 @@ run: deps
 run-efi: deps
 	@$(MAKE) --no-print-directory $(BUILD)/esp.img
 	@FW=uefi scripts/run-demo.sh $(BUILD)/esp.img
+
+# On a real machine (install/README.md): the hypervisor, an example
+# configuration and the GRUB entry script under DESTDIR; uninstall removes
+# exactly what install wrote.
+install: $(BUILD)/vfvisor.elf
+	@install/install.sh install "$(DESTDIR)" $(BUILD)/vfvisor.elf
+
+uninstall:
+	@install/install.sh uninstall "$(DESTDIR)"
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -235,6 +235,11 @@ amdvi_net_test
 # The isolation attacks under AMD-Vi, on SeaBIOS only (for time).
 isolation_test bios amd
 
+# make install into a DESTDIR tree, the GRUB entry its grub.d script prints
+# booting both guests, make uninstall (tests/system/install.sh).
+. tests/system/install.sh
+install_test
+
 # The bare-metal test guest under the backend (the same one runs under VT-x
 # in Bochs too: tests/vmx/run.sh).
 n=testguest-$be_tag
