@@ -20,7 +20,7 @@ struct igb_hw {
 };
 
 struct igb_vf {
-	uint8_t mac[6];	    /* assigned by the hypervisor (config or generated) */
+	uint8_t mac[6];	    /* assigned (config or generated), or a trusted VF's choice */
 	bool cts;	    /* clear to send: reset handshake done since the last FLR */
 	uint16_t max_frame; /* from SET_LPE */
 	uint16_t vlans[8];  /* VIDs this VF asked for */
