@@ -70,7 +70,9 @@ void igb_vf_set_rar(struct igb_pf *pf, unsigned int n, const uint8_t mac[6]);
 void igb_vf_enable(struct igb_pf *pf, unsigned int n, bool on);
 /*
  * Apply the administrator's settings @c to VF @n (n < num_vfs) and keep them
- * in pf->vf[n].conf: spoof checking (DTXSWC), and the port VLAN: its tag and
+ * in pf->vf[n].conf: spoof checking (DTXSWC), the link (a VF whose link is
+ * down has VFRE/VFTE off, and the mailbox tells it no CTS; meant to be set
+ * before the guest starts: a running igbvf is not told), and the port VLAN: its tag and
  * priority inserted on transmit (VMVIR), stripped on receive (VMOLR.STRVLAN,
  * RPLOLR.STRVLAN), its VID's filters (VLVF, VFTA), no untagged frames. 0,
  * -EINVAL (bad VF or values) or -ENOSPC (no VLVF entry left), and then

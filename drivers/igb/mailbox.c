@@ -321,8 +321,11 @@ static unsigned int mbx_handle(struct igb_pf *pf, unsigned int n, const uint32_t
 	}
 	if (err)
 		vf->nacks++;
-	/* Word 0 echoed with the verdict; CTS keeps igbvf's link up. */
-	reply[0] = head | (err ? IGB_MSG_NACK : IGB_MSG_ACK) | IGB_MSG_CTS;
+	/* Word 0 echoed with the verdict; CTS keeps igbvf's link up, so a VF
+	 * whose link is configured down never gets it. */
+	reply[0] = head | (err ? IGB_MSG_NACK : IGB_MSG_ACK);
+	if (vf->conf.link != IGB_LINK_DOWN)
+		reply[0] |= IGB_MSG_CTS;
 	return 1;
 }
 

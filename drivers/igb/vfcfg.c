@@ -64,13 +64,18 @@ void igb_vf_set_rar(struct igb_pf *pf, unsigned int n, const uint8_t mac[6])
 }
 
 /* AUPE as well as BAM: with RCTL.VFE a pool takes untagged frames only with
- * it. A VF on a port VLAN takes only its VLAN's frames, so it goes without. */
+ * it. A VF on a port VLAN takes only its VLAN's frames, so it goes without.
+ * BAM also records that the VF is on; VFRE/VFTE stay off while its link is
+ * configured down. */
 void igb_vf_enable(struct igb_pf *pf, unsigned int n, bool on)
 {
+	bool pass;
+
 	if (n >= IGB_MAX_VFS)
 		return;
-	update_bits(pf, IGB_VFRE, 1u << n, on);
-	update_bits(pf, IGB_VFTE, 1u << n, on);
+	pass = on && pf->vf[n].conf.link != IGB_LINK_DOWN;
+	update_bits(pf, IGB_VFRE, 1u << n, pass);
+	update_bits(pf, IGB_VFTE, 1u << n, pass);
 	update_bits(pf, IGB_VMOLR(n), IGB_VMOLR_BAM, on);
 	update_bits(pf, IGB_VMOLR(n), IGB_VMOLR_AUPE, on && !pf->vf[n].conf.vlan);
 }
@@ -193,9 +198,9 @@ static int set_port_vlan(struct igb_pf *pf, unsigned int n, const struct igb_vf_
 	if (igb_rd(pf, IGB_VMVIR(n)) != vmvir)
 		igb_wr(pf, IGB_VMVIR(n), vmvir);
 	update_bits(pf, IGB_VMOLR(n), IGB_VMOLR_STRVLAN, c->vlan != 0);
-	/* Untagged frames only without a port VLAN, and only while enabled. */
+	/* Untagged frames only without a port VLAN, and only while on. */
 	update_bits(pf, IGB_VMOLR(n), IGB_VMOLR_AUPE,
-		    !c->vlan && (igb_rd(pf, IGB_VFRE) & (1u << n)));
+		    !c->vlan && (igb_rd(pf, IGB_VMOLR(n)) & IGB_VMOLR_BAM));
 	update_rplolr(pf);
 	return 0;
 }
@@ -205,7 +210,8 @@ int igb_vf_configure(struct igb_pf *pf, unsigned int n, const struct igb_vf_conf
 	struct igb_vf *vf;
 	int err;
 
-	if (n >= vf_limit(pf) || c->vlan > IGB_VFCONF_VLAN_MAX || c->qos > IGB_VFCONF_QOS_MAX)
+	if (n >= vf_limit(pf) || c->vlan > IGB_VFCONF_VLAN_MAX || c->qos > IGB_VFCONF_QOS_MAX ||
+	    c->link > IGB_LINK_DOWN)
 		return -EINVAL;
 	vf = &pf->vf[n];
 	err = set_port_vlan(pf, n, c);
@@ -218,6 +224,9 @@ int igb_vf_configure(struct igb_pf *pf, unsigned int n, const struct igb_vf_conf
 		vf->mc_promisc = false;
 		igb_vf_set_mc_promisc(pf, n, false);
 	}
+	/* A VF that is on gets its receive/transmit enables for the new link. */
+	if (igb_rd(pf, IGB_VMOLR(n)) & IGB_VMOLR_BAM)
+		igb_vf_enable(pf, n, true);
 	return 0;
 }
 

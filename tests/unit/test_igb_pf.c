@@ -214,6 +214,33 @@ static void test_port_vlan_shared(void **state)
 	assert_true(fake_igb_peek(&hw, IGB_RPLOLR) & IGB_RPLOLR_STRVLAN);
 }
 
+/* Link down: the pool neither receives nor transmits, even once the VF is
+ * on; back to auto (or up, the same on this NIC), it does again. */
+static void test_link_down(void **state)
+{
+	struct igb_vf_conf c;
+
+	(void)state;
+	igb_vf_enable(&pf, 1, true);
+	igb_vf_conf_default(&c);
+	c.link = IGB_LINK_DOWN;
+	assert_int_equal(igb_vf_configure(&pf, 1, &c), 0);
+	assert_int_equal(fake_igb_peek(&hw, IGB_VFRE) & 2, 0);
+	assert_int_equal(fake_igb_peek(&hw, IGB_VFTE) & 2, 0);
+	assert_true(fake_igb_peek(&hw, IGB_VMOLR(1)) & IGB_VMOLR_BAM);
+	igb_vf_enable(&pf, 1, true); /* its next reset handshake */
+	assert_int_equal(fake_igb_peek(&hw, IGB_VFRE) & 2, 0);
+	assert_int_equal(fake_igb_peek(&hw, IGB_VFTE) & 2, 0);
+	c.link = IGB_LINK_UP;
+	assert_int_equal(igb_vf_configure(&pf, 1, &c), 0);
+	assert_int_equal(fake_igb_peek(&hw, IGB_VFRE) & 2, 2);
+	assert_int_equal(fake_igb_peek(&hw, IGB_VFTE) & 2, 2);
+	/* A VF that is off stays off whatever its link. */
+	c.link = IGB_LINK_AUTO;
+	assert_int_equal(igb_vf_configure(&pf, 2, &c), 0);
+	assert_int_equal(fake_igb_peek(&hw, IGB_VFRE) & 4, 0);
+}
+
 static void test_configure_bad(void **state)
 {
 	struct igb_vf_conf c;
@@ -226,6 +253,9 @@ static void test_configure_bad(void **state)
 	assert_int_equal(igb_vf_configure(&pf, 0, &c), -EINVAL);
 	c.vlan = 5;
 	c.qos = 8;
+	assert_int_equal(igb_vf_configure(&pf, 0, &c), -EINVAL);
+	c.qos = 0;
+	c.link = IGB_LINK_DOWN + 1;
 	assert_int_equal(igb_vf_configure(&pf, 0, &c), -EINVAL);
 	assert_int_equal(hw.nwrites, 0);
 	assert_int_equal(pf.vf[0].conf.vlan, 0);
@@ -258,6 +288,7 @@ int main(void)
 		T(test_spoofchk_off),
 		T(test_port_vlan),
 		T(test_port_vlan_shared),
+		T(test_link_down),
 		T(test_configure_bad),
 		T(test_port_vlan_table_full),
 	};

@@ -381,15 +381,46 @@ static void test_warn_once_per_reason(void **state)
 	assert_clean();
 }
 
-static void set_conf(unsigned int n, uint16_t vlan, bool trust, const char *guest)
+static void set_conf_link(unsigned int n, uint16_t vlan, bool trust, const char *guest,
+			  enum igb_vf_link link)
 {
 	struct igb_vf_conf c;
 
 	igb_vf_conf_default(&c);
 	c.vlan = vlan;
 	c.trust = trust;
+	c.link = (uint8_t)link;
 	strcpy(c.guest, guest);
 	assert_int_equal(igb_vf_configure(&pf, n, &c), 0);
+}
+
+static void set_conf(unsigned int n, uint16_t vlan, bool trust, const char *guest)
+{
+	set_conf_link(n, vlan, trust, guest, IGB_LINK_AUTO);
+}
+
+/* Link down: the reset handshake works (igbvf needs its MAC), but no reply
+ * carries CTS, so igbvf never reports a carrier, and the pool stays off. */
+static void test_link_down(void **state)
+{
+	(void)state;
+	set_conf_link(1, 0, false, "beta", IGB_LINK_DOWN);
+	vf_reset(1);
+	assert_true(pf.vf[1].cts);
+	assert_int_equal(fake_igb_peek(&hw, IGB_VFRE) & 2, 0);
+	assert_int_equal(fake_igb_peek(&hw, IGB_VFTE) & 2, 0);
+	assert_int_equal(set_mac(1, vf_mac[1]), IGB_MSG_SET_MAC | ACK);
+	assert_int_equal(msg2(1, IGB_MSG_SET_LPE, 1522), IGB_MSG_SET_LPE | ACK);
+	assert_int_equal(vlan(1, true, 0), IGB_MSG_SET_VLAN | INFO(1) | ACK);
+	assert_int_equal(msg2(1, IGB_MSG_SET_LPE, 1), IGB_MSG_SET_LPE | NACK);
+	/* Others are not affected. */
+	vf_reset(0);
+	assert_int_equal(set_mac(0, vf_mac[0]), IGB_MSG_SET_MAC | ACK | CTS);
+	/* Back to auto: CTS again, and the pool on. */
+	set_conf_link(1, 0, false, "beta", IGB_LINK_AUTO);
+	assert_int_equal(fake_igb_peek(&hw, IGB_VFRE) & 2, 2);
+	assert_int_equal(set_mac(1, vf_mac[1]), IGB_MSG_SET_MAC | ACK | CTS);
+	assert_clean();
 }
 
 /* A trusted VF may take a free unicast address, never a taken one. */
@@ -1174,6 +1205,7 @@ int main(void)
 		T(test_trusted_set_mac),
 		T(test_promisc),
 		T(test_port_vlan_mailbox),
+		T(test_link_down),
 		T(test_multicast),
 		T(test_multicast_too_many),
 		T(test_vlan),
