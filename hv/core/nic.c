@@ -199,10 +199,13 @@ int nic_vf_configure(unsigned int n, const struct igb_vf_conf *c)
 		pr_err("nic %s: vf %u (guest %s): vlan %u qos %u: %s\n", nic_pf.name, n, c->guest,
 		       c->vlan, c->qos,
 		       err == -ENOSPC ? "no VLAN filter entry left" : err_name(err));
-	else if (c->vlan || !c->spoofchk || c->trust)
-		pr_info("nic %s: vf %u (guest %s): vlan %u qos %u spoofchk %s trust %s\n",
+	else if (c->vlan || !c->spoofchk || c->trust || c->link != IGB_LINK_AUTO)
+		pr_info("nic %s: vf %u (guest %s): vlan %u qos %u spoofchk %s trust %s link %s\n",
 			nic_pf.name, n, c->guest, c->vlan, c->qos, c->spoofchk ? "yes" : "no",
-			c->trust ? "yes" : "no");
+			c->trust ? "yes" : "no",
+			c->link == IGB_LINK_DOWN ? "down"
+			: c->link == IGB_LINK_UP ? "up"
+						 : "auto");
 	return err;
 }
 

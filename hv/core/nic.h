@@ -25,7 +25,7 @@ void nic_vf_bars(struct pci_bar *bar);
 int nic_vf_set_mac(unsigned int n, const uint8_t mac[6]);
 struct igb_vf_conf;
 /* Give VF @n the administrator's settings @c (port VLAN, spoof checking,
- * trust); the reason is printed on failure. 0, -ENODEV, -EINVAL or -ENOSPC. */
+ * trust, link); the reason is printed on failure. 0, -ENODEV, -EINVAL or -ENOSPC. */
 int nic_vf_configure(unsigned int n, const struct igb_vf_conf *c);
 /* VF @n's MAC address (zeros if there is no such VF). */
 void nic_vf_mac(unsigned int n, uint8_t mac[6]);

@@ -31,6 +31,7 @@ enum key {
 	K_QOS,
 	K_SPOOFCHK,
 	K_TRUST,
+	K_LINK,
 	K_COUNT
 };
 
@@ -39,11 +40,11 @@ static const char *const key_name[K_COUNT] = {
 	[K_MEMORY] = "memory",	 [K_KERNEL] = "kernel", [K_INITRD] = "initrd",
 	[K_CMDLINE] = "cmdline", [K_VF] = "vf",		[K_MAC] = "mac",
 	[K_VLAN] = "vlan",	 [K_QOS] = "qos",	[K_SPOOFCHK] = "spoofchk",
-	[K_TRUST] = "trust",
+	[K_TRUST] = "trust",	 [K_LINK] = "link",
 };
 
 /* The VF settings: meaningless without a VF. */
-static const enum key vf_keys[] = {K_VLAN, K_QOS, K_SPOOFCHK, K_TRUST};
+static const enum key vf_keys[] = {K_VLAN, K_QOS, K_SPOOFCHK, K_TRUST, K_LINK};
 
 enum section { S_NONE, S_NIC, S_GUEST, S_SKIP /* a rejected header: its keys are ignored */ };
 
@@ -349,6 +350,18 @@ bad:
 	err_at(p, p->line, "bad mac '%s' (expected xx:xx:xx:xx:xx:xx)", show(p, v));
 }
 
+static void parse_link(struct parser *p, struct slice v)
+{
+	if (slice_is(v, "auto"))
+		p->g->vfc.link = IGB_LINK_AUTO;
+	else if (slice_is(v, "up"))
+		p->g->vfc.link = IGB_LINK_UP;
+	else if (slice_is(v, "down"))
+		p->g->vfc.link = IGB_LINK_DOWN;
+	else
+		err_at(p, p->line, "bad link '%s' (auto, up or down)", show(p, v));
+}
+
 static void set_value(struct parser *p, enum key k, struct slice v)
 {
 	struct guest_cfg *g = p->g;
@@ -399,6 +412,9 @@ static void set_value(struct parser *p, enum key k, struct slice v)
 		break;
 	case K_TRUST:
 		parse_yes_no(p, k, v, &g->vfc.trust);
+		break;
+	case K_LINK:
+		parse_link(p, v);
 		break;
 	case K_COUNT:
 		break;

@@ -26,8 +26,11 @@
  *	trust = no		yes|no (default no): a trusted guest may change
  *				its MAC (never to another's) and ask for
  *				multicast promiscuous mode
+ *	link = auto		auto|up|down (default auto): down gives the
+ *				guest no carrier and its VF no traffic; up is
+ *				auto on the 82576 (a VF sees the PF's link)
  *
- * vlan, qos, spoofchk and trust need vf: they are the VF's.
+ * vlan, qos, spoofchk, trust and link need vf: they are the VF's.
  *
  * Comments only start at the beginning of a line: after a key, '#' and ';'
  * are part of the value (a kernel command line may need them), so there
@@ -68,7 +71,7 @@ struct guest_cfg {
 	int vf; /* -1: none */
 	bool has_mac;
 	uint8_t mac[6];
-	struct igb_vf_conf vfc; /* vlan, qos, spoofchk, trust; guest = name */
+	struct igb_vf_conf vfc; /* vlan, qos, spoofchk, trust, link; guest = name */
 	unsigned int line;	/* of its [guest NAME]; 0 for the built-in default */
 };
 

@@ -421,7 +421,17 @@ static void test_vf_keys(void **state)
 	assert_int_equal(c->qos, 0);
 	assert_true(c->spoofchk);
 	assert_false(c->trust);
+	assert_int_equal(c->link, IGB_LINK_AUTO);
 	assert_string_equal(c->guest, "a");
+	expect_ok(G "vf = 0\nlink = down\n");
+	assert_int_equal(c->link, IGB_LINK_DOWN);
+	expect_ok(G "vf = 0\nlink = up\n");
+	assert_int_equal(c->link, IGB_LINK_UP);
+	expect_ok(G "vf = 0\nlink = auto\n");
+	assert_int_equal(c->link, IGB_LINK_AUTO);
+	expect(G "vf=0\nlink=off\n", "config t.cfg:6: bad link 'off' (auto, up or down)\n" ONE);
+	expect(G "vf=0\nlink=DOWN\n", "config t.cfg:6: bad link 'DOWN' (auto, up or down)\n" ONE);
+	assert_int_equal(c->link, IGB_LINK_AUTO);
 	expect_ok(G "vf = 2\nvlan = 100\nqos = 5\nspoofchk = no\ntrust = yes\n");
 	assert_int_equal(c->vlan, 100);
 	assert_int_equal(c->qos, 5);
@@ -458,12 +468,13 @@ static void test_vf_keys(void **state)
 
 	/* A priority is that of the port VLAN's tag; without a VF nothing applies. */
 	expect(G "vf=0\nqos=3\n", "config t.cfg:6: guest a: qos needs a vlan\n" ONE);
-	expect(G "vlan=5\nqos=1\nspoofchk=no\ntrust=yes\n",
+	expect(G "vlan=5\nqos=1\nspoofchk=no\ntrust=yes\nlink=down\n",
 	       "config t.cfg:5: guest a: vlan needs a vf\n"
 	       "config t.cfg:6: guest a: qos needs a vf\n"
 	       "config t.cfg:7: guest a: spoofchk needs a vf\n"
 	       "config t.cfg:8: guest a: trust needs a vf\n"
-	       "config t.cfg: 4 errors\n");
+	       "config t.cfg:9: guest a: link needs a vf\n"
+	       "config t.cfg: 5 errors\n");
 	/* A bad vf is reported alone, not as missing as well. */
 	expect(G "vf=x\ntrust=yes\n", "config t.cfg:5: bad vf 'x' (a number 0-255)\n" ONE);
 }
