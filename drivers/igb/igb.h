@@ -105,7 +105,7 @@ enum igb_warn {
  * pool @n iff VF @n has any. The MTA belongs to the VFs: the PF takes no
  * multicast. */
 void igb_vf_update_mc(struct igb_pf *pf, unsigned int n);
-/* Add (or remove) pool @n in the VLVF entry for @vid (1..4095), taking a free
+/* Add (or remove) pool @n in the VLVF entry for @vid (1..4094), taking a free
  * entry to add; an entry left without pools is freed. The VID's VFTA bit is
  * set while it has an entry (RCTL.VFE drops tagged frames without one). 0,
  * -ENOSPC (table full) or -EINVAL. Removing a VID that has no entry is not

@@ -122,8 +122,8 @@ int igb_vf_set_vlvf(struct igb_pf *pf, unsigned int n, uint16_t vid, bool add)
 {
 	int free_slot = -1;
 
-	if (n >= IGB_MAX_VFS || !vid || vid > IGB_VLVF_VLANID_MASK)
-		return -EINVAL;
+	if (n >= IGB_MAX_VFS || !vid || vid > IGB_VFCONF_VLAN_MAX)
+		return -EINVAL; /* 4095 is reserved */
 	for (unsigned int i = 0; i < IGB_VLVF_ENTRIES; i++) {
 		uint32_t v = igb_rd(pf, IGB_VLVF(i));
 

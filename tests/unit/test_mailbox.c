@@ -399,6 +399,90 @@ static void set_conf(unsigned int n, uint16_t vlan, bool trust, const char *gues
 	set_conf_link(n, vlan, trust, guest, IGB_LINK_AUTO);
 }
 
+/* Writes a VF's messages may cause: its mailbox, RAR, VMOLR, VMVIR, its bits
+ * in the shared VFRE/VFTE/MTA/VLVF/VFTA. */
+static unsigned int writes_outside_vf(unsigned int n)
+{
+	const uint32_t ok[][2] = {
+		{IGB_VMBMEM(n), IGB_VMBMEM(n) + 0x40},
+		{IGB_P2VMAILBOX(n), IGB_P2VMAILBOX(n) + 4},
+		{IGB_MBVFICR, IGB_MBVFICR + 4},
+		{IGB_VFRE, IGB_VFTE + 4},
+		{IGB_RAL(1 + n), IGB_RAH(1 + n) + 4},
+		{IGB_VMOLR(n), IGB_VMOLR(n) + 4},
+		{IGB_MTA(0), IGB_MTA(IGB_MTA_ENTRIES)},
+		{IGB_VLVF(0), IGB_VLVF(IGB_VLVF_ENTRIES)},
+		{IGB_VFTA(0), IGB_VFTA(IGB_VFTA_ENTRIES)},
+		{IGB_VMVIR(n), IGB_VMVIR(n) + 4},
+	};
+
+	return fake_igb_writes_outside(&hw, ok, sizeof(ok) / sizeof(ok[0]));
+}
+
+/* Every message type igbvf sends, with hostile values, from an untrusted and
+ * a trusted VF: the verdict each gets. */
+static void test_hostile_values(void **state)
+{
+	const struct {
+		uint32_t w0, w1, w2;
+		bool ack_untrusted, ack_trusted;
+	} t[] = {
+		{IGB_MSG_SET_MAC, 0, 0, false, false},			/* zero MAC */
+		{IGB_MSG_SET_MAC, 0xFFFFFFFF, 0xFFFF, false, false},	/* broadcast */
+		{IGB_MSG_SET_MAC, 0x12005452, 0x5634, false, false},	/* the PF's */
+		{IGB_MSG_SET_MAC, 0x12005402, 0xFFFF5634, false, true}, /* junk above */
+		{IGB_MSG_SET_MAC | INFO(0xFF), 0x12005402, 0x5634, false, false},
+		{IGB_MSG_SET_MAC | INFO(IGB_MAC_FILTER_ADD), 0x12005402, 0x5634, false, false},
+		{IGB_MSG_SET_MAC | INFO(IGB_MAC_FILTER_CLR), 0xFFFFFFFF, 0, true, true},
+		{IGB_MSG_SET_MC | INFO(0xFF), 0xFFFFFFFF, 0xFFFFFFFF, true, true},
+		{IGB_MSG_SET_MC | INFO(0), 0, 0, true, true},
+		{IGB_MSG_SET_VLAN | INFO(IGB_VLAN_ADD), 0xFFFFFFFF, 0, false, false}, /* 4095 */
+		{IGB_MSG_SET_VLAN | INFO(0xFF), 4095, 0, false, false},
+		{IGB_MSG_SET_VLAN | INFO(0xFE), 4094, 0, true, true}, /* remove: none */
+		{IGB_MSG_SET_VLAN | INFO(0xFF), 0x10000 | 4094, 0, true, true},
+		{IGB_MSG_SET_LPE, 0, 0, false, false},
+		{IGB_MSG_SET_LPE, 0xFFFFFFFF, 0, false, false},
+		{IGB_MSG_SET_LPE | INFO(0xFF), 1522, 0, true, true},
+		{IGB_MSG_SET_PROMISC | INFO(0xFF), 0, 0, false, false},
+		{IGB_MSG_SET_PROMISC | INFO(IGB_PROMISC_MC), 0xFFFFFFFF, 0, false, true},
+		{IGB_MSG_SET_PROMISC | INFO(0), 0xFFFFFFFF, 0, true, true},
+		{0x0007, 0, 0, false, false},
+		{0xFFFF | INFO(0xFF), 0, 0, false, false},
+	};
+
+	(void)state;
+	for (int trusted = 0; trusted < 2; trusted++) {
+		set_conf(0, 0, trusted, "alpha");
+		vf_reset(0);
+		vf_reset(1);
+		for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+			uint32_t w[3] = {t[i].w0, t[i].w1, t[i].w2};
+			bool ack = trusted ? t[i].ack_trusted : t[i].ack_untrusted;
+
+			fake_igb_log_clear(&hw);
+			assert_int_equal(xact(0, w, 3), t[i].w0 | (ack ? ACK : NACK) | CTS);
+			assert_int_equal(writes_outside_vf(0), 0);
+		}
+		/* A reset request with junk after it is still a reset. */
+		{
+			uint32_t w[3] = {IGB_MSG_RESET | INFO(0xFF), 0xFFFFFFFF, 0xFFFFFFFF}, r[3];
+
+			fake_vf_write(&hw, 0, IGBVF_CTRL, 1u << 26);
+			send(0, w, 3);
+			assert_int_equal(igb_mbx_poll(&pf), 2);
+			assert_int_equal(fake_vf_read_reply(&hw, 0, r, 3), 0);
+			assert_int_equal(r[0], 0x80000001);
+			assert_int_equal(igb_mbx_poll(&pf), 1);
+		}
+		assert_true(pf.vf[0].mc_count <= IGB_VF_MC_MAX);
+		assert_int_equal(pf.vf[0].vlan_count, 0);
+		assert_false(pf.vf[0].mac[0] & 1);
+		assert_memory_equal(pf.vf[1].mac, vf_mac[1], 6);
+	}
+	assert_true(printk_count[LOG_WARN] <= 2 * IGB_WARN_COUNT);
+	assert_clean();
+}
+
 /* Link down: the reset handshake works (igbvf needs its MAC), but no reply
  * carries CTS, so igbvf never reports a carrier, and the pool stays off. */
 static void test_link_down(void **state)
@@ -788,26 +872,6 @@ static uint32_t rnd(void)
 	return rng;
 }
 
-/* Writes a VF's messages may cause: its mailbox, RAR, VMOLR, VMVIR, its bits
- * in the shared VFRE/VFTE/MTA/VLVF/VFTA. */
-static unsigned int writes_outside_vf(unsigned int n)
-{
-	const uint32_t ok[][2] = {
-		{IGB_VMBMEM(n), IGB_VMBMEM(n) + 0x40},
-		{IGB_P2VMAILBOX(n), IGB_P2VMAILBOX(n) + 4},
-		{IGB_MBVFICR, IGB_MBVFICR + 4},
-		{IGB_VFRE, IGB_VFTE + 4},
-		{IGB_RAL(1 + n), IGB_RAH(1 + n) + 4},
-		{IGB_VMOLR(n), IGB_VMOLR(n) + 4},
-		{IGB_MTA(0), IGB_MTA(IGB_MTA_ENTRIES)},
-		{IGB_VLVF(0), IGB_VLVF(IGB_VLVF_ENTRIES)},
-		{IGB_VFTA(0), IGB_VFTA(IGB_VFTA_ENTRIES)},
-		{IGB_VMVIR(n), IGB_VMVIR(n) + 4},
-	};
-
-	return fake_igb_writes_outside(&hw, ok, sizeof(ok) / sizeof(ok[0]));
-}
-
 static void test_garbage(void **state)
 {
 	uint32_t w[IGB_MBX_WORDS], rah, vlvf1[IGB_VLVF_ENTRIES];
@@ -1166,6 +1230,7 @@ static void test_vfcfg_helpers(void **state)
 	assert_int_equal(igb_vf_set_vlvf(&pf, IGB_MAX_VFS, 5, true), -EINVAL);
 	assert_int_equal(igb_vf_set_vlvf(&pf, 0, 0, true), -EINVAL);
 	assert_int_equal(igb_vf_set_vlvf(&pf, 0, 4096, true), -EINVAL);
+	assert_int_equal(igb_vf_set_vlvf(&pf, 0, 4095, true), -EINVAL);
 	assert_int_equal(igb_vf_set_rlpml(&pf, IGB_MAX_VFS, 1522), -EINVAL);
 	assert_int_equal(igb_vf_set_rlpml(&pf, 0, 9729), -ERANGE);
 	assert_int_equal(hw.nwrites, 0);
@@ -1206,6 +1271,7 @@ int main(void)
 		T(test_promisc),
 		T(test_port_vlan_mailbox),
 		T(test_link_down),
+		T(test_hostile_values),
 		T(test_multicast),
 		T(test_multicast_too_many),
 		T(test_vlan),
