@@ -104,7 +104,7 @@ int igb_pf_init(struct igb_pf *pf, unsigned int num_vfs)
 	/* Unicast from the wire that matches no VF goes to the PF's pool (the
 	 * one after the VFs'), which receives nothing: never to a guest. */
 	igb_wr(pf, IGB_VT_CTL,
-	       (igb_rd(pf, IGB_VT_CTL) & ~(IGB_VT_CTL_DEF_PL_MASK | IGB_VT_CTL_DIS_DEF_PL)) |
+	       (igb_rd(pf, IGB_VT_CTL) & ~(IGB_VT_CTL_DEFPL_MASK | IGB_VT_CTL_DIS_DEF_PL)) |
 		       IGB_VT_CTL_DEF_PL(num_vfs));
 	/* No VLAN filters left from before: VFs add theirs. */
 	for (unsigned int i = 0; i < IGB_VFTA_ENTRIES; i++)

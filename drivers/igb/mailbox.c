@@ -310,7 +310,7 @@ static unsigned int mbx_handle(struct igb_pf *pf, unsigned int n, const uint32_t
 	case IGB_MSG_SET_LPE:
 		err = vf_set_lpe(pf, n, msg);
 		break;
-	case IGB_MSG_SET_PROMISC:
+	case IGB_MSG_PROMISC:
 		err = vf_set_promisc(pf, n, msg);
 		break;
 	default:

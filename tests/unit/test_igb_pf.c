@@ -81,7 +81,7 @@ static void test_default_pool_is_pf(void **state)
 	uint32_t vt = fake_igb_peek(&hw, IGB_VT_CTL);
 
 	(void)state;
-	assert_int_equal(vt & IGB_VT_CTL_DEF_PL_MASK, IGB_VT_CTL_DEF_PL(NVFS));
+	assert_int_equal(vt & IGB_VT_CTL_DEFPL_MASK, IGB_VT_CTL_DEF_PL(NVFS));
 	assert_int_equal(vt & IGB_VT_CTL_DIS_DEF_PL, 0);
 	assert_int_equal(fake_igb_peek(&hw, IGB_VFRE) & (1u << NVFS), 0);
 }

@@ -366,8 +366,8 @@ static void test_warn_once_per_reason(void **state)
 	assert_int_equal(pf.vf[0].nacks, 20);
 	for (int i = 0; i < 20; i++) {
 		assert_int_equal(set_mac(0, other), IGB_MSG_SET_MAC | NACK | CTS);
-		assert_int_equal(msg2(0, IGB_MSG_SET_PROMISC | INFO(IGB_PROMISC_MC), 0),
-				 IGB_MSG_SET_PROMISC | INFO(IGB_PROMISC_MC) | NACK | CTS);
+		assert_int_equal(msg2(0, IGB_MSG_PROMISC | INFO(IGB_PROMISC_MC), 0),
+				 IGB_MSG_PROMISC | INFO(IGB_PROMISC_MC) | NACK | CTS);
 	}
 	assert_int_equal(printk_count[LOG_WARN], 3);
 	/* A reset does not reopen the budget. */
@@ -443,9 +443,9 @@ static void test_hostile_values(void **state)
 		{IGB_MSG_SET_LPE, 0, 0, false, false},
 		{IGB_MSG_SET_LPE, 0xFFFFFFFF, 0, false, false},
 		{IGB_MSG_SET_LPE | INFO(0xFF), 1522, 0, true, true},
-		{IGB_MSG_SET_PROMISC | INFO(0xFF), 0, 0, false, false},
-		{IGB_MSG_SET_PROMISC | INFO(IGB_PROMISC_MC), 0xFFFFFFFF, 0, false, true},
-		{IGB_MSG_SET_PROMISC | INFO(0), 0xFFFFFFFF, 0, true, true},
+		{IGB_MSG_PROMISC | INFO(0xFF), 0, 0, false, false},
+		{IGB_MSG_PROMISC | INFO(IGB_PROMISC_MC), 0xFFFFFFFF, 0, false, true},
+		{IGB_MSG_PROMISC | INFO(0), 0xFFFFFFFF, 0, true, true},
 		{0x0007, 0, 0, false, false},
 		{0xFFFF | INFO(0xFF), 0, 0, false, false},
 	};
@@ -544,8 +544,8 @@ static void test_trusted_set_mac(void **state)
 /* Multicast promiscuous: trusted VFs only; unicast promiscuous: nobody. */
 static void test_promisc(void **state)
 {
-	const uint32_t mc = IGB_MSG_SET_PROMISC | INFO(IGB_PROMISC_MC);
-	const uint32_t uc = IGB_MSG_SET_PROMISC | INFO(IGB_PROMISC_UC);
+	const uint32_t mc = IGB_MSG_PROMISC | INFO(IGB_PROMISC_MC);
+	const uint32_t uc = IGB_MSG_PROMISC | INFO(IGB_PROMISC_UC);
 
 	(void)state;
 	set_conf(1, 0, false, "beta");
@@ -561,11 +561,11 @@ static void test_promisc(void **state)
 	assert_int_equal(msg2(1, uc, 0), uc | NACK | CTS);
 	assert_int_equal(msg2(1, mc | INFO(IGB_PROMISC_UC), 0),
 			 mc | INFO(IGB_PROMISC_UC) | NACK | CTS);
-	assert_int_equal(msg2(1, IGB_MSG_SET_PROMISC | INFO(0x80), 0),
-			 IGB_MSG_SET_PROMISC | INFO(0x80) | NACK | CTS);
+	assert_int_equal(msg2(1, IGB_MSG_PROMISC | INFO(0x80), 0),
+			 IGB_MSG_PROMISC | INFO(0x80) | NACK | CTS);
 	assert_true(fake_igb_peek(&hw, IGB_VMOLR(1)) & IGB_VMOLR_MPME);
 	/* Off again, with no info bits; a reset turns it off too. */
-	assert_int_equal(msg2(1, IGB_MSG_SET_PROMISC, 0), IGB_MSG_SET_PROMISC | ACK | CTS);
+	assert_int_equal(msg2(1, IGB_MSG_PROMISC, 0), IGB_MSG_PROMISC | ACK | CTS);
 	assert_false(fake_igb_peek(&hw, IGB_VMOLR(1)) & IGB_VMOLR_MPME);
 	assert_int_equal(msg2(1, mc, 0), mc | ACK | CTS);
 	vf_reset(1);
