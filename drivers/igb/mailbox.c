@@ -18,7 +18,8 @@
  * assigned address. A trusted one (trust = yes) may take another unicast
  * address, but never the PF's or another VF's, so no guest can take over
  * another's traffic. Multicast promiscuous mode is for trusted VFs only,
- * unicast promiscuous for none. A VF on a port VLAN may not add VLANs.
+ * unicast promiscuous for none. A VF on a port VLAN may not add VLANs, and
+ * no VF may join another's port VLAN.
  *
  * Every refusal is logged once per VF and reason: a guest can make us warn
  * at will.
@@ -224,6 +225,14 @@ static int vf_set_vlan(struct igb_pf *pf, unsigned int n, const uint32_t *msg)
 		vf_warn(pf, n, IGB_WARN_VLAN_PORT, "refused VLAN %u request: it is on port VLAN %u",
 			vid, vf->conf.vlan);
 		return -EBUSY;
+	}
+	/* A port VLAN is its guests' alone: no other VF may join it. */
+	for (unsigned int m = 0; add && m < vf_limit(pf); m++) {
+		if (m != n && pf->vf[m].conf.vlan == vid) {
+			vf_warn(pf, n, IGB_WARN_VLAN_TAKEN,
+				"refused VLAN %u: it is vf %u's port VLAN", vid, m);
+			return -EBUSY;
+		}
 	}
 	for (unsigned int i = 0; i < cnt; i++)
 		if (vf->vlans[i] == vid)

@@ -18,7 +18,8 @@
  *	vlan = 100		optional port VLAN, 1-4094: the NIC tags the
  *				guest's frames and strips the tag from those
  *				it receives; it gets only that VLAN's frames
- *				and may not ask for VLANs of its own
+ *				and may not ask for VLANs of its own, nor
+ *				may another guest ask for this one
  *	qos = 3			optional priority of the port VLAN tag, 0-7
  *				(needs vlan; default 0)
  *	spoofchk = yes		yes|no (default yes): the NIC drops frames the

@@ -606,10 +606,18 @@ static void test_port_vlan_mailbox(void **state)
 	vf_reset(0);
 	assert_int_equal(fake_igb_peek(&hw, IGB_VLVF(0)), IGB_VLVF_VIEN | 100 | IGB_VLVF_POOL(0));
 	assert_true(fake_igb_peek(&hw, IGB_VFTA(100 >> 5)) & (1u << (100 & 31)));
-	/* A guest without a port VLAN still filters its own. */
+	/* A guest without a port VLAN still filters its own... */
 	vf_reset(1);
 	assert_int_equal(vlan(1, true, 200), IGB_MSG_SET_VLAN | INFO(1) | ACK | CTS);
 	assert_true(fake_igb_peek(&hw, IGB_VFTA(200 >> 5)) & (1u << (200 & 31)));
+	/* ...but may not join another guest's port VLAN. */
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(vlan(1, true, 100), IGB_MSG_SET_VLAN | INFO(1) | NACK | CTS);
+	assert_true(printk_saw("igb 0000:01:00.0: vf 1: refused VLAN 100: it is vf 0's port "
+			       "VLAN"));
+	assert_int_equal(printk_count[LOG_WARN], 2);
+	assert_int_equal(fake_igb_peek(&hw, IGB_VLVF(0)), IGB_VLVF_VIEN | 100 | IGB_VLVF_POOL(0));
+	assert_int_equal(pf.vf[1].vlan_count, 1);
 	assert_clean();
 }
 
