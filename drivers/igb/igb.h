@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "drivers/igb/igb_regs.h"
+#include "drivers/igb/vfconf.h"
 
 struct igb_hw {
 	uint32_t (*read)(void *ctx, uint32_t off);
@@ -19,16 +20,18 @@ struct igb_hw {
 };
 
 struct igb_vf {
-	uint8_t mac[6];	    /* assigned by the hypervisor (config or generated) */
+	uint8_t mac[6];	    /* assigned (config or generated), or a trusted VF's choice */
 	bool cts;	    /* clear to send: reset handshake done since the last FLR */
 	uint16_t max_frame; /* from SET_LPE */
 	uint16_t vlans[8];  /* VIDs this VF asked for */
 	unsigned int vlan_count;
 	uint16_t mc_hashes[30];
 	unsigned int mc_count;
+	bool mc_promisc;	 /* SET_PROMISC multicast granted (trusted VFs only) */
+	struct igb_vf_conf conf; /* from the configuration: igb_vf_configure */
 	/* counters, for the inventory and tests */
 	unsigned int resets, flrs, nacks, bad_msgs;
-	unsigned int warns; /* console warnings this VF caused, at most IGB_VF_WARN_MAX */
+	uint32_t warned; /* 1 << IGB_WARN_*: reasons already logged, once each */
 };
 
 /* Fault injection for the self-test's own test (igb.omit= on the command
@@ -62,24 +65,54 @@ void igb_vf_default_mac(const struct igb_pf *pf, unsigned int n, uint8_t mac[6])
 /* RAR entry 1 + n: @mac to pool n (AV set); all-zero @mac clears it. */
 void igb_vf_set_rar(struct igb_pf *pf, unsigned int n, const uint8_t mac[6]);
 /* Enable (or disable) VF @n's receive and transmit in VFRE/VFTE, with
- * broadcast acceptance in its VMOLR. */
+ * broadcast acceptance in its VMOLR, and untagged frames unless it has a
+ * port VLAN. */
 void igb_vf_enable(struct igb_pf *pf, unsigned int n, bool on);
+/*
+ * Apply the administrator's settings @c to VF @n (n < num_vfs) and keep them
+ * in pf->vf[n].conf: spoof checking (DTXSWC), the link (a VF whose link is
+ * down has VFRE/VFTE off, and the mailbox tells it no CTS; meant to be set
+ * before the guest starts: a running igbvf is not told), and the port VLAN: its tag and
+ * priority inserted on transmit (VMVIR), stripped on receive (VMOLR.STRVLAN,
+ * RPLOLR.STRVLAN), its VID's filters (VLVF, VFTA), no untagged frames. 0,
+ * -EINVAL (bad VF or values) or -ENOSPC (no VLVF entry left), and then
+ * nothing changed.
+ */
+int igb_vf_configure(struct igb_pf *pf, unsigned int n, const struct igb_vf_conf *c);
+/* Set or clear VMOLR.MPME (multicast promiscuous) of pool @n. */
+void igb_vf_set_mc_promisc(struct igb_pf *pf, unsigned int n, bool on);
 
 #define IGB_VF_MC_MAX	 30 /* multicast hashes in one SET_MULTICAST */
 #define IGB_VF_VLAN_MAX	 8  /* VLANs per VF (struct igb_vf.vlans) */
 #define IGB_VF_FRAME_MIN 64 /* SET_LPE bounds, bytes with the FCS */
 #define IGB_VF_FRAME_MAX 9728
-#define IGB_VF_WARN_MAX	 8 /* a VF cannot flood the console beyond this */
+
+/* Why a VF's request was refused; each is logged once per VF. */
+enum igb_warn {
+	IGB_WARN_MAC_INVALID,
+	IGB_WARN_MAC_PF,
+	IGB_WARN_MAC_TAKEN,
+	IGB_WARN_MAC_UNTRUSTED,
+	IGB_WARN_MAC_CHANGED, /* not a refusal: a trusted VF's new MAC */
+	IGB_WARN_PROMISC_UNTRUSTED,
+	IGB_WARN_PROMISC_UC,
+	IGB_WARN_VLAN_PORT,
+	IGB_WARN_VLAN_TAKEN,
+	IGB_WARN_UNKNOWN,
+	IGB_WARN_COUNT,
+};
 
 /* Recompute the shared MTA from every VF's mc_hashes and set VMOLR.ROMPE of
  * pool @n iff VF @n has any. The MTA belongs to the VFs: the PF takes no
  * multicast. */
 void igb_vf_update_mc(struct igb_pf *pf, unsigned int n);
-/* Add (or remove) pool @n in the VLVF entry for @vid (1..4095), taking a free
- * entry to add; an entry left without pools is freed. 0, -ENOSPC (table full)
- * or -EINVAL. Removing a VID that has no entry is not an error. */
+/* Add (or remove) pool @n in the VLVF entry for @vid (1..4094), taking a free
+ * entry to add; an entry left without pools is freed. The VID's VFTA bit is
+ * set while it has an entry (RCTL.VFE drops tagged frames without one). 0,
+ * -ENOSPC (table full) or -EINVAL. Removing a VID that has no entry is not
+ * an error. */
 int igb_vf_set_vlvf(struct igb_pf *pf, unsigned int n, uint16_t vid, bool add);
-/* Remove pool @n from every VLVF entry. */
+/* Remove pool @n from every VLVF entry but its port VLAN's. */
 void igb_vf_clear_vlvf(struct igb_pf *pf, unsigned int n);
 /* Accept frames up to @max_frame bytes (IGB_VF_FRAME_MIN..MAX) in pool @n
  * with VMOLR.LPE and RLPML; 0 turns LPE off. 0, -ERANGE or -EINVAL. */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* igb PF bring-up: the settings QEMU's igb and the 82576 need for VMDq pools
- * with VF-to-VF switching (see shared/reference/qemu-igb-vtd.md 1c). */
+ * with VF-to-VF switching (see shared/reference/qemu-igb-vtd.md 1c), with
+ * the PF's pool as the default, VLAN filtering and large frames on. */
 #include "lib/err.h"
 #include "drivers/igb/igb_pf.h"
 #include "lib/kstring.h"
@@ -100,6 +101,17 @@ int igb_pf_init(struct igb_pf *pf, unsigned int num_vfs)
 	igb_wr(pf, IGB_MRQC, IGB_MRQC_VMDQ);
 	if (!(pf->omit & IGB_OMIT_LOOPBACK))
 		igb_wr(pf, IGB_DTXSWC, igb_rd(pf, IGB_DTXSWC) | IGB_DTXSWC_LOOPBACK);
+	/* Unicast from the wire that matches no VF goes to the PF's pool (the
+	 * one after the VFs'), which receives nothing: never to a guest. */
+	igb_wr(pf, IGB_VT_CTL,
+	       (igb_rd(pf, IGB_VT_CTL) & ~(IGB_VT_CTL_DEFPL_MASK | IGB_VT_CTL_DIS_DEF_PL)) |
+		       IGB_VT_CTL_DEF_PL(num_vfs));
+	/* No VLAN filters left from before: VFs add theirs. */
+	for (unsigned int i = 0; i < IGB_VFTA_ENTRIES; i++)
+		igb_wr(pf, IGB_VFTA(i), 0);
+	for (unsigned int i = 0; i < IGB_VLVF_ENTRIES; i++)
+		igb_wr(pf, IGB_VLVF(i), 0);
+	igb_wr(pf, IGB_RPLOLR, igb_rd(pf, IGB_RPLOLR) & ~IGB_RPLOLR_STRVLAN);
 	igb_wr(pf, IGB_VFRE, 0); /* each VF is let in by its reset handshake */
 	igb_wr(pf, IGB_VFTE, 0);
 	/* VF interrupts are sent only in MSI-X mode. */
@@ -107,13 +119,20 @@ int igb_pf_init(struct igb_pf *pf, unsigned int num_vfs)
 
 	for (unsigned int n = 0; n < num_vfs; n++) {
 		static const uint8_t none[6];
+		struct igb_vf_conf c;
 
 		memset(&pf->vf[n], 0, sizeof(pf->vf[n]));
 		igb_vf_default_mac(pf, n, pf->vf[n].mac);
 		igb_vf_set_rar(pf, n, none);
+		igb_wr(pf, IGB_VMVIR(n), 0);
+		igb_vf_conf_default(&c);
+		igb_vf_configure(pf, n, &c); /* cannot fail: no VLAN to add */
 	}
 
-	igb_wr(pf, IGB_RCTL, IGB_RCTL_EN | IGB_RCTL_SECRC);
+	/* VLAN filtering (untagged frames pass by VMOLR.AUPE), and frames up to
+	 * the largest pool limit: each pool's VMOLR.RLPML then decides. */
+	igb_wr(pf, IGB_RLPML, IGB_VF_FRAME_MAX);
+	igb_wr(pf, IGB_RCTL, IGB_RCTL_EN | IGB_RCTL_SECRC | IGB_RCTL_VFE | IGB_RCTL_LPE);
 	igb_wr(pf, IGB_TCTL, igb_rd(pf, IGB_TCTL) | IGB_TCTL_EN);
 
 	/* Tell the VFs the PF is ready: clears RSTI in their mailboxes. */

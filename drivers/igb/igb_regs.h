@@ -25,6 +25,7 @@
 #define IGB_IMC		      0x00D8
 #define IGB_RCTL	      0x0100
 #define IGB_RCTL_EN	      (1u << 1)
+#define IGB_RCTL_LPE	      (1u << 5) /* else frames over 1522 bytes are dropped */
 #define IGB_RCTL_BAM	      (1u << 15)
 #define IGB_RCTL_VFE	      (1u << 18)
 #define IGB_RCTL_SECRC	      (1u << 26)
@@ -35,6 +36,11 @@
 #define IGB_GPIE_MSIX_MODE    (1u << 4)
 #define IGB_DTXSWC	      0x3500
 #define IGB_DTXSWC_LOOPBACK   (1u << 31)
+#define IGB_DTXSWC_MAC_AS(n)  (1u << (n))	/* MAC anti-spoof for pool n */
+#define IGB_DTXSWC_VLAN_AS(n) (1u << (8 + (n))) /* VLAN anti-spoof for pool n */
+#define IGB_VMVIR(n)	      (0x3700 + 4 * (n))
+#define IGB_VMVIR_DEFAULT     (1u << 30)	 /* always insert the tag in bits 15:0 */
+#define IGB_RLPML	      0x5004		 /* the NIC-wide limit with RCTL.LPE */
 #define IGB_MTA(i)	      (0x5200 + 4 * (i)) /* 128 entries */
 #define IGB_MTA_ENTRIES	      128
 #define IGB_RAL(i)	      ((i) < 16 ? 0x5400 + 8 * (i) : 0x54E0 + 8 * ((i)-16))
@@ -44,13 +50,22 @@
 #define IGB_RAR_ENTRIES	      24
 #define IGB_MRQC	      0x5818
 #define IGB_MRQC_VMDQ	      0x3
+#define IGB_VFTA(i)	      (0x5600 + 4 * (i)) /* 128 entries, one bit per VID */
+#define IGB_VFTA_ENTRIES      128
 #define IGB_VT_CTL	      0x581C
+#define IGB_VT_CTL_DEF_PL(n)  ((unsigned int)(n) << 7) /* default pool, bits 9:7 */
+#define IGB_VT_CTL_DEFPL_MASK (7u << 7)
+#define IGB_VT_CTL_DIS_DEF_PL (1u << 29)
 #define IGB_VMOLR(n)	      (0x5AD0 + 4 * (n))
 #define IGB_VMOLR_RLPML_MASK  0x3FFF
 #define IGB_VMOLR_LPE	      (1u << 16)
 #define IGB_VMOLR_AUPE	      (1u << 24)
 #define IGB_VMOLR_ROMPE	      (1u << 25)
 #define IGB_VMOLR_BAM	      (1u << 27)
+#define IGB_VMOLR_MPME	      (1u << 28) /* multicast promiscuous */
+#define IGB_VMOLR_STRVLAN     (1u << 30)
+#define IGB_RPLOLR	      0x5AF0 /* replicated (multicast) frames' options */
+#define IGB_RPLOLR_STRVLAN    (1u << 30)
 #define IGB_VLVF(i)	      (0x5D00 + 4 * (i)) /* 32 entries */
 #define IGB_VLVF_VIEN	      (1u << 31)
 #define IGB_VLVF_POOL(n)      (1u << (12 + (n)))
@@ -81,6 +96,7 @@
 #define IGB_MSG_SET_MC	   0x03
 #define IGB_MSG_SET_VLAN   0x04
 #define IGB_MSG_SET_LPE	   0x05
+#define IGB_MSG_PROMISC	   0x06 /* SET_PROMISC */
 #define IGB_MSG_TYPE_MASK  0xFFFF
 #define IGB_MSG_INFO_SHIFT 16
 #define IGB_MSG_INFO_MASK  (0xFFu << 16)
@@ -90,6 +106,8 @@
 #define IGB_MAC_FILTER_CLR 0x01
 #define IGB_MAC_FILTER_ADD 0x02
 #define IGB_VLAN_ADD	   0x01 /* SET_VLAN info: add (else remove) */
+#define IGB_PROMISC_UC	   0x01 /* SET_PROMISC info: unicast promiscuous */
+#define IGB_PROMISC_MC	   0x02 /* SET_PROMISC info: multicast promiscuous */
 
 /* VF BAR0 (what a VF driver sees) */
 #define IGBVF_CTRL	   0x0000

@@ -13,10 +13,18 @@
  * mailbox, RAR entry, VMOLR and its pool bits in the shared tables is written.
  *
  * MAC policy: the hypervisor assigns every VF its MAC (pf->vf[n].mac) and
- * hands it over in the reset reply. A VF may not change it, nor add further
- * unicast filters: SET_MAC_ADDR is acknowledged only for the assigned
- * address, so a guest cannot take over another VF's or the PF's traffic.
+ * hands it over in the reset reply. An untrusted VF may not change it, nor
+ * add further unicast filters: SET_MAC_ADDR is acknowledged only for the
+ * assigned address. A trusted one (trust = yes) may take another unicast
+ * address, but never the PF's or another VF's, so no guest can take over
+ * another's traffic. Multicast promiscuous mode is for trusted VFs only,
+ * unicast promiscuous for none. A VF on a port VLAN may not add VLANs, and
+ * no VF may join another's port VLAN.
+ *
+ * Every refusal is logged once per VF and reason: a guest can make us warn
+ * at will.
  */
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -45,13 +53,23 @@ static void mac_str(char buf[18], const uint8_t *mac)
 	     mac[5]);
 }
 
-/* A guest can make us warn at will; a few lines per VF are enough. */
-static bool vf_may_warn(struct igb_vf *vf)
+/* "igb PF: vf N (guest NAME): MESSAGE", the first time VF @n gives @why. */
+__attribute__((format(printf, 4, 5))) static void vf_warn(struct igb_pf *pf, unsigned int n,
+							  enum igb_warn why, const char *fmt, ...)
 {
-	if (vf->warns >= IGB_VF_WARN_MAX)
-		return false;
-	vf->warns++;
-	return true;
+	struct igb_vf *vf = &pf->vf[n];
+	const char *guest = vf->conf.guest;
+	char msg[120];
+	va_list ap;
+
+	if (vf->warned & (1u << why))
+		return;
+	vf->warned |= 1u << why;
+	va_start(ap, fmt);
+	vfmt(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	pr_warn("igb %s: vf %u%s%s%s: %s\n", pf->name, n, guest[0] ? " (guest " : "", guest,
+		guest[0] ? ")" : "", msg);
 }
 
 /* Take the buffer for the PF. PFU does not stick while the VF holds VFU, so
@@ -94,6 +112,8 @@ static void vf_reset_state(struct igb_pf *pf, unsigned int n)
 	igb_vf_update_mc(pf, n);
 	vf->max_frame = 0;
 	igb_vf_set_rlpml(pf, n, 0);
+	vf->mc_promisc = false;
+	igb_vf_set_mc_promisc(pf, n, false);
 }
 
 /* The reply is exactly RESET|ACK and the MAC: igbvf compares word 0 with
@@ -146,28 +166,28 @@ static int vf_set_mac(struct igb_pf *pf, unsigned int n, const uint32_t *msg)
 
 	mac_str(s, mac);
 	if (mac_is_zero(mac) || (mac[0] & 1)) {
-		if (vf_may_warn(vf))
-			pr_warn("igb %s: vf %u: refused invalid MAC %s\n", pf->name, n, s);
+		vf_warn(pf, n, IGB_WARN_MAC_INVALID, "refused invalid MAC %s", s);
 		return -EINVAL;
 	}
 	if (!memcmp(mac, pf->pf_mac, 6)) {
-		if (vf_may_warn(vf))
-			pr_warn("igb %s: vf %u: refused MAC %s: it is the PF's\n", pf->name, n, s);
+		vf_warn(pf, n, IGB_WARN_MAC_PF, "refused MAC %s: it is the PF's", s);
 		return -EEXIST;
 	}
 	for (unsigned int m = 0; m < vf_limit(pf); m++) {
 		if (m != n && !memcmp(mac, pf->vf[m].mac, 6)) {
-			if (vf_may_warn(vf))
-				pr_warn("igb %s: vf %u: refused MAC %s: it is vf %u's\n", pf->name,
-					n, s, m);
+			vf_warn(pf, n, IGB_WARN_MAC_TAKEN, "refused MAC %s: it is vf %u's", s, m);
 			return -EEXIST;
 		}
 	}
-	if (vf_may_warn(vf))
-		pr_warn("igb %s: vf %u: refused MAC change to %s: MACs are assigned by the "
-			"hypervisor\n",
-			pf->name, n, s);
-	return -EINVAL;
+	if (!vf->conf.trust) {
+		vf_warn(pf, n, IGB_WARN_MAC_UNTRUSTED,
+			"refused MAC change to %s: not trusted (trust = no)", s);
+		return -EINVAL;
+	}
+	memcpy(vf->mac, mac, 6);
+	igb_vf_set_rar(pf, n, mac);
+	vf_warn(pf, n, IGB_WARN_MAC_CHANGED, "trusted, changed its MAC to %s", s);
+	return 0;
 }
 
 /* Hashes are 16 bits each, packed two to a word from word 1, low half first. */
@@ -201,6 +221,19 @@ static int vf_set_vlan(struct igb_pf *pf, unsigned int n, const uint32_t *msg)
 	/* igbvf registers VID 0 on every open; untagged needs no filter. */
 	if (!vid)
 		return 0;
+	if (vf->conf.vlan) {
+		vf_warn(pf, n, IGB_WARN_VLAN_PORT, "refused VLAN %u request: it is on port VLAN %u",
+			vid, vf->conf.vlan);
+		return -EBUSY;
+	}
+	/* A port VLAN is its guests' alone: no other VF may join it. */
+	for (unsigned int m = 0; add && m < vf_limit(pf); m++) {
+		if (m != n && pf->vf[m].conf.vlan == vid) {
+			vf_warn(pf, n, IGB_WARN_VLAN_TAKEN,
+				"refused VLAN %u: it is vf %u's port VLAN", vid, m);
+			return -EBUSY;
+		}
+	}
 	for (unsigned int i = 0; i < cnt; i++)
 		if (vf->vlans[i] == vid)
 			at = i;
@@ -229,6 +262,29 @@ static int vf_set_lpe(struct igb_pf *pf, unsigned int n, const uint32_t *msg)
 		return -ERANGE;
 	pf->vf[n].max_frame = (uint16_t)size;
 	return igb_vf_set_rlpml(pf, n, size);
+}
+
+/* Info bits: multicast and unicast promiscuous wanted; none: both off. */
+static int vf_set_promisc(struct igb_pf *pf, unsigned int n, const uint32_t *msg)
+{
+	struct igb_vf *vf = &pf->vf[n];
+	unsigned int info = (msg[0] & IGB_MSG_INFO_MASK) >> IGB_MSG_INFO_SHIFT;
+	bool mc = info & IGB_PROMISC_MC;
+
+	if (info & ~(unsigned int)(IGB_PROMISC_MC | IGB_PROMISC_UC))
+		return -EINVAL;
+	if (info & IGB_PROMISC_UC) {
+		vf_warn(pf, n, IGB_WARN_PROMISC_UC, "refused unicast promiscuous mode");
+		return -ENOTSUP;
+	}
+	if (mc && !vf->conf.trust) {
+		vf_warn(pf, n, IGB_WARN_PROMISC_UNTRUSTED,
+			"refused multicast promiscuous mode: not trusted (trust = no)");
+		return -EINVAL;
+	}
+	vf->mc_promisc = mc;
+	igb_vf_set_mc_promisc(pf, n, mc);
+	return 0;
 }
 
 /* Handle the message @msg from VF @n; returns the reply's length in words. */
@@ -263,18 +319,22 @@ static unsigned int mbx_handle(struct igb_pf *pf, unsigned int n, const uint32_t
 	case IGB_MSG_SET_LPE:
 		err = vf_set_lpe(pf, n, msg);
 		break;
+	case IGB_MSG_PROMISC:
+		err = vf_set_promisc(pf, n, msg);
+		break;
 	default:
-		if (!vf->bad_msgs && vf_may_warn(vf))
-			pr_warn("igb %s: vf %u: unknown message 0x%x, refused\n", pf->name, n,
-				msg[0]);
+		vf_warn(pf, n, IGB_WARN_UNKNOWN, "unknown message 0x%x, refused", msg[0]);
 		vf->bad_msgs++;
 		err = -ENOTSUP;
 		break;
 	}
 	if (err)
 		vf->nacks++;
-	/* Word 0 echoed with the verdict; CTS keeps igbvf's link up. */
-	reply[0] = head | (err ? IGB_MSG_NACK : IGB_MSG_ACK) | IGB_MSG_CTS;
+	/* Word 0 echoed with the verdict; CTS keeps igbvf's link up, so a VF
+	 * whose link is configured down never gets it. */
+	reply[0] = head | (err ? IGB_MSG_NACK : IGB_MSG_ACK);
+	if (vf->conf.link != IGB_LINK_DOWN)
+		reply[0] |= IGB_MSG_CTS;
 	return 1;
 }
 

@@ -2,10 +2,11 @@
 /*
  * Per-VF configuration of the 82576's internal switch: VF n is pool n, its
  * address is receive-address entry 1 + n, and its receive options live in
- * VMOLR(n). The multicast table (MTA) and the VLAN pool filters (VLVF) are
- * shared by all pools, so only this VF's pool bit in them is ever changed,
- * and the MTA is recomputed from every VF's list (the PF itself takes no
- * multicast).
+ * VMOLR(n), its port VLAN tag in VMVIR(n), its anti-spoof bits in DTXSWC.
+ * The multicast table (MTA) and the VLAN filters (VLVF, VFTA) are shared by
+ * all pools, so only this VF's pool bit in them is ever changed, a VID's
+ * VFTA bit follows whether it has a VLVF entry, and the MTA is recomputed
+ * from every VF's list (the PF itself takes no multicast).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -62,15 +63,21 @@ void igb_vf_set_rar(struct igb_pf *pf, unsigned int n, const uint8_t mac[6])
 		igb_wr(pf, IGB_RAH(i), hi | IGB_RAH_AV | IGB_RAH_POOL(n));
 }
 
-/* AUPE as well as BAM: real 82576 pools drop untagged frames without it
- * (QEMU only filters on it with RCTL.VFE, which stays off). */
+/* AUPE as well as BAM: with RCTL.VFE a pool takes untagged frames only with
+ * it. A VF on a port VLAN takes only its VLAN's frames, so it goes without.
+ * BAM also records that the VF is on; VFRE/VFTE stay off while its link is
+ * configured down. */
 void igb_vf_enable(struct igb_pf *pf, unsigned int n, bool on)
 {
+	bool pass;
+
 	if (n >= IGB_MAX_VFS)
 		return;
-	update_bits(pf, IGB_VFRE, 1u << n, on);
-	update_bits(pf, IGB_VFTE, 1u << n, on);
-	update_bits(pf, IGB_VMOLR(n), IGB_VMOLR_BAM | IGB_VMOLR_AUPE, on);
+	pass = on && pf->vf[n].conf.link != IGB_LINK_DOWN;
+	update_bits(pf, IGB_VFRE, 1u << n, pass);
+	update_bits(pf, IGB_VFTE, 1u << n, pass);
+	update_bits(pf, IGB_VMOLR(n), IGB_VMOLR_BAM, on);
+	update_bits(pf, IGB_VMOLR(n), IGB_VMOLR_AUPE, on && !pf->vf[n].conf.vlan);
 }
 
 void igb_vf_update_mc(struct igb_pf *pf, unsigned int n)
@@ -106,12 +113,17 @@ static uint32_t vlvf_pool(uint32_t v, unsigned int n, bool add)
 	return v & IGB_VLVF_POOLSEL_MASK ? v : 0;
 }
 
+static void vfta_set(struct igb_pf *pf, uint16_t vid, bool on)
+{
+	update_bits(pf, IGB_VFTA(vid >> 5), 1u << (vid & 31), on);
+}
+
 int igb_vf_set_vlvf(struct igb_pf *pf, unsigned int n, uint16_t vid, bool add)
 {
 	int free_slot = -1;
 
-	if (n >= IGB_MAX_VFS || !vid || vid > IGB_VLVF_VLANID_MASK)
-		return -EINVAL;
+	if (n >= IGB_MAX_VFS || !vid || vid > IGB_VFCONF_VLAN_MAX)
+		return -EINVAL; /* 4095 is reserved */
 	for (unsigned int i = 0; i < IGB_VLVF_ENTRIES; i++) {
 		uint32_t v = igb_rd(pf, IGB_VLVF(i));
 
@@ -125,6 +137,7 @@ int igb_vf_set_vlvf(struct igb_pf *pf, unsigned int n, uint16_t vid, bool add)
 
 			if (nv != v)
 				igb_wr(pf, IGB_VLVF(i), nv);
+			vfta_set(pf, vid, nv != 0);
 			return 0;
 		}
 	}
@@ -133,6 +146,7 @@ int igb_vf_set_vlvf(struct igb_pf *pf, unsigned int n, uint16_t vid, bool add)
 	if (free_slot < 0)
 		return -ENOSPC;
 	igb_wr(pf, IGB_VLVF((unsigned int)free_slot), IGB_VLVF_VIEN | vid | IGB_VLVF_POOL(n));
+	vfta_set(pf, vid, true);
 	return 0;
 }
 
@@ -141,11 +155,85 @@ void igb_vf_clear_vlvf(struct igb_pf *pf, unsigned int n)
 	if (n >= IGB_MAX_VFS)
 		return;
 	for (unsigned int i = 0; i < IGB_VLVF_ENTRIES; i++) {
-		uint32_t v = igb_rd(pf, IGB_VLVF(i));
+		uint32_t v = igb_rd(pf, IGB_VLVF(i)), nv;
+		uint16_t vid = (uint16_t)(v & IGB_VLVF_VLANID_MASK);
 
-		if (v & IGB_VLVF_POOL(n))
-			igb_wr(pf, IGB_VLVF(i), vlvf_pool(v, n, false));
+		if (!(v & IGB_VLVF_POOL(n)) || (pf->vf[n].conf.vlan && vid == pf->vf[n].conf.vlan))
+			continue;
+		nv = vlvf_pool(v, n, false);
+		igb_wr(pf, IGB_VLVF(i), nv);
+		if (!nv)
+			vfta_set(pf, vid, false);
 	}
+}
+
+/* Multicast frames are stripped by RPLOLR, not by the pool's VMOLR: strip
+ * while any VF has a port VLAN. (A VF with its own VLANs gets the tag back
+ * in the descriptor, so stripping does not hurt it.) */
+static void update_rplolr(struct igb_pf *pf)
+{
+	bool any = false;
+
+	for (unsigned int m = 0; m < vf_limit(pf); m++)
+		any |= pf->vf[m].conf.vlan != 0;
+	update_bits(pf, IGB_RPLOLR, IGB_RPLOLR_STRVLAN, any);
+}
+
+static int set_port_vlan(struct igb_pf *pf, unsigned int n, const struct igb_vf_conf *c)
+{
+	struct igb_vf *vf = &pf->vf[n];
+	uint16_t old = vf->conf.vlan;
+	uint32_t vmvir = c->vlan ? IGB_VMVIR_DEFAULT | c->vlan | (uint32_t)c->qos << 13 : 0;
+	int err;
+
+	if (c->vlan && c->vlan != old) {
+		err = igb_vf_set_vlvf(pf, n, c->vlan, true);
+		if (err)
+			return err;
+	}
+	if (old && old != c->vlan)
+		igb_vf_set_vlvf(pf, n, old, false);
+	vf->conf.vlan = c->vlan;
+	vf->conf.qos = c->qos;
+	if (igb_rd(pf, IGB_VMVIR(n)) != vmvir)
+		igb_wr(pf, IGB_VMVIR(n), vmvir);
+	update_bits(pf, IGB_VMOLR(n), IGB_VMOLR_STRVLAN, c->vlan != 0);
+	/* Untagged frames only without a port VLAN, and only while on. */
+	update_bits(pf, IGB_VMOLR(n), IGB_VMOLR_AUPE,
+		    !c->vlan && (igb_rd(pf, IGB_VMOLR(n)) & IGB_VMOLR_BAM));
+	update_rplolr(pf);
+	return 0;
+}
+
+int igb_vf_configure(struct igb_pf *pf, unsigned int n, const struct igb_vf_conf *c)
+{
+	struct igb_vf *vf;
+	int err;
+
+	if (n >= vf_limit(pf) || c->vlan > IGB_VFCONF_VLAN_MAX || c->qos > IGB_VFCONF_QOS_MAX ||
+	    c->link > IGB_LINK_DOWN)
+		return -EINVAL;
+	vf = &pf->vf[n];
+	err = set_port_vlan(pf, n, c);
+	if (err)
+		return err;
+	update_bits(pf, IGB_DTXSWC, IGB_DTXSWC_MAC_AS(n) | IGB_DTXSWC_VLAN_AS(n), c->spoofchk);
+	vf->conf = *c;
+	vf->conf.guest[sizeof(vf->conf.guest) - 1] = 0;
+	if (!c->trust && vf->mc_promisc) {
+		vf->mc_promisc = false;
+		igb_vf_set_mc_promisc(pf, n, false);
+	}
+	/* A VF that is on gets its receive/transmit enables for the new link. */
+	if (igb_rd(pf, IGB_VMOLR(n)) & IGB_VMOLR_BAM)
+		igb_vf_enable(pf, n, true);
+	return 0;
+}
+
+void igb_vf_set_mc_promisc(struct igb_pf *pf, unsigned int n, bool on)
+{
+	if (n < IGB_MAX_VFS)
+		update_bits(pf, IGB_VMOLR(n), IGB_VMOLR_MPME, on);
 }
 
 int igb_vf_set_rlpml(struct igb_pf *pf, unsigned int n, unsigned int max_frame)

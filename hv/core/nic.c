@@ -188,6 +188,27 @@ int nic_vf_set_mac(unsigned int n, const uint8_t mac[6])
 	return 0;
 }
 
+int nic_vf_configure(unsigned int n, const struct igb_vf_conf *c)
+{
+	int err;
+
+	if (!nic_up || n >= nic_pf.num_vfs)
+		return -ENODEV;
+	err = igb_vf_configure(&nic_pf, n, c);
+	if (err)
+		pr_err("nic %s: vf %u (guest %s): vlan %u qos %u: %s\n", nic_pf.name, n, c->guest,
+		       c->vlan, c->qos,
+		       err == -ENOSPC ? "no VLAN filter entry left" : err_name(err));
+	else if (c->vlan || !c->spoofchk || c->trust || c->link != IGB_LINK_AUTO)
+		pr_info("nic %s: vf %u (guest %s): vlan %u qos %u spoofchk %s trust %s link %s\n",
+			nic_pf.name, n, c->guest, c->vlan, c->qos, c->spoofchk ? "yes" : "no",
+			c->trust ? "yes" : "no",
+			c->link == IGB_LINK_DOWN ? "down"
+			: c->link == IGB_LINK_UP ? "up"
+						 : "auto");
+	return err;
+}
+
 void nic_vf_mac(unsigned int n, uint8_t mac[6])
 {
 	memset(mac, 0, 6);

@@ -23,6 +23,10 @@ void nic_vf_bars(struct pci_bar *bar);
 /* Give VF @n the MAC address @mac (its receive filter and what its driver
  * is told); -ENODEV if there is no such VF. */
 int nic_vf_set_mac(unsigned int n, const uint8_t mac[6]);
+struct igb_vf_conf;
+/* Give VF @n the administrator's settings @c (port VLAN, spoof checking,
+ * trust, link); the reason is printed on failure. 0, -ENODEV, -EINVAL or -ENOSPC. */
+int nic_vf_configure(unsigned int n, const struct igb_vf_conf *c);
 /* VF @n's MAC address (zeros if there is no such VF). */
 void nic_vf_mac(unsigned int n, uint8_t mac[6]);
 /* Where VF @n is (segment, bus, devfn); -ENODEV if there is no such VF. */

@@ -17,13 +17,34 @@
 
 #define SHOW_MAX 40 /* bytes of a bad value quoted in a message */
 
-enum key { K_PF, K_VFS, K_CPUS, K_MEMORY, K_KERNEL, K_INITRD, K_CMDLINE, K_VF, K_MAC, K_COUNT };
+enum key {
+	K_PF,
+	K_VFS,
+	K_CPUS,
+	K_MEMORY,
+	K_KERNEL,
+	K_INITRD,
+	K_CMDLINE,
+	K_VF,
+	K_MAC,
+	K_VLAN,
+	K_QOS,
+	K_SPOOFCHK,
+	K_TRUST,
+	K_LINK,
+	K_COUNT
+};
 
 static const char *const key_name[K_COUNT] = {
 	[K_PF] = "pf",		 [K_VFS] = "vfs",	[K_CPUS] = "cpus",
 	[K_MEMORY] = "memory",	 [K_KERNEL] = "kernel", [K_INITRD] = "initrd",
 	[K_CMDLINE] = "cmdline", [K_VF] = "vf",		[K_MAC] = "mac",
+	[K_VLAN] = "vlan",	 [K_QOS] = "qos",	[K_SPOOFCHK] = "spoofchk",
+	[K_TRUST] = "trust",	 [K_LINK] = "link",
 };
+
+/* The VF settings: meaningless without a VF. */
+static const enum key vf_keys[] = {K_VLAN, K_QOS, K_SPOOFCHK, K_TRUST, K_LINK};
 
 enum section { S_NONE, S_NIC, S_GUEST, S_SKIP /* a rejected header: its keys are ignored */ };
 
@@ -136,23 +157,38 @@ static int parse_u64(struct slice t, uint64_t *out)
 
 /* ---- values ----------------------------------------------------------------- */
 
-static bool parse_index(struct parser *p, enum key k, struct slice v, unsigned int *out)
+/* A number @lo-@hi for key @k. */
+static bool parse_ranged(struct parser *p, enum key k, struct slice v, unsigned int lo,
+			 unsigned int hi, unsigned int *out)
 {
 	uint64_t n;
 	int err = parse_u64(v, &n);
 
 	if (err == -EINVAL) {
-		err_at(p, p->line, "bad %s '%s' (a number 0-%u)", key_name[k], show(p, v),
-		       CONFIG_MAX_VF);
+		err_at(p, p->line, "bad %s '%s' (a number %u-%u)", key_name[k], show(p, v), lo, hi);
 		return false;
 	}
-	if (err || n > CONFIG_MAX_VF) {
-		err_at(p, p->line, "%s '%s' out of range (0-%u)", key_name[k], show(p, v),
-		       CONFIG_MAX_VF);
+	if (err || n < lo || n > hi) {
+		err_at(p, p->line, "%s '%s' out of range (%u-%u)", key_name[k], show(p, v), lo, hi);
 		return false;
 	}
 	*out = (unsigned int)n;
 	return true;
+}
+
+static bool parse_index(struct parser *p, enum key k, struct slice v, unsigned int *out)
+{
+	return parse_ranged(p, k, v, 0, CONFIG_MAX_VF, out);
+}
+
+static void parse_yes_no(struct parser *p, enum key k, struct slice v, bool *out)
+{
+	if (slice_is(v, "yes"))
+		*out = true;
+	else if (slice_is(v, "no"))
+		*out = false;
+	else
+		err_at(p, p->line, "bad %s '%s' (yes or no)", key_name[k], show(p, v));
 }
 
 static void parse_pf(struct parser *p, struct slice v)
@@ -314,6 +350,18 @@ bad:
 	err_at(p, p->line, "bad mac '%s' (expected xx:xx:xx:xx:xx:xx)", show(p, v));
 }
 
+static void parse_link(struct parser *p, struct slice v)
+{
+	if (slice_is(v, "auto"))
+		p->g->vfc.link = IGB_LINK_AUTO;
+	else if (slice_is(v, "up"))
+		p->g->vfc.link = IGB_LINK_UP;
+	else if (slice_is(v, "down"))
+		p->g->vfc.link = IGB_LINK_DOWN;
+	else
+		err_at(p, p->line, "bad link '%s' (auto, up or down)", show(p, v));
+}
+
 static void set_value(struct parser *p, enum key k, struct slice v)
 {
 	struct guest_cfg *g = p->g;
@@ -350,6 +398,23 @@ static void set_value(struct parser *p, enum key k, struct slice v)
 		break;
 	case K_MAC:
 		parse_mac(p, v);
+		break;
+	case K_VLAN:
+		if (parse_ranged(p, k, v, 1, IGB_VFCONF_VLAN_MAX, &n))
+			g->vfc.vlan = (uint16_t)n;
+		break;
+	case K_QOS:
+		if (parse_ranged(p, k, v, 0, IGB_VFCONF_QOS_MAX, &n))
+			g->vfc.qos = (uint8_t)n;
+		break;
+	case K_SPOOFCHK:
+		parse_yes_no(p, k, v, &g->vfc.spoofchk);
+		break;
+	case K_TRUST:
+		parse_yes_no(p, k, v, &g->vfc.trust);
+		break;
+	case K_LINK:
+		parse_link(p, v);
 		break;
 	case K_COUNT:
 		break;
@@ -402,6 +467,8 @@ static void open_guest(struct parser *p, struct slice name)
 	memset(g, 0, sizeof(*g));
 	str_ncopy(g->name, name.s, name.len, sizeof(g->name));
 	g->vf = -1;
+	igb_vf_conf_default(&g->vfc);
+	str_copy(g->vfc.guest, g->name, sizeof(g->vfc.guest));
 	g->line = p->line;
 	p->g = g;
 	p->seen = p->guest_seen[c->guest_count];
@@ -551,10 +618,18 @@ int config_parse(struct vf_config *c, const char *file, const char *text, size_t
 	for (unsigned int i = 0; i < c->guest_count; i++) {
 		struct guest_cfg *g = &c->guest[i];
 
+		const unsigned int *seen = p.guest_seen[i];
+
 		for (size_t r = 0; r < sizeof(required) / sizeof(required[0]); r++)
-			if (!p.guest_seen[i][required[r]])
+			if (!seen[required[r]])
 				err_at(&p, g->line, "guest %s: missing '%s'", g->name,
 				       key_name[required[r]]);
+		for (size_t r = 0; r < sizeof(vf_keys) / sizeof(vf_keys[0]); r++)
+			if (seen[vf_keys[r]] && !seen[K_VF])
+				err_at(&p, seen[vf_keys[r]], "guest %s: %s needs a vf", g->name,
+				       key_name[vf_keys[r]]);
+		if (seen[K_QOS] && seen[K_VF] && !seen[K_VLAN])
+			err_at(&p, seen[K_QOS], "guest %s: qos needs a vlan", g->name);
 		if (!c->have_vfs && g->vf >= 0 && (unsigned int)g->vf + 1 > c->vfs)
 			c->vfs = (unsigned int)g->vf + 1;
 	}
@@ -657,6 +732,8 @@ static void default_guest(struct guest_cfg *g, const char *name, unsigned int cp
 	str_copy(g->initrd, initrd, sizeof(g->initrd));
 	sfmt(g->cmdline, sizeof(g->cmdline), "console=ttyS0,115200 vf.name=%s", name);
 	g->vf = vf;
+	igb_vf_conf_default(&g->vfc);
+	str_copy(g->vfc.guest, name, sizeof(g->vfc.guest));
 }
 
 void config_default(struct vf_config *c)

@@ -15,6 +15,23 @@
  *	cmdline = console=ttyS0	optional, the rest of the line verbatim
  *	vf = 0			optional VF index, 0-255
  *	mac = 02:00:00:00:00:01	optional, unicast and not zero
+ *	vlan = 100		optional port VLAN, 1-4094: the NIC tags the
+ *				guest's frames and strips the tag from those
+ *				it receives; it gets only that VLAN's frames
+ *				and may not ask for VLANs of its own, nor
+ *				may another guest ask for this one
+ *	qos = 3			optional priority of the port VLAN tag, 0-7
+ *				(needs vlan; default 0)
+ *	spoofchk = yes		yes|no (default yes): the NIC drops frames the
+ *				guest sends from another MAC or VLAN
+ *	trust = no		yes|no (default no): a trusted guest may change
+ *				its MAC (never to another's) and ask for
+ *				multicast promiscuous mode
+ *	link = auto		auto|up|down (default auto): down gives the
+ *				guest no carrier and its VF no traffic; up is
+ *				auto on the 82576 (a VF sees the PF's link)
+ *
+ * vlan, qos, spoofchk, trust and link need vf: they are the VF's.
  *
  * Comments only start at the beginning of a line: after a key, '#' and ';'
  * are part of the value (a kernel command line may need them), so there
@@ -34,6 +51,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "drivers/igb/vfconf.h"
 
 #define CONFIG_MAX_GUESTS 8
 #define CONFIG_MAX_CPUS	  64 /* the width of guest_cfg.cpus */
@@ -54,7 +72,8 @@ struct guest_cfg {
 	int vf; /* -1: none */
 	bool has_mac;
 	uint8_t mac[6];
-	unsigned int line; /* of its [guest NAME]; 0 for the built-in default */
+	struct igb_vf_conf vfc; /* vlan, qos, spoofchk, trust, link; guest = name */
+	unsigned int line;	/* of its [guest NAME]; 0 for the built-in default */
 };
 
 struct vf_config {

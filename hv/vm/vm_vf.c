@@ -256,6 +256,10 @@ int vm_vf_attach(struct vm *vm, unsigned int n, uint64_t win_base, uint64_t win_
 
 	if (!d || !d->msix_cap)
 		return -ENODEV;
+	/* The administrator's VF settings, before the guest can talk to it. */
+	err = nic_vf_configure(n, &vm->cfg->vfc);
+	if (err)
+		return err;
 	memset(&vm->vf, 0, sizeof(vm->vf));
 	vm->vf.seg = d->seg, vm->vf.bus = d->bus, vm->vf.devfn = d->devfn;
 	vm->vf.pcie_cap = d->pcie_cap;

@@ -146,6 +146,11 @@ void fake_igb_pf_write(void *ctx, uint32_t off, uint32_t v)
 			*r(f, off) &= ~v;
 		} else {
 			*r(f, off) = v;
+			/* QEMU resets at once, and answers the PHY at once. */
+			if (off == IGB_CTRL && (v & IGB_CTRL_RST))
+				*r(f, off) &= ~IGB_CTRL_RST;
+			if (off == IGB_MDIC)
+				*r(f, off) |= IGB_MDIC_READY;
 			if (off == IGB_CTRL_EXT && (v & IGB_CTRL_EXT_PFRSTD)) {
 				for (unsigned int n = 0; n < IGB_MAX_VFS; n++) {
 					f->v2p[n] &= ~IGBVF_V2P_RSTI;

@@ -48,6 +48,8 @@ struct fake_igb {
 	void *hook_ctx;
 };
 
+/* A PF CTRL.RST completes at once and an MDIC write sets READY, as QEMU's
+ * igb does; nothing else of a PF reset is modelled. */
 /* Power-on state: MACs clear, VMOLR at reset value, VFRE/VFTE 0xFF as QEMU
  * has them, RSTI in every VF mailbox until the PF writes CTRL_EXT.PFRSTD. */
 void fake_igb_init(struct fake_igb *f);

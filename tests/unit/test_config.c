@@ -409,6 +409,76 @@ static void test_cpus(void **state)
 	       "config t.cfg:4: CPU 5 listed twice\n" ONE);
 }
 
+/* The VF settings: defaults, good values, and every bad one named with the
+ * key, the value and what is allowed. */
+static void test_vf_keys(void **state)
+{
+	const struct igb_vf_conf *c = &cfg.guest[0].vfc;
+
+	(void)state;
+	expect_ok(G "vf = 0\n");
+	assert_int_equal(c->vlan, 0);
+	assert_int_equal(c->qos, 0);
+	assert_true(c->spoofchk);
+	assert_false(c->trust);
+	assert_int_equal(c->link, IGB_LINK_AUTO);
+	assert_string_equal(c->guest, "a");
+	expect_ok(G "vf = 0\nlink = down\n");
+	assert_int_equal(c->link, IGB_LINK_DOWN);
+	expect_ok(G "vf = 0\nlink = up\n");
+	assert_int_equal(c->link, IGB_LINK_UP);
+	expect_ok(G "vf = 0\nlink = auto\n");
+	assert_int_equal(c->link, IGB_LINK_AUTO);
+	expect(G "vf=0\nlink=off\n", "config t.cfg:6: bad link 'off' (auto, up or down)\n" ONE);
+	expect(G "vf=0\nlink=DOWN\n", "config t.cfg:6: bad link 'DOWN' (auto, up or down)\n" ONE);
+	assert_int_equal(c->link, IGB_LINK_AUTO);
+	expect_ok(G "vf = 2\nvlan = 100\nqos = 5\nspoofchk = no\ntrust = yes\n");
+	assert_int_equal(c->vlan, 100);
+	assert_int_equal(c->qos, 5);
+	assert_false(c->spoofchk);
+	assert_true(c->trust);
+	expect_ok(G "vf=0\nvlan=1\nqos=0\nspoofchk=yes\ntrust=no\n");
+	assert_int_equal(c->vlan, 1);
+	assert_true(c->spoofchk);
+	assert_false(c->trust);
+	expect_ok(G "vf=0\nvlan=4094\nqos=7\n");
+	assert_int_equal(c->vlan, 4094);
+	assert_int_equal(c->qos, 7);
+
+	expect(G "vf=0\nvlan=0\n", "config t.cfg:6: vlan '0' out of range (1-4094)\n" ONE);
+	expect(G "vf=0\nvlan=4095\n", "config t.cfg:6: vlan '4095' out of range (1-4094)\n" ONE);
+	expect(G "vf=0\nvlan=99999999999999999999\n",
+	       "config t.cfg:6: vlan '99999999999999999999' out of range (1-4094)\n" ONE);
+	expect(G "vf=0\nvlan=ten\n", "config t.cfg:6: bad vlan 'ten' (a number 1-4094)\n" ONE);
+	expect(G "vf=0\nvlan=-5\n", "config t.cfg:6: bad vlan '-5' (a number 1-4094)\n" ONE);
+	assert_int_equal(c->vlan, 0);
+	expect(G "vf=0\nvlan=5\nqos=8\n", "config t.cfg:7: qos '8' out of range (0-7)\n" ONE);
+	expect(G "vf=0\nvlan=5\nqos=high\n", "config t.cfg:7: bad qos 'high' (a number 0-7)\n" ONE);
+	expect(G "vf=0\nspoofchk=on\n", "config t.cfg:6: bad spoofchk 'on' (yes or no)\n" ONE);
+	assert_true(c->spoofchk);
+	expect(G "vf=0\nspoofchk=No\n", "config t.cfg:6: bad spoofchk 'No' (yes or no)\n" ONE);
+	expect(G "vf=0\ntrust=1\n", "config t.cfg:6: bad trust '1' (yes or no)\n" ONE);
+	expect(G "vf=0\ntrust=yes please\n",
+	       "config t.cfg:6: bad trust 'yes please' (yes or no)\n" ONE);
+	assert_false(c->trust);
+	expect(G "vf=0\ntrust=\n", "config t.cfg:6: empty value for 'trust'\n" ONE);
+	expect(G "vf=0\nvlan=5\nvlan=6\n",
+	       "config t.cfg:7: duplicate key 'vlan' (first at line 6)\n" ONE);
+	expect("[nic]\nvlan=5\n" G, "config t.cfg:2: unknown key 'vlan' in [nic]\n" ONE);
+
+	/* A priority is that of the port VLAN's tag; without a VF nothing applies. */
+	expect(G "vf=0\nqos=3\n", "config t.cfg:6: guest a: qos needs a vlan\n" ONE);
+	expect(G "vlan=5\nqos=1\nspoofchk=no\ntrust=yes\nlink=down\n",
+	       "config t.cfg:5: guest a: vlan needs a vf\n"
+	       "config t.cfg:6: guest a: qos needs a vf\n"
+	       "config t.cfg:7: guest a: spoofchk needs a vf\n"
+	       "config t.cfg:8: guest a: trust needs a vf\n"
+	       "config t.cfg:9: guest a: link needs a vf\n"
+	       "config t.cfg: 5 errors\n");
+	/* A bad vf is reported alone, not as missing as well. */
+	expect(G "vf=x\ntrust=yes\n", "config t.cfg:5: bad vf 'x' (a number 0-255)\n" ONE);
+}
+
 static void test_mac(void **state)
 {
 	static const char *const bad[] = {
@@ -584,6 +654,10 @@ static void test_default(void **state)
 	assert_int_equal(a->vf, 0);
 	assert_false(a->has_mac);
 	assert_int_equal(a->line, 0);
+	assert_int_equal(a->vfc.vlan, 0);
+	assert_true(a->vfc.spoofchk);
+	assert_false(a->vfc.trust);
+	assert_string_equal(a->vfc.guest, "alpha");
 	assert_string_equal(b->name, "beta");
 	assert_int_equal(b->cpus, 1u << 2);
 	assert_int_equal(b->memory, 256u << 20);
@@ -592,6 +666,8 @@ static void test_default(void **state)
 	assert_string_equal(b->cmdline, "console=ttyS0,115200 vf.name=beta");
 	assert_int_equal(b->vf, 1);
 	assert_false(b->has_mac);
+	assert_true(b->vfc.spoofchk);
+	assert_string_equal(b->vfc.guest, "beta");
 	assert_int_equal(check(&machine), 0);
 	assert_string_equal(printk_log, "");
 
@@ -842,6 +918,7 @@ int main(void)
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_memory),
 		cmocka_unit_test(test_cpus),
+		cmocka_unit_test(test_vf_keys),
 		cmocka_unit_test(test_mac),
 		cmocka_unit_test(test_pf),
 		cmocka_unit_test(test_lengths),

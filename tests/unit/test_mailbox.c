@@ -117,6 +117,11 @@ static uint32_t set_mac(unsigned int n, const uint8_t *m)
 	return xact(n, w, 3);
 }
 
+static uint32_t vlan(unsigned int n, bool add, uint32_t vid)
+{
+	return msg2(n, IGB_MSG_SET_VLAN | INFO(add ? IGB_VLAN_ADD : 0), vid);
+}
+
 /* The VF's reset: CTRL.RST, then VF_RESET, both seen in one poll. */
 static void vf_reset(unsigned int n)
 {
@@ -315,10 +320,13 @@ static void test_set_mac_invalid(void **state)
 	assert_true(printk_saw("vf 0: refused invalid MAC 00:00:00:00:00:00"));
 	assert_int_equal(set_mac(0, bcast), IGB_MSG_SET_MAC | NACK | CTS);
 	assert_int_equal(set_mac(0, mcast), IGB_MSG_SET_MAC | NACK | CTS);
-	assert_true(printk_saw("vf 0: refused invalid MAC 01:00:5e:00:00:01"));
-	/* A free, valid address: still refused, the hypervisor assigns MACs. */
+	/* Logged once for the reason, not once per address. */
+	assert_false(printk_saw("vf 0: refused invalid MAC 01:00:5e:00:00:01"));
+	/* A free, valid address: still refused, the VF is not trusted. */
 	assert_int_equal(set_mac(0, other), IGB_MSG_SET_MAC | NACK | CTS);
-	assert_true(printk_saw("vf 0: refused MAC change to 02:11:22:33:44:55"));
+	assert_true(printk_saw("igb 0000:01:00.0: vf 0: refused MAC change to "
+			       "02:11:22:33:44:55: not trusted (trust = no)"));
+	assert_int_equal(printk_count[LOG_WARN], 2);
 	assert_int_equal(pf.vf[0].nacks, 4);
 	assert_int_equal(fake_igb_writes_to(&hw, IGB_RAL(1)), 0);
 	assert_int_equal(fake_igb_writes_to(&hw, IGB_RAH(1)), 0);
@@ -345,19 +353,271 @@ static void test_mac_filters(void **state)
 	assert_clean();
 }
 
-static void test_warn_budget(void **state)
+/* One line per VF and reason, however often the guest asks. */
+static void test_warn_once_per_reason(void **state)
 {
+	static const uint8_t other[6] = {0x02, 0x11, 0x22, 0x33, 0x44, 0x55};
+
 	(void)state;
 	vf_reset(0);
-	for (int i = 0; i < 3 * IGB_VF_WARN_MAX; i++)
+	for (int i = 0; i < 20; i++)
 		assert_int_equal(set_mac(0, vf_mac[1]), IGB_MSG_SET_MAC | NACK | CTS);
-	assert_int_equal(printk_count[LOG_WARN], IGB_VF_WARN_MAX);
-	assert_int_equal(pf.vf[0].warns, IGB_VF_WARN_MAX);
-	assert_int_equal(pf.vf[0].nacks, 3 * IGB_VF_WARN_MAX);
-	/* Another VF has its own budget. */
+	assert_int_equal(printk_count[LOG_WARN], 1);
+	assert_int_equal(pf.vf[0].nacks, 20);
+	for (int i = 0; i < 20; i++) {
+		assert_int_equal(set_mac(0, other), IGB_MSG_SET_MAC | NACK | CTS);
+		assert_int_equal(msg2(0, IGB_MSG_PROMISC | INFO(IGB_PROMISC_MC), 0),
+				 IGB_MSG_PROMISC | INFO(IGB_PROMISC_MC) | NACK | CTS);
+	}
+	assert_int_equal(printk_count[LOG_WARN], 3);
+	/* A reset does not reopen the budget. */
+	vf_reset(0);
+	assert_int_equal(set_mac(0, other), IGB_MSG_SET_MAC | NACK | CTS);
+	assert_int_equal(printk_count[LOG_WARN], 3);
+	/* Another VF has its own. */
 	vf_reset(1);
 	assert_int_equal(set_mac(1, vf_mac[0]), IGB_MSG_SET_MAC | NACK | CTS);
-	assert_int_equal(printk_count[LOG_WARN], IGB_VF_WARN_MAX + 1);
+	assert_int_equal(printk_count[LOG_WARN], 4);
+	assert_clean();
+}
+
+static void set_conf_link(unsigned int n, uint16_t vlan, bool trust, const char *guest,
+			  enum igb_vf_link link)
+{
+	struct igb_vf_conf c;
+
+	igb_vf_conf_default(&c);
+	c.vlan = vlan;
+	c.trust = trust;
+	c.link = (uint8_t)link;
+	strcpy(c.guest, guest);
+	assert_int_equal(igb_vf_configure(&pf, n, &c), 0);
+}
+
+static void set_conf(unsigned int n, uint16_t vlan, bool trust, const char *guest)
+{
+	set_conf_link(n, vlan, trust, guest, IGB_LINK_AUTO);
+}
+
+/* Writes a VF's messages may cause: its mailbox, RAR, VMOLR, VMVIR, its bits
+ * in the shared VFRE/VFTE/MTA/VLVF/VFTA. */
+static unsigned int writes_outside_vf(unsigned int n)
+{
+	const uint32_t ok[][2] = {
+		{IGB_VMBMEM(n), IGB_VMBMEM(n) + 0x40},
+		{IGB_P2VMAILBOX(n), IGB_P2VMAILBOX(n) + 4},
+		{IGB_MBVFICR, IGB_MBVFICR + 4},
+		{IGB_VFRE, IGB_VFTE + 4},
+		{IGB_RAL(1 + n), IGB_RAH(1 + n) + 4},
+		{IGB_VMOLR(n), IGB_VMOLR(n) + 4},
+		{IGB_MTA(0), IGB_MTA(IGB_MTA_ENTRIES)},
+		{IGB_VLVF(0), IGB_VLVF(IGB_VLVF_ENTRIES)},
+		{IGB_VFTA(0), IGB_VFTA(IGB_VFTA_ENTRIES)},
+		{IGB_VMVIR(n), IGB_VMVIR(n) + 4},
+	};
+
+	return fake_igb_writes_outside(&hw, ok, sizeof(ok) / sizeof(ok[0]));
+}
+
+/* Every message type igbvf sends, with hostile values, from an untrusted and
+ * a trusted VF: the verdict each gets. */
+static void test_hostile_values(void **state)
+{
+	const struct {
+		uint32_t w0, w1, w2;
+		bool ack_untrusted, ack_trusted;
+	} t[] = {
+		{IGB_MSG_SET_MAC, 0, 0, false, false},			/* zero MAC */
+		{IGB_MSG_SET_MAC, 0xFFFFFFFF, 0xFFFF, false, false},	/* broadcast */
+		{IGB_MSG_SET_MAC, 0x12005452, 0x5634, false, false},	/* the PF's */
+		{IGB_MSG_SET_MAC, 0x12005402, 0xFFFF5634, false, true}, /* junk above */
+		{IGB_MSG_SET_MAC | INFO(0xFF), 0x12005402, 0x5634, false, false},
+		{IGB_MSG_SET_MAC | INFO(IGB_MAC_FILTER_ADD), 0x12005402, 0x5634, false, false},
+		{IGB_MSG_SET_MAC | INFO(IGB_MAC_FILTER_CLR), 0xFFFFFFFF, 0, true, true},
+		{IGB_MSG_SET_MC | INFO(0xFF), 0xFFFFFFFF, 0xFFFFFFFF, true, true},
+		{IGB_MSG_SET_MC | INFO(0), 0, 0, true, true},
+		{IGB_MSG_SET_VLAN | INFO(IGB_VLAN_ADD), 0xFFFFFFFF, 0, false, false}, /* 4095 */
+		{IGB_MSG_SET_VLAN | INFO(0xFF), 4095, 0, false, false},
+		{IGB_MSG_SET_VLAN | INFO(0xFE), 4094, 0, true, true}, /* remove: none */
+		{IGB_MSG_SET_VLAN | INFO(0xFF), 0x10000 | 4094, 0, true, true},
+		{IGB_MSG_SET_LPE, 0, 0, false, false},
+		{IGB_MSG_SET_LPE, 0xFFFFFFFF, 0, false, false},
+		{IGB_MSG_SET_LPE | INFO(0xFF), 1522, 0, true, true},
+		{IGB_MSG_PROMISC | INFO(0xFF), 0, 0, false, false},
+		{IGB_MSG_PROMISC | INFO(IGB_PROMISC_MC), 0xFFFFFFFF, 0, false, true},
+		{IGB_MSG_PROMISC | INFO(0), 0xFFFFFFFF, 0, true, true},
+		{0x0007, 0, 0, false, false},
+		{0xFFFF | INFO(0xFF), 0, 0, false, false},
+	};
+
+	(void)state;
+	for (int trusted = 0; trusted < 2; trusted++) {
+		set_conf(0, 0, trusted, "alpha");
+		vf_reset(0);
+		vf_reset(1);
+		for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+			uint32_t w[3] = {t[i].w0, t[i].w1, t[i].w2};
+			bool ack = trusted ? t[i].ack_trusted : t[i].ack_untrusted;
+
+			fake_igb_log_clear(&hw);
+			assert_int_equal(xact(0, w, 3), t[i].w0 | (ack ? ACK : NACK) | CTS);
+			assert_int_equal(writes_outside_vf(0), 0);
+		}
+		/* A reset request with junk after it is still a reset. */
+		{
+			uint32_t w[3] = {IGB_MSG_RESET | INFO(0xFF), 0xFFFFFFFF, 0xFFFFFFFF}, r[3];
+
+			fake_vf_write(&hw, 0, IGBVF_CTRL, 1u << 26);
+			send(0, w, 3);
+			assert_int_equal(igb_mbx_poll(&pf), 2);
+			assert_int_equal(fake_vf_read_reply(&hw, 0, r, 3), 0);
+			assert_int_equal(r[0], 0x80000001);
+			assert_int_equal(igb_mbx_poll(&pf), 1);
+		}
+		assert_true(pf.vf[0].mc_count <= IGB_VF_MC_MAX);
+		assert_int_equal(pf.vf[0].vlan_count, 0);
+		assert_false(pf.vf[0].mac[0] & 1);
+		assert_memory_equal(pf.vf[1].mac, vf_mac[1], 6);
+	}
+	assert_true(printk_count[LOG_WARN] <= 2 * IGB_WARN_COUNT);
+	assert_clean();
+}
+
+/* Link down: the reset handshake works (igbvf needs its MAC), but no reply
+ * carries CTS, so igbvf never reports a carrier, and the pool stays off. */
+static void test_link_down(void **state)
+{
+	(void)state;
+	set_conf_link(1, 0, false, "beta", IGB_LINK_DOWN);
+	vf_reset(1);
+	assert_true(pf.vf[1].cts);
+	assert_int_equal(fake_igb_peek(&hw, IGB_VFRE) & 2, 0);
+	assert_int_equal(fake_igb_peek(&hw, IGB_VFTE) & 2, 0);
+	assert_int_equal(set_mac(1, vf_mac[1]), IGB_MSG_SET_MAC | ACK);
+	assert_int_equal(msg2(1, IGB_MSG_SET_LPE, 1522), IGB_MSG_SET_LPE | ACK);
+	assert_int_equal(vlan(1, true, 0), IGB_MSG_SET_VLAN | INFO(1) | ACK);
+	assert_int_equal(msg2(1, IGB_MSG_SET_LPE, 1), IGB_MSG_SET_LPE | NACK);
+	/* Others are not affected. */
+	vf_reset(0);
+	assert_int_equal(set_mac(0, vf_mac[0]), IGB_MSG_SET_MAC | ACK | CTS);
+	/* Back to auto: CTS again, and the pool on. */
+	set_conf_link(1, 0, false, "beta", IGB_LINK_AUTO);
+	assert_int_equal(fake_igb_peek(&hw, IGB_VFRE) & 2, 2);
+	assert_int_equal(set_mac(1, vf_mac[1]), IGB_MSG_SET_MAC | ACK | CTS);
+	assert_clean();
+}
+
+/* A trusted VF may take a free unicast address, never a taken one. */
+static void test_trusted_set_mac(void **state)
+{
+	static const uint8_t other[6] = {0x02, 0x11, 0x22, 0x33, 0x44, 0x55};
+	static const uint8_t mcast[6] = {0x01, 0x00, 0x5e, 0x00, 0x00, 0x01};
+	uint32_t rah;
+	uint8_t m[6];
+
+	(void)state;
+	set_conf(0, 0, true, "alpha");
+	vf_reset(0);
+	vf_reset(1);
+	assert_int_equal(set_mac(0, vf_mac[1]), IGB_MSG_SET_MAC | NACK | CTS);
+	assert_true(printk_saw("igb 0000:01:00.0: vf 0 (guest alpha): refused MAC "
+			       "5a:54:00:12:34:56: it is vf 1's"));
+	assert_int_equal(set_mac(0, pf_mac), IGB_MSG_SET_MAC | NACK | CTS);
+	assert_int_equal(set_mac(0, mcast), IGB_MSG_SET_MAC | NACK | CTS);
+	assert_memory_equal(pf.vf[0].mac, vf_mac[0], 6);
+
+	assert_int_equal(set_mac(0, other), IGB_MSG_SET_MAC | ACK | CTS);
+	assert_memory_equal(pf.vf[0].mac, other, 6);
+	fake_igb_rar(&hw, 1, m, &rah);
+	assert_memory_equal(m, other, 6);
+	assert_int_equal(rah, IGB_RAH_AV | IGB_RAH_POOL(0) | mac_w2(other));
+	assert_true(printk_saw("vf 0 (guest alpha): trusted, changed its MAC to "
+			       "02:11:22:33:44:55"));
+	/* It keeps it across its reset, and the others cannot have it. */
+	vf_reset(0);
+	assert_memory_equal(pf.vf[0].mac, other, 6);
+	set_conf(1, 0, true, "beta");
+	assert_int_equal(set_mac(1, other), IGB_MSG_SET_MAC | NACK | CTS);
+	assert_clean();
+}
+
+/* Multicast promiscuous: trusted VFs only; unicast promiscuous: nobody. */
+static void test_promisc(void **state)
+{
+	const uint32_t mc = IGB_MSG_PROMISC | INFO(IGB_PROMISC_MC);
+	const uint32_t uc = IGB_MSG_PROMISC | INFO(IGB_PROMISC_UC);
+
+	(void)state;
+	set_conf(1, 0, false, "beta");
+	vf_reset(1);
+	assert_int_equal(msg2(1, mc, 0), mc | NACK | CTS);
+	assert_false(fake_igb_peek(&hw, IGB_VMOLR(1)) & IGB_VMOLR_MPME);
+	assert_true(printk_saw("igb 0000:01:00.0: vf 1 (guest beta): refused multicast "
+			       "promiscuous mode: not trusted (trust = no)"));
+
+	set_conf(1, 0, true, "beta");
+	assert_int_equal(msg2(1, mc, 0), mc | ACK | CTS);
+	assert_true(fake_igb_peek(&hw, IGB_VMOLR(1)) & IGB_VMOLR_MPME);
+	assert_int_equal(msg2(1, uc, 0), uc | NACK | CTS);
+	assert_int_equal(msg2(1, mc | INFO(IGB_PROMISC_UC), 0),
+			 mc | INFO(IGB_PROMISC_UC) | NACK | CTS);
+	assert_int_equal(msg2(1, IGB_MSG_PROMISC | INFO(0x80), 0),
+			 IGB_MSG_PROMISC | INFO(0x80) | NACK | CTS);
+	assert_true(fake_igb_peek(&hw, IGB_VMOLR(1)) & IGB_VMOLR_MPME);
+	/* Off again, with no info bits; a reset turns it off too. */
+	assert_int_equal(msg2(1, IGB_MSG_PROMISC, 0), IGB_MSG_PROMISC | ACK | CTS);
+	assert_false(fake_igb_peek(&hw, IGB_VMOLR(1)) & IGB_VMOLR_MPME);
+	assert_int_equal(msg2(1, mc, 0), mc | ACK | CTS);
+	vf_reset(1);
+	assert_false(fake_igb_peek(&hw, IGB_VMOLR(1)) & IGB_VMOLR_MPME);
+	assert_false(pf.vf[1].mc_promisc);
+	/* Losing trust takes it away. */
+	assert_int_equal(msg2(1, mc, 0), mc | ACK | CTS);
+	set_conf(1, 0, false, "beta");
+	assert_false(fake_igb_peek(&hw, IGB_VMOLR(1)) & IGB_VMOLR_MPME);
+	/* Before the reset handshake: refused like everything else. */
+	fake_vf_reset(&hw, 2);
+	assert_int_equal(igb_mbx_poll(&pf), 1);
+	set_conf(2, 0, true, "gamma");
+	assert_int_equal(msg2(2, mc, 0), mc | NACK);
+	assert_clean();
+}
+
+/* A VF on a port VLAN may not add VLANs of its own; its reset keeps the port
+ * VLAN's filter. */
+static void test_port_vlan_mailbox(void **state)
+{
+	(void)state;
+	set_conf(0, 100, false, "alpha");
+	vf_reset(0);
+	assert_int_equal(fake_igb_peek(&hw, IGB_VLVF(0)), IGB_VLVF_VIEN | 100 | IGB_VLVF_POOL(0));
+	assert_false(fake_igb_peek(&hw, IGB_VMOLR(0)) & IGB_VMOLR_AUPE);
+	assert_true(fake_igb_peek(&hw, IGB_VMOLR(0)) & IGB_VMOLR_BAM);
+	assert_int_equal(vlan(0, true, 0), IGB_MSG_SET_VLAN | INFO(1) | ACK | CTS);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(vlan(0, true, 200), IGB_MSG_SET_VLAN | INFO(1) | NACK | CTS);
+	assert_int_equal(vlan(0, false, 100), IGB_MSG_SET_VLAN | NACK | CTS);
+	assert_int_equal(printk_count[LOG_WARN], 1);
+	assert_true(printk_saw("igb 0000:01:00.0: vf 0 (guest alpha): refused VLAN 200 request: "
+			       "it is on port VLAN 100"));
+	assert_int_equal(fake_igb_peek(&hw, IGB_VLVF(0)), IGB_VLVF_VIEN | 100 | IGB_VLVF_POOL(0));
+	assert_int_equal(fake_igb_peek(&hw, IGB_VLVF(1)), 0);
+	assert_int_equal(pf.vf[0].vlan_count, 0);
+	vf_reset(0);
+	assert_int_equal(fake_igb_peek(&hw, IGB_VLVF(0)), IGB_VLVF_VIEN | 100 | IGB_VLVF_POOL(0));
+	assert_true(fake_igb_peek(&hw, IGB_VFTA(100 >> 5)) & (1u << (100 & 31)));
+	/* A guest without a port VLAN still filters its own... */
+	vf_reset(1);
+	assert_int_equal(vlan(1, true, 200), IGB_MSG_SET_VLAN | INFO(1) | ACK | CTS);
+	assert_true(fake_igb_peek(&hw, IGB_VFTA(200 >> 5)) & (1u << (200 & 31)));
+	/* ...but may not join another guest's port VLAN. */
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(vlan(1, true, 100), IGB_MSG_SET_VLAN | INFO(1) | NACK | CTS);
+	assert_true(printk_saw("igb 0000:01:00.0: vf 1: refused VLAN 100: it is vf 0's port "
+			       "VLAN"));
+	assert_int_equal(printk_count[LOG_WARN], 2);
+	assert_int_equal(fake_igb_peek(&hw, IGB_VLVF(0)), IGB_VLVF_VIEN | 100 | IGB_VLVF_POOL(0));
+	assert_int_equal(pf.vf[1].vlan_count, 1);
 	assert_clean();
 }
 
@@ -435,11 +695,6 @@ static void test_multicast_too_many(void **state)
 	assert_clean();
 }
 
-static uint32_t vlan(unsigned int n, bool add, uint32_t vid)
-{
-	return msg2(n, IGB_MSG_SET_VLAN | INFO(add ? IGB_VLAN_ADD : 0), vid);
-}
-
 static void test_vlan(void **state)
 {
 	const uint32_t ok_add = IGB_MSG_SET_VLAN | INFO(1) | ACK | CTS;
@@ -457,6 +712,8 @@ static void test_vlan(void **state)
 
 	assert_int_equal(vlan(0, true, 100), ok_add);
 	assert_int_equal(fake_igb_peek(&hw, IGB_VLVF(0)), IGB_VLVF_VIEN | 100 | IGB_VLVF_POOL(0));
+	/* RCTL.VFE passes a tagged frame only with its VID's VFTA bit. */
+	assert_int_equal(fake_igb_peek(&hw, IGB_VFTA(3)), 1u << (100 - 96));
 	assert_int_equal(vlan(0, true, 100), ok_add); /* again: no second entry */
 	assert_int_equal(pf.vf[0].vlan_count, 1);
 	assert_int_equal(vlan(1, true, 100), ok_add); /* shares the entry */
@@ -471,8 +728,10 @@ static void test_vlan(void **state)
 	assert_int_equal(vlan(0, false, 100), ok_del);
 	assert_int_equal(fake_igb_peek(&hw, IGB_VLVF(0)), IGB_VLVF_VIEN | 100 | IGB_VLVF_POOL(1));
 	assert_int_equal(pf.vf[0].vlan_count, 0);
+	assert_int_equal(fake_igb_peek(&hw, IGB_VFTA(3)), 1u << (100 - 96)); /* VF 1 has it */
 	assert_int_equal(vlan(1, false, 100), ok_del);
 	assert_int_equal(fake_igb_peek(&hw, IGB_VLVF(0)), 0); /* freed */
+	assert_int_equal(fake_igb_peek(&hw, IGB_VFTA(3)), 0);
 	/* Removing what is not there is fine. */
 	assert_int_equal(vlan(0, false, 300), ok_del);
 	/* A freed entry is reused. */
@@ -549,6 +808,8 @@ static void test_reset_clears_config(void **state)
 	vf_reset(0);
 	assert_int_equal(fake_igb_peek(&hw, IGB_VLVF(0)), IGB_VLVF_VIEN | 10 | IGB_VLVF_POOL(1));
 	assert_int_equal(fake_igb_peek(&hw, IGB_VLVF(1)), 0);
+	assert_true(fake_igb_peek(&hw, IGB_VFTA(0)) & (1u << 10)); /* VF 1's */
+	assert_false(fake_igb_peek(&hw, IGB_VFTA(0)) & (1u << 11));
 	assert_int_equal(fake_igb_mta_bits(&hw), 0);
 	assert_int_equal(fake_igb_peek(&hw, IGB_VMOLR(0)),
 			 (FAKE_VMOLR_RESET & ~(uint32_t)IGB_VMOLR_RLPML_MASK) | 1522 |
@@ -593,9 +854,9 @@ static void test_unknown_message(void **state)
 {
 	(void)state;
 	vf_reset(1);
-	assert_int_equal(msg2(1, 0x06, 0), 0x06 | NACK | CTS);
+	assert_int_equal(msg2(1, 0x07, 0), 0x07 | NACK | CTS);
 	assert_int_equal(pf.vf[1].bad_msgs, 1);
-	assert_true(printk_saw("igb 0000:01:00.0: vf 1: unknown message 0x6, refused"));
+	assert_true(printk_saw("igb 0000:01:00.0: vf 1: unknown message 0x7, refused"));
 	assert_int_equal(printk_count[LOG_WARN], 1);
 	assert_int_equal(msg2(1, 0x1234 | INFO(0x56), 0), 0x1234 | INFO(0x56) | NACK | CTS);
 	assert_int_equal(pf.vf[1].bad_msgs, 2);
@@ -619,20 +880,6 @@ static uint32_t rnd(void)
 	return rng;
 }
 
-/* Writes a VF's messages may cause: its mailbox, RAR, VMOLR, its bits in the
- * shared VFRE/VFTE/MTA/VLVF. */
-static unsigned int writes_outside_vf(unsigned int n)
-{
-	const uint32_t ok[][2] = {
-		{IGB_VMBMEM(n), IGB_VMBMEM(n) + 0x40},	{IGB_P2VMAILBOX(n), IGB_P2VMAILBOX(n) + 4},
-		{IGB_MBVFICR, IGB_MBVFICR + 4},		{IGB_VFRE, IGB_VFTE + 4},
-		{IGB_RAL(1 + n), IGB_RAH(1 + n) + 4},	{IGB_VMOLR(n), IGB_VMOLR(n) + 4},
-		{IGB_MTA(0), IGB_MTA(IGB_MTA_ENTRIES)}, {IGB_VLVF(0), IGB_VLVF(IGB_VLVF_ENTRIES)},
-	};
-
-	return fake_igb_writes_outside(&hw, ok, sizeof(ok) / sizeof(ok[0]));
-}
-
 static void test_garbage(void **state)
 {
 	uint32_t w[IGB_MBX_WORDS], rah, vlvf1[IGB_VLVF_ENTRIES];
@@ -651,18 +898,23 @@ static void test_garbage(void **state)
 	assert_int_equal(xact(0, w, IGB_MBX_WORDS), 0x7EADBEEF);
 	assert_int_equal(pf.vf[0].bad_msgs, 2);
 
-	/* Random words with every type, and flags the VF should not send. */
-	for (int k = 0; k < 2000; k++) {
+	/* Random words with every type, and flags the VF should not send, of
+	 * every length (the rest of the buffer is stale), from an untrusted VF,
+	 * a trusted one and one on a port VLAN. */
+	for (int k = 0; k < 6000; k++) {
+		unsigned int len = k % 3 ? 1 + rnd() % IGB_MBX_WORDS : IGB_MBX_WORDS;
 		uint32_t reply;
 
+		if (k % 2000 == 0)
+			set_conf(0, k == 4000 ? 5 : 0, k >= 2000, "alpha");
 		for (int i = 0; i < IGB_MBX_WORDS; i++)
 			w[i] = rnd();
 		if (k & 1)
-			w[0] = (w[0] & ~IGB_MSG_TYPE_MASK) | (2 + rnd() % 4);
+			w[0] = (w[0] & ~IGB_MSG_TYPE_MASK) | (2 + rnd() % 5);
 		if (!(k % 4)) /* plausible small values for the interesting fields */
 			w[1] = rnd() % 10000;
 		fake_igb_log_clear(&hw);
-		reply = xact(0, w, IGB_MBX_WORDS);
+		reply = xact(0, w, len);
 		if ((w[0] & IGB_MSG_TYPE_MASK) == IGB_MSG_RESET) {
 			assert_int_equal(reply, 0x80000001);
 		} else {
@@ -687,8 +939,13 @@ static void test_garbage(void **state)
 	assert_int_equal(pf.vf[1].vlans[0], 42);
 	assert_int_equal(pf.vf[1].vlan_count, 1);
 	assert_true(pf.vf[0].vlan_count <= IGB_VF_VLAN_MAX);
+	assert_int_equal(pf.vf[0].conf.vlan, 5);
+	assert_int_equal(fake_igb_peek(&hw, IGB_VMVIR(0)), IGB_VMVIR_DEFAULT | 5);
+	assert_true(fake_igb_peek(&hw, IGB_VFTA(0)) & (1u << 5));
+	assert_false(pf.vf[0].mac[0] & 1);
+	assert_true(memcmp(pf.vf[0].mac, pf_mac, 6) && memcmp(pf.vf[0].mac, vf_mac[1], 6));
 	assert_true(pf.vf[0].mc_count <= IGB_VF_MC_MAX);
-	assert_true(pf.vf[0].warns <= IGB_VF_WARN_MAX);
+	assert_true(printk_count[LOG_WARN] <= IGB_WARN_COUNT);
 	assert_clean();
 }
 
@@ -981,6 +1238,7 @@ static void test_vfcfg_helpers(void **state)
 	assert_int_equal(igb_vf_set_vlvf(&pf, IGB_MAX_VFS, 5, true), -EINVAL);
 	assert_int_equal(igb_vf_set_vlvf(&pf, 0, 0, true), -EINVAL);
 	assert_int_equal(igb_vf_set_vlvf(&pf, 0, 4096, true), -EINVAL);
+	assert_int_equal(igb_vf_set_vlvf(&pf, 0, 4095, true), -EINVAL);
 	assert_int_equal(igb_vf_set_rlpml(&pf, IGB_MAX_VFS, 1522), -EINVAL);
 	assert_int_equal(igb_vf_set_rlpml(&pf, 0, 9729), -ERANGE);
 	assert_int_equal(hw.nwrites, 0);
@@ -1016,7 +1274,12 @@ int main(void)
 		T(test_set_mac_pf),
 		T(test_set_mac_invalid),
 		T(test_mac_filters),
-		T(test_warn_budget),
+		T(test_warn_once_per_reason),
+		T(test_trusted_set_mac),
+		T(test_promisc),
+		T(test_port_vlan_mailbox),
+		T(test_link_down),
+		T(test_hostile_values),
 		T(test_multicast),
 		T(test_multicast_too_many),
 		T(test_vlan),
