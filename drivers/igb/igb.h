@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "drivers/igb/igb_regs.h"
+#include "lib/ratelimit.h"
 
 struct igb_hw {
 	uint32_t (*read)(void *ctx, uint32_t off);
@@ -28,7 +29,8 @@ struct igb_vf {
 	unsigned int mc_count;
 	/* counters, for the inventory and tests */
 	unsigned int resets, flrs, nacks, bad_msgs;
-	unsigned int warns; /* console warnings this VF caused, at most IGB_VF_WARN_MAX */
+	unsigned int warns;	  /* console warnings this VF caused, at most IGB_VF_WARN_MAX */
+	struct ratelimit flr_log; /* a guest may reset its VF in a loop */
 };
 
 /* Fault injection for the self-test's own test (igb.omit= on the command
