@@ -14,6 +14,7 @@
 #include "hv/vm/regs.h"
 #include "hv/vm/vcpu.h"
 #include "lib/pt.h"
+#include "lib/ratelimit.h"
 #include "lib/spinlock.h"
 #include "hv/platform/vmsix.h"
 #include "hv/platform/vpci.h"
@@ -127,8 +128,8 @@ struct vm_vf {
 	uint32_t table_off, pba_off;
 	uint64_t msix_gpa;
 	int irte[VMSIX_MAX_ENTRIES];
-	uint8_t msix_told[VMSIX_MAX_ENTRIES]; /* enum vmsix_why last logged per entry */
-	unsigned int msix_logs, bar_logs, flr_logs;
+	uint8_t msix_told[VMSIX_MAX_ENTRIES];	     /* enum vmsix_why last logged per entry */
+	struct ratelimit msix_log, bar_log, flr_log; /* a guest must not flood the log */
 	struct vpci vpci;
 	struct vmsix msix;
 };
