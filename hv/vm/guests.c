@@ -188,10 +188,9 @@ static void input_feed(unsigned int i)
 
 void guests_poll(void)
 {
-	for (unsigned int i = 0; i < vm_count; i++) {
-		vm_con_drain(&vms[i]);
+	for (unsigned int i = 0; i < vm_count; i++)
 		input_feed(i);
-	}
+	vm_con_pass(vms, vm_count, VM_CON_PASS);
 }
 
 static void input_help(void)

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "hv/vm/con_line.h"
 #include "hv/vm/config.h"
 #include "hv/vm/regs.h"
 #include "hv/vm/vcpu.h"
@@ -26,7 +27,11 @@ struct palloc;
 #define VM_MAX	     CONFIG_MAX_GUESTS
 #define VM_MAX_VCPUS 8
 #define VM_CON_RING  16384 /* guest console bytes in flight to the service CPU */
-#define VM_LOG_LIMIT 8	   /* refused accesses logged per guest; the rest counted */
+/* Console bytes the service CPU sends per pass, all guests together: about
+ * 45 ms at 115200 baud, so that the mailbox (igbvf gives up after ~1 s) and
+ * the IOMMU's faults are served between passes. */
+#define VM_CON_PASS  512
+#define VM_LOG_LIMIT 8 /* refused accesses logged per guest; the rest counted */
 #define VM_MMIO_MAX  8
 #define VM_STOP_MAX  128
 /* The guest's PCI: the memory window its DSDT declares, and its ECAM. */
@@ -167,8 +172,9 @@ struct vm {
 	 * CPU (single producer, single consumer). */
 	uint8_t con[VM_CON_RING];
 	uint32_t con_head, con_tail, con_dropped;
-	char line[160];
-	unsigned int line_len;
+	struct con_line con_line;  /* the line being put together, cleaned */
+	uint32_t con_dropped_told; /* con_dropped when last reported */
+	struct ratelimit con_drop_log;
 
 	uint64_t refused_io, refused_msr, refused_mmio;
 	unsigned int logged[REFUSED_KINDS]; /* refused accesses logged so far */
@@ -267,6 +273,12 @@ void vm_print_counters(struct vm *vm);
 
 /* The guest console: the guest's COM1 output, drained by the service CPU. */
 void vm_con_put(struct vm *vm, uint8_t c);
-void vm_con_drain(struct vm *vm);
+/* Print @vm's console lines (cleaned: con_line.h) until about @budget bytes
+ * have gone to the console; returns the bytes sent (the rest waits). */
+unsigned int vm_con_drain(struct vm *vm, unsigned int budget);
+/* One service pass over the @n guests at @vms: about @budget bytes of their
+ * output in all, from a different guest each pass so that a chatty one
+ * cannot starve the others. True if output is left for the next pass. */
+bool vm_con_pass(struct vm *vms, unsigned int n, unsigned int budget);
 
 #endif
