@@ -89,6 +89,7 @@ static int bar_map(void *ctx, unsigned int bar, uint64_t gpa, uint64_t size, boo
 {
 	struct vm *vm = vm_of(ctx);
 	const struct vcpu_ops *ops = vm_backend();
+	char note[RATELIMIT_NOTE];
 	int err = 0;
 
 	if (bar == vm->vf.msix_bar) {
@@ -107,9 +108,9 @@ static int bar_map(void *ctx, unsigned int bar, uint64_t gpa, uint64_t size, boo
 	/* The vCPU that caused this enters again with its TLB flushed. */
 	for (unsigned int i = 0; i < vm->vcpu_count; i++)
 		vm->vcpu[i].flush_tlb = true;
-	if (err)
-		pr_warn("guest %s: vf bar%u at 0x%llx: %s\n", vm->name, bar,
-			(unsigned long long)gpa, err_name(err));
+	if (err && ratelimit(&vm->vf.bar_log, note))
+		pr_warn("guest %s: vf bar%u at 0x%llx: %s%s\n", vm->name, bar,
+			(unsigned long long)gpa, err_name(err), note);
 	return err;
 }
 
