@@ -280,44 +280,6 @@ static bool vcpu_wait_start(struct vcpu *v)
 	return true;
 }
 
-/* The vCPU each CPU runs, for an exception in the hypervisor there. */
-static struct vcpu *on_cpu[MAX_CPUS];
-
-/* The guest's io_lock, unless it cannot be had in about 100 ms: after an
- * exception this CPU may hold it itself, and no other will take it then. */
-static bool io_lock_take(struct vm *vm)
-{
-	for (unsigned int i = 0; i < 100000; i++) {
-		if (spin_trylock(&vm->io_lock))
-			return true;
-		udelay(1);
-	}
-	return false;
-}
-
-/* A vCPU's end on its CPU: the guest's timer off; the vCPU that stopped the
- * guest quiesces its VF and prints the report. */
-static void vcpu_finish(struct vcpu *v)
-{
-	struct vm *vm = v->vm;
-
-	apic_timer_stop(); /* the guest's timer must not wake this CPU again */
-	if (__atomic_load_n(&vm->stopper, __ATOMIC_ACQUIRE) != v)
-		return;
-	/* Its VF stops too: no decode, no DMA, no interrupts (its interrupt
-	 * remapping entries cleared). */
-	if (vm->vf.present) {
-		bool locked = io_lock_take(vm);
-
-		vpci_shutdown(&vm->vf.vpci);
-		vmsix_reset(&vm->vf.msix);
-		if (locked)
-			spin_unlock(&vm->io_lock);
-	}
-	pr_info("guest %s: stopped: %s\n", vm->name, vm->stop_reason);
-	vm_print_counters(vm);
-}
-
 /* On the guest's CPU: run it until it stops, then park the CPU. */
 static void vcpu_main(void *arg)
 {
@@ -327,8 +289,7 @@ static void vcpu_main(void *arg)
 	int err;
 
 	irq_disable(); /* interrupts that arrive between exits wait for the guest */
-	if (v->cpu < MAX_CPUS)
-		on_cpu[v->cpu] = v;
+	vcpu_bind_cpu(v);
 	err = ops->cpu_enable(v->cpu);
 	if (err) {
 		vm_stop(v, "cpu %u could not enter %s: %s", v->cpu, ops->name, err_name(err));
@@ -340,21 +301,6 @@ static void vcpu_main(void *arg)
 	}
 	vcpu_finish(v);
 	cpu_halt_forever();
-}
-
-/* An exception in the hypervisor on a guest's CPU (the report is printed):
- * the guest stops as vm_stop() stops it, VF quiesced and other vCPUs
- * kicked, instead of living on with one CPU dead. */
-static void vcpu_exception(unsigned int cpu, const struct trap_frame *f)
-{
-	struct vcpu *v = on_cpu[cpu];
-
-	if (!v)
-		return;
-	vm_stop(v, "hypervisor exception %llu (%s) at rip 0x%llx on cpu %u",
-		(unsigned long long)f->vector, idt_exception_name(f->vector),
-		(unsigned long long)f->rip, cpu);
-	vcpu_finish(v);
 }
 
 /* A kick (vm_stop) that finds its CPU in the hypervisor: nothing to do, the

@@ -271,6 +271,18 @@ void vm_stop(struct vcpu *v, const char *fmt, ...) __attribute__((format(printf,
 /* Print each exit reason's count for @vm. */
 void vm_print_counters(struct vm *vm);
 
+/* vcpu_end.c: a vCPU's end on its CPU. */
+struct trap_frame;
+/* @v runs on its CPU (v->cpu) from now on. */
+void vcpu_bind_cpu(struct vcpu *v);
+/* On @v's CPU, its loop over: the guest's timer off; the vCPU that stopped
+ * the guest quiesces its VF and prints the report. */
+void vcpu_finish(struct vcpu *v);
+/* The exception hook (hv/core/idt.c): an exception in the hypervisor on
+ * CPU @cpu stops the guest that CPU runs as vm_stop() would, then finishes
+ * its vCPU; a CPU with no vCPU is left alone. */
+void vcpu_exception(unsigned int cpu, const struct trap_frame *f);
+
 /* The guest console: the guest's COM1 output, drained by the service CPU. */
 void vm_con_put(struct vm *vm, uint8_t c);
 /* Print @vm's console lines (cleaned: con_line.h) until about @budget bytes
