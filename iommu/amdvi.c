@@ -20,6 +20,7 @@
 #include "hv/core/palloc.h"
 #include "drivers/apic/apic.h"
 #include "iommu/amdvi.h"
+#include "iommu/fault_log.h"
 #include "iommu/amdvi_desc.h"
 #include "iommu/amdvi_pt.h"
 #include "iommu/amdvi_queue.h"
@@ -38,7 +39,6 @@
 #define RING_BYTES   (RING_ENTRIES * 16u)
 #define DEVTAB_BYTES ((uint64_t)AMDVI_DEVTAB_ENTRIES * AMDVI_DTE_SIZE)
 #define MAX_CMDS     7 /* per batch, before its COMPLETION_WAIT */
-#define MAX_SOURCES  32
 
 /* The DomainID of a blocked entry: none of the pool's (1..16). */
 #define BLOCKED_DOMID AMDVI_DOMID_MAX
@@ -67,11 +67,10 @@ static struct amdvi_unit units[IVRS_MAX_UNITS];
 static unsigned int unit_count;
 static struct palloc *amdvi_pa;
 static bool x2apic, enabled;
-static unsigned int irq_polls, lost;
-static struct {
-	uint16_t seg, rid;
-	unsigned int count;
-} sources[MAX_SOURCES];
+static unsigned int irq_polls;
+static struct fault_log faults; /* by requester */
+/* The event log overflows as often as a device faults fast enough. */
+static struct ratelimit overflow_log[IVRS_MAX_UNITS];
 
 static uint64_t mmio_rd64(uint64_t addr)
 {
@@ -433,26 +432,9 @@ static unsigned int amdvi_irte_index(int h)
 
 /* ---- faults ------------------------------------------------------------------ */
 
-static unsigned int *source_count(uint16_t seg, uint16_t rid)
-{
-	for (unsigned int i = 0; i < MAX_SOURCES; i++) {
-		if (sources[i].count && sources[i].seg == seg && sources[i].rid == rid)
-			return &sources[i].count;
-		if (!sources[i].count) {
-			sources[i].seg = seg;
-			sources[i].rid = rid;
-			return &sources[i].count;
-		}
-	}
-	return NULL;
-}
-
 static unsigned int amdvi_fault_count(uint16_t seg, uint16_t rid)
 {
-	for (unsigned int i = 0; i < MAX_SOURCES; i++)
-		if (sources[i].count && sources[i].seg == seg && sources[i].rid == rid)
-			return sources[i].count;
-	return 0;
+	return fault_log_total(&faults, seg, rid);
 }
 
 /* The name of the domain @rid's DTE puts it in, or "none" (blocked). */
@@ -469,7 +451,6 @@ static void event_log(const uint64_t raw[2], void *ctx)
 {
 	const struct amdvi_unit *u = ctx;
 	struct amdvi_event ev;
-	unsigned int *count, n;
 	uint16_t rid;
 
 	amdvi_event_decode(raw, &ev);
@@ -479,27 +460,19 @@ static void event_log(const uint64_t raw[2], void *ctx)
 		return;
 	}
 	rid = ev.devid;
-	count = source_count(u->segment, rid);
-	if (!count) {
-		if (!lost++)
-			pr_warn("iommu: too many faulting sources; counting only\n");
+	if (!fault_log_count(&faults, u->segment, rid, 0))
 		return;
-	}
-	n = ++*count;
-	if (n == 1 && (ev.flags & AMDVI_EVF_I))
+	if (ev.flags & AMDVI_EVF_I)
 		pr_err("iommu: interrupt fault: %04x:%02x:%02x.%u (domain %s) at 0x%llx: %s (event "
 		       "0x%x)\n",
 		       u->segment, rid >> 8, (rid >> 3) & 0x1F, rid & 7, owner_name(u, rid),
 		       (unsigned long long)ev.addr, ev.reason, ev.code);
-	else if (n == 1)
+	else
 		pr_err("iommu: dma fault: %04x:%02x:%02x.%u (domain %s) %s at 0x%llx: %s (event "
 		       "0x%x)\n",
 		       u->segment, rid >> 8, (rid >> 3) & 0x1F, rid & 7, owner_name(u, rid),
 		       ev.write ? "write" : "read", (unsigned long long)(ev.addr & ~0xFFFull),
 		       ev.reason, ev.code);
-	else if (n == 10 || n == 100 || n == 1000 || n % 10000 == 0)
-		pr_warn("iommu: %u faults from %04x:%02x:%02x.%u so far\n", n, u->segment, rid >> 8,
-			(rid >> 3) & 0x1F, rid & 7);
 }
 
 /* Entries are found in the log's memory, not by EVENT_TAIL (QEMU 10.0.2
@@ -509,14 +482,15 @@ static void amdvi_fault_poll(void)
 	for (unsigned int i = 0; i < unit_count; i++) {
 		struct amdvi_unit *u = &units[i];
 		uint64_t sts = rd64(u, AMDVI_STATUS);
+		char note[RATELIMIT_NOTE];
 
 		if (amdvi_evlog_drain((uint64_t *)(uintptr_t)u->evtlog, RING_ENTRIES, &u->evt_head,
 				      event_log, u))
 			wr64(u, AMDVI_EVTLOG_HEAD, (uint64_t)u->evt_head << 4);
-		if (sts & AMDVI_STS_EVT_OVERFLOW)
+		if ((sts & AMDVI_STS_EVT_OVERFLOW) && ratelimit(&overflow_log[i], note))
 			pr_warn("iommu: unit at 0x%llx: event log overflowed; some faults were "
-				"lost\n",
-				(unsigned long long)u->base);
+				"lost%s\n",
+				(unsigned long long)u->base, note);
 		wr64(u, AMDVI_STATUS, sts & (AMDVI_STS_EVT_OVERFLOW | AMDVI_STS_EVT_LOG_INT));
 	}
 }
@@ -696,7 +670,8 @@ static int amdvi_init(const struct acpi_info *ai, const struct iommu_setup *s)
 
 	/* From nothing: an earlier init's units are not ours to touch. */
 	memset(units, 0, sizeof(units));
-	memset(sources, 0, sizeof(sources));
+	memset(&faults, 0, sizeof(faults));
+	memset(overflow_log, 0, sizeof(overflow_log));
 	unit_count = 0;
 	enabled = false;
 	if (ai->have_ivrs)

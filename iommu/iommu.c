@@ -182,6 +182,23 @@ bool iommu_dma_on(void)
 	return ops && !(omitted & IOMMU_OMIT_DMA);
 }
 
+bool iommu_ir_on(void)
+{
+	return ops && !(omitted & IOMMU_OMIT_IR);
+}
+
+const char *iommu_vf_refusal(void)
+{
+	if (!ops)
+		return "no IOMMU to confine its DMA and interrupts";
+	if (!iommu_dma_on())
+		return "DMA remapping is off (vtd.omit=dma): its DMA would reach any memory";
+	if (!iommu_ir_on())
+		return "interrupt remapping is off (vtd.omit=ir): its DMA writes to 0xFEExxxxx "
+		       "would be MSIs to any CPU";
+	return NULL;
+}
+
 /* ---- domains ----------------------------------------------------------------- */
 
 struct iommu_domain *iommu_domain_create(const char *name)

@@ -122,6 +122,13 @@ int iommu_init(const struct acpi_info *ai, const struct iommu_setup *s);
 bool iommu_enabled(void);
 /* DMA is translated (not left off by vtd.omit=dma). */
 bool iommu_dma_on(void);
+/* Interrupts are remapped (not left off by vtd.omit=ir). */
+bool iommu_ir_on(void);
+/* Why no guest may be given a VF now, or NULL when it may: both DMA and
+ * interrupt remapping must be on. Without DMA remapping the VF's DMA reaches
+ * any memory; without interrupt remapping its DMA write to 0xFEExxxxx is a
+ * raw MSI to any CPU with any vector. */
+const char *iommu_vf_refusal(void);
 
 /* A domain with nothing mapped and nothing attached, or NULL. */
 struct iommu_domain *iommu_domain_create(const char *name);

@@ -2,27 +2,19 @@
 /*
  * Fault reporting: the units' fault event interrupt goes to the service CPU,
  * which decodes each recorded fault, logs it once per source (then only a
- * count now and then, so that a device cannot flood the console) and clears
- * the recording register so that later faults are not lost.
+ * count now and then, fault_log.c, so that a device cannot flood the console)
+ * and clears the recording register so that later faults are not lost.
  */
 #include "drivers/apic/apic.h"
 #include "hv/core/idt.h"
 #include "lib/printk.h"
+#include "iommu/fault_log.h"
 #include "iommu/vtd_internal.h"
 #include "iommu/vtd_regs.h"
 
-#define MAX_SOURCES 32
-
-/* One slot per source and reason: a device's first fault of each kind is
- * worth a full line; repeats only a count now and then. */
-struct source {
-	uint16_t seg, sid;
-	uint8_t fr;
-	unsigned int count;
-};
-
-static struct source sources[MAX_SOURCES];
-static unsigned int lost;      /* faults from sources past the table */
+static struct fault_log faults; /* by requester and reason */
+/* The fault records overflow as often as a device faults fast enough. */
+static struct ratelimit overflow_log[DMAR_MAX_UNITS];
 static unsigned int irq_polls; /* fault records read by the fault interrupt */
 
 static const char *reason(unsigned int fr)
@@ -73,67 +65,38 @@ static const char *reason(unsigned int fr)
 	}
 }
 
-static struct source *source_of(uint16_t seg, uint16_t sid, uint8_t fr)
-{
-	for (unsigned int i = 0; i < MAX_SOURCES; i++) {
-		struct source *s = &sources[i];
-
-		if (s->count && s->seg == seg && s->sid == sid && s->fr == fr)
-			return s;
-		if (!s->count) {
-			*s = (struct source){seg, sid, fr, 0};
-			return s;
-		}
-	}
-	return NULL;
-}
-
 unsigned int vtd_fault_count(uint16_t seg, uint16_t rid)
 {
-	unsigned int n = 0;
-
-	for (unsigned int i = 0; i < MAX_SOURCES; i++)
-		if (sources[i].count && sources[i].seg == seg && sources[i].sid == rid)
-			n += sources[i].count;
-	return n;
+	return fault_log_total(&faults, seg, rid);
 }
 
-static void fault_log(const struct vtd_unit *u, uint64_t lo, uint64_t hi)
+static void record_log(const struct vtd_unit *u, uint64_t lo, uint64_t hi)
 {
 	uint16_t sid = VTD_FRCD_SID(hi);
 	unsigned int fr = VTD_FRCD_FR(hi);
-	struct source *s = source_of(u->segment, sid, (uint8_t)fr);
 	const char *owner;
-	unsigned int n;
 
-	if (!s) {
-		if (!lost++)
-			pr_warn("iommu: too many faulting sources; counting only\n");
+	if (!fault_log_count(&faults, u->segment, sid, (uint8_t)fr))
 		return;
-	}
-	n = ++s->count;
 	/* Whose device it is: the domain it is attached to (a guest's name). */
 	owner = vtd_owner_name(u->segment, sid);
-	/* The first of its kind in full, then only at 10, 100, 1000... */
-	if (n == 1 && fr >= 0x20)
+	if (fr >= 0x20)
 		pr_err("iommu: interrupt fault: %04x:%02x:%02x.%u (domain %s) entry %u: %s (reason "
 		       "0x%x)\n",
 		       u->segment, sid >> 8, (sid >> 3) & 0x1F, sid & 7, owner ? owner : "none",
 		       (unsigned int)(lo >> 48), reason(fr), fr);
-	else if (n == 1)
+	else
 		pr_err("iommu: dma fault: %04x:%02x:%02x.%u (domain %s) %s at 0x%llx: %s (reason "
 		       "0x%x)\n",
 		       u->segment, sid >> 8, (sid >> 3) & 0x1F, sid & 7, owner ? owner : "none",
 		       hi & VTD_FRCD_T ? "read" : "write", (unsigned long long)(lo & ~0xFFFull),
 		       reason(fr), fr);
-	else if (n == 10 || n == 100 || n == 1000 || n % 10000 == 0)
-		pr_warn("iommu: %u faults from %04x:%02x:%02x.%u so far\n", n, u->segment, sid >> 8,
-			(sid >> 3) & 0x1F, sid & 7);
 }
 
 static void unit_poll(struct vtd_unit *u)
 {
 	uint32_t fsts = vtd_rd32(u, VTD_FSTS);
+	char note[RATELIMIT_NOTE];
 
 	if (!fsts)
 		return;
@@ -143,12 +106,13 @@ static void unit_poll(struct vtd_unit *u)
 
 		if (!(hi & VTD_FRCD_F))
 			continue;
-		fault_log(u, vtd_rd64(u, off), hi);
+		record_log(u, vtd_rd64(u, off), hi);
 		vtd_wr32(u, off + 12, 1u << 31); /* F is write-1-to-clear */
 	}
-	if (fsts & VTD_FSTS_PFO)
-		pr_warn("iommu: unit at 0x%llx: fault records overflowed; some faults were lost\n",
-			(unsigned long long)u->base);
+	if ((fsts & VTD_FSTS_PFO) && ratelimit(&overflow_log[u - vtd_units], note))
+		pr_warn("iommu: unit at 0x%llx: fault records overflowed; some faults were "
+			"lost%s\n",
+			(unsigned long long)u->base, note);
 	if (fsts & (VTD_FSTS_IQE | VTD_FSTS_ICE | VTD_FSTS_ITE))
 		pr_err("iommu: unit at 0x%llx: invalidation error (fsts 0x%x)\n",
 		       (unsigned long long)u->base, fsts);

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include "drivers/igb/igb_regs.h"
 #include "drivers/igb/vfconf.h"
+#include "lib/ratelimit.h"
 
 struct igb_hw {
 	uint32_t (*read)(void *ctx, uint32_t off);
@@ -31,7 +32,8 @@ struct igb_vf {
 	struct igb_vf_conf conf; /* from the configuration: igb_vf_configure */
 	/* counters, for the inventory and tests */
 	unsigned int resets, flrs, nacks, bad_msgs;
-	uint32_t warned; /* 1 << IGB_WARN_*: reasons already logged, once each */
+	uint32_t warned;	  /* 1 << IGB_WARN_*: reasons already logged, once each */
+	struct ratelimit flr_log; /* a guest may reset its VF in a loop */
 };
 
 /* Fault injection for the self-test's own test (igb.omit= on the command

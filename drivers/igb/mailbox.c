@@ -362,11 +362,13 @@ static bool mbx_serve(struct igb_pf *pf, unsigned int n)
 static void vf_flr(struct igb_pf *pf, unsigned int n)
 {
 	struct igb_vf *vf = &pf->vf[n];
+	char note[RATELIMIT_NOTE];
 
 	vf->cts = false;
 	igb_vf_enable(pf, n, false);
 	vf->flrs++;
-	pr_info("igb %s: vf %u: function level reset\n", pf->name, n);
+	if (ratelimit(&vf->flr_log, note))
+		pr_info("igb %s: vf %u: function level reset%s\n", pf->name, n, note);
 }
 
 int igb_mbx_poll(struct igb_pf *pf)

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * The interrupt descriptor table, shared by all CPUs. An exception in the
- * hypervisor is a bug: it is reported with the registers and that CPU stops;
- * the others go on.
+ * hypervisor is a bug: it is reported with the registers, the guest that CPU
+ * ran is stopped (the exception hook: hv/vm), and that CPU stops; the others
+ * go on.
  */
 #include "drivers/apic/apic.h"
 #include "hv/core/console.h"
@@ -22,6 +23,8 @@ struct gate {
 extern const uint64_t isr_table[256];
 static struct gate idt[256] __attribute__((aligned(16)));
 static irq_handler_t handlers[256];
+static exception_hook_t exception_hook;
+static volatile bool in_hook[MAX_CPUS]; /* an exception in the hook: just stop */
 
 static const char *const exc_names[32] = {
 	"#DE", "#DB", "NMI", "#BP", "#OF",	"#BR", "#UD", "#NM", "#DF", "CSO", "#TS",
@@ -66,6 +69,11 @@ void idt_set_handler(uint8_t vector, irq_handler_t fn)
 	handlers[vector] = fn;
 }
 
+void idt_set_exception_hook(exception_hook_t fn)
+{
+	exception_hook = fn;
+}
+
 static void __attribute__((noreturn)) exception_report(struct trap_frame *f)
 {
 	unsigned int c = cpu_index();
@@ -92,6 +100,10 @@ static void __attribute__((noreturn)) exception_report(struct trap_frame *f)
 	       (unsigned long long)f->r14, (unsigned long long)f->r15);
 	pr_err("cpu %u: stopped\n", c);
 	console_lock_release();
+	if (exception_hook && c < MAX_CPUS && !in_hook[c]) {
+		in_hook[c] = true;
+		exception_hook(c, f);
+	}
 	if (cpu_count > c)
 		cpus[c].stopped = true;
 	cpu_halt_forever();

@@ -22,10 +22,14 @@ struct trap_frame {
 };
 
 typedef void (*irq_handler_t)(struct trap_frame *f);
+/* Run on a CPU whose hypervisor code took an exception, after the report
+ * and before the CPU stops: what that CPU ran (a guest) is stopped cleanly. */
+typedef void (*exception_hook_t)(unsigned int cpu, const struct trap_frame *f);
 
 void idt_init(void);
 void idt_load(void);
 void idt_set_handler(uint8_t vector, irq_handler_t fn);
+void idt_set_exception_hook(exception_hook_t fn);
 void idt_dispatch(struct trap_frame *f);
 const char *idt_exception_name(uint64_t vector);
 

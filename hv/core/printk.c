@@ -3,18 +3,30 @@
  * The hypervisor console. One printk() call is one line, sent whole under a
  * lock so that CPUs do not interleave. The lock is taken with its owner
  * recorded: a CPU that faults while printing may print its report anyway.
+ * The log clock that budgets guest-caused lines (lib/ratelimit.h) is here.
  */
 #include "hv/core/console.h"
 #include "hv/core/cpu.h"
 #include "lib/kstring.h"
 #include "lib/printk.h"
 #include "lib/spinlock.h"
+#include "drivers/timer/tsc.h"
 #include "drivers/uart/uart.h"
+#include "lib/ratelimit.h"
+#include "lib/x86.h"
 
 static uint16_t console_port;
 static int console_level = LOG_INFO;
 static spinlock_t console_lock = SPINLOCK_INIT;
 static volatile int console_owner = -1;
+
+uint64_t ratelimit_clock_ms(void)
+{
+	uint64_t khz = tsc_khz();
+
+	/* Before calibration every line falls in one window. */
+	return khz ? rdtsc() / khz : 0;
+}
 
 int console_getc(void)
 {

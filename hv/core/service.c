@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
-/* The service CPU. */
+/* The service CPU: the mailbox first, then the IOMMU's faults (polled too:
+ * interrupts are taken only while it waits, and an AMD-Vi unit without MSI
+ * has none), then the guests' consoles, a bounded amount per pass. */
 #include "drivers/apic/apic.h"
 #include "hv/core/console.h"
 #include "hv/vm/guests.h"
 #include "hv/core/idt.h"
 #include "hv/core/nic.h"
 #include "hv/core/service.h"
+#include "iommu/iommu.h"
 #include "lib/x86.h"
 
 #define SERVICE_PERIOD_US 2000 /* igbvf waits up to ~1 s per message */
@@ -24,6 +27,7 @@ void service_loop(void)
 		int c;
 
 		nic_poll();
+		iommu_fault_poll();
 		guests_poll();
 		while ((c = console_getc()) >= 0)
 			guests_input((uint8_t)c);

@@ -33,13 +33,13 @@ static struct vf_config config;
  */
 static int guest_vf_dma(struct vm *vm, int vf)
 {
+	const char *why = iommu_vf_refusal();
 	uint16_t seg;
 	uint8_t bus, devfn;
 	int err;
 
-	if (!iommu_dma_on()) {
-		pr_warn("guest %s: vf %d not given: no DMA remapping to confine it\n", vm->name,
-			vf);
+	if (why) {
+		pr_warn("guest %s: vf %d not given: %s\n", vm->name, vf, why);
 		return 0;
 	}
 	if (nic_vf_dev((unsigned int)vf, &seg, &bus, &devfn)) {
@@ -188,10 +188,9 @@ static void input_feed(unsigned int i)
 
 void guests_poll(void)
 {
-	for (unsigned int i = 0; i < vm_count; i++) {
-		vm_con_drain(&vms[i]);
+	for (unsigned int i = 0; i < vm_count; i++)
 		input_feed(i);
-	}
+	vm_con_pass(vms, vm_count, VM_CON_PASS);
 }
 
 static void input_help(void)

@@ -289,6 +289,7 @@ static void vcpu_main(void *arg)
 	int err;
 
 	irq_disable(); /* interrupts that arrive between exits wait for the guest */
+	vcpu_bind_cpu(v);
 	err = ops->cpu_enable(v->cpu);
 	if (err) {
 		vm_stop(v, "cpu %u could not enter %s: %s", v->cpu, ops->name, err_name(err));
@@ -298,18 +299,7 @@ static void vcpu_main(void *arg)
 		if (v->state == VCPU_RUNNING || vcpu_wait_start(v))
 			vcpu_loop(v);
 	}
-	apic_timer_stop(); /* the guest's timer must not wake this CPU again */
-	if (__atomic_load_n(&vm->stopper, __ATOMIC_ACQUIRE) == v) {
-		/* Its VF stops too: no decode, no DMA, no interrupts. */
-		if (vm->vf.present) {
-			spin_lock(&vm->io_lock);
-			vpci_shutdown(&vm->vf.vpci);
-			vmsix_reset(&vm->vf.msix);
-			spin_unlock(&vm->io_lock);
-		}
-		pr_info("guest %s: stopped: %s\n", vm->name, vm->stop_reason);
-		vm_print_counters(vm);
-	}
+	vcpu_finish(v);
 	cpu_halt_forever();
 }
 
@@ -323,6 +313,7 @@ static void nmi_kick(struct trap_frame *f)
 void vm_start(struct vm *vm)
 {
 	idt_set_handler(2, nmi_kick);
+	idt_set_exception_hook(vcpu_exception);
 	for (unsigned int i = 0; i < vm->vcpu_count; i++)
 		smp_run_on(vm->vcpu[i].cpu, vcpu_main, &vm->vcpu[i]);
 }

@@ -10,10 +10,12 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "hv/vm/con_line.h"
 #include "hv/vm/config.h"
 #include "hv/vm/regs.h"
 #include "hv/vm/vcpu.h"
 #include "lib/pt.h"
+#include "lib/ratelimit.h"
 #include "lib/spinlock.h"
 #include "hv/platform/vmsix.h"
 #include "hv/platform/vpci.h"
@@ -25,7 +27,11 @@ struct palloc;
 #define VM_MAX	     CONFIG_MAX_GUESTS
 #define VM_MAX_VCPUS 8
 #define VM_CON_RING  16384 /* guest console bytes in flight to the service CPU */
-#define VM_LOG_LIMIT 8	   /* refused accesses logged per guest; the rest counted */
+/* Console bytes the service CPU sends per pass, all guests together: about
+ * 45 ms at 115200 baud, so that the mailbox (igbvf gives up after ~1 s) and
+ * the IOMMU's faults are served between passes. */
+#define VM_CON_PASS  512
+#define VM_LOG_LIMIT 8 /* refused accesses logged per guest; the rest counted */
 #define VM_MMIO_MAX  8
 #define VM_STOP_MAX  128
 /* The guest's PCI: the memory window its DSDT declares, and its ECAM. */
@@ -127,8 +133,8 @@ struct vm_vf {
 	uint32_t table_off, pba_off;
 	uint64_t msix_gpa;
 	int irte[VMSIX_MAX_ENTRIES];
-	uint8_t msix_told[VMSIX_MAX_ENTRIES]; /* enum vmsix_why last logged per entry */
-	unsigned int msix_logs, bar_logs, flr_logs;
+	uint8_t msix_told[VMSIX_MAX_ENTRIES];	     /* enum vmsix_why last logged per entry */
+	struct ratelimit msix_log, bar_log, flr_log; /* a guest must not flood the log */
 	struct vpci vpci;
 	struct vmsix msix;
 };
@@ -166,8 +172,9 @@ struct vm {
 	 * CPU (single producer, single consumer). */
 	uint8_t con[VM_CON_RING];
 	uint32_t con_head, con_tail, con_dropped;
-	char line[160];
-	unsigned int line_len;
+	struct con_line con_line;  /* the line being put together, cleaned */
+	uint32_t con_dropped_told; /* con_dropped when last reported */
+	struct ratelimit con_drop_log;
 
 	uint64_t refused_io, refused_msr, refused_mmio;
 	unsigned int logged[REFUSED_KINDS]; /* refused accesses logged so far */
@@ -264,8 +271,26 @@ void vm_stop(struct vcpu *v, const char *fmt, ...) __attribute__((format(printf,
 /* Print each exit reason's count for @vm. */
 void vm_print_counters(struct vm *vm);
 
+/* vcpu_end.c: a vCPU's end on its CPU. */
+struct trap_frame;
+/* @v runs on its CPU (v->cpu) from now on. */
+void vcpu_bind_cpu(struct vcpu *v);
+/* On @v's CPU, its loop over: the guest's timer off; the vCPU that stopped
+ * the guest quiesces its VF and prints the report. */
+void vcpu_finish(struct vcpu *v);
+/* The exception hook (hv/core/idt.c): an exception in the hypervisor on
+ * CPU @cpu stops the guest that CPU runs as vm_stop() would, then finishes
+ * its vCPU; a CPU with no vCPU is left alone. */
+void vcpu_exception(unsigned int cpu, const struct trap_frame *f);
+
 /* The guest console: the guest's COM1 output, drained by the service CPU. */
 void vm_con_put(struct vm *vm, uint8_t c);
-void vm_con_drain(struct vm *vm);
+/* Print @vm's console lines (cleaned: con_line.h) until about @budget bytes
+ * have gone to the console; returns the bytes sent (the rest waits). */
+unsigned int vm_con_drain(struct vm *vm, unsigned int budget);
+/* One service pass over the @n guests at @vms: about @budget bytes of their
+ * output in all, from a different guest each pass so that a chatty one
+ * cannot starve the others. True if output is left for the next pass. */
+bool vm_con_pass(struct vm *vms, unsigned int n, unsigned int budget);
 
 #endif

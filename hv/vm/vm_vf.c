@@ -54,21 +54,12 @@ static uint64_t msix_mmio_read(struct vm *vm, uint64_t gpa, unsigned int size)
 	return v;
 }
 
-/* A guest must not flood the console: 8 lines per kind and guest. NULL when
- * the line is not to be printed, else the suffix that ends it. */
-static const char *log_budget(unsigned int *used)
-{
-	if (*used >= 8)
-		return NULL;
-	return ++*used == 8 ? " (further ones only counted)" : "";
-}
-
 /* Say which entries were refused and why, once per entry and reason. The
  * caller holds io_lock. */
 static void msix_tell(struct vm *vm)
 {
 	const struct vmsix *v = &vm->vf.msix;
-	const char *end;
+	char note[RATELIMIT_NOTE];
 
 	for (unsigned int i = 0; i < v->n; i++) {
 		const struct vmsix_entry *e = &v->e[i];
@@ -77,11 +68,11 @@ static void msix_tell(struct vm *vm)
 		if (why == VMSIX_LIVE || why == VMSIX_MASKED || vm->vf.msix_told[i] == why)
 			continue;
 		vm->vf.msix_told[i] = (uint8_t)why;
-		if ((end = log_budget(&vm->vf.msix_logs)))
+		if (ratelimit(&vm->vf.msix_log, note))
 			pr_warn("guest %s: vf %d msi-x entry %u (address 0x%x data 0x%x) refused: "
 				"%s; left masked%s\n",
 				vm->name, vm->cfg->vf, i, e->addr_lo, e->data, vmsix_why_str(why),
-				end);
+				note);
 	}
 }
 
@@ -98,6 +89,7 @@ static int bar_map(void *ctx, unsigned int bar, uint64_t gpa, uint64_t size, boo
 {
 	struct vm *vm = vm_of(ctx);
 	const struct vcpu_ops *ops = vm_backend();
+	char note[RATELIMIT_NOTE];
 	int err = 0;
 
 	if (bar == vm->vf.msix_bar) {
@@ -116,9 +108,9 @@ static int bar_map(void *ctx, unsigned int bar, uint64_t gpa, uint64_t size, boo
 	/* The vCPU that caused this enters again with its TLB flushed. */
 	for (unsigned int i = 0; i < vm->vcpu_count; i++)
 		vm->vcpu[i].flush_tlb = true;
-	if (err)
-		pr_warn("guest %s: vf bar%u at 0x%llx: %s\n", vm->name, bar,
-			(unsigned long long)gpa, err_name(err));
+	if (err && ratelimit(&vm->vf.bar_log, note))
+		pr_warn("guest %s: vf bar%u at 0x%llx: %s%s\n", vm->name, bar,
+			(unsigned long long)gpa, err_name(err), note);
 	return err;
 }
 
@@ -127,21 +119,21 @@ static void bar_refused(void *ctx, unsigned int bar, uint64_t addr, uint64_t siz
 {
 	struct vm *vm = vm_of(ctx);
 	const struct vpci *v = &vm->vf.vpci;
-	const char *end = log_budget(&vm->vf.bar_logs);
+	char note[RATELIMIT_NOTE];
 
-	if (!end)
+	if (!ratelimit(&vm->vf.bar_log, note))
 		return;
 	if (why == VPCI_BAR_OVERLAP)
 		pr_warn("guest %s: vf %d bar%u at 0x%llx (%llu KiB) not mapped: it overlaps "
 			"another of its bars%s\n",
 			vm->name, vm->cfg->vf, bar, (unsigned long long)addr,
-			(unsigned long long)(size >> 10), end);
+			(unsigned long long)(size >> 10), note);
 	else
 		pr_warn("guest %s: vf %d bar%u at 0x%llx (%llu KiB) not mapped: outside its pci "
 			"window 0x%llx-0x%llx%s\n",
 			vm->name, vm->cfg->vf, bar, (unsigned long long)addr,
 			(unsigned long long)(size >> 10), (unsigned long long)v->win_base,
-			(unsigned long long)(v->win_base + v->win_size - 1), end);
+			(unsigned long long)(v->win_base + v->win_size - 1), note);
 }
 
 static void msix_ctrl(void *ctx, bool enable, bool masked)
@@ -155,13 +147,13 @@ static void vf_flr(void *ctx)
 {
 	struct vm *vm = vm_of(ctx);
 	unsigned int cap = vm->vf.pcie_cap;
-	const char *end;
+	char note[RATELIMIT_NOTE];
 
 	/* Worth a line, but a guest may reset in a loop. */
-	if ((end = log_budget(&vm->vf.flr_logs)))
+	if (ratelimit(&vm->vf.flr_log, note))
 		pr_info("guest %s: vf %d: function level reset; its interrupt entries cleared, its "
 			"DMA domain kept%s\n",
-			vm->name, vm->cfg->vf, end);
+			vm->name, vm->cfg->vf, note);
 	if (cap) {
 		uint16_t ctl = (uint16_t)vf_read(vm, cap + PCI_EXP_DEVCTL, 2);
 

@@ -70,6 +70,9 @@ iso_feed() {
 	# 4. A function level reset, then igbvf again: MSI-X and DMA work.
 	iso_type 1 'vftest flr,rebind,ping:10.0.0.2' '^\[alpha\] vftest: ping 10.0.0.2 ' 120
 
+	# 5. VF resets in a loop from its own BAR0, then igbvf again.
+	iso_type 1 'vftest resets:300,rebind,ping:10.0.0.2' '^\[alpha\] vftest: ping 10.0.0.2 ' 240
+
 	# Both guests talk again, and the hypervisor still answers.
 	iso_type 1 'vftest ping:10.0.0.2' '^\[alpha\] vftest: ping 10.0.0.2 ' 120
 	iso_type 2 'vftest ping:10.0.0.1' '^\[beta\] vftest: ping 10.0.0.1 ' 120
@@ -159,6 +162,37 @@ isolation_test() {
 	expect "$n" '^vfvisor: guest alpha: vf 0: function level reset' "the FLR reaches the hypervisor"
 	expect_order "$n" '^\[alpha\] vftest: flr ' '^\[alpha\] vftest: ping 10.0.0.2 ok' \
 		"alpha pings beta after the FLR" last
+
+	# VF resets in a loop: the PF's line for them has a budget (8 per 10 s),
+	# the rest counted and summed up on the next window's first line. From
+	# the loop's start to the ping after it: lines printed, summaries, and
+	# the resets they held back.
+	expect "$n" '^\[alpha\] vftest: resets: 300 done' "alpha resets its VF 300 times from its BAR0"
+	local flrs flr_lines flr_sums flr_held
+	flrs=$(sed -n '/^\[alpha\] vftest: resets: 300 from bar0 start/,/^\[alpha\] vftest: ping 10.0.0.2 /p' \
+		"$SYS_DIR/$n.log" | tr -d '\r' | awk '
+		/^vfvisor: igb [0-9a-f:.]+: vf 0: function level reset/ {
+			lines++
+			if (match($0, /\([0-9]+ more suppressed\)/)) { sums++; held += substr($0, RSTART + 1) + 0 }
+		}
+		END { print lines + 0, sums + 0, held + 0 }')
+	read -r flr_lines flr_sums flr_held <<<"$flrs"
+	if [ "$flr_held" -gt 0 ] && [ "$flr_lines" -le $((8 * (flr_sums + 1))) ]; then
+		pass "$n: the PF logs its resets within budget ($flr_lines lines, $flr_held held back in $flr_sums summaries)"
+	else
+		fail "$n: the PF logs its resets within budget ($flr_lines lines, $flr_held held back in $flr_sums summaries)"
+	fi
+	expect "$n" '^vfvisor: igb [0-9a-f:.]+: vf 0: function level reset \(further ones for 10 s only counted\)' \
+		"the PF's reset line says when further ones are only counted"
+	expect_order "$n" '^\[alpha\] vftest: resets: 300 done' '^\[alpha\] vftest: ping 10.0.0.2 ok' \
+		"alpha pings beta after the resets and a rebind" last
+
+	# Guest output reaches the console as text only: busybox's cursor
+	# query after each prompt (ESC [ 6 n) is dropped whole, and no escape
+	# byte gets through.
+	expect "$n" '^\[alpha\] alpha:/# vftest ' "alpha's prompt and typed command shown clean"
+	expect_not "$n" '^\[(alpha|beta)\] .*\?\[6n' "no '?[6n' after the guests' prompts"
+	expect_not "$n" $'^\\[(alpha|beta)\\] .*\x1b' "no escape byte in a guest's line"
 
 	# Afterwards both guests talk again; neither stopped nor panicked.
 	local last_a last_b

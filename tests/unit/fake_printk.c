@@ -1,14 +1,22 @@
 // SPDX-License-Identifier: MIT
-/* Host printk: capture lines; echo them when VF_VERBOSE is set. */
+/* Host printk: capture lines; echo them when VF_VERBOSE is set. The log
+ * clock (lib/ratelimit.h) is a variable the tests set. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "lib/printk.h"
+#include "lib/ratelimit.h"
 #include "fake_printk.h"
 
 char printk_log[16384];
 unsigned int printk_count[4];
+uint64_t fake_clock_ms;
+
+uint64_t ratelimit_clock_ms(void)
+{
+	return fake_clock_ms;
+}
 
 void printk_reset(void)
 {

@@ -27,6 +27,8 @@
 #include "iommu/iommu.h"
 #include "iommu/ivrs.h"
 #include "lib/err.h"
+#include "lib/printk.h"
+#include "lib/ratelimit.h"
 #include "fake_printk.h"
 #include "fake_pt.h"
 
@@ -113,6 +115,10 @@ static void fake_wr64(uint64_t addr, uint64_t v)
 	uint64_t base = reg(AMDVI_CMDBUF_BASE) & ADDR_MASK;
 	unsigned int len = 1u << ((reg(AMDVI_CMDBUF_BASE) >> 56) & 0xF);
 
+	if (off == AMDVI_STATUS) { /* its event bits are write-1-to-clear */
+		regs[off / 8] &= ~(v & (AMDVI_STS_EVT_OVERFLOW | AMDVI_STS_EVT_LOG_INT));
+		return;
+	}
 	regs[off / 8] = v;
 	if (off != AMDVI_CMDBUF_TAIL || !(reg(AMDVI_CONTROL) & AMDVI_CTRL_CMDBUF_EN) ||
 	    !(reg(AMDVI_CONTROL) & AMDVI_CTRL_IOMMU_EN))
@@ -476,6 +482,62 @@ static void test_fault_from_log_memory(void **state)
 	d->attached = 0;
 }
 
+/* Lines matching @needle in the log. */
+static unsigned int log_lines(const char *needle)
+{
+	unsigned int n = 0;
+
+	for (const char *p = printk_log; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
+/* A VF faulting in a loop, and an event log that keeps overflowing: the
+ * first fault in full, then a few lines per window, the rest counted. */
+static void test_fault_flood(void **state)
+{
+	struct iommu_domain *d;
+	uint64_t *log;
+	char want[80];
+
+	(void)state;
+	assert_int_equal(iommu_init(&ai, &setup_x2), 0);
+	d = iommu_domain_create("beta");
+	assert_int_equal(iommu_attach(d, 0, 0x00, 0x90), 0);
+	log = (uint64_t *)(uintptr_t)(reg(AMDVI_EVTLOG_BASE) & ADDR_MASK);
+	printk_reset();
+	fake_clock_ms = 5000;
+	for (unsigned int i = 0; i < 100000; i++) {
+		unsigned int at = (unsigned int)(reg(AMDVI_EVTLOG_HEAD) >> 4) * 2;
+
+		log[at] = (uint64_t)AMDVI_EVT_IO_PAGE_FAULT << 60 | (uint64_t)AMDVI_EVF_RW << 48 |
+			  (uint64_t)d->id << 32 | 0x90;
+		log[at + 1] = 0xdead0000;
+		iommu_fault_poll();
+	}
+	assert_int_equal(iommu_fault_count(0, 0x90), 100000);
+	assert_int_equal(log_lines("iommu: dma fault: 0000:00:12.0 (domain beta)"), 1);
+	/* 13 counts are worth a line (10, 100, 1000, every 10000th); 8 fit. */
+	assert_int_equal(log_lines("faults from 0000:00:12.0 so far"), RATELIMIT_LINES);
+	assert_true(printk_saw("iommu: 10 faults from 0000:00:12.0 so far\n"));
+	assert_true(printk_saw("iommu: 50000 faults from 0000:00:12.0 so far (further ones"));
+	assert_false(printk_saw("iommu: 60000 faults"));
+
+	printk_reset();
+	for (unsigned int i = 0; i < 50; i++) {
+		regs[AMDVI_STATUS / 8] |= AMDVI_STS_EVT_OVERFLOW;
+		iommu_fault_poll();
+		assert_int_equal(reg(AMDVI_STATUS) & AMDVI_STS_EVT_OVERFLOW, 0);
+	}
+	assert_int_equal(log_lines("event log overflowed"), RATELIMIT_LINES);
+	fake_clock_ms += RATELIMIT_WINDOW_MS;
+	regs[AMDVI_STATUS / 8] |= AMDVI_STS_EVT_OVERFLOW;
+	iommu_fault_poll();
+	sfmt(want, sizeof(want), "faults were lost (%u more suppressed)\n", 50 - RATELIMIT_LINES);
+	assert_true(printk_saw(want));
+	d->attached = 0;
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -486,6 +548,7 @@ int main(void)
 		T(test_attach_alias_and_unlisted),
 		T(test_ivmd_unity_map),
 		T(test_fault_from_log_memory),
+		T(test_fault_flood),
 	};
 #undef T
 

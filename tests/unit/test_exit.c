@@ -1031,7 +1031,7 @@ static void io_com1_thr_to_console(void **state)
 	assert_int_equal(v->regs.rip, RIP0 + 3);
 	assert_int_equal(v->exits[EXIT_IO], 3);
 	assert_int_equal(vm->refused_io, 0);
-	vm_con_drain(vm);
+	vm_con_drain(vm, VM_CON_PASS);
 	assert_int_equal(guest_lines, 1);
 	assert_string_equal(guest_line, "[alpha] hi");
 	expect_no_exc(v);

@@ -318,6 +318,43 @@ static void test_init_and_omit(void **state)
 	assert_int_equal(fk.reports, 2);
 }
 
+/* A VF only with both DMA and interrupt remapping on: vtd.omit= is for the
+ * self-tests, never a way to give a guest an unconfined device. */
+static void test_vf_refusal(void **state)
+{
+	struct iommu_setup s = {&pa, true, 0x47, 0};
+
+	(void)state;
+	tables(without, 4);
+	assert_int_equal(iommu_init(&ai, &s), -ENODEV);
+	assert_non_null(strstr(iommu_vf_refusal(), "no IOMMU"));
+	assert_false(iommu_ir_on());
+
+	tables(with_dmar, 4);
+	assert_int_equal(iommu_init(&ai, &s), 0);
+	assert_true(iommu_dma_on());
+	assert_true(iommu_ir_on());
+	assert_null(iommu_vf_refusal());
+
+	s.omit = IOMMU_OMIT_IR;
+	assert_int_equal(iommu_init(&ai, &s), 0);
+	assert_true(iommu_dma_on());
+	assert_false(iommu_ir_on());
+	assert_string_equal(iommu_vf_refusal(),
+			    "interrupt remapping is off (vtd.omit=ir): its DMA writes to "
+			    "0xFEExxxxx would be MSIs to any CPU");
+
+	s.omit = IOMMU_OMIT_DMA;
+	assert_int_equal(iommu_init(&ai, &s), 0);
+	assert_true(iommu_ir_on());
+	assert_string_equal(iommu_vf_refusal(),
+			    "DMA remapping is off (vtd.omit=dma): its DMA would reach any memory");
+
+	s.omit = IOMMU_OMIT_DMA | IOMMU_OMIT_IR;
+	assert_int_equal(iommu_init(&ai, &s), 0);
+	assert_non_null(strstr(iommu_vf_refusal(), "vtd.omit=dma"));
+}
+
 /* ---- domains ------------------------------------------------------------------ */
 
 static void test_domains(void **state)
@@ -487,6 +524,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_iommu, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_init_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_init_and_omit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vf_refusal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_domains, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dispatch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reserved_regions, setup, teardown),

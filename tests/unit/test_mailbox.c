@@ -1001,6 +1001,36 @@ static void test_flr_disables(void **state)
 	assert_clean();
 }
 
+/* A guest resetting its VF in a loop (VTCTRL.RST from its own BAR0) gets a
+ * few lines per window, the rest summed up; another VF keeps its own. */
+static void test_flr_flood(void **state)
+{
+	char want[80];
+
+	(void)state;
+	printk_reset();
+	fake_clock_ms = 1000;
+	for (unsigned int i = 0; i < 500; i++) {
+		fake_vf_reset(&hw, 0);
+		assert_int_equal(igb_mbx_poll(&pf), 1);
+	}
+	assert_int_equal(pf.vf[0].flrs, 500);
+	assert_int_equal(printk_count[LOG_INFO], RATELIMIT_LINES);
+	assert_true(printk_saw("igb 0000:01:00.0: vf 0: function level reset\n"));
+	fake_vf_reset(&hw, 1);
+	assert_int_equal(igb_mbx_poll(&pf), 1);
+	assert_true(printk_saw("igb 0000:01:00.0: vf 1: function level reset\n"));
+	printk_reset();
+	fake_clock_ms += RATELIMIT_WINDOW_MS;
+	fake_vf_reset(&hw, 0);
+	assert_int_equal(igb_mbx_poll(&pf), 1);
+	sfmt(want, sizeof(want), "vf 0: function level reset (%u more suppressed)\n",
+	     500 - RATELIMIT_LINES);
+	assert_true(printk_saw(want));
+	assert_int_equal(printk_count[LOG_INFO], 1);
+	assert_clean();
+}
+
 /* A VF's ACK gets no answer at all, whatever state the VF is in. */
 static void test_ack_not_answered(void **state)
 {
@@ -1291,6 +1321,7 @@ int main(void)
 		T(test_garbage),
 		T(test_flr_before_poll),
 		T(test_flr_disables),
+		T(test_flr_flood),
 		T(test_ack_not_answered),
 		T(test_pfu_contention),
 		T(test_vf_writes_during_read),

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: MIT
+/*
+ * How a vCPU ends on its CPU: after its guest stopped (vm_stop), or after an
+ * exception in the hypervisor on that CPU, which must not leave the guest
+ * half-alive (its other vCPUs running, its VF decoding, DMA-ing and raising
+ * interrupts): the guest is stopped, its VF quiesced and its interrupt
+ * remapping entries cleared, its other vCPUs kicked, and the report printed.
+ */
+#include "drivers/apic/apic.h"
+#include "drivers/timer/tsc.h"
+#include "hv/core/cpu.h"
+#include "hv/core/idt.h"
+#include "hv/vm/vm.h"
+#include "lib/printk.h"
+
+/* The vCPU each CPU runs, for an exception in the hypervisor there. */
+static struct vcpu *on_cpu[MAX_CPUS];
+
+void vcpu_bind_cpu(struct vcpu *v)
+{
+	if (v->cpu < MAX_CPUS)
+		on_cpu[v->cpu] = v;
+}
+
+/* The guest's io_lock, unless it cannot be had in about 100 ms: after an
+ * exception this CPU may hold it itself, and then no other takes it. */
+static bool io_lock_take(struct vm *vm)
+{
+	for (unsigned int i = 0; i < 100000; i++) {
+		if (spin_trylock(&vm->io_lock))
+			return true;
+		udelay(1);
+	}
+	return false;
+}
+
+void vcpu_finish(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+
+	apic_timer_stop(); /* the guest's timer must not wake this CPU again */
+	if (__atomic_load_n(&vm->stopper, __ATOMIC_ACQUIRE) != v)
+		return;
+	/* Its VF stops too: no decode, no DMA, no interrupts (its interrupt
+	 * remapping entries cleared). */
+	if (vm->vf.present) {
+		bool locked = io_lock_take(vm);
+
+		vpci_shutdown(&vm->vf.vpci);
+		vmsix_reset(&vm->vf.msix);
+		if (locked)
+			spin_unlock(&vm->io_lock);
+	}
+	pr_info("guest %s: stopped: %s\n", vm->name, vm->stop_reason);
+	vm_print_counters(vm);
+}
+
+void vcpu_exception(unsigned int cpu, const struct trap_frame *f)
+{
+	struct vcpu *v = cpu < MAX_CPUS ? on_cpu[cpu] : NULL;
+
+	if (!v)
+		return;
+	vm_stop(v, "hypervisor exception %llu (%s) at rip 0x%llx on cpu %u",
+		(unsigned long long)f->vector, idt_exception_name(f->vector),
+		(unsigned long long)f->rip, cpu);
+	vcpu_finish(v);
+}

@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A vCPU's end on its CPU (hv/vm/vcpu_end.c), above all after an exception
+ * in the hypervisor there: the guest stops as vm_stop() stops it (reason,
+ * its other vCPUs kicked), its VF is quiesced (Command cleared: no decode,
+ * no DMA) and its interrupt remapping entries cleared, the report printed
+ * once; a CPU that runs no vCPU is left alone; the faulting CPU may hold
+ * the guest's io_lock itself and still gets through.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "hv/core/cpu.h"
+#include "hv/core/idt.h"
+#include "hv/vm/vm.h"
+#include "fake_printk.h"
+
+/* ---- what vcpu_end.c and exit.c link with ---- */
+
+static uint32_t nmi_sent[8];
+static unsigned int nmi_count, timer_stops, udelays;
+
+void apic_send_nmi(uint32_t apic_id)
+{
+	if (nmi_count < 8)
+		nmi_sent[nmi_count] = apic_id;
+	nmi_count++;
+}
+
+void apic_timer_stop(void)
+{
+	timer_stops++;
+}
+
+uint64_t tsc_khz(void)
+{
+	return 1000000;
+}
+
+uint32_t apic_timer_khz(void)
+{
+	return 1000000;
+}
+
+void udelay(uint64_t us)
+{
+	udelays += (unsigned int)us;
+}
+
+void console_guest_line(const char *name, const char *text)
+{
+	(void)name;
+	(void)text;
+}
+
+const char *idt_exception_name(uint64_t vector)
+{
+	return vector == 13 ? "#GP" : vector == 14 ? "#PF" : "other";
+}
+
+/* ---- the VF: its config space and MSI-X table as the hypervisor sees them */
+
+static uint8_t cfg[256];
+static uint16_t command_written;
+static unsigned int command_writes, irte_sets, irte_clears, hw_masked_writes;
+
+static uint32_t vf_read(void *ctx, unsigned int reg, unsigned int size)
+{
+	uint32_t v = 0;
+
+	(void)ctx;
+	for (unsigned int i = 0; i < size && reg + i < sizeof(cfg); i++)
+		v |= (uint32_t)cfg[reg + i] << (8 * i);
+	return v;
+}
+
+static void vf_write(void *ctx, unsigned int reg, unsigned int size, uint32_t val)
+{
+	(void)ctx;
+	if (reg == 0x04 && size == 2) {
+		command_written = (uint16_t)val;
+		command_writes++;
+	}
+}
+
+static int bar_map(void *ctx, unsigned int bar, uint64_t gpa, uint64_t size, bool enable)
+{
+	(void)ctx, (void)bar, (void)gpa, (void)size, (void)enable;
+	return 0;
+}
+
+static void vf_flr(void *ctx)
+{
+	(void)ctx;
+}
+
+static void msix_ctrl(void *ctx, bool enable, bool masked)
+{
+	(void)ctx, (void)enable, (void)masked;
+}
+
+static const struct vpci_ops vpci_ops = {vf_read, vf_write, bar_map, vf_flr, msix_ctrl, NULL};
+
+static bool guest_dest(void *ctx, uint32_t guest, uint32_t *phys)
+{
+	(void)ctx;
+	*phys = guest;
+	return guest == 2 || guest == 4;
+}
+
+static int irte_set(void *ctx, unsigned int entry, uint32_t phys, uint8_t vector)
+{
+	(void)ctx, (void)entry, (void)phys, (void)vector;
+	irte_sets++;
+	return 0;
+}
+
+static void irte_clear(void *ctx, unsigned int entry)
+{
+	(void)ctx, (void)entry;
+	irte_clears++;
+}
+
+static void msi_msg(void *ctx, unsigned int entry, uint64_t *addr, uint32_t *data)
+{
+	(void)ctx;
+	*addr = 0xFEE00010ull | entry << 5;
+	*data = 0;
+}
+
+static void hw_entry(void *ctx, unsigned int entry, uint64_t addr, uint32_t data, bool masked)
+{
+	(void)ctx, (void)entry, (void)addr, (void)data;
+	hw_masked_writes += masked;
+}
+
+static uint32_t hw_pba(void *ctx, unsigned int dword)
+{
+	(void)ctx, (void)dword;
+	return 0;
+}
+
+static const struct vmsix_ops vmsix_ops = {guest_dest, irte_set, irte_clear,
+					   msi_msg,    hw_entry, hw_pba};
+
+/* ---- a guest of two vCPUs (CPUs 2 and 3, APIC IDs 2 and 4) with its VF */
+
+static struct vm *vm;
+
+static int setup(void **state)
+{
+	struct vpci_cfg c = {.ops = &vpci_ops,
+			     .vendor = 0x8086,
+			     .device = 0x10ca,
+			     .win_base = 0xC0000000,
+			     .win_size = 0x10000000};
+
+	(void)state;
+	vm = calloc(1, sizeof(*vm));
+	strcpy(vm->name, "beta");
+	vm->vcpu_count = 2;
+	for (unsigned int i = 0; i < 2; i++) {
+		vm->vcpu[i] =
+			(struct vcpu){.vm = vm, .index = i, .cpu = 2 + i, .apic_id = 2 + 2 * i};
+		vcpu_bind_cpu(&vm->vcpu[i]);
+	}
+	/* An igb VF's config space: MSI-X (3 entries, table and PBA in BAR3). */
+	memset(cfg, 0, sizeof(cfg));
+	cfg[0x06] = 0x10; /* capability list */
+	cfg[0x34] = 0x70;
+	cfg[0x70] = 0x11;
+	cfg[0x72] = 2;
+	cfg[0x74] = 3;
+	cfg[0x78] = 3;
+	cfg[0x79] = 0x20;
+	c.bar[0] = (struct pci_bar){.size = 0x4000};
+	c.bar[3] = (struct pci_bar){.size = 0x4000};
+	assert_int_equal(vpci_init(&vm->vf.vpci, &c), 0);
+	assert_int_equal(vmsix_init(&vm->vf.msix, 3, 0, 0x2000, 0x20, &vmsix_ops, vm), 0);
+	vm->vf.present = true;
+	/* The guest's Command: memory decode and bus mastering on. */
+	vpci_ecam_write(&vm->vf.vpci, (uint64_t)vm->vf.vpci.vf_devfn << 12 | 0x04, 2, 0x6);
+	assert_int_equal(command_written & 0x6, 0x6);
+	/* Entry 0 live: to the guest's CPU with APIC ID 4, vector 0x41. */
+	vmsix_ctrl(&vm->vf.msix, true, false);
+	vmsix_write(&vm->vf.msix, 0, 4, 0xFEE04000);
+	vmsix_write(&vm->vf.msix, 4, 4, 0);
+	vmsix_write(&vm->vf.msix, 8, 4, 0x41);
+	vmsix_write(&vm->vf.msix, 12, 4, 0);
+	assert_int_equal(irte_sets, 1);
+	nmi_count = timer_stops = udelays = irte_clears = hw_masked_writes = 0;
+	printk_reset();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	for (unsigned int i = 0; i < 2; i++) /* the CPUs run nothing any more */
+		vcpu_bind_cpu(&(struct vcpu){.cpu = 2 + i});
+	irte_sets = 0;
+	free(vm);
+	return 0;
+}
+
+static const struct trap_frame gp = {.vector = 13, .rip = 0xffffffff81000123ull};
+
+static unsigned int count(const char *needle)
+{
+	unsigned int n = 0;
+
+	for (const char *p = printk_log; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
+/* The exception on vCPU 0's CPU: the guest stops whole. */
+static void test_exception_stops_guest(void **state)
+{
+	(void)state;
+	vcpu_exception(2, &gp);
+	assert_true(vm->stopped);
+	assert_ptr_equal(vm->stopper, &vm->vcpu[0]);
+	assert_string_equal(vm->stop_reason,
+			    "hypervisor exception 13 (#GP) at rip 0xffffffff81000123 on cpu 2");
+	/* its other vCPU kicked, none else */
+	assert_int_equal(nmi_count, 1);
+	assert_int_equal(nmi_sent[0], 4);
+	/* its VF: Command cleared, every real entry masked, the live IRTE cleared */
+	assert_int_equal(command_written & 0x6, 0);
+	assert_int_equal(hw_masked_writes, 3);
+	assert_int_equal(irte_clears, 1);
+	assert_int_equal(timer_stops, 1);
+	assert_true(printk_saw("guest beta: stopped: hypervisor exception 13 (#GP) at rip "
+			       "0xffffffff81000123 on cpu 2\n"));
+	assert_true(printk_saw("guest beta: refused: "));
+	assert_int_equal(vm->io_lock.locked, 0);
+	assert_int_equal(udelays, 0);
+
+	/* Its other vCPU, kicked, ends too: no second report. */
+	vcpu_finish(&vm->vcpu[1]);
+	assert_int_equal(count("stopped:"), 1);
+	assert_int_equal(timer_stops, 2);
+	/* A second exception on the other CPU: the first reason stands. */
+	vcpu_exception(3, &(struct trap_frame){.vector = 14});
+	assert_int_equal(count("stopped:"), 1);
+	assert_non_null(strstr(vm->stop_reason, "13 (#GP)"));
+}
+
+/* The faulting CPU held the guest's io_lock: a bounded wait, then on. */
+static void test_exception_under_io_lock(void **state)
+{
+	(void)state;
+	spin_lock(&vm->io_lock);
+	vcpu_exception(3, &gp);
+	assert_true(vm->stopped);
+	assert_ptr_equal(vm->stopper, &vm->vcpu[1]);
+	assert_int_equal(nmi_sent[0], 2);
+	assert_int_equal(command_written & 0x6, 0);
+	assert_int_equal(irte_clears, 1);
+	assert_true(udelays >= 50000 && udelays <= 200000); /* about 100 ms */
+	assert_int_equal(vm->io_lock.locked, 1);	    /* still the faulting code's */
+	assert_true(printk_saw("guest beta: stopped: hypervisor exception 13 (#GP)"));
+}
+
+/* A CPU that runs no vCPU (the service CPU, say): nothing stops. */
+static void test_exception_elsewhere(void **state)
+{
+	(void)state;
+	vcpu_exception(0, &gp);
+	vcpu_exception(5, &gp);
+	vcpu_exception(MAX_CPUS + 3, &gp);
+	assert_false(vm->stopped);
+	assert_int_equal(nmi_count + irte_clears + timer_stops, 0);
+	assert_int_equal(printk_log[0], '\0');
+}
+
+/* A guest stopped the ordinary way: the stopper reports, the others not. */
+static void test_finish_after_stop(void **state)
+{
+	(void)state;
+	vm_stop(&vm->vcpu[1], "triple fault");
+	vcpu_finish(&vm->vcpu[0]);
+	assert_int_equal(count("stopped:"), 0);
+	assert_int_equal(irte_clears, 0);
+	vcpu_finish(&vm->vcpu[1]);
+	assert_true(printk_saw("guest beta: stopped: triple fault\n"));
+	assert_int_equal(irte_clears, 1);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_exception_stops_guest),
+		T(test_exception_under_io_lock),
+		T(test_exception_elsewhere),
+		T(test_finish_after_stop),
+	};
+#undef T
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
