@@ -55,10 +55,13 @@ static int guest_vf_dma(struct vm *vm, int vf)
 	if (!err)
 		err = iommu_attach(vm->dma, seg, bus, devfn);
 	if (err) {
-		pr_err("guest %s: vf %d: its DMA domain: %s\n", vm->name, vf, err_name(err));
+		/* The IOMMU said why (an alias, a firmware claim, no unit): the
+		 * guest starts without a VF it could not confine. */
+		pr_warn("guest %s: vf %d not given: its DMA cannot be confined (%s)\n", vm->name,
+			vf, err_name(err));
 		iommu_domain_destroy(vm->dma);
 		vm->dma = NULL;
-		return err;
+		return 0;
 	}
 	/* Its MAC: the configured one, else the PF driver's stable default. */
 	if (vm->cfg->has_mac)
