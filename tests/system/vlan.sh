@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Port VLANs and jumbo frames on the wire between two guests (sourced by
+# tests/system/run.sh, which provides lib.sh): on one VLAN with MTU 9000
+# they ping with 8000 bytes of payload both ways and move 16 MiB over TCP;
+# on two VLANs they cannot reach each other at all.
+
+# vlan_boot NAME FW CONF DONE_RE: an ISO with both guests and CONF, booted.
+vlan_boot() {
+	scripts/mkiso.sh "$SYS_DIR/$1.iso" build/vfvisor.elf "loglevel=2" build/guest/vmlinuz=vmlinuz \
+		build/guest/initrd.gz=initrd-alpha build/guest/initrd.gz=initrd-beta "$3=vfvisor.conf" &&
+		boot "$1" "$2" "$SYS_DIR/$1.iso" 300 "$4"
+}
+
+vlan_same_test() { # FW
+	local n=vlan-jumbo-$1 sum
+	if ! vlan_boot "$n" "$1" tests/system/vlan-same.conf '^\[beta\] vftest: (fetched|fetch from)'; then
+		fail "$n: two guests on VLAN 10 run their actions"
+		return
+	fi
+	pass "$n: two guests on VLAN 10 run their actions"
+	expect "$n" '^\[alpha\] vftest: ping 10.0.0.2 ok' "alpha pings beta on their port VLAN"
+	expect "$n" '^\[beta\] vftest: ping 10.0.0.1 ok' "beta pings alpha on their port VLAN"
+	expect "$n" '^\[alpha\] vftest: mtu 9000 set on ' "alpha's MTU 9000"
+	expect "$n" '^\[beta\] vftest: mtu 9000 set on ' "beta's MTU 9000"
+	expect "$n" '^\[alpha\] vftest: ping 10.0.0.2 size 8000 ok' "8000-byte pings alpha to beta"
+	expect "$n" '^\[beta\] vftest: ping 10.0.0.1 size 8000 ok' "8000-byte pings beta to alpha"
+	sum=$(grep -a '^\[alpha\] vftest: serving 16 MiB md5=' "$SYS_DIR/$n.log" | sed 's/.*md5=\([0-9a-f]*\).*/\1/')
+	if [ -n "$sum" ] && grep -qa "^\[beta\] vftest: fetched 16777216 bytes md5=$sum " "$SYS_DIR/$n.log"; then
+		pass "$n: 16 MiB over TCP at MTU 9000, checksum intact"
+	else
+		fail "$n: 16 MiB over TCP at MTU 9000, checksum intact"
+	fi
+	expect_not "$n" 'vfvisor: (error|warning): (igb|iommu|sriov)' "no NIC or IOMMU errors or warnings"
+}
+
+vlan_apart_test() { # FW
+	local n=vlan-apart-$1
+	if ! vlan_boot "$n" "$1" tests/system/vlan-apart.conf '^\[beta\] vftest: done'; then
+		fail "$n: guests on VLANs 10 and 20 boot"
+		return
+	fi
+	wait_for "$n" 60 '^\[alpha\] vftest: done'
+	expect "$n" '^\[alpha\] vftest: net eth0 10.0.0.1/24 up' "alpha's VF up (VLAN 10)"
+	expect "$n" '^\[beta\] vftest: net eth0 10.0.0.2/24 up' "beta's VF up (VLAN 20)"
+	expect "$n" '^\[alpha\] vftest: ping 10.0.0.2 failed' "alpha cannot reach beta on another VLAN"
+	expect "$n" '^\[beta\] vftest: ping 10.0.0.1 failed' "beta cannot reach alpha on another VLAN"
+	expect_not "$n" '^\[(alpha|beta)\] vftest: ping [0-9.]+ ok' "no ping gets through"
+}
