@@ -298,12 +298,13 @@ static void __attribute__((noreturn)) hv_start(void)
 	pci_init();
 	iommu_init(&acpi, &(struct iommu_setup){&palloc, features.x2apic, cpus[0].apic_id,
 						iommu_omit_parse(cl)});
-	nic_init(cl);
+	/* The configuration says how many VFs the NIC is to have. */
+	nic_init(cl, guests_config(&boot_info, cl));
 
 	/* a bad list (options_check() has named it) still runs the known ones */
 	if (options_get(cl, "selftest", test, sizeof(test)))
 		selftest_run(test, &features, &palloc);
-	guests_start(&boot_info, &palloc, cl);
+	guests_start(&boot_info, &palloc);
 	pr_info("boot complete; cpu 0 is the service cpu\n");
 	service_loop();
 }

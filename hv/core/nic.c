@@ -90,15 +90,19 @@ static unsigned int omit_parse(const char *cl)
 	return omit;
 }
 
-int nic_init(const char *cl)
+int nic_init(const char *cl, unsigned int wanted)
 {
-	unsigned long long vfs = NIC_DEFAULT_VFS;
+	unsigned long long vfs = wanted ? wanted : NIC_DEFAULT_VFS;
 	struct pci_dev *pf;
 	char v[OPTIONS_VALUE_MAX], name[16];
 	int err = options_get(cl, "vfs", v, sizeof(v));
 
 	if (err < 0 || (err > 0 && !cmdline_parse_u64(v, &vfs)))
 		return -EINVAL; /* options_check() has named the bad value */
+	if (err > 0 && wanted && vfs != wanted)
+		pr_info("nic: vfs=%llu on the command line overrides the %u VFs the "
+			"configuration asks for\n",
+			vfs, wanted);
 	pf = nic_pick(cl);
 	if (!pf)
 		return -ENODEV;

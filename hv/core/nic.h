@@ -7,10 +7,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* nic=SSSS:BB:DD.F (default: the first supported igb), vfs=N (default 2),
- * igb.omit=loopback,macfilter,pfrstd (fault injection). Returns 0 when the
- * VFs are up; otherwise nothing is left enabled. */
-int nic_init(const char *cmdline);
+/* nic=SSSS:BB:DD.F (default: the first supported igb), vfs=N, else the
+ * @wanted the configuration asks for, else 2; igb.omit=loopback,macfilter,
+ * pfrstd (fault injection). Returns 0 when the VFs are up; otherwise
+ * nothing is left enabled. */
+int nic_init(const char *cmdline, unsigned int wanted);
 bool nic_ready(void);
 /* VFs enabled and served (0 when the NIC is not up). */
 unsigned int nic_vf_count(void);

@@ -79,7 +79,8 @@ const struct option options[] = {
 	 .bad_level = LOG_ERR},
 	{.name = "vfs",
 	 .value = "N",
-	 .help = "VFs to enable, 1..7 (default 2; the last pool stays the PF's)",
+	 .help = "VFs to enable, 1..7 (default: as many as the configuration asks for, else 2; the "
+		 "last pool stays the PF's)",
 	 .choices = "a number of VFs, 1 or more",
 	 .valid = valid_count,
 	 .bad_level = LOG_ERR},

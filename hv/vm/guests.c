@@ -83,33 +83,53 @@ static int guest_vf_dma(struct vm *vm, int vf)
 	return 0;
 }
 
-int guests_start(const struct boot_info *bi, struct palloc *pa, const char *cl)
+/* The configuration read by guests_config(), for guests_start(). */
+static char config_file[BOOT_MODNAME_MAX];
+static enum { CONFIG_NONE, CONFIG_READ, CONFIG_REFUSED } config_state;
+
+unsigned int guests_config(const struct boot_info *bi, const char *cl)
 {
-	const char *names[BOOT_MODS_MAX];
-	char file[BOOT_MODNAME_MAX];
+	char *file = config_file;
 	const struct boot_module *cm;
-	uint64_t free_bytes;
 	int err;
 
-	if (!cmdline_get(cl, "config", file, sizeof(file)))
-		str_copy(file, "vfvisor.conf", sizeof(file));
+	config_state = CONFIG_NONE;
+	if (!cmdline_get(cl, "config", file, sizeof(config_file)))
+		str_copy(file, "vfvisor.conf", sizeof(config_file));
 	cm = boot_module_find(bi, file);
 	if (cm) {
 		err = config_parse(&config, file, (const char *)(uintptr_t)cm->start,
 				   cm->end - cm->start);
-	} else if (cmdline_get(cl, "config", file, sizeof(file))) {
+	} else if (cmdline_get(cl, "config", file, sizeof(config_file))) {
 		pr_err("config=%s: no boot module of that name; no guest started\n", file);
-		return -ENOENT;
+		config_state = CONFIG_REFUSED;
+		return 0;
 	} else if (boot_module_find(bi, "vmlinuz")) {
-		str_copy(file, "(built-in default)", sizeof(file));
+		str_copy(file, "(built-in default)", sizeof(config_file));
 		config_default(&config);
 		err = 0;
 	} else {
 		pr_info("no guests: no configuration module and no 'vmlinuz' module\n");
 		return 0;
 	}
-	if (err)
-		goto refused;
+	if (err) {
+		pr_err("config %s: refused; no guest started\n", file);
+		config_state = CONFIG_REFUSED;
+		return 0;
+	}
+	config_state = CONFIG_READ;
+	return config.vfs;
+}
+
+int guests_start(const struct boot_info *bi, struct palloc *pa)
+{
+	const char *names[BOOT_MODS_MAX];
+	const char *file = config_file;
+	uint64_t free_bytes;
+	int err;
+
+	if (config_state != CONFIG_READ)
+		return config_state == CONFIG_NONE ? 0 : -EINVAL;
 	if (!vm_backend()) {
 		pr_err("guests configured in %s, but this CPU has no usable virtualisation;"
 		       " no guest started\n",

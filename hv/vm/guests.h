@@ -8,10 +8,14 @@
 struct boot_info;
 struct palloc;
 
-/* Read and check the configuration (config=NAME, "vfvisor.conf", or the
- * built-in default when a "vmlinuz" module is present), build every guest,
+/* Read the configuration (config=NAME, "vfvisor.conf", or the built-in
+ * default when a "vmlinuz" module is present), before the NIC is brought
+ * up: returns the VFs it asks for ([nic] vfs, else its highest guest vf +
+ * 1), 0 when there is none or it is refused (said, with every error). */
+unsigned int guests_config(const struct boot_info *bi, const char *cmdline);
+/* Check what guests_config() read against the machine, build every guest,
  * then start them on their CPUs. An error starts none. */
-int guests_start(const struct boot_info *bi, struct palloc *pa, const char *cmdline);
+int guests_start(const struct boot_info *bi, struct palloc *pa);
 /* Service CPU: print the guests' console output. */
 void guests_poll(void);
 /* Service CPU: a byte typed on the serial console (Ctrl-A selects). */

@@ -235,6 +235,11 @@ amdvi_net_test
 # The isolation attacks under AMD-Vi, on SeaBIOS only (for time).
 isolation_test bios amd
 
+# Three guests on three VFs of a 4-CPU machine, by the configuration alone
+# (tests/system/three.sh).
+. tests/system/three.sh
+three_test
+
 # make install into a DESTDIR tree, the GRUB entry its grub.d script prints
 # booting both guests, make uninstall (tests/system/install.sh).
 . tests/system/install.sh
