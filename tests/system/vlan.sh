@@ -39,7 +39,7 @@ vlan_apart_test() { # FW
 		fail "$n: guests on VLANs 10 and 20 boot"
 		return
 	fi
-	wait_for "$n" 60 '^\[alpha\] vftest: done'
+	wait_for "$n" 150 '^\[alpha\] vftest: done'
 	expect "$n" '^\[alpha\] vftest: net eth0 10.0.0.1/24 up' "alpha's VF up (VLAN 10)"
 	expect "$n" '^\[beta\] vftest: net eth0 10.0.0.2/24 up' "beta's VF up (VLAN 20)"
 	expect "$n" '^\[alpha\] vftest: ping 10.0.0.2 failed' "alpha cannot reach beta on another VLAN"
