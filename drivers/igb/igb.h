@@ -23,6 +23,7 @@ struct igb_hw {
 struct igb_vf {
 	uint8_t mac[6];	    /* assigned (config or generated), or a trusted VF's choice */
 	bool cts;	    /* clear to send: reset handshake done since the last FLR */
+	bool quiesced;	    /* igb_vf_quiesce: its guest stopped; the mailbox ignores it */
 	uint16_t max_frame; /* from SET_LPE */
 	uint16_t vlans[8];  /* VIDs this VF asked for */
 	unsigned int vlan_count;
@@ -124,5 +125,18 @@ int igb_vf_set_rlpml(struct igb_pf *pf, unsigned int n, unsigned int max_frame);
 /* Serve every pending VF request, ACK and function-level reset; call from
  * the service CPU's loop or interrupt. Returns the number of events handled. */
 int igb_mbx_poll(struct igb_pf *pf);
+/*
+ * VF @n's guest stopped: nothing of it stays live in the PF. Its receive and
+ * transmit enables (VFRE/VFTE) and broadcast/untagged acceptance go off, its
+ * MAC filter (RAR 1 + n), multicast hashes, multicast promiscuous mode, large
+ * frames and VLAN filters (VLVF/VFTA, its port VLAN's too) are cleared and
+ * a port VLAN's tag insertion (VMVIR) stops; the other VFs keep theirs. Its
+ * mailbox is ignored from then on (requests, ACKs and resets unanswered)
+ * until the PF is set up again (igb_pf_init). The MAC and the settings it
+ * was given (pf->vf[n].mac, .conf) are kept, so that a later start could
+ * give them back; its port VLAN's VID stays reserved meanwhile. No such VF:
+ * nothing done. Called from the same CPU as igb_mbx_poll.
+ */
+void igb_vf_quiesce(struct igb_pf *pf, unsigned int n);
 
 #endif

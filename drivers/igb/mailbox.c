@@ -23,6 +23,9 @@
  *
  * Every refusal is logged once per VF and reason: a guest can make us warn
  * at will.
+ *
+ * A VF whose guest stopped is quiesced (igb_vf_quiesce): off in the switch,
+ * and its mailbox ignored, so that nothing it left behind turns it on again.
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -359,6 +362,26 @@ static bool mbx_serve(struct igb_pf *pf, unsigned int n)
 	return true;
 }
 
+void igb_vf_quiesce(struct igb_pf *pf, unsigned int n)
+{
+	static const uint8_t none[6];
+	struct igb_vf *vf;
+
+	if (n >= vf_limit(pf))
+		return;
+	vf = &pf->vf[n];
+	vf->quiesced = true;
+	vf->cts = false;
+	igb_vf_enable(pf, n, false); /* first: no more traffic either way */
+	igb_vf_set_rar(pf, n, none); /* vf->mac is kept */
+	vf_reset_state(pf, n);
+	if (vf->conf.vlan) {
+		if (igb_rd(pf, IGB_VMVIR(n)))
+			igb_wr(pf, IGB_VMVIR(n), 0);
+		igb_vf_set_vlvf(pf, n, vf->conf.vlan, false);
+	}
+}
+
 static void vf_flr(struct igb_pf *pf, unsigned int n)
 {
 	struct igb_vf *vf = &pf->vf[n];
@@ -383,7 +406,7 @@ int igb_mbx_poll(struct igb_pf *pf)
 	if (flr) {
 		igb_wr(pf, IGB_VFLRE, flr);
 		for (unsigned int n = 0; n < nvfs; n++) {
-			if (flr & (1u << n)) {
+			if ((flr & (1u << n)) && !pf->vf[n].quiesced) {
 				vf_flr(pf, n);
 				events++;
 			}
@@ -396,14 +419,14 @@ int igb_mbx_poll(struct igb_pf *pf)
 	if (icr & ACK_BITS) {
 		igb_wr(pf, IGB_MBVFICR, icr & ACK_BITS);
 		for (unsigned int n = 0; n < nvfs; n++)
-			if (icr & IGB_MBVFICR_ACK(n))
+			if ((icr & IGB_MBVFICR_ACK(n)) && !pf->vf[n].quiesced)
 				events++;
 	}
 	for (unsigned int n = 0; n < IGB_MAX_VFS; n++) {
 		if (!(icr & IGB_MBVFICR_REQ(n)))
 			continue;
-		if (n >= nvfs)
-			igb_wr(pf, IGB_MBVFICR, IGB_MBVFICR_REQ(n)); /* no such VF */
+		if (n >= nvfs || pf->vf[n].quiesced)
+			igb_wr(pf, IGB_MBVFICR, IGB_MBVFICR_REQ(n)); /* no such VF, or off */
 		else if (mbx_serve(pf, n))
 			events++;
 	}

@@ -20,6 +20,9 @@ static struct sriov nic_sriov;
 static struct igb_pf nic_pf;
 static bool nic_up;
 static struct iommu_domain *hv_domain; /* the PF's: maps nothing the PF needs yet */
+/* VFs whose guests stopped, to quiesce on the service CPU: only it touches
+ * the PF, so the quiesce cannot race with the mailbox answering that VF. */
+static uint32_t quiesce_pending;
 
 static uint32_t mmio_rd(void *ctx, uint32_t off)
 {
@@ -235,8 +238,26 @@ unsigned int nic_vf_count(void)
 	return nic_up ? nic_pf.num_vfs : 0;
 }
 
+void nic_vf_quiesce(unsigned int n)
+{
+	if (nic_up && n < nic_pf.num_vfs)
+		__atomic_fetch_or(&quiesce_pending, 1u << n, __ATOMIC_RELEASE);
+}
+
 void nic_poll(void)
 {
-	if (nic_up)
-		igb_mbx_poll(&nic_pf);
+	uint32_t q;
+
+	if (!nic_up)
+		return;
+	q = __atomic_exchange_n(&quiesce_pending, 0, __ATOMIC_ACQUIRE);
+	for (unsigned int n = 0; q; n++, q >>= 1) {
+		if (!(q & 1))
+			continue;
+		igb_vf_quiesce(&nic_pf, n);
+		pr_info("nic %s: vf %u (guest %s): quiesced: receive, transmit, filters and "
+			"mailbox off\n",
+			nic_pf.name, n, nic_pf.vf[n].conf.guest);
+	}
+	igb_mbx_poll(&nic_pf);
 }

@@ -32,6 +32,10 @@ int nic_vf_configure(unsigned int n, const struct igb_vf_conf *c);
 void nic_vf_mac(unsigned int n, uint8_t mac[6]);
 /* Where VF @n is (segment, bus, devfn); -ENODEV if there is no such VF. */
 int nic_vf_dev(unsigned int n, uint16_t *seg, uint8_t *bus, uint8_t *devfn);
+/* VF @n's guest stopped: from any CPU, have the service CPU quiesce it in
+ * the PF (igb_vf_quiesce: no receive, transmit, filters or mailbox) on its
+ * next pass, before it serves any mailbox again. No such VF: nothing. */
+void nic_vf_quiesce(unsigned int n);
 /* Serve the VF mailboxes; called from the service CPU's loop. */
 void nic_poll(void);
 struct igb_pf;

@@ -159,6 +159,12 @@ void vmsix_reset(struct vmsix *v)
 	}
 }
 
+void vmsix_shutdown(struct vmsix *v)
+{
+	v->shut = true;
+	vmsix_reset(v);
+}
+
 static bool in_table(const struct vmsix *v, uint64_t off)
 {
 	return off >= v->table_off && off - v->table_off < (uint64_t)v->n * VMSIX_ENTRY_SIZE;
@@ -245,7 +251,7 @@ void vmsix_write(struct vmsix *v, uint64_t offset, unsigned int size, uint64_t v
 		v->bad_access++;
 		return;
 	}
-	if (!in_table(v, offset))
+	if (!in_table(v, offset) || v->shut)
 		return; /* the PBA is read only */
 
 	unsigned int i = (unsigned int)((offset - v->table_off) / VMSIX_ENTRY_SIZE);
@@ -261,6 +267,8 @@ void vmsix_write(struct vmsix *v, uint64_t offset, unsigned int size, uint64_t v
 
 void vmsix_ctrl(struct vmsix *v, bool enable, bool fmask)
 {
+	if (v->shut)
+		return;
 	v->enable = enable;
 	v->fmask = fmask;
 	for (unsigned int i = 0; i < v->n; i++)

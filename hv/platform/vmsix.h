@@ -110,6 +110,7 @@ struct vmsix {
 	unsigned int bad_access; /* refused reads and writes */
 	unsigned int refused;	 /* usable entries refused (once per new reason) */
 	unsigned int irte_fail;	 /* irte_set() failures */
+	bool shut;		 /* vmsix_shutdown: the guest's writes go nowhere */
 	struct vmsix_entry e[VMSIX_MAX_ENTRIES];
 };
 
@@ -127,6 +128,11 @@ int vmsix_init(struct vmsix *v, unsigned int n, uint32_t table_off, uint32_t pba
  * before giving it up): every real entry rewritten masked, every IRTE that
  * may be present cleared, the guest view reset. */
 void vmsix_reset(struct vmsix *v);
+/* The guest stops: as vmsix_reset, and from then on its table writes and
+ * MSI-X control changes are dropped, so that one another of its vCPUs had
+ * in flight cannot set an IRTE or unmask an entry again; reads still
+ * answer. The caller serialises this with the writes. */
+void vmsix_shutdown(struct vmsix *v);
 
 /* Guest access at @offset in the trapped BAR, @size 4 or 8. */
 uint64_t vmsix_read(struct vmsix *v, uint64_t offset, unsigned int size);

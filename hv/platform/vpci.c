@@ -315,8 +315,10 @@ static void cfg_write(struct vpci *v, unsigned int bus, unsigned int devfn, unsi
 {
 	unsigned int shift = 8 * (reg & 3);
 
-	/* The host bridge is read-only; absent functions take nothing. */
-	if (bus != 0 || reg >= VPCI_CFG_SIZE || !access_ok(reg, size) || devfn != v->vf_devfn)
+	/* The host bridge is read-only; absent functions take nothing; a
+	 * shut-down bus takes nothing. */
+	if (v->shut || bus != 0 || reg >= VPCI_CFG_SIZE || !access_ok(reg, size) ||
+	    devfn != v->vf_devfn)
 		return;
 	vf_write32(v, reg & ~3u, (val & ones(size)) << shift, ones(size) << shift);
 }
@@ -471,6 +473,7 @@ int vpci_init(struct vpci *v, const struct vpci_cfg *cfg)
 
 void vpci_shutdown(struct vpci *v)
 {
+	v->shut = true; /* first: what follows uses no guest write path */
 	v->cmd = 0;
 	vf_cmd_sync(v); /* no more DMA from a VF whose guest is gone */
 	bars_update(v);

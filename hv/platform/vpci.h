@@ -150,6 +150,7 @@ struct vpci {
 	uint16_t devctl, devctl_reset;
 	uint8_t real_pcie; /* the real VF's PCIe capability (DevSta), 0: none */
 	unsigned int flrs; /* FLRs performed */
+	bool shut;	   /* vpci_shutdown: the guest's writes go nowhere */
 };
 
 /*
@@ -165,7 +166,9 @@ int vpci_init(struct vpci *v, const struct vpci_cfg *cfg);
 
 /* Guest teardown: Command cleared (and forwarded: the VF stops decoding and
  * DMA), every mapped BAR unmapped, MSI-X control off (bar_map / msix_ctrl
- * called as needed). The bus stays usable, as after a Command write of 0. */
+ * called as needed). From then on the guest's config writes are dropped, so
+ * that one another of its vCPUs had in flight cannot turn the VF back on;
+ * reads still answer. The caller serialises this with the writes. */
 void vpci_shutdown(struct vpci *v);
 
 /* An access at @off in the guest's ECAM window (relative to bus 0). Reads

@@ -3,7 +3,7 @@
  * The common exit handlers: every backend's exits arrive here normalised.
  * A guest gets what the platform (DESIGN.md, "The guest platform") promises
  * and nothing else: refused accesses read as all ones, are dropped or get
- * #GP, are counted, and the first few are logged with the guest's name.
+ * #GP, are counted, and a few per window are logged with the guest's name.
  */
 #include <stdarg.h>
 #include "drivers/apic/apic.h"
@@ -125,25 +125,27 @@ void vm_stop(struct vcpu *v, const char *fmt, ...)
 	}
 }
 
-/* Log one refused access, up to VM_LOG_LIMIT per guest and kind (so that a
- * guest probing ports does not hide what it does to memory). */
+/* Log one refused access within the guest's budget for its kind (so that a
+ * guest probing ports does not hide what it does to memory); the rest are
+ * counted (vm->refused_*). The guest's vCPUs share the budget. */
 static void refuse_log(struct vcpu *v, enum refusal kind, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static void refuse_log(struct vcpu *v, enum refusal kind, const char *fmt, ...)
 {
 	struct vm *vm = v->vm;
-	char msg[160];
+	char msg[160], note[RATELIMIT_NOTE];
 	va_list ap;
+	bool ok;
 
-	if (vm->logged[kind] >= VM_LOG_LIMIT)
+	spin_lock(&vm->log_lock);
+	ok = ratelimit(&vm->refuse_log[kind], note);
+	spin_unlock(&vm->log_lock);
+	if (!ok)
 		return;
 	va_start(ap, fmt);
 	vfmt(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (++vm->logged[kind] == VM_LOG_LIMIT)
-		pr_warn("guest %s: refused %s (further refusals only counted)\n", vm->name, msg);
-	else
-		pr_warn("guest %s: refused %s\n", vm->name, msg);
+	pr_warn("guest %s: refused %s%s\n", vm->name, msg, note);
 }
 
 static bool cpu_is_amd(void)

@@ -5,11 +5,16 @@
  * half-alive (its other vCPUs running, its VF decoding, DMA-ing and raising
  * interrupts): the guest is stopped, its VF quiesced and its interrupt
  * remapping entries cleared, its other vCPUs kicked, and the report printed.
+ * Nothing of the VF stays live: under io_lock, the lock every guest write to
+ * the VF's config space or MSI-X table takes, its models are shut (a write
+ * another vCPU had in flight then goes nowhere), and its PF-side filters and
+ * enables go too (hv/core/nic.c).
  */
 #include "drivers/apic/apic.h"
 #include "drivers/timer/tsc.h"
 #include "hv/core/cpu.h"
 #include "hv/core/idt.h"
+#include "hv/core/nic.h"
 #include "hv/vm/vm.h"
 #include "lib/printk.h"
 
@@ -42,14 +47,19 @@ void vcpu_finish(struct vcpu *v)
 	if (__atomic_load_n(&vm->stopper, __ATOMIC_ACQUIRE) != v)
 		return;
 	/* Its VF stops too: no decode, no DMA, no interrupts (its interrupt
-	 * remapping entries cleared). */
+	 * remapping entries cleared), and no write of the guest's after this
+	 * one turns any of it on again: a writer that gets io_lock after us
+	 * finds the models shut; one before us is undone here. */
 	if (vm->vf.present) {
 		bool locked = io_lock_take(vm);
 
 		vpci_shutdown(&vm->vf.vpci);
-		vmsix_reset(&vm->vf.msix);
+		vmsix_shutdown(&vm->vf.msix);
 		if (locked)
 			spin_unlock(&vm->io_lock);
+		/* No receive, transmit, filters or mailbox for it in the PF. */
+		if (vm->cfg->vf >= 0)
+			nic_vf_quiesce((unsigned int)vm->cfg->vf);
 	}
 	pr_info("guest %s: stopped: %s\n", vm->name, vm->stop_reason);
 	vm_print_counters(vm);

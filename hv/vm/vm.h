@@ -30,10 +30,9 @@ struct palloc;
 /* Console bytes the service CPU sends per pass, all guests together: about
  * 45 ms at 115200 baud, so that the mailbox (igbvf gives up after ~1 s) and
  * the IOMMU's faults are served between passes. */
-#define VM_CON_PASS  512
-#define VM_LOG_LIMIT 8 /* refused accesses logged per guest; the rest counted */
-#define VM_MMIO_MAX  8
-#define VM_STOP_MAX  128
+#define VM_CON_PASS 512
+#define VM_MMIO_MAX 8
+#define VM_STOP_MAX 128
 /* The guest's PCI: the memory window its DSDT declares, and its ECAM. */
 #define VM_PCI_WIN_GPA	0xC0000000ull
 #define VM_PCI_WIN_SIZE 0x10000000ull
@@ -177,7 +176,10 @@ struct vm {
 	struct ratelimit con_drop_log;
 
 	uint64_t refused_io, refused_msr, refused_mmio;
-	unsigned int logged[REFUSED_KINDS]; /* refused accesses logged so far */
+	/* Refused accesses logged per kind (a guest must not flood the log),
+	 * under log_lock: any of its vCPUs, io_lock held or not. */
+	struct ratelimit refuse_log[REFUSED_KINDS];
+	spinlock_t log_lock;
 	volatile bool stopped;
 	char stop_reason[VM_STOP_MAX];
 	struct vcpu *stopper; /* the vCPU that stopped it: it prints the report */

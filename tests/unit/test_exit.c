@@ -794,28 +794,38 @@ static void msr_unknown_gp(void **state)
 static void msr_refusals_logged_up_to_limit(void **state)
 {
 	struct vcpu *v = &vm->vcpu[0];
-	struct vcpu_exit script[3 * VM_LOG_LIMIT];
+	struct vcpu_exit script[3 * RATELIMIT_LINES];
 
 	(void)state;
-	for (unsigned int i = 0; i < 3 * VM_LOG_LIMIT; i++)
+	fake_clock_ms = 1000;
+	for (unsigned int i = 0; i < 3 * RATELIMIT_LINES; i++)
 		script[i] = (struct vcpu_exit){.reason = EXIT_MSR_READ, .msr.msr = 0x4B564D00};
 	v->regs.gpr[R_RCX] = 0x4B564D00; /* KVM's wall clock: not here */
-	assert_false(run(v, script, 3 * VM_LOG_LIMIT));
-	assert_int_equal(vm->refused_msr, 3 * VM_LOG_LIMIT);
-	assert_int_equal(fake(v)->exceptions, 3 * VM_LOG_LIMIT);
-	assert_int_equal(v->exits[EXIT_MSR_READ], 3 * VM_LOG_LIMIT);
+	assert_false(run(v, script, 3 * RATELIMIT_LINES));
+	assert_int_equal(vm->refused_msr, 3 * RATELIMIT_LINES);
+	assert_int_equal(fake(v)->exceptions, 3 * RATELIMIT_LINES);
+	assert_int_equal(v->exits[EXIT_MSR_READ], 3 * RATELIMIT_LINES);
 	assert_int_equal(v->regs.rip, RIP0);
-	/* Logged VM_LOG_LIMIT times, the last saying so; then silence. */
-	assert_int_equal(log_lines("refused rdmsr 0x4b564d00 (unknown): #GP"), VM_LOG_LIMIT);
-	assert_int_equal(log_lines("(further refusals only counted)"), 1);
-	assert_true(printk_saw("refused rdmsr 0x4b564d00 (unknown): #GP (further refusals only "
-			       "counted)\n"));
-	assert_int_equal(printk_count[LOG_WARN], VM_LOG_LIMIT);
+	/* Logged RATELIMIT_LINES times in the window, the last saying so; then
+	 * only counted. */
+	assert_int_equal(log_lines("refused rdmsr 0x4b564d00 (unknown): #GP"), RATELIMIT_LINES);
+	assert_int_equal(log_lines("only counted)"), 1);
+	assert_true(printk_saw("guest alpha: refused rdmsr 0x4b564d00 (unknown): #GP (further "
+			       "ones for 10 s only counted)\n"));
+	assert_int_equal(printk_count[LOG_WARN], RATELIMIT_LINES);
 
 	/* Each kind has its own budget: ports are still logged. */
 	port(v, 0x80, 1, false, 0);
 	assert_true(printk_saw("refused out of port 0x80 (1 byte): no such device"));
-	assert_int_equal(printk_count[LOG_WARN], VM_LOG_LIMIT + 1);
+	assert_int_equal(printk_count[LOG_WARN], RATELIMIT_LINES + 1);
+
+	/* A rate, not a lifetime's allowance: in the next window the guest's
+	 * MSR refusals are logged again, the first saying how many were not. */
+	fake_clock_ms += RATELIMIT_WINDOW_MS;
+	assert_false(run(v, script, 1));
+	assert_true(printk_saw("guest alpha: refused rdmsr 0x4b564d00 (unknown): #GP (16 more "
+			       "suppressed)\n"));
+	assert_int_equal(printk_count[LOG_WARN], RATELIMIT_LINES + 2);
 }
 
 /* ---- the x2APIC ICR ------------------------------------------------------ */
@@ -1290,7 +1300,7 @@ static void mmio_undecodable_gp(void **state)
 		assert_int_equal(v->regs.rip, RIP0);
 		assert_int_equal(v->regs.gpr[R_RAX], 0xABCD);
 		assert_int_equal(vm->refused_mmio, i + 1);
-		if (i < VM_LOG_LIMIT) {
+		if (i < RATELIMIT_LINES) {
 			assert_true(printk_saw(bad[i].log));
 			assert_true(printk_saw(i & 1 ? "refused write of guest-physical 0xfec00000 "
 						       "by an instruction it cannot emulate"
@@ -2318,7 +2328,7 @@ static void fuzz_exits(void **state)
 {
 	unsigned int iters = (unsigned int)env_u64("VF_FUZZ_ITERS", 20000);
 	uint8_t code[3 * 4096];
-	unsigned int warn_limit = 3 * VM_LOG_LIMIT;
+	unsigned int warn_limit = 3 * RATELIMIT_LINES;
 
 	(void)state;
 	memset(&fz, 0, sizeof(fz));

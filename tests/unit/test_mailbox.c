@@ -1291,6 +1291,135 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* VF @n's own registers, to show that quiescing another VF leaves them be. */
+struct vf_regs {
+	uint32_t ral, rah, vmolr, vmvir;
+};
+
+static struct vf_regs vf_regs(unsigned int n)
+{
+	return (struct vf_regs){fake_igb_peek(&hw, IGB_RAL(1 + n)),
+				fake_igb_peek(&hw, IGB_RAH(1 + n)),
+				fake_igb_peek(&hw, IGB_VMOLR(n)), fake_igb_peek(&hw, IGB_VMVIR(n))};
+}
+
+static void assert_vf_regs(unsigned int n, struct vf_regs r)
+{
+	struct vf_regs now = vf_regs(n);
+
+	assert_int_equal(now.ral, r.ral);
+	assert_int_equal(now.rah, r.rah);
+	assert_int_equal(now.vmolr, r.vmolr);
+	assert_int_equal(now.vmvir, r.vmvir);
+}
+
+/* No VLVF entry holds pool @n, and none is for @vid. */
+static void assert_no_vlvf(unsigned int n, uint16_t vid)
+{
+	for (unsigned int i = 0; i < IGB_VLVF_ENTRIES; i++) {
+		uint32_t v = fake_igb_peek(&hw, IGB_VLVF(i));
+
+		assert_false(v & IGB_VLVF_POOL(n));
+		if (v & IGB_VLVF_VIEN)
+			assert_int_not_equal(v & IGB_VLVF_VLANID_MASK, vid);
+	}
+	assert_false(fake_igb_peek(&hw, IGB_VFTA(vid >> 5)) & (1u << (vid & 31)));
+}
+
+/* A guest stops: its VF's receive and transmit enables, MAC filter,
+ * multicast hashes and promiscuous mode, VLAN filters and port VLAN
+ * insertion all go, the other VFs keep theirs, its configured MAC is kept,
+ * and its mailbox is ignored: a reset request from it turns nothing on. */
+static void test_quiesce(void **state)
+{
+	static const uint8_t mac1[6] = {0x02, 0x11, 0x22, 0x33, 0x44, 0x55};
+	static const uint16_t h0[1] = {0x444}, h1[2] = {0x111, 0x222}, h2[1] = {0x333};
+	static const uint16_t h02[2] = {0x444, 0x333};
+	const uint32_t mc = IGB_MSG_PROMISC | INFO(IGB_PROMISC_MC);
+	uint32_t w = IGB_MSG_RESET;
+	struct vf_regs r0, r2;
+
+	(void)state;
+	set_conf(0, 100, false, "alpha");
+	set_conf(1, 0, true, "beta");
+	vf_reset(0);
+	vf_reset(1);
+	vf_reset(2);
+	assert_int_equal(set_mc(0, h0, 1, 1), IGB_MSG_SET_MC | INFO(1) | ACK | CTS);
+	assert_int_equal(set_mac(1, mac1), IGB_MSG_SET_MAC | ACK | CTS);
+	assert_int_equal(vlan(1, true, 200), IGB_MSG_SET_VLAN | INFO(1) | ACK | CTS);
+	assert_int_equal(vlan(1, true, 300), IGB_MSG_SET_VLAN | INFO(1) | ACK | CTS);
+	assert_int_equal(set_mc(1, h1, 2, 2), IGB_MSG_SET_MC | INFO(2) | ACK | CTS);
+	assert_int_equal(msg2(1, mc, 0), mc | ACK | CTS);
+	assert_int_equal(msg2(1, IGB_MSG_SET_LPE, 1522), IGB_MSG_SET_LPE | ACK | CTS);
+	assert_int_equal(vlan(2, true, 200), IGB_MSG_SET_VLAN | INFO(1) | ACK | CTS);
+	assert_int_equal(set_mc(2, h2, 1, 1), IGB_MSG_SET_MC | INFO(1) | ACK | CTS);
+	assert_int_equal(fake_igb_peek(&hw, IGB_VFRE), 7);
+	assert_true(fake_igb_peek(&hw, IGB_VMOLR(1)) & IGB_VMOLR_MPME);
+	r0 = vf_regs(0);
+	r2 = vf_regs(2);
+	fake_igb_log_clear(&hw);
+	printk_reset();
+
+	igb_vf_quiesce(&pf, 1);
+	assert_int_equal(fake_igb_peek(&hw, IGB_VFRE), 5);
+	assert_int_equal(fake_igb_peek(&hw, IGB_VFTE), 5);
+	assert_false(fake_igb_peek(&hw, IGB_RAH(2)) & IGB_RAH_AV);
+	assert_int_equal(fake_igb_peek(&hw, IGB_VMOLR(1)) &
+				 (IGB_VMOLR_BAM | IGB_VMOLR_AUPE | IGB_VMOLR_ROMPE |
+				  IGB_VMOLR_MPME | IGB_VMOLR_LPE),
+			 0);
+	assert_no_vlvf(1, 300);
+	/* VLAN 200 is VF 2's as well: its entry and VFTA bit stay for it. */
+	assert_true(fake_igb_peek(&hw, IGB_VFTA(200 >> 5)) & (1u << (200 & 31)));
+	assert_mta(h02, 2);
+	assert_memory_equal(pf.vf[1].mac, mac1, 6); /* kept, for a later start */
+	assert_false(pf.vf[1].mc_promisc);
+	assert_int_equal(pf.vf[1].vlan_count + pf.vf[1].mc_count, 0);
+	assert_false(pf.vf[1].cts);
+	assert_vf_regs(0, r0);
+	assert_vf_regs(2, r2);
+	assert_int_equal(writes_outside_vf(1), 0);
+
+	/* Its mailbox is ignored: a reset and a request get no reply, and
+	 * nothing is turned on again. */
+	fake_vf_write(&hw, 1, IGBVF_CTRL, 1u << 26);
+	send(1, &w, 1);
+	assert_int_equal(igb_mbx_poll(&pf), 0);
+	assert_false(fake_igb_peek(&hw, IGB_MBVFICR) & IGB_MBVFICR_REQ(1));
+	assert_false(fake_vf_check(&hw, 1, IGBVF_V2P_PFSTS | IGBVF_V2P_PFACK));
+	send(1, (uint32_t[]){IGB_MSG_SET_MAC, mac_w1(mac1), mac_w2(mac1)}, 3);
+	assert_int_equal(igb_mbx_poll(&pf), 0);
+	assert_false(fake_vf_check(&hw, 1, IGBVF_V2P_PFSTS | IGBVF_V2P_PFACK));
+	assert_int_equal(fake_igb_peek(&hw, IGB_VFRE), 5);
+	assert_false(fake_igb_peek(&hw, IGB_RAH(2)) & IGB_RAH_AV);
+	assert_int_equal(pf.vf[1].resets, 1);
+	assert_int_equal(printk_log[0], '\0');
+	/* The others are still served. */
+	assert_int_equal(set_mc(2, h2, 1, 1), IGB_MSG_SET_MC | INFO(1) | ACK | CTS);
+
+	/* A port VLAN: its tag insertion and its VLVF entry go; the setting is
+	 * kept (no other VF may take the VID meanwhile). */
+	r2 = vf_regs(2);
+	igb_vf_quiesce(&pf, 0);
+	assert_int_equal(fake_igb_peek(&hw, IGB_VMVIR(0)), 0);
+	assert_no_vlvf(0, 100);
+	assert_int_equal(fake_igb_peek(&hw, IGB_VFRE), 4);
+	assert_int_equal(fake_igb_peek(&hw, IGB_VFTE), 4);
+	assert_false(fake_igb_peek(&hw, IGB_RAH(1)) & IGB_RAH_AV);
+	assert_mta(h2, 1);
+	assert_int_equal(pf.vf[0].conf.vlan, 100);
+	assert_vf_regs(2, r2);
+	assert_int_equal(vlan(2, true, 100), IGB_MSG_SET_VLAN | INFO(1) | NACK | CTS);
+
+	/* No such VF: nothing written. */
+	fake_igb_log_clear(&hw);
+	igb_vf_quiesce(&pf, NVFS);
+	igb_vf_quiesce(&pf, 1000);
+	assert_int_equal(hw.nwrites, 0);
+	assert_clean();
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -1331,6 +1460,7 @@ int main(void)
 		T(test_two_vfs),
 		T(test_num_vfs_clamped),
 		T(test_vfcfg_helpers),
+		T(test_quiesce),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -57,6 +57,16 @@ void console_guest_line(const char *name, const char *text)
 	(void)text;
 }
 
+/* The PF side of the stop (hv/core/nic.c): which VFs were quiesced. */
+static int nic_quiesced = -1;
+static unsigned int nic_quiesces;
+
+void nic_vf_quiesce(unsigned int n)
+{
+	nic_quiesced = (int)n;
+	nic_quiesces++;
+}
+
 const char *idt_exception_name(uint64_t vector)
 {
 	return vector == 13 ? "#GP" : vector == 14 ? "#PF" : "other";
@@ -66,7 +76,7 @@ const char *idt_exception_name(uint64_t vector)
 
 static uint8_t cfg[256];
 static uint16_t command_written;
-static unsigned int command_writes, irte_sets, irte_clears, hw_masked_writes;
+static unsigned int command_writes, irte_sets, irte_clears, hw_masked_writes, hw_unmasked_writes;
 
 static uint32_t vf_read(void *ctx, unsigned int reg, unsigned int size)
 {
@@ -136,6 +146,7 @@ static void hw_entry(void *ctx, unsigned int entry, uint64_t addr, uint32_t data
 {
 	(void)ctx, (void)entry, (void)addr, (void)data;
 	hw_masked_writes += masked;
+	hw_unmasked_writes += !masked;
 }
 
 static uint32_t hw_pba(void *ctx, unsigned int dword)
@@ -150,6 +161,7 @@ static const struct vmsix_ops vmsix_ops = {guest_dest, irte_set, irte_clear,
 /* ---- a guest of two vCPUs (CPUs 2 and 3, APIC IDs 2 and 4) with its VF */
 
 static struct vm *vm;
+static const struct guest_cfg gcfg = {.vf = 3};
 
 static int setup(void **state)
 {
@@ -162,6 +174,7 @@ static int setup(void **state)
 	(void)state;
 	vm = calloc(1, sizeof(*vm));
 	strcpy(vm->name, "beta");
+	vm->cfg = &gcfg;
 	vm->vcpu_count = 2;
 	for (unsigned int i = 0; i < 2; i++) {
 		vm->vcpu[i] =
@@ -193,6 +206,8 @@ static int setup(void **state)
 	vmsix_write(&vm->vf.msix, 12, 4, 0);
 	assert_int_equal(irte_sets, 1);
 	nmi_count = timer_stops = udelays = irte_clears = hw_masked_writes = 0;
+	command_writes = hw_unmasked_writes = nic_quiesces = 0;
+	nic_quiesced = -1;
 	printk_reset();
 	return 0;
 }
@@ -235,6 +250,9 @@ static void test_exception_stops_guest(void **state)
 	assert_int_equal(hw_masked_writes, 3);
 	assert_int_equal(irte_clears, 1);
 	assert_int_equal(timer_stops, 1);
+	/* and on the PF's side (its filters and enables): once */
+	assert_int_equal(nic_quiesces, 1);
+	assert_int_equal(nic_quiesced, 3);
 	assert_true(printk_saw("guest beta: stopped: hypervisor exception 13 (#GP) at rip "
 			       "0xffffffff81000123 on cpu 2\n"));
 	assert_true(printk_saw("guest beta: refused: "));
@@ -292,14 +310,50 @@ static void test_finish_after_stop(void **state)
 	assert_int_equal(irte_clears, 1);
 }
 
+/* Another vCPU of the stopping guest had a config-space or MSI-X write in
+ * flight: it gets io_lock after the stopper quiesced the VF, and its write
+ * must not turn bus mastering, decoding or an interrupt back on. */
+static void test_writes_after_stop(void **state)
+{
+	const uint64_t cmd = (uint64_t)vm->vf.vpci.vf_devfn << 12 | 0x04;
+	unsigned int writes;
+
+	(void)state;
+	vm_stop(&vm->vcpu[1], "triple fault");
+	vcpu_finish(&vm->vcpu[1]);
+	assert_int_equal(command_written & 0x6, 0);
+	assert_int_equal(irte_clears, 1);
+	writes = command_writes;
+
+	/* vCPU 0's writes, as exit.c and vm_vf.c make them: under io_lock. */
+	spin_lock(&vm->io_lock);
+	vpci_ecam_write(&vm->vf.vpci, cmd, 2, 0x6);
+	vpci_io_write(&vm->vf.vpci, VPCI_CF8, 4,
+		      VPCI_CF8_ENABLE | (uint32_t)vm->vf.vpci.vf_devfn << 8 | 0x04);
+	vpci_io_write(&vm->vf.vpci, VPCI_CFC, 2, 0x6);
+	vpci_ecam_write(&vm->vf.vpci, (uint64_t)vm->vf.vpci.vf_devfn << 12 | 0x72, 2, 0x8000);
+	vmsix_ctrl(&vm->vf.msix, true, false);
+	vmsix_write(&vm->vf.msix, 0, 4, 0xFEE02000);
+	vmsix_write(&vm->vf.msix, 8, 4, 0x42);
+	vmsix_write(&vm->vf.msix, 12, 4, 0);
+	spin_unlock(&vm->io_lock);
+
+	/* Bus mastering and decoding stay off, no IRTE is set again, no real
+	 * entry is unmasked. */
+	assert_int_equal(command_written & 0x6, 0);
+	assert_int_equal(command_writes, writes);
+	assert_int_equal(irte_sets, 1); /* the one from before the stop */
+	assert_int_equal(hw_unmasked_writes, 0);
+	assert_int_equal(nic_quiesces, 1);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
-		T(test_exception_stops_guest),
-		T(test_exception_under_io_lock),
-		T(test_exception_elsewhere),
-		T(test_finish_after_stop),
+		T(test_exception_stops_guest), T(test_exception_under_io_lock),
+		T(test_exception_elsewhere),   T(test_finish_after_stop),
+		T(test_writes_after_stop),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -823,6 +823,34 @@ static void test_reset(void **state)
 	assert_int_equal(f.nlog, 0);
 }
 
+/* A stopping guest's table: after vmsix_shutdown every entry is masked and
+ * its IRTE cleared as by a reset, and a write another vCPU had in flight
+ * (an unmask, a new message, MSI-X enabled again) sets no IRTE and unmasks
+ * no real entry. Reads still answer. */
+static void test_shutdown(void **state)
+{
+	(void)state;
+	make_live(0, 2, 0x40);
+	vmsix_shutdown(&v);
+	for (unsigned int i = 0; i < N; i++) {
+		assert_true(f.hw_masked[i]);
+		assert_false(f.irte_present[i]);
+	}
+	clear_log();
+	vmsix_ctrl(&v, true, false);
+	linux_write_msg(0, msi_addr(3), 0x41);
+	wr(0, 3, 0);
+	vmsix_write(&v, ent(1, 2), 8, 0x42);
+	assert_int_equal(f.nlog, 0);
+	for (unsigned int i = 0; i < N; i++) {
+		assert_true(f.hw_masked[i]);
+		assert_false(f.irte_present[i]);
+		assert_int_not_equal(vmsix_why(&v, i), VMSIX_LIVE);
+	}
+	assert_int_equal(rd(0, 3), 1);
+	assert_int_equal(v.bad_access, 0);
+}
+
 /* ---- fuzz ---------------------------------------------------------------- */
 
 static uint64_t rng = 0x9E3779B97F4A7C15ull;
@@ -1018,6 +1046,7 @@ int main(void)
 		cmocka_unit_test_setup(test_pba, setup),
 		cmocka_unit_test_setup(test_irte_fail, setup),
 		cmocka_unit_test_setup(test_reset, setup),
+		cmocka_unit_test_setup(test_shutdown, setup),
 		cmocka_unit_test_setup(test_fuzz, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -988,6 +988,33 @@ static void test_shutdown(void **state)
 	assert_int_equal(F.unmaps, 2);
 }
 
+/* After the shutdown of a stopping guest, a write that another of its vCPUs
+ * had in flight must not turn the VF back on: by ECAM or by CF8/CFC, to
+ * Command, a BAR, MSI-X control or an FLR, nothing reaches the real VF or
+ * the guest's memory map. Reads still answer. */
+static void test_shutdown_refuses_writes(void **state)
+{
+	(void)state;
+	setup();
+	place64(0, WIN_BASE);
+	mem_on(true);
+	vpci_shutdown(&V);
+	F.nev = F.vf_writes = F.maps = 0;
+	mem_on(true);
+	vpci_io_write(&V, VPCI_CF8, 4, VPCI_CF8_ENABLE | VF_DEVFN << 8 | PCI_COMMAND);
+	vpci_io_write(&V, VPCI_CFC, 2, PCI_CMD_MEM | PCI_CMD_MASTER);
+	place64(0, WIN_BASE + K16);
+	wr(VPCI_CAP_MSIX + 2, 2, 0x8000);
+	wr(VPCI_CAP_PCIE + PCIE_DEVCTL, 2, 0x8000); /* FLR */
+	assert_int_equal(F.nev, 0);
+	assert_int_equal(F.vf_writes + F.maps + F.flrs, 0);
+	assert_int_equal(get(PCI_COMMAND, 2) & (PCI_CMD_MEM | PCI_CMD_MASTER), 0);
+	assert_false(F.msix_en);
+	assert_int_equal(mapped_count(), 0);
+	assert_int_equal(rd(PCI_COMMAND, 2) & (PCI_CMD_MEM | PCI_CMD_MASTER), 0);
+	assert_int_equal(rd(0, 2), 0x8086);
+}
+
 /* ---- access paths --------------------------------------------------------- */
 
 static void test_cf8_latch(void **state)
@@ -1266,6 +1293,7 @@ int main(void)
 		cmocka_unit_test(test_devctl),
 		cmocka_unit_test(test_flr),
 		cmocka_unit_test(test_shutdown),
+		cmocka_unit_test(test_shutdown_refuses_writes),
 		cmocka_unit_test(test_cf8_latch),
 		cmocka_unit_test(test_cf8_extended_refused),
 		cmocka_unit_test(test_ecam_misaligned),
