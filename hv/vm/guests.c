@@ -7,8 +7,11 @@
  * any starts: an error anywhere starts nothing.
  */
 #include "boot/boot_info.h"
+#include "drivers/apic/apic.h"
+#include "hv/core/console.h"
 #include "hv/core/cmdline.h"
 #include "drivers/timer/cmos_rtc.h"
+#include "hv/vm/con_cmd.h"
 #include "hv/vm/config.h"
 #include "hv/core/cpu.h"
 #include "lib/err.h"
@@ -199,19 +202,138 @@ void guests_poll(void)
 static void input_help(void)
 {
 	pr_info("console: input goes to guest %s; Ctrl-] then 1-%u picks a guest,"
+		" Ctrl-] : opens the command line (help lists its commands),"
 		" Ctrl-] s prints exit counters, Ctrl-] Ctrl-] sends Ctrl-]\n",
 		vm_count ? vms[focus].name : "(none)", vm_count);
+}
+
+/* ---- the operator's command line (Ctrl-] :) ---------------------------- */
+
+static bool cmd_open;
+static struct con_cmd_editor cmd_ed;
+
+static void cmd_echo(const char *s)
+{
+	if (!s[0])
+		return;
+	console_lock_take();
+	console_puts_raw(s);
+	console_lock_release();
+}
+
+static void cmd_list(void)
+{
+	char line[CON_CMD_ERR_MAX];
+
+	for (unsigned int i = 0; i < vm_count; i++) {
+		struct vm *vm = &vms[i];
+		struct con_cmd_guest g = {
+			.name = vm->name,
+			.stopped = __atomic_load_n(&vm->stopped, __ATOMIC_ACQUIRE),
+			.reason = vm->stop_reason,
+			.cpus = vm->vcpu_count,
+			.memory = vm->ram_size,
+			.vf = vm->vf.present ? vm->cfg->vf : -1,
+		};
+
+		if (vm->vf.present)
+			nic_vf_mac((unsigned int)vm->cfg->vf, g.mac);
+		con_cmd_guest_line(line, sizeof(line), &g);
+		pr_info("%s\n", line);
+	}
+}
+
+/*
+ * The operator stops @vm as a fault would: vm_stop with its first vCPU as
+ * the one that reports (on that vCPU's CPU: its VF quiesced, the counters
+ * printed). vm_stop kicks the guest's other vCPUs; the first one is kicked
+ * here, as this CPU is not its.
+ */
+static void cmd_stop(struct vm *vm)
+{
+	if (__atomic_load_n(&vm->stopped, __ATOMIC_ACQUIRE)) {
+		pr_info("console: guest %s is already stopped: %s\n", vm->name, vm->stop_reason);
+		return;
+	}
+	pr_info("console: stopping guest %s\n", vm->name);
+	vm_stop(&vm->vcpu[0], "stopped by the operator");
+	apic_send_nmi(vm->vcpu[0].apic_id);
+}
+
+static void cmd_run(void)
+{
+	const char *names[VM_MAX];
+	struct con_cmd c;
+
+	for (unsigned int i = 0; i < vm_count; i++)
+		names[i] = vms[i].name;
+	con_cmd_parse_line(&cmd_ed, names, vm_count, &c);
+	switch (c.action) {
+	case CON_CMD_NONE:
+		break;
+	case CON_CMD_LIST:
+		cmd_list();
+		break;
+	case CON_CMD_STATS:
+		for (unsigned int i = 0; i < vm_count; i++)
+			if (c.guest < 0 || (unsigned int)c.guest == i)
+				vm_print_counters(&vms[i]);
+		break;
+	case CON_CMD_STOP:
+		cmd_stop(&vms[c.guest]);
+		break;
+	case CON_CMD_START:
+	case CON_CMD_RESTART:
+		/* A guest's RAM and kernel are loaded once, at boot: nothing
+		 * can build it again yet. */
+		pr_info("console: %s: not available yet (guests cannot be restarted yet)\n",
+			c.action == CON_CMD_START ? "start" : "restart");
+		break;
+	case CON_CMD_HELP:
+		for (unsigned int i = 0; con_cmd_help[i]; i++)
+			pr_info("console: %s\n", con_cmd_help[i]);
+		break;
+	case CON_CMD_ERROR:
+		pr_info("%s\n", c.error);
+		break;
+	}
+}
+
+/* A byte for the open command line; Enter runs it, Esc drops it. Either
+ * closes the command line: input goes to the guest again. */
+static void cmd_input(uint8_t c)
+{
+	char echo[CON_CMD_ECHO_MAX];
+	enum con_cmd_feed r = con_cmd_feed(&cmd_ed, c, echo);
+
+	cmd_echo(echo);
+	if (r == CON_CMD_MORE)
+		return;
+	if (r == CON_CMD_LINE)
+		cmd_run();
+	con_cmd_reset(&cmd_ed);
+	cmd_open = false;
 }
 
 void guests_input(uint8_t c)
 {
 	if (!vm_count)
 		return;
+	if (cmd_open) {
+		cmd_input(c);
+		return;
+	}
 	if (escape) {
 		escape = false;
 		if (c >= '1' && c < '1' + vm_count) {
 			focus = c - '1';
 			input_help();
+			return;
+		}
+		if (c == ':') {
+			cmd_open = true;
+			con_cmd_reset(&cmd_ed);
+			cmd_echo(":");
 			return;
 		}
 		if (c == 's') {
