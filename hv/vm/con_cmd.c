@@ -206,9 +206,14 @@ void con_cmd_guest_line(char *buf, size_t size, const struct con_cmd_guest *g)
 {
 	size_t len;
 
-	len = (size_t)sfmt(buf, size, "console: %s: %s%s, %u cpu%s, %llu MiB, ", g->name,
+	len = (size_t)sfmt(buf, size, "console: %s: %s%s, %u cpu%s (host", g->name,
 			   g->stopped ? "stopped: " : "running", g->stopped ? g->reason : "",
-			   g->cpus, g->cpus == 1 ? "" : "s", (unsigned long long)(g->memory >> 20));
+			   g->cpus, g->cpus == 1 ? "" : "s");
+	for (unsigned int i = 0; i < g->cpus && len < size; i++)
+		len += (size_t)sfmt(buf + len, size - len, "%s%u", i ? "," : " ", g->host_cpus[i]);
+	if (len < size)
+		len += (size_t)sfmt(buf + len, size - len, "), %llu MiB, ",
+				    (unsigned long long)(g->memory >> 20));
 	if (len >= size)
 		return;
 	if (g->vf < 0)

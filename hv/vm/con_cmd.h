@@ -73,8 +73,9 @@ struct con_cmd_guest {
 	bool stopped;
 	const char *reason; /* when stopped */
 	unsigned int cpus;
-	uint64_t memory; /* bytes */
-	int vf;		 /* -1: none given */
+	const unsigned int *host_cpus; /* the physical CPU of each */
+	uint64_t memory;	       /* bytes */
+	int vf;			       /* -1: none given */
 	uint8_t mac[6];
 };
 

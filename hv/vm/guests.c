@@ -227,11 +227,16 @@ static void cmd_list(void)
 
 	for (unsigned int i = 0; i < vm_count; i++) {
 		struct vm *vm = &vms[i];
+		unsigned int host[VM_MAX_VCPUS];
+
+		for (unsigned int k = 0; k < vm->vcpu_count; k++)
+			host[k] = vm->vcpu[k].cpu;
 		struct con_cmd_guest g = {
 			.name = vm->name,
 			.stopped = __atomic_load_n(&vm->stopped, __ATOMIC_ACQUIRE),
 			.reason = vm->stop_reason,
 			.cpus = vm->vcpu_count,
+			.host_cpus = host,
 			.memory = vm->ram_size,
 			.vf = vm->vf.present ? vm->cfg->vf : -1,
 		};

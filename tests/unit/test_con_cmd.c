@@ -271,10 +271,14 @@ static void help_lists_every_command(void **state)
 
 static void guest_line(void **state)
 {
+	const unsigned int host[] = {2, 3};
+	const char *full =
+		"console: alpha: stopped: powered off, 2 cpus (host 2,3), 256 MiB, no vf";
 	char buf[160];
 	struct con_cmd_guest g = {
 		.name = "alpha",
 		.cpus = 1,
+		.host_cpus = host,
 		.memory = 256ull << 20,
 		.vf = 0,
 		.mac = {0x02, 0xAB, 0, 0x10, 0xff, 0x01},
@@ -282,19 +286,23 @@ static void guest_line(void **state)
 
 	(void)state;
 	con_cmd_guest_line(buf, sizeof(buf), &g);
-	assert_string_equal(buf, "console: alpha: running, 1 cpu, 256 MiB, vf 0 mac "
+	assert_string_equal(buf, "console: alpha: running, 1 cpu (host 2), 256 MiB, vf 0 mac "
 				 "02:ab:00:10:ff:01");
 	g.stopped = true;
 	g.reason = "powered off";
 	g.cpus = 2;
 	g.vf = -1;
 	con_cmd_guest_line(buf, sizeof(buf), &g);
-	assert_string_equal(buf, "console: alpha: stopped: powered off, 2 cpus, 256 MiB, no vf");
-	/* A short buffer is cut, still terminated. */
-	memset(buf, 'Q', sizeof(buf));
-	con_cmd_guest_line(buf, 12, &g);
-	assert_string_equal(buf, "console: al");
-	assert_int_equal(buf[12], 'Q');
+	assert_string_equal(
+		buf, "console: alpha: stopped: powered off, 2 cpus (host 2,3), 256 MiB, no vf");
+	/* A short buffer is cut anywhere, still terminated, nothing past it. */
+	for (size_t n = 1; n <= strlen(full); n++) {
+		memset(buf, 'Q', sizeof(buf));
+		con_cmd_guest_line(buf, n, &g);
+		assert_int_equal(strlen(buf), n - 1);
+		assert_memory_equal(buf, full, n - 1);
+		assert_int_equal(buf[n], 'Q');
+	}
 }
 
 int main(void)
