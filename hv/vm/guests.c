@@ -192,13 +192,6 @@ static void input_feed(unsigned int i)
 	spin_unlock(&vm->uart_lock);
 }
 
-void guests_poll(void)
-{
-	for (unsigned int i = 0; i < vm_count; i++)
-		input_feed(i);
-	vm_con_pass(vms, vm_count, VM_CON_PASS);
-}
-
 static void input_help(void)
 {
 	pr_info("console: input goes to guest %s; Ctrl-] then 1-%u picks a guest,"
@@ -318,6 +311,38 @@ static void cmd_input(uint8_t c)
 		cmd_run();
 	con_cmd_reset(&cmd_ed);
 	cmd_open = false;
+}
+
+/* Whether a guest has a whole line waiting to be printed. */
+static bool cmd_guest_line_waits(void)
+{
+	for (unsigned int i = 0; i < vm_count; i++) {
+		struct vm *vm = &vms[i];
+		uint32_t head = __atomic_load_n(&vm->con_head, __ATOMIC_ACQUIRE);
+
+		for (uint32_t t = vm->con_tail; t != head; t++)
+			if (vm->con[t % VM_CON_RING] == '\n')
+				return true;
+	}
+	return false;
+}
+
+void guests_poll(void)
+{
+	/* A guest line printed while the command line is open would be glued
+	 * to its echo: the echo's line is ended first and typed out again
+	 * after, so that every guest line still starts with its "[NAME] ". */
+	bool redraw = cmd_open && cmd_guest_line_waits();
+
+	for (unsigned int i = 0; i < vm_count; i++)
+		input_feed(i);
+	if (redraw)
+		cmd_echo("\n");
+	vm_con_pass(vms, vm_count, VM_CON_PASS);
+	if (redraw) {
+		cmd_echo(":");
+		cmd_echo(cmd_ed.buf);
+	}
 }
 
 void guests_input(uint8_t c)
