@@ -235,6 +235,9 @@ amdvi_net_test
 # The isolation attacks under AMD-Vi, on SeaBIOS only (for time).
 isolation_test bios amd
 
+# The operator's console (Ctrl-] :) and a guest's poweroff (tests/system/console.sh).
+. tests/system/console.sh && console_test bios
+
 # make install into a DESTDIR tree, the GRUB entry its grub.d script prints
 # booting both guests, make uninstall (tests/system/install.sh).
 . tests/system/install.sh
