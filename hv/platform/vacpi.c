@@ -56,6 +56,7 @@
 #define AML_QWORD	0x0e
 #define AML_SCOPE	0x10
 #define AML_BUFFER	0x11
+#define AML_PACKAGE	0x12
 #define AML_EXT_PREFIX	0x5b
 #define AML_DEVICE	0x82 /* after AML_EXT_PREFIX */
 #define AML_ROOT_PREFIX 0x5c /* '\' */
@@ -362,7 +363,34 @@ static void sb_body(struct aml *a, const struct vacpi_cfg *cfg)
 	aml_device(a, cfg, com1_body);
 }
 
-/* The DSDT's AML: Scope(\_SB) { PCI0, RES0, COM1 }. With @p NULL, only measures. */
+/* The elements of \_S5's package: SLP_TYP (the value for the sleep control
+ * register; the second is PM1b's, which a hardware-reduced guest has not),
+ * and two reserved. */
+static void s5_elements(struct aml *a)
+{
+	aml_byte(a, 4); /* NumElements */
+	aml_int(a, VACPI_SLP_TYP_S5);
+	aml_int(a, VACPI_SLP_TYP_S5);
+	aml_int(a, 0);
+	aml_int(a, 0);
+}
+
+/* Name(\_S5, Package(4) { ... }), at the DSDT's root: Linux offers
+ * power-off through ACPI only when \_S5 exists. */
+static void aml_s5(struct aml *a)
+{
+	struct aml m = {NULL, 0};
+
+	s5_elements(&m);
+	aml_byte(a, AML_NAME);
+	aml_nameseg(a, "_S5_");
+	aml_byte(a, AML_PACKAGE);
+	aml_pkglen(a, m.len);
+	s5_elements(a);
+}
+
+/* The DSDT's AML: Scope(\_SB) { PCI0, RES0, COM1 } and \_S5. With @p NULL,
+ * only measures. */
 static uint32_t dsdt_aml(uint8_t *p, const struct vacpi_cfg *cfg)
 {
 	struct aml a = {p, 0}, m = {NULL, 0};
@@ -371,6 +399,7 @@ static uint32_t dsdt_aml(uint8_t *p, const struct vacpi_cfg *cfg)
 	aml_byte(&a, AML_SCOPE);
 	aml_pkglen(&a, m.len);
 	sb_body(&a, cfg);
+	aml_s5(&a);
 	return a.len;
 }
 
@@ -532,10 +561,21 @@ static void build_xsdt(uint8_t *b, const struct vacpi_cfg *cfg, uint32_t madt, u
 	finish(b, VACPI_XSDT_OFF, XSDT_LEN);
 }
 
+/* A Generic Address Structure for one byte at @port in port space. */
+static void gas_port8(uint8_t *g, uint16_t port)
+{
+	wr8(g, 0, 1); /* address space: system I/O */
+	wr8(g, 1, 8); /* register bit width */
+	wr8(g, 2, 0); /* bit offset */
+	wr8(g, 3, 1); /* access size: byte */
+	wr64(g, 4, port);
+}
+
 /*
  * Hardware-reduced: no SCI, no PM1/PM2/PM timer/GPE blocks, no FACS, no
  * SMI_CMD, so every block field stays 0. Linux then skips the legacy PIC and
- * PIT (acpi_generic_reduced_hw_init).
+ * PIT (acpi_generic_reduced_hw_init). Sleep goes through the sleep control
+ * and status registers instead of PM1 (the guest only ever powers off).
  */
 static void build_fadt(uint8_t *b, const struct vacpi_cfg *cfg, uint32_t dsdt_len)
 {
@@ -557,6 +597,8 @@ static void build_fadt(uint8_t *b, const struct vacpi_cfg *cfg, uint32_t dsdt_le
 		     FADT_HW_REDUCED_ACPI);
 	wr8(t, 131, FADT_MINOR_REV);
 	wr64(t, 140, dsdt);
+	gas_port8(t + 244, VACPI_SLEEP_CTL_PORT);
+	gas_port8(t + 256, VACPI_SLEEP_STS_PORT);
 	memcpy(t + 268, VACPI_HV_VENDOR, 8);
 	finish(b, VACPI_FADT_OFF, VACPI_FADT_LEN);
 }

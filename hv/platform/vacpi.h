@@ -32,10 +32,16 @@
  *       Name(_CRS, ResourceTemplate() { IO(Decode16, 0x3F8, 0x3F8, 1, 8) })
  *     }
  *   }
+ *   Name(\_S5, Package(4) { 5, 5, 0, 0 })
+ *
+ * \_S5 tells the guest the sleep type of soft-off, which it writes with
+ * SLP_EN to the FADT's sleep control register (a hardware-reduced FADT has
+ * no PM1 control block): that is how Linux's poweroff ends a guest.
  */
 #ifndef VF_VACPI_H
 #define VF_VACPI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -52,6 +58,16 @@
 
 #define VACPI_LAPIC_BASE 0xfee00000u
 #define VACPI_COM1	 0x3f8u /* declared in the DSDT, without an IRQ */
+
+/* The FADT's sleep control and status registers (ACPI 6.4 4.8.3.7): one
+ * byte each in port space, at ports nothing else of the guest's uses. */
+#define VACPI_SLEEP_CTL_PORT 0x600u
+#define VACPI_SLEEP_STS_PORT 0x601u
+#define VACPI_SLP_EN	     (1u << 5)
+#define VACPI_SLP_TYP_SHIFT  2
+#define VACPI_SLP_TYP_MASK   (7u << VACPI_SLP_TYP_SHIFT)
+#define VACPI_SLP_TYP_S5     5u	       /* what the DSDT's \_S5 says */
+#define VACPI_WAK_STS	     (1u << 7) /* in the status register */
 
 /* Offsets of the tables in the block. These are fixed; the DSDT's length depends
  * on the config, and the MADT and MCFG follow it (8-byte aligned). */
@@ -75,6 +91,13 @@ struct vacpi_cfg {
 	char oem_id[7];	      /* up to 6 chars, space padded; "" = VACPI_OEM_ID */
 	char oem_table_id[9]; /* up to 8 chars, space padded; "" = VACPI_OEM_TABLE_ID */
 };
+
+/* A byte written to the sleep control register asks for soft-off (S5). */
+static inline bool vacpi_sleep_is_s5(uint8_t v)
+{
+	return (v & VACPI_SLP_EN) &&
+	       (v & VACPI_SLP_TYP_MASK) >> VACPI_SLP_TYP_SHIFT == VACPI_SLP_TYP_S5;
+}
 
 /*
  * Bytes vacpi_build() needs for @cfg, or -EINVAL if @cfg is unusable: no CPUs,

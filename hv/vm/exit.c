@@ -15,6 +15,7 @@
 #include "hv/platform/icr_filter.h"
 #include "lib/kstring.h"
 #include "hv/platform/msr_policy.h"
+#include "hv/platform/vacpi.h"
 #include "lib/printk.h"
 #include "drivers/timer/tsc.h"
 #include "hv/vm/vm.h"
@@ -433,7 +434,7 @@ static void handle_io(struct vcpu *v, const struct vcpu_exit *e)
 	unsigned int size = e->io.size;
 	uint64_t mask = size == 4 ? 0xFFFFFFFFull : (1ull << (8 * (size & 3))) - 1;
 	uint64_t val = ~0ull;
-	bool handled = false;
+	bool handled = false, power_off = false;
 
 	/* Both backends give the size and the next RIP of every port exit. */
 	if ((size != 1 && size != 2 && size != 4) || !e->next_rip) {
@@ -475,6 +476,15 @@ static void handle_io(struct vcpu *v, const struct vcpu_exit *e)
 		spin_unlock(&vm->io_lock);
 		handled = true;
 	}
+	if ((port == VACPI_SLEEP_CTL_PORT || port == VACPI_SLEEP_STS_PORT) && size == 1) {
+		/* The FADT's sleep registers: soft-off (what Linux's poweroff
+		 * writes) stops the guest; no other sleep state is offered, so
+		 * other writes do nothing, and the status reads "awake". */
+		power_off = !e->io.in && port == VACPI_SLEEP_CTL_PORT &&
+			    vacpi_sleep_is_s5((uint8_t)v->regs.gpr[R_RAX]);
+		val = port == VACPI_SLEEP_STS_PORT ? VACPI_WAK_STS : 0;
+		handled = true;
+	}
 	if (!handled) {
 		vm->refused_io++;
 		refuse_log(v, REFUSED_IO, "%s of port 0x%x (%u byte%s): no such device",
@@ -487,6 +497,8 @@ static void handle_io(struct vcpu *v, const struct vcpu_exit *e)
 		*rax = size == 4 ? (val & mask) : ((*rax & ~mask) | (val & mask));
 	}
 	skip(v, e, 0);
+	if (power_off)
+		vm_stop(v, "powered off");
 }
 
 /* ---- MMIO ------------------------------------------------------------------ */

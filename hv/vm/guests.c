@@ -7,8 +7,11 @@
  * any starts: an error anywhere starts nothing.
  */
 #include "boot/boot_info.h"
+#include "drivers/apic/apic.h"
+#include "hv/core/console.h"
 #include "hv/core/cmdline.h"
 #include "drivers/timer/cmos_rtc.h"
+#include "hv/vm/con_cmd.h"
 #include "hv/vm/config.h"
 #include "hv/core/cpu.h"
 #include "lib/err.h"
@@ -209,29 +212,178 @@ static void input_feed(unsigned int i)
 	spin_unlock(&vm->uart_lock);
 }
 
-void guests_poll(void)
-{
-	for (unsigned int i = 0; i < vm_count; i++)
-		input_feed(i);
-	vm_con_pass(vms, vm_count, VM_CON_PASS);
-}
-
 static void input_help(void)
 {
 	pr_info("console: input goes to guest %s; Ctrl-] then 1-%u picks a guest,"
+		" Ctrl-] : opens the command line (help lists its commands),"
 		" Ctrl-] s prints exit counters, Ctrl-] Ctrl-] sends Ctrl-]\n",
 		vm_count ? vms[focus].name : "(none)", vm_count);
+}
+
+/* ---- the operator's command line (Ctrl-] :) ---------------------------- */
+
+static bool cmd_open;
+static struct con_cmd_editor cmd_ed;
+
+static void cmd_echo(const char *s)
+{
+	if (!s[0])
+		return;
+	console_lock_take();
+	console_puts_raw(s);
+	console_lock_release();
+}
+
+static void cmd_list(void)
+{
+	char line[CON_CMD_ERR_MAX];
+
+	for (unsigned int i = 0; i < vm_count; i++) {
+		struct vm *vm = &vms[i];
+		unsigned int host[VM_MAX_VCPUS];
+
+		for (unsigned int k = 0; k < vm->vcpu_count; k++)
+			host[k] = vm->vcpu[k].cpu;
+		struct con_cmd_guest g = {
+			.name = vm->name,
+			.stopped = __atomic_load_n(&vm->stopped, __ATOMIC_ACQUIRE),
+			.reason = vm->stop_reason,
+			.cpus = vm->vcpu_count,
+			.host_cpus = host,
+			.memory = vm->ram_size,
+			.vf = vm->vf.present ? vm->cfg->vf : -1,
+		};
+
+		if (vm->vf.present)
+			nic_vf_mac((unsigned int)vm->cfg->vf, g.mac);
+		con_cmd_guest_line(line, sizeof(line), &g);
+		pr_info("%s\n", line);
+	}
+}
+
+/*
+ * The operator stops @vm as a fault would: vm_stop with its first vCPU as
+ * the one that reports (on that vCPU's CPU: its VF quiesced, the counters
+ * printed). vm_stop kicks the guest's other vCPUs; the first one is kicked
+ * here, as this CPU is not its.
+ */
+static void cmd_stop(struct vm *vm)
+{
+	if (__atomic_load_n(&vm->stopped, __ATOMIC_ACQUIRE)) {
+		pr_info("console: guest %s is already stopped: %s\n", vm->name, vm->stop_reason);
+		return;
+	}
+	pr_info("console: stopping guest %s\n", vm->name);
+	vm_stop(&vm->vcpu[0], "stopped by the operator");
+	apic_send_nmi(vm->vcpu[0].apic_id);
+}
+
+static void cmd_run(void)
+{
+	const char *names[VM_MAX];
+	struct con_cmd c;
+
+	for (unsigned int i = 0; i < vm_count; i++)
+		names[i] = vms[i].name;
+	con_cmd_parse_line(&cmd_ed, names, vm_count, &c);
+	switch (c.action) {
+	case CON_CMD_NONE:
+		break;
+	case CON_CMD_LIST:
+		cmd_list();
+		break;
+	case CON_CMD_STATS:
+		for (unsigned int i = 0; i < vm_count; i++)
+			if (c.guest < 0 || (unsigned int)c.guest == i)
+				vm_print_counters(&vms[i]);
+		break;
+	case CON_CMD_STOP:
+		cmd_stop(&vms[c.guest]);
+		break;
+	case CON_CMD_START:
+	case CON_CMD_RESTART:
+		/* A guest's RAM and kernel are loaded once, at boot: nothing
+		 * can build it again yet. */
+		pr_info("console: %s: not available yet (guests cannot be restarted yet)\n",
+			c.action == CON_CMD_START ? "start" : "restart");
+		break;
+	case CON_CMD_HELP:
+		for (unsigned int i = 0; con_cmd_help[i]; i++)
+			pr_info("console: %s\n", con_cmd_help[i]);
+		break;
+	case CON_CMD_ERROR:
+		pr_info("%s\n", c.error);
+		break;
+	}
+}
+
+/* A byte for the open command line; Enter runs it, Esc drops it. Either
+ * closes the command line: input goes to the guest again. */
+static void cmd_input(uint8_t c)
+{
+	char echo[CON_CMD_ECHO_MAX];
+	enum con_cmd_feed r = con_cmd_feed(&cmd_ed, c, echo);
+
+	cmd_echo(echo);
+	if (r == CON_CMD_MORE)
+		return;
+	if (r == CON_CMD_LINE)
+		cmd_run();
+	con_cmd_reset(&cmd_ed);
+	cmd_open = false;
+}
+
+/* Whether a guest has a whole line waiting to be printed. */
+static bool cmd_guest_line_waits(void)
+{
+	for (unsigned int i = 0; i < vm_count; i++) {
+		struct vm *vm = &vms[i];
+		uint32_t head = __atomic_load_n(&vm->con_head, __ATOMIC_ACQUIRE);
+
+		for (uint32_t t = vm->con_tail; t != head; t++)
+			if (vm->con[t % VM_CON_RING] == '\n')
+				return true;
+	}
+	return false;
+}
+
+void guests_poll(void)
+{
+	/* A guest line printed while the command line is open would be glued
+	 * to its echo: the echo's line is ended first and typed out again
+	 * after, so that every guest line still starts with its "[NAME] ". */
+	bool redraw = cmd_open && cmd_guest_line_waits();
+
+	for (unsigned int i = 0; i < vm_count; i++)
+		input_feed(i);
+	if (redraw)
+		cmd_echo("\n");
+	vm_con_pass(vms, vm_count, VM_CON_PASS);
+	if (redraw) {
+		cmd_echo(":");
+		cmd_echo(cmd_ed.buf);
+	}
 }
 
 void guests_input(uint8_t c)
 {
 	if (!vm_count)
 		return;
+	if (cmd_open) {
+		cmd_input(c);
+		return;
+	}
 	if (escape) {
 		escape = false;
 		if (c >= '1' && c < '1' + vm_count) {
 			focus = c - '1';
 			input_help();
+			return;
+		}
+		if (c == ':') {
+			cmd_open = true;
+			con_cmd_reset(&cmd_ed);
+			cmd_echo(":");
 			return;
 		}
 		if (c == 's') {

@@ -18,7 +18,8 @@ unsigned int guests_config(const struct boot_info *bi, const char *cmdline);
 int guests_start(const struct boot_info *bi, struct palloc *pa);
 /* Service CPU: print the guests' console output. */
 void guests_poll(void);
-/* Service CPU: a byte typed on the serial console (Ctrl-A selects). */
+/* Service CPU: a byte typed on the serial console: to the guest in focus,
+ * or, after Ctrl-], to the hypervisor (a guest, counters, the command line). */
 void guests_input(uint8_t c);
 
 #endif

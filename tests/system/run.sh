@@ -240,6 +240,9 @@ isolation_test bios amd
 . tests/system/three.sh
 three_test
 
+# The operator's console (Ctrl-] :) and a guest's poweroff (tests/system/console.sh).
+. tests/system/console.sh && console_test bios
+
 # make install into a DESTDIR tree, the GRUB entry its grub.d script prints
 # booting both guests, make uninstall (tests/system/install.sh).
 . tests/system/install.sh

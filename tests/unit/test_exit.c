@@ -30,6 +30,7 @@
 #include "lib/err.h"
 #include "hv/platform/gwalk.h"
 #include "hv/platform/msr_policy.h"
+#include "hv/platform/vacpi.h"
 #include "lib/printk.h"
 #include "drivers/timer/tsc.h"
 #include "hv/vm/vm.h"
@@ -1110,6 +1111,46 @@ static void io_unknown_out_dropped(void **state)
 	assert_int_equal(vm->con_head, 0);
 	assert_int_equal(v->regs.gpr[R_RAX], 0x0123456789ABCD78ull);
 	assert_int_equal(v->regs.rip, RIP0 + 2);
+	expect_no_exc(v);
+}
+
+/* ACPI sleep control (the FADT's SLEEP_CONTROL_REG): SLP_EN with \_S5's
+ * type is the guest powering off; other values, the status register and
+ * reads do nothing and are not refusals. */
+static void io_sleep_control_s5_powers_off(void **state)
+{
+	struct vcpu *v = &vm->vcpu[0], *o = add_vcpu(VCPU_RUNNING);
+	const uint8_t others[] = {0x00, 0x14, 0x20, 0x2c, 0x3c, 0x24, 0x80};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(others); i++)
+		port(v, VACPI_SLEEP_CTL_PORT, 1, false, others[i]);
+	/* Linux clears WAK_STS before it sleeps; status reads "awake". */
+	port(v, VACPI_SLEEP_STS_PORT, 1, false, VACPI_WAK_STS);
+	v->regs.gpr[R_RAX] = 0x1111111111111111ull;
+	port(v, VACPI_SLEEP_STS_PORT, 1, true, 0);
+	assert_int_equal(v->regs.gpr[R_RAX], 0x1111111111111100ull | VACPI_WAK_STS);
+	port(v, VACPI_SLEEP_CTL_PORT, 1, true, 0);
+	assert_int_equal(v->regs.gpr[R_RAX], 0x1111111111111100ull);
+	/* S5's byte in a wider write is no sleep control access. */
+	port(v, VACPI_SLEEP_CTL_PORT, 2, false, 0x34);
+	assert_int_equal(vm->refused_io, 1);
+	assert_false(vm->stopped);
+	assert_int_equal(nmi_count, 0);
+	assert_int_equal(v->regs.rip, RIP0 + sizeof(others) + 4);
+
+	/* SLP_TYP 5 with SLP_EN (the bits around them do not matter). */
+	v->regs.gpr[R_RAX] = 0xB4;
+	assert_true(run1(v, (struct vcpu_exit){.reason = EXIT_IO,
+					       .next_rip = v->regs.rip + 1,
+					       .io = {.port = VACPI_SLEEP_CTL_PORT, .size = 1}}));
+	assert_true(vm->stopped);
+	assert_ptr_equal(vm->stopper, v);
+	assert_string_equal(vm->stop_reason, "powered off");
+	assert_int_equal(vm->refused_io, 1);
+	/* Its other vCPU is kicked, as for any stop. */
+	assert_int_equal(nmi_count, 1);
+	assert_int_equal(nmi_sent[0], o->apic_id);
 	expect_no_exc(v);
 }
 
@@ -2417,6 +2458,7 @@ int main(void)
 		T(io_lsr_read_merges_al),
 		T(io_unknown_in_all_ones),
 		T(io_unknown_out_dropped),
+		T(io_sleep_control_s5_powers_off),
 		T(io_string_gp),
 		T(io_rtc_read),
 		T(mmio_read_unmapped_all_ones),

@@ -192,7 +192,14 @@ static void check_fadt(const uint8_t *b, uint64_t base)
 	assert_int_equal(rd64(f + 132), 0);			/* X_FIRMWARE_CTRL */
 	assert_int_equal(rd64(f + 140), dsdt);
 	assert_true(all_zero(f + 148, 96)); /* X_PM1a_EVT_BLK .. X_GPE1_BLK */
-	assert_true(all_zero(f + 244, 24)); /* SLEEP_CONTROL/STATUS_REG */
+	/* SLEEP_CONTROL_REG and SLEEP_STATUS_REG: one byte each in port space
+	 * (space 1, 8 bits at bit 0, byte access), as Linux's power-off uses. */
+	assert_memory_equal(f + 244, "\x01\x08\x00\x01", 4);
+	assert_int_equal(rd64(f + 248), VACPI_SLEEP_CTL_PORT);
+	assert_memory_equal(f + 256, "\x01\x08\x00\x01", 4);
+	assert_int_equal(rd64(f + 260), VACPI_SLEEP_STS_PORT);
+	assert_int_equal(VACPI_SLEEP_CTL_PORT, 0x600);
+	assert_int_equal(VACPI_SLEEP_STS_PORT, 0x601);
 	assert_memory_equal(f + 268, "VFVISOR ", 8);
 	assert_true(all_zero(f + 276, 4)); /* padding before the DSDT */
 }
@@ -278,22 +285,22 @@ static void test_one_cpu(void **state)
 
 	(void)state;
 	c.bus_last = 15;
-	/* RSDP 0, XSDT 40, FADT 104, DSDT 384 (231), MADT 616 (52), MCFG 672 (60). */
-	b = build_parse(&c, 732);
+	/* RSDP 0, XSDT 40, FADT 104, DSDT 384 (245), MADT 632 (52), MCFG 688 (60). */
+	b = build_parse(&c, 748);
 	check_rsdp(b, BASE_LOW);
-	check_xsdt(b, BASE_LOW, 616, 672);
+	check_xsdt(b, BASE_LOW, 632, 688);
 	check_fadt(b, BASE_LOW);
-	check_dsdt(b, BASE_LOW, 231);
-	check_madt_hdr(b, 616, 52);
-	e = b + 616 + 44;
+	check_dsdt(b, BASE_LOW, 245);
+	check_madt_hdr(b, 632, 52);
+	e = b + 632 + 44;
 	assert_int_equal(e[0], 0);
 	assert_int_equal(e[1], 8);
 	assert_int_equal(e[2], 0);
 	assert_int_equal(e[3], 0);
 	assert_int_equal(rd32(e + 4), 1);
-	assert_true(all_zero(b + 668, 4));
-	check_mcfg(b, 672, ECAM, 0, 15);
-	check_tables(BASE_LOW, 616, 52, 672);
+	assert_true(all_zero(b + 684, 4));
+	check_mcfg(b, 688, ECAM, 0, 15);
+	check_tables(BASE_LOW, 632, 52, 688);
 	assert_int_equal(ai.cpu_count, 1);
 	assert_int_equal(ai.cpus[0].apic_id, 0);
 	assert_int_equal(ai.cpus[0].uid, 0);
@@ -309,24 +316,24 @@ static void test_two_cpus(void **state)
 	uint8_t *b;
 
 	(void)state;
-	/* DSDT 384 (231), MADT 616 (60), MCFG 680. */
-	b = build_parse(&c, 740);
+	/* DSDT 384 (245), MADT 632 (60), MCFG 696. */
+	b = build_parse(&c, 756);
 	check_rsdp(b, BASE_LOW);
-	check_xsdt(b, BASE_LOW, 616, 680);
+	check_xsdt(b, BASE_LOW, 632, 696);
 	check_fadt(b, BASE_LOW);
-	check_dsdt(b, BASE_LOW, 231);
-	check_madt_hdr(b, 616, 60);
+	check_dsdt(b, BASE_LOW, 245);
+	check_madt_hdr(b, 632, 60);
 	for (int i = 0; i < 2; i++) {
-		e = b + 616 + 44 + 8 * i;
+		e = b + 632 + 44 + 8 * i;
 		assert_int_equal(e[0], 0);
 		assert_int_equal(e[1], 8);
 		assert_int_equal(e[2], i);
 		assert_int_equal(e[3], i + 1);
 		assert_int_equal(rd32(e + 4), 1);
 	}
-	assert_true(all_zero(b + 676, 4));
-	check_mcfg(b, 680, ECAM, 0, 255);
-	check_tables(BASE_LOW, 616, 60, 680);
+	assert_true(all_zero(b + 692, 4));
+	check_mcfg(b, 696, ECAM, 0, 255);
+	check_tables(BASE_LOW, 632, 60, 696);
 	assert_int_equal(ai.cpu_count, 2);
 	assert_int_equal(ai.cpus[0].apic_id, 1); /* the BSP first */
 	assert_int_equal(ai.cpus[0].uid, 0);
@@ -348,24 +355,24 @@ static void test_x2apic_cpu(void **state)
 	c.ecam_gpa = 0x4000000000ull;
 	c.bus_first = 2;
 	c.bus_last = 9;
-	/* DSDT 384 (267: a QWord ECAM reservation), MADT 656 (60), MCFG 720;
+	/* DSDT 384 (281: a QWord ECAM reservation), MADT 672 (60), MCFG 736;
 	 * above 4 GiB the 32-bit DSDT field is 0. */
-	b = build_parse(&c, 780);
+	b = build_parse(&c, 796);
 	check_rsdp(b, BASE_HIGH);
-	check_xsdt(b, BASE_HIGH, 656, 720);
+	check_xsdt(b, BASE_HIGH, 672, 736);
 	check_fadt(b, BASE_HIGH);
 	assert_int_equal(rd32(b + 104 + 40), 0);
-	check_dsdt(b, BASE_HIGH, 267);
-	check_madt_hdr(b, 656, 60);
-	e = b + 656 + 44;
+	check_dsdt(b, BASE_HIGH, 281);
+	check_madt_hdr(b, 672, 60);
+	e = b + 672 + 44;
 	assert_int_equal(e[0], 9);
 	assert_int_equal(e[1], 16);
 	assert_int_equal(rd16(e + 2), 0);
 	assert_int_equal(rd32(e + 4), 300);
 	assert_int_equal(rd32(e + 8), 1);
 	assert_int_equal(rd32(e + 12), 0);
-	check_mcfg(b, 720, 0x4000000000ull, 2, 9);
-	check_tables(BASE_HIGH, 656, 60, 720);
+	check_mcfg(b, 736, 0x4000000000ull, 2, 9);
+	check_tables(BASE_HIGH, 672, 60, 736);
 	assert_int_equal(ai.cpu_count, 1);
 	assert_int_equal(ai.cpus[0].apic_id, 300);
 	assert_int_equal(ai.cpus[0].uid, 0);
@@ -382,10 +389,10 @@ static void test_mixed_and_id_255(void **state)
 	uint8_t *b;
 
 	(void)state;
-	/* MADT 44 + 8 + 16 + 8 + 16 = 92 at 616, MCFG at 712. */
-	b = build_parse(&c, 772);
-	check_madt_hdr(b, 616, 92);
-	e = b + 616 + 44;
+	/* MADT 44 + 8 + 16 + 8 + 16 = 92 at 632, MCFG at 728. */
+	b = build_parse(&c, 788);
+	check_madt_hdr(b, 632, 92);
+	e = b + 632 + 44;
 	assert_int_equal(e[0], 0);
 	assert_int_equal(e[1], 8);
 	assert_int_equal(e[2], 0);
@@ -403,8 +410,8 @@ static void test_mixed_and_id_255(void **state)
 	assert_int_equal(e[0], 9);
 	assert_int_equal(rd32(e + 4), 70000);
 	assert_int_equal(rd32(e + 12), 3);
-	check_mcfg(b, 712, ECAM, 0, 255);
-	check_tables(BASE_LOW, 616, 92, 712);
+	check_mcfg(b, 728, ECAM, 0, 255);
+	check_tables(BASE_LOW, 632, 92, 728);
 	assert_int_equal(ai.cpu_count, 4);
 	assert_int_equal(ai.cpus[0].apic_id, 254);
 	assert_false(ai.cpus[0].x2apic);
@@ -432,12 +439,12 @@ static void test_max_cpus(void **state)
 	assert_non_null(b);
 	for (uint32_t i = 0; i < VACPI_MAX_CPUS; i++)
 		ids[i] = i;
-	/* MADT 44 + 255 * 8 = 2084 at 616 (ends 2700), MCFG at 2704. */
-	assert_int_equal(vacpi_size(&c), 2764);
-	assert_int_equal(vacpi_build(&c, b, 4096), 2764);
-	check_madt_hdr(b, 616, 2084);
+	/* MADT 44 + 255 * 8 = 2084 at 632 (ends 2716), MCFG at 2720. */
+	assert_int_equal(vacpi_size(&c), 2780);
+	assert_int_equal(vacpi_build(&c, b, 4096), 2780);
+	check_madt_hdr(b, 632, 2084);
 	for (uint32_t i = 0; i < VACPI_MAX_CPUS; i++) {
-		const uint8_t *e = b + 616 + 44 + 8 * i;
+		const uint8_t *e = b + 632 + 44 + 8 * i;
 
 		assert_int_equal(e[0], 0);
 		assert_int_equal(e[1], 8);
@@ -445,8 +452,8 @@ static void test_max_cpus(void **state)
 		assert_int_equal(e[3], i);
 		assert_int_equal(rd32(e + 4), 1);
 	}
-	check_header(b, 2704, "MCFG", 60, 1);
-	assert_int_equal(rd64(b + 40 + 52), BASE_LOW + 2704);
+	check_header(b, 2720, "MCFG", 60, 1);
+	assert_int_equal(rd64(b + 40 + 52), BASE_LOW + 2720);
 	assert_int_equal(sum(b + 40, 60), 0);
 	free(b);
 }
@@ -455,14 +462,14 @@ static void test_oem_names(void **state)
 {
 	const uint32_t ids[] = {3};
 	struct vacpi_cfg c = mkcfg(BASE_LOW, ids, 1);
-	const uint32_t offs[] = {40, 104, 384, 616, 672}; /* XSDT FADT DSDT MADT MCFG */
-	uint8_t b[732];
+	const uint32_t offs[] = {40, 104, 384, 632, 688}; /* XSDT FADT DSDT MADT MCFG */
+	uint8_t b[748];
 
 	(void)state;
 	/* Short names are space padded... */
 	memcpy(c.oem_id, "AB", 3);
 	memcpy(c.oem_table_id, "XY", 3);
-	assert_int_equal(vacpi_build(&c, b, sizeof(b)), 732);
+	assert_int_equal(vacpi_build(&c, b, sizeof(b)), 748);
 	assert_memory_equal(b + 9, "AB    ", 6);
 	assert_int_equal(sum(b, 20), 0);
 	assert_int_equal(sum(b, 36), 0);
@@ -476,16 +483,16 @@ static void test_oem_names(void **state)
 	/* ...full-width ones kept whole, and empty ones get the defaults. */
 	memcpy(c.oem_id, "ABCDEF", 7);
 	memset(c.oem_table_id, 0, sizeof(c.oem_table_id));
-	assert_int_equal(vacpi_build(&c, b, sizeof(b)), 732);
+	assert_int_equal(vacpi_build(&c, b, sizeof(b)), 748);
 	assert_memory_equal(b + 9, "ABCDEF", 6);
 	assert_memory_equal(b + 384 + 10, "ABCDEF", 6);
 	assert_memory_equal(b + 384 + 16, VACPI_OEM_TABLE_ID, 8);
 	memset(c.oem_id, 0, sizeof(c.oem_id));
-	assert_int_equal(vacpi_build(&c, b, sizeof(b)), 732);
+	assert_int_equal(vacpi_build(&c, b, sizeof(b)), 748);
 	assert_memory_equal(b + 9, VACPI_OEM_ID, 6);
-	assert_memory_equal(b + 616 + 10, VACPI_OEM_ID, 6);
-	assert_int_equal(sum(b + 616, 52), 0);
-	assert_int_equal(sum(b + 384, 231), 0);
+	assert_memory_equal(b + 632 + 10, VACPI_OEM_ID, 6);
+	assert_int_equal(sum(b + 632, 52), 0);
+	assert_int_equal(sum(b + 384, 245), 0);
 }
 
 /* The block's previous contents do not leak through reserved fields or padding. */
@@ -493,13 +500,13 @@ static void test_overwrites_stale_bytes(void **state)
 {
 	const uint32_t ids[] = {1, 2};
 	struct vacpi_cfg c = mkcfg(BASE_LOW, ids, 2);
-	uint8_t a[740], b[740];
+	uint8_t a[756], b[756];
 
 	(void)state;
 	memset(a, 0x00, sizeof(a));
 	memset(b, 0xff, sizeof(b));
-	assert_int_equal(vacpi_build(&c, a, sizeof(a)), 740);
-	assert_int_equal(vacpi_build(&c, b, sizeof(b)), 740);
+	assert_int_equal(vacpi_build(&c, a, sizeof(a)), 756);
+	assert_int_equal(vacpi_build(&c, b, sizeof(b)), 756);
 	assert_memory_equal(a, b, sizeof(a));
 }
 
@@ -511,7 +518,7 @@ static void test_too_small(void **state)
 	struct vacpi_cfg c = mkcfg(BASE_LOW, ids, 2);
 	/* Every table boundary (start, end) and one short of the whole block. */
 	const size_t sizes[] = {0,   1,	  20,  35,  36,	 40,  99,  100, 104, 379,
-				380, 384, 420, 614, 615, 616, 675, 676, 680, 739};
+				380, 384, 420, 628, 629, 632, 691, 692, 696, 755};
 	const size_t guard = 64;
 
 	(void)state;
@@ -527,12 +534,12 @@ static void test_too_small(void **state)
 	}
 	/* The exact size is enough, and nothing past it is written. */
 	{
-		uint8_t *b = malloc(740 + guard);
+		uint8_t *b = malloc(756 + guard);
 
 		assert_non_null(b);
-		memset(b, 0x5a, 740 + guard);
-		assert_int_equal(vacpi_build(&c, b, 740), 740);
-		for (size_t k = 740; k < 740 + guard; k++)
+		memset(b, 0x5a, 756 + guard);
+		assert_int_equal(vacpi_build(&c, b, 756), 756);
+		for (size_t k = 756; k < 756 + guard; k++)
 			assert_int_equal(b[k], 0x5a);
 		free(b);
 	}
@@ -571,7 +578,7 @@ static void test_bad_cpus(void **state)
 	expect_einval(&c);
 	/* The first two of dup are fine. */
 	c = mkcfg(BASE_LOW, dup, 2);
-	assert_int_equal(vacpi_size(&c), 740);
+	assert_int_equal(vacpi_size(&c), 756);
 }
 
 static void test_bad_ecam(void **state)
@@ -584,7 +591,7 @@ static void test_bad_ecam(void **state)
 	c.bus_last = 4;
 	expect_einval(&c);
 	c.bus_first = c.bus_last = 4; /* one bus is a range; _BBN is a ByteConst */
-	assert_int_equal(vacpi_size(&c), 732);
+	assert_int_equal(vacpi_size(&c), 748);
 
 	c = mkcfg(BASE_LOW, ids, 1);
 	c.ecam_gpa = ECAM + 0x80000; /* half a bus */
@@ -594,32 +601,32 @@ static void test_bad_ecam(void **state)
 	c.ecam_gpa = 0;
 	expect_einval(&c);
 	/* The window's last byte (bus 255's) must not wrap past 2^64. Above
-	 * 4 GiB the reservation is a QWord descriptor: DSDT 266, MADT 656. */
+	 * 4 GiB the reservation is a QWord descriptor: DSDT 280, MADT 664. */
 	c.ecam_gpa = 0ull - (256ull << 20);
-	assert_int_equal(vacpi_size(&c), 772);
+	assert_int_equal(vacpi_size(&c), 780);
 	c.ecam_gpa += 1ull << 20;
 	expect_einval(&c);
 	c.bus_last = 254;
-	assert_int_equal(vacpi_size(&c), 772);
+	assert_int_equal(vacpi_size(&c), 780);
 }
 
 static void test_bad_base_and_args(void **state)
 {
 	const uint32_t ids[] = {0};
 	struct vacpi_cfg c = mkcfg(BASE_LOW + 8, ids, 1);
-	uint8_t b[732];
+	uint8_t b[748];
 
 	(void)state;
 	expect_einval(&c);
-	c.base_gpa = 0ull - 720; /* the last byte would be at 2^64 + 11 */
+	c.base_gpa = 0ull - 736; /* the last byte would be at 2^64 + 11 */
 	expect_einval(&c);
-	c.base_gpa = 0ull - 736; /* the last byte is 5 below 2^64: fine */
-	assert_int_equal(vacpi_size(&c), 732);
+	c.base_gpa = 0ull - 752; /* the last byte is 5 below 2^64: fine */
+	assert_int_equal(vacpi_size(&c), 748);
 	c.base_gpa = BASE_LOW;
 	assert_int_equal(vacpi_size(NULL), -EINVAL);
 	assert_int_equal(vacpi_build(NULL, b, sizeof(b)), -EINVAL);
 	assert_int_equal(vacpi_build(&c, NULL, sizeof(b)), -EINVAL);
-	assert_int_equal(vacpi_build(&c, b, sizeof(b)), 732);
+	assert_int_equal(vacpi_build(&c, b, sizeof(b)), 748);
 }
 
 /* ---- DSDT AML ---------------------------------------------------------------- */
@@ -868,6 +875,23 @@ static const uint8_t aml_low[] = {
 	/* End Tag */
 	0x79,
 	0x00,
+	/* Name(\\_S5, Package(4) {5, 5, 0, 0}) at the root, after the Scope:
+	 * 12 Package, PkgLength 8 (1 + 7), NumElements 4, ByteConst 5 twice,
+	 * Zero twice. */
+	0x08,
+	'_',
+	'S',
+	'5',
+	'_',
+	0x12,
+	0x08,
+	0x04,
+	0x0a,
+	0x05,
+	0x0a,
+	0x05,
+	0x00,
+	0x00,
 };
 
 /* Bus 2-9, ECAM at 256 GiB: _BBN is a ByteConst, RES0 a QWordMemory, and the
@@ -1109,6 +1133,23 @@ static const uint8_t aml_high[] = {
 	/* End Tag */
 	0x79,
 	0x00,
+	/* Name(\\_S5, Package(4) {5, 5, 0, 0}) at the root, after the Scope:
+	 * 12 Package, PkgLength 8 (1 + 7), NumElements 4, ByteConst 5 twice,
+	 * Zero twice. */
+	0x08,
+	'_',
+	'S',
+	'5',
+	'_',
+	0x12,
+	0x08,
+	0x04,
+	0x0a,
+	0x05,
+	0x0a,
+	0x05,
+	0x00,
+	0x00,
 };
 
 /* The DSDT built for @c (one CPU, so a 52-byte MADT) is @aml byte for byte,
@@ -1157,21 +1198,21 @@ static void test_dsdt_aml(void **state)
 	struct vacpi_cfg c = mkcfg(BASE_LOW, ids, 1);
 
 	(void)state;
-	assert_int_equal(sizeof(aml_low), 195);
-	assert_int_equal(sizeof(aml_high), 231);
+	assert_int_equal(sizeof(aml_low), 209);
+	assert_int_equal(sizeof(aml_high), 245);
 	assert_memory_equal(aml_low + 153, aml_high + 189, AML_COM1_LEN);
 	c.bus_last = 15;
-	/* DSDT 231, MADT 616 (52), MCFG 672. */
-	check_aml(&c, aml_low, sizeof(aml_low), 0x16, 732, 616, 672);
+	/* DSDT 245, MADT 632 (52), MCFG 688. */
+	check_aml(&c, aml_low, sizeof(aml_low), 0x7e, 748, 632, 688);
 	c = mkcfg(BASE_HIGH, ids, 1);
 	c.ecam_gpa = 0x4000000000ull;
 	c.bus_first = 2;
 	c.bus_last = 9;
-	/* DSDT 267, MADT 656 (52), MCFG 712. */
-	check_aml(&c, aml_high, sizeof(aml_high), 0x70, 772, 656, 712);
+	/* DSDT 281, MADT 672 (52), MCFG 728. */
+	check_aml(&c, aml_high, sizeof(aml_high), 0xd8, 788, 672, 728);
 	/* The DSDT does not depend on where the block is. */
 	c.base_gpa = BASE_LOW;
-	check_aml(&c, aml_high, sizeof(aml_high), 0x70, 772, 656, 712);
+	check_aml(&c, aml_high, sizeof(aml_high), 0xd8, 788, 672, 728);
 }
 
 /* Fields that move with the config, located by the aml_low layout. */
@@ -1180,15 +1221,15 @@ static void test_dsdt_fields(void **state)
 	const uint32_t ids[] = {0};
 	struct vacpi_cfg c = mkcfg(BASE_LOW, ids, 1);
 	const uint8_t *a, *word, *dword, *fixed;
-	uint8_t b[772];
+	uint8_t b[788];
 
 	(void)state;
 	/* _BBN 1 is OneOp; 1-255 is 255 buses; a 1 GiB window at 2 GiB. */
 	c.bus_first = 1;
 	c.mmio_gpa = 0x80000000;
 	c.mmio_size = 0x40000000;
-	assert_int_equal(vacpi_build(&c, b, sizeof(b)), 732);
-	check_header(b, 384, "DSDT", 231, 2);
+	assert_int_equal(vacpi_build(&c, b, sizeof(b)), 748);
+	check_header(b, 384, "DSDT", 245, 2);
 	a = b + 384 + 36;
 	word = a + 63;
 	dword = word + 16;
@@ -1211,26 +1252,26 @@ static void test_dsdt_fields(void **state)
 	/* An ECAM window ending exactly at 4 GiB still fits Memory32Fixed. */
 	c = mkcfg(BASE_LOW, ids, 1);
 	c.ecam_gpa = 0xf0000000;
-	assert_int_equal(vacpi_build(&c, b, sizeof(b)), 732);
+	assert_int_equal(vacpi_build(&c, b, sizeof(b)), 748);
 	a = b + 384 + 36;
 	fixed = a + 139;
 	assert_int_equal(fixed[0], 0x86);
 	assert_int_equal(rd32(fixed + 4), 0xf0000000);
 	assert_int_equal(rd32(fixed + 8), 0x10000000);
 	assert_memory_equal(a + 153, aml_low + 153, AML_COM1_LEN);
-	/* One more bus past it and it is a QWord: DSDT 266, MADT 656 (52), MCFG 712,
+	/* One more bus past it and it is a QWord: DSDT 280, MADT 664 (52), MCFG 720,
 	 * and COM1 moves to 188, after the longer RES0. */
 	c.ecam_gpa = 0xf0100000;
-	assert_int_equal(vacpi_size(&c), 772);
-	assert_int_equal(vacpi_build(&c, b, sizeof(b)), 772);
-	check_header(b, 384, "DSDT", 266, 2);
+	assert_int_equal(vacpi_size(&c), 780);
+	assert_int_equal(vacpi_build(&c, b, sizeof(b)), 780);
+	check_header(b, 384, "DSDT", 280, 2);
 	a = b + 384 + 36;
 	assert_int_equal(a[140], 0x8a); /* RES0's QWordMemory, after a 2-byte PkgLength */
 	assert_memory_equal(a + 188, aml_low + 153, AML_COM1_LEN);
-	assert_int_equal(rd64(b + 40 + 44), BASE_LOW + 656);
-	assert_int_equal(rd64(b + 40 + 52), BASE_LOW + 712);
+	assert_int_equal(rd64(b + 40 + 44), BASE_LOW + 664);
+	assert_int_equal(rd64(b + 40 + 52), BASE_LOW + 720);
 	c.bus_last = 254; /* ...unless the guest's buses end one earlier */
-	assert_int_equal(vacpi_size(&c), 732);
+	assert_int_equal(vacpi_size(&c), 748);
 }
 
 static void test_bad_mmio(void **state)
@@ -1246,9 +1287,9 @@ static void test_bad_mmio(void **state)
 	c.mmio_size = MIB + 4096;
 	expect_einval(&c);
 	c.mmio_size = MIB;
-	assert_int_equal(vacpi_size(&c), 732);
+	assert_int_equal(vacpi_size(&c), 748);
 	c.mmio_gpa = 0xc0001000; /* only the size must be in whole MiB */
-	assert_int_equal(vacpi_size(&c), 732);
+	assert_int_equal(vacpi_size(&c), 748);
 	c.mmio_gpa = 0;
 	expect_einval(&c);
 	c.mmio_gpa = 1ull << 32;
@@ -1264,43 +1305,43 @@ static void test_bad_mmio(void **state)
 	c.mmio_size = 16 * MIB;
 	expect_einval(&c);
 	c.mmio_gpa = 0xff000000;
-	assert_int_equal(vacpi_size(&c), 732);
+	assert_int_equal(vacpi_size(&c), 748);
 
 	/* The local APIC's 1 MiB at 0xfee00000. */
 	c.mmio_gpa = 0xfed00000;
 	c.mmio_size = MIB;
-	assert_int_equal(vacpi_size(&c), 732);
+	assert_int_equal(vacpi_size(&c), 748);
 	c.mmio_size = 2 * MIB;
 	expect_einval(&c);
 	c.mmio_gpa = 0xfee00000;
 	c.mmio_size = MIB;
 	expect_einval(&c);
 	c.mmio_gpa = 0xfef00000;
-	assert_int_equal(vacpi_size(&c), 732);
+	assert_int_equal(vacpi_size(&c), 748);
 
 	/* The ECAM window of buses 0-255: 0xe0000000-0xefffffff. */
 	c.mmio_gpa = 0xd0000000;
 	c.mmio_size = 256 * MIB;
-	assert_int_equal(vacpi_size(&c), 732);
+	assert_int_equal(vacpi_size(&c), 748);
 	c.mmio_size += MIB;
 	expect_einval(&c);
 	c.mmio_gpa = 0xeff00000;
 	c.mmio_size = MIB;
 	expect_einval(&c);
 	c.mmio_gpa = 0xf0000000;
-	assert_int_equal(vacpi_size(&c), 732);
+	assert_int_equal(vacpi_size(&c), 748);
 	/* Only the guest's buses count: from bus 16 on, bus 0-15's space is free. */
 	c.mmio_gpa = ECAM;
 	c.mmio_size = 16 * MIB;
 	expect_einval(&c);
 	c.bus_first = 16;
-	assert_int_equal(vacpi_size(&c), 732);
+	assert_int_equal(vacpi_size(&c), 748);
 	c.mmio_size += MIB;
 	expect_einval(&c);
 	/* ECAM at the top of the address space does not wrap the check. */
 	c = mkcfg(BASE_LOW, ids, 1);
 	c.ecam_gpa = 0ull - (256ull << 20);
-	assert_int_equal(vacpi_size(&c), 772);
+	assert_int_equal(vacpi_size(&c), 780);
 }
 
 /* -ENOSPC one byte short of a block whose DSDT is the long (QWord) form. */
@@ -1308,9 +1349,9 @@ static void test_too_small_high(void **state)
 {
 	const uint32_t ids[] = {300};
 	struct vacpi_cfg c = mkcfg(BASE_HIGH, ids, 1);
-	/* DSDT 384-650, MADT 656-715, MCFG 720-779 */
-	const size_t sizes[] = {650, 651, 655, 656, 715, 720, 779};
-	uint8_t b[780 + 64];
+	/* DSDT 384-664, MADT 672-731, MCFG 736-795 */
+	const size_t sizes[] = {664, 665, 671, 672, 731, 736, 795};
+	uint8_t b[796 + 64];
 
 	(void)state;
 	c.ecam_gpa = 0x4000000000ull;
@@ -1323,9 +1364,31 @@ static void test_too_small_high(void **state)
 			assert_int_equal(b[k], 0x5a);
 	}
 	memset(b, 0x5a, sizeof(b));
-	assert_int_equal(vacpi_build(&c, b, 780), 780);
-	for (size_t k = 780; k < sizeof(b); k++)
+	assert_int_equal(vacpi_build(&c, b, 796), 796);
+	for (size_t k = 796; k < sizeof(b); k++)
 		assert_int_equal(b[k], 0x5a);
+}
+
+/* The sleep control byte that means soft-off: SLP_EN (bit 5) with \_S5's
+ * SLP_TYP (bits 4:2); the other bits do not matter, any other type or a
+ * missing SLP_EN is not power-off. */
+static void test_sleep_is_s5(void **state)
+{
+	unsigned int yes = 0;
+
+	(void)state;
+	for (unsigned int v = 0; v < 256; v++) {
+		bool s5 = vacpi_sleep_is_s5((uint8_t)v);
+
+		assert_int_equal(s5, (v & 0x3c) == 0x34);
+		yes += s5;
+	}
+	assert_int_equal(yes, 16);
+	assert_true(vacpi_sleep_is_s5(0x34));
+	assert_false(vacpi_sleep_is_s5(0x14)); /* S5's type, SLP_EN clear */
+	assert_false(vacpi_sleep_is_s5(0x2c)); /* SLP_EN with type 3 */
+	assert_false(vacpi_sleep_is_s5(0x20));
+	assert_false(vacpi_sleep_is_s5(0x80)); /* WAK_STS, as written to status */
 }
 
 int main(void)
@@ -1346,6 +1409,7 @@ int main(void)
 		T(test_pkglen),
 		T(test_dsdt_aml),
 		T(test_dsdt_fields),
+		T(test_sleep_is_s5),
 		T(test_bad_mmio),
 		T(test_too_small_high),
 	};
