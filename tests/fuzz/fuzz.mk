@@ -33,7 +33,9 @@ check-fuzz:
 	@if tests/fuzz/run.sh --probe; then $(MAKE) --no-print-directory -k $(FUZZ_BINS); fi; \
 	 tests/fuzz/run.sh $(BUILD)/results/fuzz.txt $(FUZZ_CHECK_S) $(FUZZ_TARGETS)
 
-# FUZZ_S seconds each (make fuzz FUZZ_S=600), keeping what it finds.
+# FUZZ_S seconds each (make fuzz FUZZ_S=600), keeping what it finds in
+# build/fuzz/corpus/; FUZZ_S=0 FUZZ_RUNS=N: N executions each instead.
+# FUZZ_TARGETS="decode gwalk" picks harnesses.
 fuzz:
 	@if tests/fuzz/run.sh --probe; then $(MAKE) --no-print-directory -k $(FUZZ_BINS); fi; \
 	 FUZZ_KEEP=1 tests/fuzz/run.sh $(BUILD)/fuzz/result.txt $(FUZZ_S) $(FUZZ_TARGETS)

@@ -3,7 +3,8 @@
  * Harness for iommu/ivrs.c. Feeds: the input as a whole IVRS table to
  * ivrs_parse(), with the checksum byte fixed up first unless the input is
  * shorter than a header (the checksum would otherwise stop nearly every
- * mutation at the door), then lookups of every device ID of segments 0 and 1
+ * mutation at the door), then lookups of device IDs (all of bus 0, then
+ * every 255th) in segments 0 and 1
  * and the summary lines into small buffers. Checks: -EBADMSG, -EINVAL and
  * -E2BIG leave the result all zero; an accepted table keeps the caps, ranges
  * and IVMDs with first <= last, non-empty IVMDs that do not wrap, unit bases
@@ -67,7 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(ivrs_format_summary(&iv, line, sizeof(line)) >= 0);
 	FUZZ_CHECK(memchr(line, 0, sizeof(line)));
 	for (unsigned int seg = 0; seg < 2; seg++)
-		for (unsigned int bdf = 0; bdf < 0x10000; bdf += 1 + (bdf >= 0x400) * 0x3F) {
+		for (unsigned int bdf = 0; bdf < 0x10000; bdf += 1 + (bdf >= 0x100) * 0xFE) {
 			const struct ivrs_unit *u =
 				ivrs_unit_for(&iv, (uint16_t)seg, (uint16_t)bdf);
 			const struct ivrs_range *r;

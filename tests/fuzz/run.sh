@@ -5,6 +5,7 @@
 # harness). A harness that crashes, leaks or times out fails; its input is
 # kept as build/fuzz/crashes/NAME-*. New inputs go to a scratch directory,
 # or with FUZZ_KEEP=1 to build/fuzz/corpus/NAME/, kept from run to run.
+# FUZZ_RUNS=N stops each after N executions instead (SECONDS 0: no limit).
 #   tests/fuzz/run.sh --probe            exit 0 if libFuzzer can be built here
 #   tests/fuzz/run.sh RESULT SECONDS NAME...
 set -u
@@ -51,16 +52,17 @@ for name in "$@"; do
 		work=$(mktemp -d)
 	fi
 	log=build/fuzz/$name.log
-	"$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-		-artifact_prefix="build/fuzz/crashes/$name-" "$work" "tests/fuzz/corpus/$name" \
-		>"$log" 2>&1
+	start=$SECONDS
+	"$bin" ${FUZZ_RUNS:+-runs=$FUZZ_RUNS} -max_total_time="$secs" -timeout=10 \
+		-rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="build/fuzz/crashes/$name-" \
+		"$work" "tests/fuzz/corpus/$name" >"$log" 2>&1
 	rc=$?
 	[ "${FUZZ_KEEP:-0}" = 1 ] || rm -rf "$work"
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n1)
 	cov=$(grep -o 'cov: [0-9]* ft: [0-9]*' "$log" | tail -n1)
 	if [ "$rc" -eq 0 ]; then
-		printf 'fuzz %-12s passed: %s runs in %ss, %s\n' "$name" "${execs:-?}" "$secs" \
-			"${cov:-no coverage line}"
+		printf 'fuzz %-12s passed: %s runs in %ss, %s\n' "$name" "${execs:-?}" \
+			"$((SECONDS - start))" "${cov:-no coverage line}"
 		pass=$((pass + 1))
 	else
 		tail -n 40 "$log"
