@@ -108,6 +108,9 @@ $(BUILD)/unit/$(1): $$(UNIT_SRCS_$(1)) $$(wildcard tests/unit/*.h $$(addsuffix /
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 
+# ---- fuzzing (libFuzzer): make fuzz, make check-fuzz ------------------------
+include tests/fuzz/fuzz.mk
+
 # The guest kernel too: the Linux loader's test parses and loads it.
 check-unit: $(UNIT_BINS) $(GUEST_KERNEL)
 	@tests/unit/run.sh $(BUILD)/results/unit.txt $(UNIT_BINS)
@@ -134,7 +137,7 @@ check-kvm: $(SYSTEM_DEPS)
 check:
 	@$(MAKE) --no-print-directory deps
 	@rm -rf $(BUILD)/results
-	@$(MAKE) --no-print-directory -k check-format check-unit check-system check-vmx check-kvm; \
+	@$(MAKE) --no-print-directory -k check-format check-unit check-fuzz check-system check-vmx check-kvm; \
 	 tests/summary.sh $(BUILD)/results
 
 # The demo: the console here, then a summary (scripts/run-demo.sh; log in

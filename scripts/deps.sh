@@ -7,7 +7,7 @@ set -euo pipefail
 
 PKGS=(gcc make nasm binutils gnu-efi grub-common grub-pc-bin grub-efi-amd64-bin
       xorriso mtools ovmf seabios libcmocka-dev busybox-static cpio bochs
-      bochsbios vgabios clang-format dpkg-dev)
+      bochsbios vgabios clang-format dpkg-dev clang libclang-rt-14-dev)
 BACKPORTS_PKGS=(qemu-system-x86)
 
 SUDO=""

@@ -2075,6 +2075,9 @@ static int oracle_decode(struct vcpu *v, struct mmio_insn *in)
 	uint8_t b[DECODE_INSN_MAX];
 	size_t got;
 
+	/* exit.c decodes 64-bit code only: outside long mode it refuses. */
+	if (!(f->efer & EFER_LMA))
+		return -EFAULT;
 	for (got = 0; got < DECODE_INSN_MAX; got++) {
 		uint64_t gpa;
 
