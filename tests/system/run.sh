@@ -243,6 +243,14 @@ three_test
 # The operator's console (Ctrl-] :) and a guest's poweroff (tests/system/console.sh).
 . tests/system/console.sh && console_test bios
 
+# Port VLANs and jumbo frames between two guests (tests/system/vlan.sh):
+# one VLAN with MTU 9000 on both firmwares, two VLANs apart on SeaBIOS.
+. tests/system/vlan.sh
+for fw in bios uefi; do
+	vlan_same_test $fw
+done
+vlan_apart_test bios
+
 # make install into a DESTDIR tree, the GRUB entry its grub.d script prints
 # booting both guests, make uninstall (tests/system/install.sh).
 . tests/system/install.sh
