@@ -153,6 +153,18 @@ expect() {
 	if grep -qaE "$2" "$SYS_DIR/$1.log"; then pass "$1: $3"; else fail "$1: $3 (no line matching '$2')"; fi
 }
 
+# expect_transfer NAME DESCRIPTION: alpha served 16 MiB and beta fetched
+# all of it with the same md5 (vftest=serve:16 and fetch:).
+expect_transfer() {
+	local sum
+	sum=$(grep -a '^\[alpha\] vftest: serving 16 MiB md5=' "$SYS_DIR/$1.log" | sed 's/.*md5=\([0-9a-f]*\).*/\1/')
+	if [ -n "$sum" ] && grep -qa "^\[beta\] vftest: fetched 16777216 bytes md5=$sum " "$SYS_DIR/$1.log"; then
+		pass "$2"
+	else
+		fail "$2"
+	fi
+}
+
 # expect_not NAME REGEX DESCRIPTION
 expect_not() {
 	if grep -qaE "$2" "$SYS_DIR/$1.log"; then
