@@ -671,9 +671,15 @@ static void test_pkglen(void **state)
 /* Device(COM1) takes the same 42 bytes, last, in every config. */
 #define AML_COM1_LEN 42
 
+/* Name(\\_S5, Package(4) {5, 5, 0, 0}) at the root, after the Scope:
+ * 12 Package, PkgLength 8 (1 + 7), NumElements 4, ByteConst 5 twice, Zero
+ * twice. Both expected DSDTs end with it. */
+#define S5_AML 0x08, '_', 'S', '5', '_', 0x12, 0x08, 0x04, 0x0a, 0x05, 0x0a, 0x05, 0x00, 0x00
+
 /* The AML for bus 0-15, MMIO 0xc0000000 + 256 MiB, ECAM 0xe0000000, encoded by
  * hand (ACPI 6.4 ch. 20 and 6.4); iasl -d decodes it to the ASL in vacpi.h,
  * with the devices in this order: PCI0 (at 8), RES0 (at 107), COM1 (at 153). */
+
 static const uint8_t aml_low[] = {
 	0x10,
 	0x42,
@@ -875,23 +881,7 @@ static const uint8_t aml_low[] = {
 	/* End Tag */
 	0x79,
 	0x00,
-	/* Name(\\_S5, Package(4) {5, 5, 0, 0}) at the root, after the Scope:
-	 * 12 Package, PkgLength 8 (1 + 7), NumElements 4, ByteConst 5 twice,
-	 * Zero twice. */
-	0x08,
-	'_',
-	'S',
-	'5',
-	'_',
-	0x12,
-	0x08,
-	0x04,
-	0x0a,
-	0x05,
-	0x0a,
-	0x05,
-	0x00,
-	0x00,
+	S5_AML,
 };
 
 /* Bus 2-9, ECAM at 256 GiB: _BBN is a ByteConst, RES0 a QWordMemory, and the
@@ -1133,23 +1123,7 @@ static const uint8_t aml_high[] = {
 	/* End Tag */
 	0x79,
 	0x00,
-	/* Name(\\_S5, Package(4) {5, 5, 0, 0}) at the root, after the Scope:
-	 * 12 Package, PkgLength 8 (1 + 7), NumElements 4, ByteConst 5 twice,
-	 * Zero twice. */
-	0x08,
-	'_',
-	'S',
-	'5',
-	'_',
-	0x12,
-	0x08,
-	0x04,
-	0x0a,
-	0x05,
-	0x0a,
-	0x05,
-	0x00,
-	0x00,
+	S5_AML,
 };
 
 /* The DSDT built for @c (one CPU, so a 52-byte MADT) is @aml byte for byte,
