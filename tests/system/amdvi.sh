@@ -71,27 +71,3 @@ amdvi_noxt_test() {
 	expect_not "$n" '^vfvisor: iommu: 1 unit\(s\), dma remapping on' "no IOMMU status line claims remapping"
 	expect "$n" '^vfvisor: selftest irq: FAIL \(no interrupt remapping\)' "interrupt self-test fails: no remapping"
 }
-
-# amdvi_net_test: the product under AMD-Vi (SeaBIOS only, for time): two
-# Linux guests, each DMA-translated by its own domain and interrupted
-# through its own IRTE table, fetch 16 MiB over TCP through their VFs
-# (tests/bench/run.sh with IOMMU=amd), and nothing on the datapath exits.
-amdvi_net_test() {
-	local n=amdvi-net/bench dir=$SYS_DIR/amdvi-net
-	if ! IOMMU=amd FW=bios SYS_DIR=$dir tests/bench/run.sh "$dir/bench.txt" >/dev/null; then
-		fail "amdvi-net: two guests run a transfer through their VFs under AMD-Vi"
-		return
-	fi
-	pass "amdvi-net: two guests run a transfer through their VFs under AMD-Vi"
-	expect "$n" '^vfvisor: iommu: amd-vi, ' "amdvi-net: AMD-Vi is the IOMMU"
-	expect "$n" '^vfvisor: guest alpha: vf 0 \(0000:00:12.0\) at 00:01.0, may DMA to its 256 MiB only' "amdvi-net: alpha's VF in a DMA domain of its RAM"
-	expect "$n" '^\[alpha\] vftest: ping 10.0.0.2 ok' "amdvi-net: alpha pings beta"
-	expect "$n" '^\[beta\] vftest: ping 10.0.0.1 ok' "amdvi-net: beta pings alpha"
-	expect_transfer "$n" "amdvi-net: 16 MiB over TCP, checksum intact"
-	if grep -q 'datapath (mmio, msr, ipi, interrupt, nmi): 0 exits' "$dir/bench.txt"; then
-		pass "amdvi-net: no datapath exits during the transfer"
-	else
-		fail "amdvi-net: no datapath exits during the transfer ($(tail -n1 "$dir/bench.txt"))"
-	fi
-	expect_not "$n" 'vfvisor: (error|warning): (iommu|sriov)' "amdvi-net: no IOMMU or SR-IOV errors or warnings"
-}

@@ -180,7 +180,7 @@ fi
 # (tests/bench/run.sh reads beta's exit counters around the transfer).
 for fw in bios uefi; do
 	n=net-$fw/bench
-	if FW=$fw SYS_DIR=$SYS_DIR/net-$fw tests/bench/run.sh "$SYS_DIR/net-$fw/bench.txt" >/dev/null; then
+	if FW=$fw SYS_DIR=$SYS_DIR/net-$fw tests/bench/run.sh "$SYS_DIR/net-$fw/bench.txt" >"$SYS_DIR/net-$fw.out" 2>&1; then
 		pass "guests-net-$fw: two guests run a transfer through their VFs"
 		expect "$n" '^\[alpha\] \[ *[0-9.]+\] pci 0000:00:01.0: \[8086:10ca\]|^\[beta\] \[ *[0-9.]+\] pci 0000:00:01.0: \[8086:10ca\]|^\[(alpha|beta)\] vftest: igbvf loaded' "the guests see their VF and load igbvf"
 		expect "$n" '^\[alpha\] vftest: net eth0 10.0.0.1/24 up' "alpha's VF link up"
@@ -195,7 +195,8 @@ for fw in bios uefi; do
 		fi
 		expect "$n" '^vfvisor: guest alpha: vf 0 mac 02:00:00:00:a1:01 \(from the configuration\)' "alpha's VF has its configured MAC"
 	else
-		fail "guests-net-$fw: two guests run a transfer through their VFs"
+		fail "guests-net-$fw: two guests run a transfer through their VFs ($(tail -n1 "$SYS_DIR/net-$fw.out"))"
+		sed 's/^/    /' "$SYS_DIR/net-$fw.out"
 	fi
 done
 
@@ -210,23 +211,28 @@ fi
 expect "$n" '^demo: 16 MiB over TCP, alpha to beta: md5 [0-9a-f]{32} on both sides: ok' "the demo's transfer checked"
 expect "$n" '^demo: exits per guest \(since boot\): alpha [0-9]+ .*beta [0-9]+ ' "the demo prints each guest's exit counters"
 expect "$n" '^demo: platform: amd-v \+ amd-vi \(amd-iommu; ' "make run's machine is the AMD pairing: AMD-V + AMD-Vi"
+# The demo is the network case under AMD-Vi (the intel-iommu one is
+# guests-net above; what exits on the datapath depends on the CPU, not the
+# IOMMU, and is counted there).
+expect "$n" '^vfvisor: iommu: amd-vi, ' "demo: AMD-Vi is the IOMMU"
+expect "$n" '^vfvisor: guest alpha: vf 0 \(0000:00:12.0\) at 00:01.0, may DMA to its 256 MiB only' "demo: alpha's VF in a DMA domain of its RAM"
+expect "$n" '^\[alpha\] vftest: ping 10.0.0.2 ok' "demo: alpha pings beta"
+expect "$n" '^\[beta\] vftest: ping 10.0.0.1 ok' "demo: beta pings alpha"
+expect_not "$n" 'vfvisor: (error|warning): (iommu|sriov)' "demo: no IOMMU or SR-IOV errors or warnings"
 
 # Isolation: alpha turns hostile on its VF (DMA at beta's RAM, MSI-X at
 # beta's CPU, BAR0 over RAM and a hole); beta feels nothing
 # (tests/system/isolation.sh).
 . tests/system/isolation.sh
-for fw in bios uefi; do
-	isolation_test $fw
-done
+isolation_test bios
 
 # The same hypervisor under amd-iommu: IVRS, AMD-Vi, self-tests, and the
-# two guests' transfer (tests/system/amdvi.sh).
+# noxt refusal (tests/system/amdvi.sh); the transfer under AMD-Vi is the demo.
 . tests/system/amdvi.sh
 for fw in bios uefi; do
 	amdvi_test $fw
 done
 amdvi_noxt_test
-amdvi_net_test
 # The isolation attacks under AMD-Vi, on SeaBIOS only (for time).
 isolation_test bios amd
 
@@ -241,9 +247,7 @@ three_test
 # Port VLANs and jumbo frames between two guests (tests/system/vlan.sh):
 # one VLAN with MTU 9000 on both firmwares, two VLANs apart on SeaBIOS.
 . tests/system/vlan.sh
-for fw in bios uefi; do
-	vlan_same_test $fw
-done
+vlan_same_test bios
 vlan_apart_test bios
 
 # make install into a DESTDIR tree, the GRUB entry its grub.d script prints
