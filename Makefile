@@ -137,8 +137,9 @@ check-kvm: $(SYSTEM_DEPS)
 check:
 	@$(MAKE) --no-print-directory deps
 	@rm -rf $(BUILD)/results
-	@$(MAKE) --no-print-directory -k check-format check-unit check-fuzz check-system check-vmx check-kvm; \
-	 tests/summary.sh $(BUILD)/results
+	@start=$$(date +%s); \
+	 $(MAKE) --no-print-directory -k check-format check-unit check-fuzz check-system check-vmx check-kvm; \
+	 tests/summary.sh $(BUILD)/results $$start
 
 # The demo: the console here, then a summary (scripts/run-demo.sh; log in
 # build/run/). scripts/run-qemu.sh ISO is the plain console.

@@ -193,6 +193,6 @@ expect_order() {
 results() {
 	mkdir -p "$(dirname "$1")"
 	echo "$PASS $FAIL $SKIP" >"$1"
-	echo "${LAYER:-system}: $PASS passed, $FAIL failed, $SKIP skipped"
+	echo "${LAYER:-system}: $PASS passed, $FAIL failed, $SKIP skipped ($SECONDS s)"
 	[ "$FAIL" -eq 0 ]
 }
