@@ -7,7 +7,7 @@ FUZZ_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -fsanitize=fuzzer,address,u
 	-fno-sanitize-recover=all -fno-omit-frame-pointer $(INCLUDES) -iquote tests/unit \
 	-DHOST_TEST -D_DEFAULT_SOURCE
 FUZZ_TARGETS := config acpi dmar ivrs mb2 efi_mmap linux_boot decode gwalk vpci vmsix \
-	mailbox exit vuart vrtc
+	mailbox exit vuart vrtc vpit
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 # Seconds of fuzzing per harness for `make fuzz`, and for `make check-fuzz`.
 FUZZ_S	     ?= 30

@@ -396,6 +396,29 @@ static void vrtc_seeds(void)
 	}
 }
 
+/* What Linux's quick_pit_calibrate() does (vpit harness: op, value, other
+ * port, TSC step), at 3 GHz; and a count loaded with the gate low. */
+static void vpit_seeds(void)
+{
+	static const uint8_t linux_seq[][2] = {
+		{0x04, 0}, {0x02, 0x01}, {0x00, 0xb0}, {0x01, 0xff}, {0x01, 0xff},
+		{0x03, 0}, {0x03, 0},	 {0x03, 0},    {0x03, 0},    {0x04, 0},
+	};
+
+	reset();
+	u64(3000000000ull);
+	u64(1000);
+	for (size_t i = 0; i < sizeof(linux_seq) / sizeof(linux_seq[0]); i++)
+		u8(linux_seq[i][0]), u8(linux_seq[i][1]), u8(0), u32(640000);
+	save("vpit", "linux-quick-calibrate");
+	reset();
+	u64(2999999929ull);
+	u64(5);
+	u8(0x06), u8(0x12), u8(0x1c), u32(100), u32(1u << 30);
+	u8(0x07), u8(0x34), u8(0), u32(100), u64(1ull << 40);
+	save("vpit", "gate");
+}
+
 static void vpci_op(uint8_t op, uint8_t size, uint16_t reg, uint32_t val)
 {
 	u8(op), u8(size), u16(reg), u32(val);
@@ -522,6 +545,7 @@ int main(int argc, char **argv)
 	gwalk_seeds();
 	vuart_seeds();
 	vrtc_seeds();
+	vpit_seeds();
 	vpci_seeds();
 	vmsix_seeds();
 	mailbox_seeds();
