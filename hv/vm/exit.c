@@ -476,6 +476,15 @@ static void handle_io(struct vcpu *v, const struct vcpu_exit *e)
 		spin_unlock(&vm->io_lock);
 		handled = true;
 	}
+	if (vpit_port(port) && size == 1) {
+		spin_lock(&vm->io_lock);
+		if (e->io.in)
+			val = vpit_read(&vm->pit, port, rdtsc());
+		else
+			vpit_write(&vm->pit, port, (uint8_t)v->regs.gpr[R_RAX], rdtsc());
+		spin_unlock(&vm->io_lock);
+		handled = true;
+	}
 	if ((port == VACPI_SLEEP_CTL_PORT || port == VACPI_SLEEP_STS_PORT) && size == 1) {
 		/* The FADT's sleep registers: soft-off (what Linux's poweroff
 		 * writes) stops the guest; no other sleep state is offered, so

@@ -138,7 +138,8 @@ static int vm_load_linux(struct vm *vm, const struct boot_info *bi, struct linux
 	}
 
 	/* What the platform needs said on the command line: the TSC rate, so
-	 * that Linux calibrates without a PIT (the guest has none), and that
+	 * that Linux need not measure it (it still times the CPU against the
+	 * PIT's channel 2 once, which vpit.c answers from the TSC), and that
 	 * there is no IO-APIC, which also keeps Linux from turning the x2APIC
 	 * off for want of interrupt remapping (enable_IR_x2apic()); and that the
 	 * TSC is to be trusted: the guest has its CPU to itself, and the only
@@ -225,6 +226,7 @@ int vm_create(struct vm *vm, const struct guest_cfg *g, const struct boot_info *
 		(struct mmio_region){ECAM_GPA, 1ull << 20, "ecam", ecam_read, ecam_write};
 	vuart_init(&vm->uart, uart_tx, vm);
 	vrtc_init(&vm->rtc, vm_clock_unix, vm_clock_tsc, tsc_khz() * 1000);
+	vpit_init(&vm->pit, tsc_khz() * 1000);
 
 	struct vcpu_boot b = {
 		.rip = ent.rip,

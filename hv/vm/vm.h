@@ -19,6 +19,7 @@
 #include "lib/spinlock.h"
 #include "hv/platform/vmsix.h"
 #include "hv/platform/vpci.h"
+#include "hv/platform/vpit.h"
 #include "hv/platform/vrtc.h"
 #include "hv/platform/vuart.h"
 
@@ -165,8 +166,9 @@ struct vm {
 
 	spinlock_t uart_lock; /* the guest CPU and the service CPU (input) */
 	struct vuart uart;
-	spinlock_t io_lock; /* the guest's vCPUs: the RTC, starting APs */
+	spinlock_t io_lock; /* the guest's vCPUs: the RTC, the PIT, starting APs */
 	struct vrtc rtc;    /* the host's time, read-only */
+	struct vpit pit;    /* channel 2 and port 0x61, for Linux's calibration */
 	/* Console output: written by the guest's CPU, drained by the service
 	 * CPU (single producer, single consumer). */
 	uint8_t con[VM_CON_RING];

@@ -378,6 +378,7 @@ static int setup(void **state)
 	vm->ram_size = RAM_SIZE;
 	vuart_init(&vm->uart, uart_tx, vm);
 	vrtc_init(&vm->rtc, RTC_UNIX, 0, 0); /* the clock stands still */
+	vpit_init(&vm->pit, 0);
 	memset(fv, 0, sizeof(fv));
 	build_tables();
 	add_vcpu(VCPU_RUNNING);
@@ -1082,16 +1083,22 @@ static void io_unknown_in_all_ones(void **state)
 	port(v, 0xCFE, 2, true, 0);
 	assert_int_equal(v->regs.gpr[R_RAX], 0x111111111111FFFFull);
 	v->regs.gpr[R_RAX] = 0x1111111111111111ull;
-	port(v, 0x61, 1, true, 0);
+	port(v, 0x60, 1, true, 0);
 	assert_int_equal(v->regs.gpr[R_RAX], 0x11111111111111FFull);
-	/* COM1 and the RTC take single bytes only. */
+	/* COM1, the RTC and the PIT take single bytes only. */
 	v->regs.gpr[R_RAX] = 0;
 	port(v, COM1, 2, true, 0);
 	assert_int_equal(v->regs.gpr[R_RAX], 0xFFFF);
 	port(v, 0x70, 4, true, 0);
 	assert_int_equal(v->regs.gpr[R_RAX], 0xFFFFFFFF);
-	assert_int_equal(vm->refused_io, 5);
-	assert_int_equal(v->regs.rip, RIP0 + 5);
+	v->regs.gpr[R_RAX] = 0;
+	port(v, 0x42, 2, true, 0);
+	assert_int_equal(v->regs.gpr[R_RAX], 0xFFFF);
+	/* Channels 0 and 1 are not there. */
+	port(v, 0x40, 1, true, 0);
+	assert_int_equal(v->regs.gpr[R_RAX], 0xFFFF);
+	assert_int_equal(vm->refused_io, 7);
+	assert_int_equal(v->regs.rip, RIP0 + 7);
 	expect_no_exc(v);
 }
 
@@ -1212,6 +1219,30 @@ static void io_rtc_read(void **state)
 	assert_int_equal(rtc_reg(v, 0x00), 0x59);
 	assert_int_equal(vm->refused_io, 0);
 	assert_int_equal(v->regs.rip, RIP0 + 12);
+	expect_no_exc(v);
+}
+
+/* PIT channel 2 and port 0x61 (hv/platform/vpit.c): Linux's boot-time
+ * calibration loads a count and reads it back; none of it is refused. The
+ * test's clock stands still (the model's own test moves it). */
+static void io_pit_channel2(void **state)
+{
+	struct vcpu *v = &vm->vcpu[0];
+
+	(void)state;
+	port(v, 0x61, 1, true, 0);
+	port(v, 0x61, 1, false, (v->regs.gpr[R_RAX] & ~0x02u) | 0x01);
+	port(v, 0x43, 1, false, 0xb0);
+	port(v, 0x42, 1, false, 0x34);
+	port(v, 0x42, 1, false, 0x12);
+	port(v, 0x42, 1, true, 0);
+	assert_int_equal(v->regs.gpr[R_RAX] & 0xFF, 0x34);
+	port(v, 0x42, 1, true, 0);
+	assert_int_equal(v->regs.gpr[R_RAX] & 0xFF, 0x12);
+	port(v, 0x61, 1, true, 0);
+	assert_int_equal(v->regs.gpr[R_RAX] & 0xC3, 0x01); /* gate on; no NMI reason */
+	assert_int_equal(vm->refused_io, 0);
+	assert_int_equal(v->regs.rip, RIP0 + 8);
 	expect_no_exc(v);
 }
 
@@ -2464,6 +2495,7 @@ int main(void)
 		T(io_sleep_control_s5_powers_off),
 		T(io_string_gp),
 		T(io_rtc_read),
+		T(io_pit_channel2),
 		T(mmio_read_unmapped_all_ones),
 		T(mmio_write_unmapped_dropped),
 		T(mmio_insn_across_pages),

@@ -1,2 +1,2 @@
 UNIT_TESTS += vcpu_end
-UNIT_SRCS_vcpu_end := hv/vm/vcpu_end.c hv/vm/exit.c hv/platform/cr_policy.c hv/platform/decode.c hv/platform/gwalk.c hv/platform/vuart.c hv/platform/vrtc.c lib/rtc_time.c hv/platform/icr_filter.c hv/platform/msr_policy.c hv/platform/cpuid_policy.c hv/platform/vpci.c hv/platform/vmsix.c hv/vm/vm_con.c hv/vm/con_line.c lib/ratelimit.c lib/format.c lib/str.c lib/err.c tests/unit/fake_printk.c tests/unit/fake_x86.c tests/unit/test_vcpu_end.c
+UNIT_SRCS_vcpu_end := hv/vm/vcpu_end.c hv/platform/vmsix.c $(EXIT_SRCS) tests/unit/test_vcpu_end.c
