@@ -20,6 +20,21 @@ struct igb_hw {
 	void *ctx;
 };
 
+/* A VF's traffic since SR-IOV was enabled, in 64 bits, from the NIC's 32-bit
+ * mirror counters (igb_vf_stats_update). */
+enum igb_stat {
+	IGB_RX_PACKETS,
+	IGB_RX_BYTES,
+	IGB_TX_PACKETS,
+	IGB_TX_BYTES,
+	IGB_RX_MULTICAST,
+	IGB_STATS
+};
+struct igb_vf_stats {
+	uint64_t total[IGB_STATS];
+	uint32_t last[IGB_STATS]; /* the registers when last read */
+};
+
 struct igb_vf {
 	uint8_t mac[6];	    /* assigned (config or generated), or a trusted VF's choice */
 	bool cts;	    /* clear to send: reset handshake done since the last FLR */
@@ -35,6 +50,7 @@ struct igb_vf {
 	unsigned int resets, flrs, nacks, bad_msgs;
 	uint32_t warned;	  /* 1 << IGB_WARN_*: reasons already logged, once each */
 	struct ratelimit flr_log; /* a guest may reset its VF in a loop */
+	struct igb_vf_stats stats;
 };
 
 /* Fault injection for the self-test's own test (igb.omit= on the command
@@ -138,5 +154,16 @@ int igb_mbx_poll(struct igb_pf *pf);
  * nothing done. Called from the same CPU as igb_mbx_poll.
  */
 void igb_vf_quiesce(struct igb_pf *pf, unsigned int n);
+
+/* drivers/igb/vfstats.c: per-VF traffic counters */
+/*
+ * Add to VF @n's 64-bit totals what its mirror counters moved since the
+ * last call: the difference modulo 2^32 (a counter that wrapped), except
+ * that one of 2^31 or more is taken as a counter that started again from 0
+ * (the VF was reset) and its value counts whole. Between two calls a
+ * counter must move less than 2^31: call at least every few seconds (2^31
+ * bytes is 17 s of 1 Gb/s). No such VF: nothing. Same CPU as igb_mbx_poll.
+ */
+void igb_vf_stats_update(struct igb_pf *pf, unsigned int n);
 
 #endif

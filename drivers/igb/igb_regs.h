@@ -90,6 +90,15 @@
 #define IGB_VFTE	   0x0C90
 #define IGB_MBX_WORDS	   16
 
+/* Each VF's statistics as the PF sees them (mirrors of the VF's own;
+ * read-only 32-bit counters that wrap, and start again at 0 when the VF
+ * resets). */
+#define IGB_PVFGPRC(n) (0x10010 + 0x100 * (n)) /* good packets received */
+#define IGB_PVFGPTC(n) (0x10014 + 0x100 * (n)) /* good packets transmitted */
+#define IGB_PVFGORC(n) (0x10018 + 0x100 * (n)) /* good octets received */
+#define IGB_PVFGOTC(n) (0x10034 + 0x100 * (n)) /* good octets transmitted */
+#define IGB_PVFMPRC(n) (0x1003C + 0x100 * (n)) /* multicast packets received */
+
 /* Mailbox messages (word 0) */
 #define IGB_MSG_RESET	   0x01
 #define IGB_MSG_SET_MAC	   0x02

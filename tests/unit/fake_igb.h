@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include "drivers/igb/igb.h"
 
-#define FAKE_IGB_BAR  0x8000 /* PF BAR0 bytes modelled */
+#define FAKE_IGB_BAR  0x10800 /* PF BAR0 bytes modelled (to the VF mirror registers) */
 #define FAKE_IGB_WLOG 4096
 
 #define FAKE_VMOLR_RESET 0x80002600u /* QEMU's reset value */
