@@ -38,6 +38,10 @@ int nic_vf_dev(unsigned int n, uint16_t *seg, uint8_t *bus, uint8_t *devfn);
 void nic_vf_quiesce(unsigned int n);
 /* Serve the VF mailboxes; called from the service CPU's loop. */
 void nic_poll(void);
+/* Print VF @n's traffic since SR-IOV was enabled, from the NIC's per-VF
+ * counters, as guest @guest's line `guest NAME: vf N: rx P packets B bytes,
+ * tx P packets B bytes, multicast P`. No such VF: nothing. Service CPU only. */
+void nic_vf_stats_print(unsigned int n, const char *guest);
 struct igb_pf;
 struct igb_hw;
 /* For the self-tests (hv/core/selftest.c): the PF driver's state (NULL

@@ -234,6 +234,14 @@ static void cmd_echo(const char *s)
 	console_lock_release();
 }
 
+/* A guest's exit counters, then its VF's traffic as the NIC counted it. */
+static void print_stats(struct vm *vm)
+{
+	vm_print_counters(vm);
+	if (vm->cfg->vf >= 0 && vm->vf.present)
+		nic_vf_stats_print((unsigned int)vm->cfg->vf, vm->name);
+}
+
 static void cmd_list(void)
 {
 	char line[CON_CMD_ERR_MAX];
@@ -295,7 +303,7 @@ static void cmd_run(void)
 	case CON_CMD_STATS:
 		for (unsigned int i = 0; i < vm_count; i++)
 			if (c.guest < 0 || (unsigned int)c.guest == i)
-				vm_print_counters(&vms[i]);
+				print_stats(&vms[i]);
 		break;
 	case CON_CMD_STOP:
 		cmd_stop(&vms[c.guest]);
@@ -388,7 +396,7 @@ void guests_input(uint8_t c)
 		}
 		if (c == 's') {
 			for (unsigned int i = 0; i < vm_count; i++)
-				vm_print_counters(&vms[i]);
+				print_stats(&vms[i]);
 			return;
 		}
 		if (c != CON_ESCAPE) {
