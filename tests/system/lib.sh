@@ -165,6 +165,43 @@ expect_transfer() {
 	fi
 }
 
+# expect_vf_stats NAME GUEST VF DESCRIPTION: the NIC's counters of VF (the
+# hypervisor's last "guest GUEST: vf VF: rx ..." line) agree with what
+# GUEST's Linux counted on it (its last "vftest: stats" line): packets within
+# 1% + 16, bytes within 1% + 4 per packet (the NIC counts each frame's check
+# sequence) + 2 KiB. Both are read a moment apart on an idle link.
+expect_vf_stats() {
+	local hv guest why
+	hv=$(grep -a "^vfvisor: guest $2: vf $3: rx " "$SYS_DIR/$1.log" | tail -n1 | tr -d '\r')
+	guest=$(grep -a "^\[$2\] vftest: stats rx_packets=" "$SYS_DIR/$1.log" | tail -n1 | tr -d '\r')
+	if [ -z "$hv" ] || [ -z "$guest" ]; then
+		fail "$1: $4 (hypervisor's line: '${hv:-none}', guest's: '${guest:-none}')"
+		return
+	fi
+	why=$(awk -v h="$hv" -v g="$guest" 'BEGIN {
+		n = split(h, a, " ")
+		for (i = 1; i <= n; i++) {
+			if (a[i] == "rx" || a[i] == "tx") dir = a[i]
+			if (a[i] ~ /^packets,?$/) hv[dir "_packets"] = a[i - 1]
+			if (a[i] ~ /^bytes,?$/) hv[dir "_bytes"] = a[i - 1]
+		}
+		n = split(g, b, " ")
+		for (i = 1; i <= n; i++)
+			if (split(b[i], kv, "=") == 2) gs[kv[1]] = kv[2]
+		split("rx tx", dirs, " ")
+		for (d = 1; d <= 2; d++) {
+			p = dirs[d] "_packets"; y = dirs[d] "_bytes"
+			if (!(p in hv) || !(p in gs) || !(y in hv) || !(y in gs)) { print "unparsable"; exit }
+			dp = hv[p] - gs[p]; if (dp < 0) dp = -dp
+			db = hv[y] - gs[y]; if (db < 0) db = -db
+			if (dp > gs[p] / 100 + 16) printf "%s %s vs %s; ", p, hv[p], gs[p]
+			if (db > gs[y] / 100 + 4 * gs[p] + 2048) printf "%s %s vs %s; ", y, hv[y], gs[y]
+		}
+	}')
+	why=${why%; }
+	if [ -z "$why" ]; then pass "$1: $4"; else fail "$1: $4 ($why)"; fi
+}
+
 # expect_not NAME REGEX DESCRIPTION
 expect_not() {
 	if grep -qaE "$2" "$SYS_DIR/$1.log"; then

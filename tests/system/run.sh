@@ -194,6 +194,7 @@ for fw in bios uefi; do
 			fail "guests-net-$fw: no datapath exits during the transfer ($(tail -n1 "$SYS_DIR/net-$fw/bench.txt"))"
 		fi
 		expect "$n" '^vfvisor: guest alpha: vf 0 mac 02:00:00:00:a1:01 \(from the configuration\)' "alpha's VF has its configured MAC"
+		expect_vf_stats "$n" beta 1 "beta's VF traffic as the NIC counted it (Ctrl-] s) agrees with beta's Linux"
 	else
 		fail "guests-net-$fw: two guests run a transfer through their VFs ($(tail -n1 "$SYS_DIR/net-$fw.out"))"
 		sed 's/^/    /' "$SYS_DIR/net-$fw.out"
