@@ -222,6 +222,10 @@ global boot_pml4
 boot_pml4:	resb 4096
 boot_pdpt:	resb 4096
 boot_pd:	resb 4096 * 4
+; left unmapped once the host tables are built (hv/core/stackguard.h)
+alignb 4096
+global boot_stack_guard
+boot_stack_guard:	resb 4096
 global boot_stack_top
 boot_stack:	resb BOOT_STACK_SIZE
 boot_stack_top:

@@ -29,6 +29,7 @@
 #include "drivers/apic/pic.h"
 #include "lib/printk.h"
 #include "hv/core/smp.h"
+#include "hv/core/stackguard.h"
 #include "hv/svm/svm.h"
 #include "hv/vm/guests.h"
 #include "hv/vm/vm.h"
@@ -47,8 +48,9 @@ static struct boot_info boot_info;
 static struct palloc palloc;
 static struct acpi_info acpi;
 static struct cpu_features features;
-static uint8_t bsp_ist[CPU_IST_SIZE] __attribute__((aligned(16)));
-extern char boot_stack_top[];
+/* Its first page is the IST stack's guard (hv/core/stackguard.h). */
+static uint8_t bsp_ist[PAGE_SIZE + CPU_IST_SIZE] __attribute__((aligned(PAGE_SIZE)));
+extern char boot_stack_guard[], boot_stack_top[];
 
 static void __attribute__((noreturn)) fatal(const char *what)
 {
@@ -89,6 +91,14 @@ static bool cpu_ext_edx(unsigned int bit)
 	return r.edx & (1u << bit);
 }
 
+/* The page below each of the boot CPU's stacks: left unmapped. */
+static void bsp_stack_guards(void)
+{
+	if (stackguard_add(&hv_pt, (uint64_t)(uintptr_t)boot_stack_guard, 0, "stack") ||
+	    stackguard_add(&hv_pt, (uint64_t)(uintptr_t)bsp_ist, 0, "ist stack"))
+		fatal("mem: no memory for the boot cpu's stack guard pages");
+}
+
 static void memory_init(void)
 {
 	const struct memmap *mm = &boot_info.mmap;
@@ -125,8 +135,10 @@ static void memory_init(void)
 		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
 	if (paging_build(&hv_pt, mm, &palloc, &h))
 		fatal("mem: no memory for the host page tables");
+	bsp_stack_guards();
 	paging_activate(&hv_pt);
-	pr_info("mem: image w^x: text r-x 0x%llx-0x%llx, rodata %s, data %s; other memory %s\n",
+	pr_info("mem: image w^x: text r-x 0x%llx-0x%llx, rodata %s, data %s; other memory %s;"
+		" stack guard pages on\n",
 		(unsigned long long)h.text, (unsigned long long)h.rodata - 1, h.nx ? "r--" : "r-x",
 		h.nx ? "rw-" : "rwx", h.nx ? "rw- (nx)" : "rwx (this cpu has no nx)");
 }

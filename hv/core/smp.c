@@ -2,7 +2,8 @@
 /*
  * Application processor start-up: INIT-SIPI-SIPI through a trampoline page
  * below 1 MiB (boot/trampoline.asm). CPUs are started one at a time, so one
- * trampoline and one parameter block serve them all.
+ * trampoline and one parameter block serve them all. Each CPU's stacks come
+ * with guard pages (hv/core/stackguard.h).
  *
  * The trampoline runs its last part with paging on, in the host tables, so
  * its page is executable while CPUs start (the only memory outside the
@@ -19,6 +20,7 @@
 #include "hv/core/palloc.h"
 #include "lib/printk.h"
 #include "hv/core/smp.h"
+#include "hv/core/stackguard.h"
 #include "drivers/timer/tsc.h"
 #include "lib/x86.h"
 
@@ -88,15 +90,19 @@ static bool wait_online(struct percpu *pc, uint64_t us)
 static bool smp_start_one(uint64_t tramp, struct percpu *pc, struct palloc *pa)
 {
 	struct tramp_params *tp = (struct tramp_params *)(uintptr_t)(tramp + TRAMP_PARAMS);
-	uint64_t stack, ist;
+	uint64_t stack = 0, ist = 0;
 
-	if (palloc_alloc(pa, CPU_STACK_SIZE, 0, 0, &stack) ||
-	    palloc_alloc(pa, CPU_IST_SIZE, 0, 0, &ist)) {
+	/* The new CPU's TLB starts empty, so the unmapped guards hold there
+	 * without a flush; no other CPU uses these stacks. */
+	if (stackguard_alloc(pa, &hv_pt, CPU_STACK_SIZE, pc->index, "stack", &stack) ||
+	    stackguard_alloc(pa, &hv_pt, CPU_IST_SIZE, pc->index, "ist stack", &ist)) {
 		pr_err("smp: no memory for the stacks of apic id %u\n", pc->apic_id);
+		if (stack)
+			stackguard_free(pa, &hv_pt, CPU_STACK_SIZE, stack);
 		return false;
 	}
-	pc->stack_top = stack + CPU_STACK_SIZE;
-	pc->tss.ist[IST_FAULT - 1] = ist + CPU_IST_SIZE;
+	pc->stack_top = stack;
+	pc->tss.ist[IST_FAULT - 1] = ist;
 	pc->online = false;
 
 	tp->cr3 = read_cr3();
@@ -117,8 +123,8 @@ static bool smp_start_one(uint64_t tramp, struct percpu *pc, struct palloc *pa)
 		return true;
 	/* Park it again so that a late start cannot use the next CPU's stack. */
 	apic_send_init(pc->apic_id);
-	palloc_free(pa, stack, CPU_STACK_SIZE);
-	palloc_free(pa, ist, CPU_IST_SIZE);
+	stackguard_free(pa, &hv_pt, CPU_STACK_SIZE, stack);
+	stackguard_free(pa, &hv_pt, CPU_IST_SIZE, ist);
 	return false;
 }
 
