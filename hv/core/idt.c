@@ -8,6 +8,7 @@
 #include "drivers/apic/apic.h"
 #include "hv/core/console.h"
 #include "hv/core/cpu.h"
+#include "hv/core/fault.h"
 #include "hv/core/idt.h"
 #include "drivers/apic/pic.h"
 #include "lib/printk.h"
@@ -81,6 +82,7 @@ static void __attribute__((noreturn)) exception_report(struct trap_frame *f)
 	console_lock_take();
 	pr_err("cpu %u: exception %llu (%s) error 0x%llx\n", c, (unsigned long long)f->vector,
 	       idt_exception_name(f->vector), (unsigned long long)f->error);
+	fault_report(c, f);
 	pr_err("cpu %u:   rip %016llx cs %04llx rflags %08llx rsp %016llx ss %04llx\n", c,
 	       (unsigned long long)f->rip, (unsigned long long)f->cs, (unsigned long long)f->rflags,
 	       (unsigned long long)f->rsp, (unsigned long long)f->ss);
