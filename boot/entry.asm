@@ -96,7 +96,7 @@ mb2_entry:
 	or eax, (1 << 8)	; LME
 	wrmsr
 	mov eax, cr0
-	or eax, (1 << 31) | (1 << 16) | 1	; PG, WP, PE
+	or eax, (1 << 31) | (1 << 16) | 1	; PG, WP (W^X holds in ring 0), PE
 	and eax, ~((1 << 30) | (1 << 29))	; caches on (CD, NW clear)
 	mov cr0, eax
 
@@ -159,6 +159,9 @@ efi64_entry:
 	mov rax, cr4
 	or rax, (1 << 5)	; PAE (already on in long mode; kept explicit)
 	mov cr4, rax
+	mov rax, cr0
+	or rax, (1 << 16)	; WP: read-only pages hold against ring 0 too (W^X)
+	mov cr0, rax
 	mov eax, boot_pml4
 	mov cr3, rax
 	lgdt [boot_gdtr]
@@ -219,6 +222,10 @@ global boot_pml4
 boot_pml4:	resb 4096
 boot_pdpt:	resb 4096
 boot_pd:	resb 4096 * 4
+; left unmapped once the host tables are built (hv/core/stackguard.h)
+alignb 4096
+global boot_stack_guard
+boot_stack_guard:	resb 4096
 global boot_stack_top
 boot_stack:	resb BOOT_STACK_SIZE
 boot_stack_top:

@@ -320,8 +320,7 @@ int pt_leaf_bits(const struct pt_format *f, unsigned int prot, unsigned int mt, 
 	    (f->prot_any && !(prot & f->prot_any)) || mt >= PT_MT_COUNT || !(f->mt_ok & (1u << mt)))
 		return -EINVAL;
 	for (unsigned int i = 0; i < PT_PROT_BITS; i++)
-		if (prot & (1u << i))
-			b |= f->prot_bits[i];
+		b |= prot & (1u << i) ? f->prot_bits[i] : f->prot_deny[i];
 	*bits = b;
 	return 0;
 }

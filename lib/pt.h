@@ -65,9 +65,12 @@ struct pt_format {
 	uint64_t kind;
 	uint64_t table[PT_LEVELS_MAX + 1]; /* bits of a level-t table pointer */
 	uint64_t leaf[PT_LEVELS_MAX + 1];  /* bits every level-t leaf has */
-	/* Leaf bits per PT_R/W/X/U (bit i of prot: prot_bits[i]); @prot must
-	 * be within @prot_ok, hold all of @prot_must and one of @prot_any. */
+	/* Leaf bits per PT_R/W/X/U: prot_bits[i] where access i is granted
+	 * (bit i of prot), prot_deny[i] where it is not (a format that grants
+	 * by a clear bit: x86's NX); @prot must be within @prot_ok, hold all of
+	 * @prot_must and one of @prot_any. */
 	uint64_t prot_bits[PT_PROT_BITS];
+	uint64_t prot_deny[PT_PROT_BITS];
 	unsigned int prot_ok, prot_must, prot_any;
 	uint64_t mt_bits[PT_MT_COUNT]; /* leaf bits per memory type */
 	unsigned int mt_ok;	       /* bit mt: the format has type mt */

@@ -3,11 +3,14 @@
  * The interrupt descriptor table, shared by all CPUs. An exception in the
  * hypervisor is a bug: it is reported with the registers, the guest that CPU
  * ran is stopped (the exception hook: hv/vm), and that CPU stops; the others
- * go on.
+ * go on. A fault a self-test expects (hv/core/fault_catch.h) is reported, and
+ * that CPU resumes.
  */
 #include "drivers/apic/apic.h"
 #include "hv/core/console.h"
 #include "hv/core/cpu.h"
+#include "hv/core/fault.h"
+#include "hv/core/fault_catch.h"
 #include "hv/core/idt.h"
 #include "drivers/apic/pic.h"
 #include "lib/printk.h"
@@ -74,13 +77,14 @@ void idt_set_exception_hook(exception_hook_t fn)
 	exception_hook = fn;
 }
 
-static void __attribute__((noreturn)) exception_report(struct trap_frame *f)
+static void exception_report(struct trap_frame *f)
 {
 	unsigned int c = cpu_index();
 
 	console_lock_take();
 	pr_err("cpu %u: exception %llu (%s) error 0x%llx\n", c, (unsigned long long)f->vector,
 	       idt_exception_name(f->vector), (unsigned long long)f->error);
+	fault_report(c, f);
 	pr_err("cpu %u:   rip %016llx cs %04llx rflags %08llx rsp %016llx ss %04llx\n", c,
 	       (unsigned long long)f->rip, (unsigned long long)f->cs, (unsigned long long)f->rflags,
 	       (unsigned long long)f->rsp, (unsigned long long)f->ss);
@@ -98,6 +102,11 @@ static void __attribute__((noreturn)) exception_report(struct trap_frame *f)
 	       (unsigned long long)f->r12);
 	pr_err("cpu %u:   r13 %016llx r14 %016llx r15 %016llx\n", c, (unsigned long long)f->r13,
 	       (unsigned long long)f->r14, (unsigned long long)f->r15);
+	if (fault_catch_resume(c, f)) {
+		pr_err("cpu %u: resumed: a self-test expected this fault\n", c);
+		console_lock_release();
+		return;
+	}
 	pr_err("cpu %u: stopped\n", c);
 	console_lock_release();
 	if (exception_hook && c < MAX_CPUS && !in_hook[c]) {
@@ -112,8 +121,10 @@ static void __attribute__((noreturn)) exception_report(struct trap_frame *f)
 void idt_dispatch(struct trap_frame *f)
 {
 	/* An NMI is an exception unless someone expects it (the guests' kick). */
-	if (f->vector < 32 && !(f->vector == 2 && handlers[2]))
+	if (f->vector < 32 && !(f->vector == 2 && handlers[2])) {
 		exception_report(f);
+		return;
+	}
 	if (handlers[f->vector]) {
 		handlers[f->vector](f);
 		return;

@@ -29,6 +29,7 @@
 #include "drivers/apic/pic.h"
 #include "lib/printk.h"
 #include "hv/core/smp.h"
+#include "hv/core/stackguard.h"
 #include "hv/svm/svm.h"
 #include "hv/vm/guests.h"
 #include "hv/vm/vm.h"
@@ -41,14 +42,15 @@
 #define VFVISOR_VERSION "0.1"
 #define MB2_INFO_MAX	(1u << 20)
 
-extern char __image_start[], __image_end[];
+extern char __image_start[], __rodata_start[], __data_start[], __image_end[];
 
 static struct boot_info boot_info;
 static struct palloc palloc;
 static struct acpi_info acpi;
 static struct cpu_features features;
-static uint8_t bsp_ist[CPU_IST_SIZE] __attribute__((aligned(16)));
-extern char boot_stack_top[];
+/* Its first page is the IST stack's guard (hv/core/stackguard.h). */
+static uint8_t bsp_ist[PAGE_SIZE + CPU_IST_SIZE] __attribute__((aligned(PAGE_SIZE)));
+extern char boot_stack_guard[], boot_stack_top[];
 
 static void __attribute__((noreturn)) fatal(const char *what)
 {
@@ -76,9 +78,9 @@ static void console_from_cmdline(const char *cl)
 		console_set_level((int)n);
 }
 
-/* 1 GiB pages (CPUID 8000_0001h EDX bit 26), asked before cpufeat_read()
- * runs: the host page tables are built first. */
-static bool cpu_page1g(void)
+/* CPUID 8000_0001h EDX bit @bit (1 GiB pages 26, NX 20), asked before
+ * cpufeat_read() runs: the host page tables are built first. */
+static bool cpu_ext_edx(unsigned int bit)
 {
 	struct cpuid_regs r;
 
@@ -86,7 +88,15 @@ static bool cpu_page1g(void)
 	if (r.eax < 0x80000001)
 		return false;
 	cpuid(0x80000001, 0, &r);
-	return r.edx & (1u << 26);
+	return r.edx & (1u << bit);
+}
+
+/* The page below each of the boot CPU's stacks: left unmapped. */
+static void bsp_stack_guards(void)
+{
+	if (stackguard_add(&hv_pt, (uint64_t)(uintptr_t)boot_stack_guard, 0, "stack") ||
+	    stackguard_add(&hv_pt, (uint64_t)(uintptr_t)bsp_ist, 0, "ist stack"))
+		fatal("mem: no memory for the boot cpu's stack guard pages");
 }
 
 static void memory_init(void)
@@ -94,6 +104,14 @@ static void memory_init(void)
 	const struct memmap *mm = &boot_info.mmap;
 	uint64_t img = (uint64_t)(uintptr_t)__image_start;
 	uint64_t img_end = (uint64_t)(uintptr_t)__image_end;
+	const struct paging_host h = {
+		.gb = cpu_ext_edx(26),
+		.nx = cpu_ext_edx(20),
+		.text = img,
+		.rodata = (uint64_t)(uintptr_t)__rodata_start,
+		.data = (uint64_t)(uintptr_t)__data_start,
+		.end = img_end,
+	};
 
 	palloc_init(&palloc);
 	for (unsigned int i = 0; i < mm->n; i++) {
@@ -112,9 +130,17 @@ static void memory_init(void)
 		palloc_reserve(&palloc, boot_info.mods[i].start,
 			       boot_info.mods[i].end - boot_info.mods[i].start);
 	physmem_set_map(mm);
-	if (paging_build(&hv_pt, mm, &palloc, cpu_page1g()))
+	/* NX bits are reserved until EFER.NXE is on: on before the table. */
+	if (h.nx)
+		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+	if (paging_build(&hv_pt, mm, &palloc, &h))
 		fatal("mem: no memory for the host page tables");
+	bsp_stack_guards();
 	paging_activate(&hv_pt);
+	pr_info("mem: image w^x: text r-x 0x%llx-0x%llx, rodata %s, data %s; other memory %s;"
+		" stack guard pages on\n",
+		(unsigned long long)h.text, (unsigned long long)h.rodata - 1, h.nx ? "r--" : "r-x",
+		h.nx ? "rw-" : "rwx", h.nx ? "rw- (nx)" : "rwx (this cpu has no nx)");
 }
 
 static void acpi_init(void)
@@ -149,8 +175,6 @@ static void cpu_init(void)
 	uint64_t lapic = acpi.lapic_base ? acpi.lapic_base : 0xFEE00000;
 
 	cpufeat_read(&features, &ops);
-	if (features.nx)
-		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
 	if (!features.x2apic)
 		paging_map_mmio(lapic, PAGE_SIZE);
 	apic_select(features.x2apic, lapic);

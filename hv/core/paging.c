@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* x86 long-mode page tables (host and NPT formats) over lib/pt.c, and the
- * hypervisor's identity map. */
+ * hypervisor's identity map with its image W^X. */
 #include <stdbool.h>
 #include <stddef.h>
 #include "lib/err.h"
@@ -9,21 +9,23 @@
 #define SZ_2M (2ull << 20)
 #define SZ_4G (4ull << 30)
 
-/* Long-mode entries; @tbl: the bits of a pointer to a table. No NX (EFER.NXE
- * may be off), so every leaf is executable. */
-#define X86_FORMAT(fmt_name, tbl)                                                            \
+/* Long-mode entries; @tbl: the bits of a pointer to a table, @nx: the bit
+ * that takes execute away (0 where EFER.NXE is off: every leaf executable). */
+#define X86_FORMAT(fmt_name, tbl, nx)                                                        \
 	{                                                                                    \
 		.name = fmt_name, .max_levels = 4, .leaf_levels = PT_4K | PT_2M | PT_1G,     \
 		.addr = PTE_ADDR, .present = PTE_P, .kind = PTE_PS,                          \
 		.table = {[2] = (tbl), [3] = (tbl), [4] = (tbl)},                            \
 		.leaf = {[2] = PTE_PS, [3] = PTE_PS}, .prot_bits = {PTE_P, PTE_W, 0, PTE_U}, \
-		.prot_ok = PT_R | PT_W | PT_X | PT_U, .prot_must = PT_R | PT_X,              \
+		.prot_deny = {[2] = (nx)}, .prot_ok = PT_R | PT_W | PT_X | PT_U,             \
+		.prot_must = PT_R | ((nx) ? 0 : PT_X),                                       \
 		.mt_bits = {[PT_MT_UC] = PTE_UC, [PT_MT_WB] = 0},                            \
 		.mt_ok = 1u << PT_MT_UC | 1u << PT_MT_WB,                                    \
 	}
 
-const struct pt_format paging_host_format = X86_FORMAT("host", PTE_P | PTE_W);
-const struct pt_format paging_npt_format = X86_FORMAT("npt", PTE_P | PTE_W | PTE_U);
+const struct pt_format paging_host_format = X86_FORMAT("host", PTE_P | PTE_W, 0);
+const struct pt_format paging_host_nx_format = X86_FORMAT("host-nx", PTE_P | PTE_W, PTE_NX);
+const struct pt_format paging_npt_format = X86_FORMAT("npt", PTE_P | PTE_W | PTE_U, 0);
 
 static int init(struct pt_table *pt, const struct pt_format *fmt, struct palloc *pa, bool gb)
 {
@@ -34,14 +36,21 @@ static int init(struct pt_table *pt, const struct pt_format *fmt, struct palloc 
 	return err;
 }
 
-/* Leaf @flags as the engine's access and memory type. */
-static int flags_to(uint64_t flags, unsigned int *prot, unsigned int *mt)
+/* @prot with what @pt's format cannot take away (execute, without NX). */
+static unsigned int prot_in(const struct pt_table *pt, unsigned int prot)
 {
-	if (flags & ~(PTE_P | PTE_W | PTE_U | PTE_UC))
+	return prot | pt->fmt->prot_must;
+}
+
+/* Leaf @flags as the engine's access and memory type. */
+static int flags_to(const struct pt_table *pt, uint64_t flags, unsigned int *prot, unsigned int *mt)
+{
+	if (flags & ~(PTE_P | PTE_W | PTE_U | PTE_UC | PTE_NX))
 		return -EINVAL;
 	if ((flags & PTE_UC) && (flags & PTE_UC) != PTE_UC)
 		return -EINVAL;
-	*prot = PT_R | PT_X | (flags & PTE_W ? PT_W : 0) | (flags & PTE_U ? PT_U : 0);
+	*prot = prot_in(pt, PT_R | (flags & PTE_NX ? 0 : PT_X) | (flags & PTE_W ? PT_W : 0) |
+				    (flags & PTE_U ? PT_U : 0));
 	*mt = flags & PTE_UC ? PT_MT_UC : PT_MT_WB;
 	return 0;
 }
@@ -55,7 +64,7 @@ int paging_map_to(struct pt_table *pt, uint64_t virt, uint64_t phys, uint64_t le
 {
 	unsigned int prot, mt;
 
-	if (flags_to(flags, &prot, &mt))
+	if (!pt->fmt || flags_to(pt, flags, &prot, &mt))
 		return -EINVAL;
 	return pt_map(pt, virt, phys, len, prot, mt);
 }
@@ -97,8 +106,8 @@ static int run_end(struct pt_table *pt, struct run *r)
 	int err = 0;
 
 	if (r->end > r->start)
-		err = pt_map_leaves(pt, r->start, r->start, r->end - r->start, PT_R | PT_W | PT_X,
-				    r->mt, r->leaves);
+		err = pt_map_leaves(pt, r->start, r->start, r->end - r->start,
+				    prot_in(pt, PT_R | PT_W), r->mt, r->leaves);
 	r->start = r->end;
 	return err;
 }
@@ -116,12 +125,39 @@ static int run_add(struct pt_table *pt, struct run *r, uint64_t a, uint64_t len,
 	return err;
 }
 
-int paging_build(struct pt_table *pt, const struct memmap *mm, struct palloc *pa, bool gb)
+static bool image_ok(const struct paging_host *h)
+{
+	uint64_t all = h->text | h->rodata | h->data | h->end;
+
+	return !(all & (PAGE_SIZE - 1)) && h->text <= h->rodata && h->rodata <= h->data &&
+	       h->data <= h->end;
+}
+
+/* The image's own protection, over the RAM mapping that covers it: text
+ * read-only and executable, rodata read-only; data keeps RAM's. */
+static int image_protect(struct pt_table *pt, const struct paging_host *h)
+{
+	int err = 0;
+
+	if (h->rodata > h->text)
+		err = pt_map(pt, h->text, h->text, h->rodata - h->text, prot_in(pt, PT_R | PT_X),
+			     PT_MT_WB);
+	if (!err && h->data > h->rodata)
+		err = pt_map(pt, h->rodata, h->rodata, h->data - h->rodata, prot_in(pt, PT_R),
+			     PT_MT_WB);
+	return err;
+}
+
+int paging_build(struct pt_table *pt, const struct memmap *mm, struct palloc *pa,
+		 const struct paging_host *h)
 {
 	struct run r = {0, 0, PT_MT_WB, 0};
 	uint64_t top = SZ_4G;
-	int err = init(pt, &paging_host_format, pa, gb);
+	int err;
 
+	if (!image_ok(h))
+		return -EINVAL;
+	err = init(pt, h->nx ? &paging_host_nx_format : &paging_host_format, pa, h->gb);
 	for (unsigned int i = 0; i < mm->n; i++)
 		if (is_ram(mm->r[i].type) && mm->r[i].end > top)
 			top = (mm->r[i].end + SZ_2M - 1) & ~(SZ_2M - 1);
@@ -139,7 +175,8 @@ int paging_build(struct pt_table *pt, const struct memmap *mm, struct palloc *pa
 			err = run_add(pt, &r, p, PAGE_SIZE,
 				      is_ram(memmap_type_at(mm, p)) ? PT_MT_WB : PT_MT_UC, PT_4K);
 	}
-	return err ? err : run_end(pt, &r);
+	err = err ? err : run_end(pt, &r);
+	return err ? err : image_protect(pt, h);
 }
 
 int paging_map(struct pt_table *pt, uint64_t phys, uint64_t len, uint64_t flags)
@@ -147,7 +184,8 @@ int paging_map(struct pt_table *pt, uint64_t phys, uint64_t len, uint64_t flags)
 	uint64_t a = phys & ~(PAGE_SIZE - 1), end = phys + len;
 	unsigned int prot, mt;
 
-	if (!len || end < phys || end > ~(PAGE_SIZE - 1) || flags_to(flags, &prot, &mt))
+	if (!len || end < phys || end > ~(PAGE_SIZE - 1) || !pt->fmt ||
+	    flags_to(pt, flags, &prot, &mt))
 		return -EINVAL;
 	end = (end + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
 	return pt_map_leaves(pt, a, a, end - a, prot, mt, PT_4K | PT_2M);
@@ -170,7 +208,7 @@ void paging_activate(const struct pt_table *pt)
 
 int paging_map_mmio(uint64_t phys, uint64_t len)
 {
-	int err = paging_map(&hv_pt, phys, len, PTE_W | PTE_UC);
+	int err = paging_map(&hv_pt, phys, len, PTE_W | PTE_UC | PTE_NX);
 
 	write_cr3(read_cr3()); /* flush: entries may have been split */
 	return err;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * The boot-time self-tests (selftest=exception,nic,dmafault,irq,svm): each
+ * The boot-time self-tests (selftest=exception,nic,dmafault,irq,svm; wx and
+ * stackguard in selftest_prot.c): each
  * prints "selftest NAME: PASS|FAIL|SKIP (why)", the line the system tests
  * look for.
  */
@@ -337,6 +338,10 @@ void selftest_run(const char *list, const struct cpu_features *f, struct palloc 
 			selftest_irq();
 		else if (len == 3 && !strncmp(w, "svm", len))
 			selftest_svm(f, pa);
+		else if (len == 2 && !strncmp(w, "wx", len))
+			selftest_wx(f);
+		else if (len == 10 && !strncmp(w, "stackguard", len))
+			selftest_stackguard();
 		/* an unknown name: options_check() has named it */
 		if (*list)
 			list++;

@@ -2,16 +2,25 @@
 /*
  * Application processor start-up: INIT-SIPI-SIPI through a trampoline page
  * below 1 MiB (boot/trampoline.asm). CPUs are started one at a time, so one
- * trampoline and one parameter block serve them all.
+ * trampoline and one parameter block serve them all. Each CPU's stacks come
+ * with guard pages (hv/core/stackguard.h).
+ *
+ * The trampoline runs its last part with paging on, in the host tables, so
+ * its page is executable while CPUs start (the only memory outside the
+ * image's text that ever is: W^X). Once all are up it is made not
+ * executable again, and each started CPU waits for that and flushes its TLB
+ * before it runs anything, so that none keeps the executable translation.
  */
 #include "drivers/acpi/acpi.h"
 #include "drivers/apic/apic.h"
 #include "hv/core/cpu.h"
 #include "hv/core/idt.h"
 #include "lib/kstring.h"
+#include "hv/core/paging.h"
 #include "hv/core/palloc.h"
 #include "lib/printk.h"
 #include "hv/core/smp.h"
+#include "hv/core/stackguard.h"
 #include "drivers/timer/tsc.h"
 #include "lib/x86.h"
 
@@ -22,6 +31,7 @@ struct tramp_params {
 };
 
 extern const char tramp_start[], tramp_end[];
+static volatile bool tramp_closed; /* the trampoline page is not executable again */
 
 static void kick_handler(struct trap_frame *f)
 {
@@ -61,6 +71,9 @@ static void __attribute__((noreturn)) ap_entry(uint64_t index)
 	cpu_setup(pc, (unsigned int)index, pc->stack_top, pc->tss.ist[IST_FAULT - 1]);
 	apic_enable(VEC_SPURIOUS);
 	__atomic_store_n(&pc->online, true, __ATOMIC_RELEASE);
+	while (!__atomic_load_n(&tramp_closed, __ATOMIC_ACQUIRE))
+		cpu_relax();
+	write_cr3(read_cr3()); /* no executable trampoline left in this TLB */
 	smp_idle();
 }
 
@@ -77,15 +90,19 @@ static bool wait_online(struct percpu *pc, uint64_t us)
 static bool smp_start_one(uint64_t tramp, struct percpu *pc, struct palloc *pa)
 {
 	struct tramp_params *tp = (struct tramp_params *)(uintptr_t)(tramp + TRAMP_PARAMS);
-	uint64_t stack, ist;
+	uint64_t stack = 0, ist = 0;
 
-	if (palloc_alloc(pa, CPU_STACK_SIZE, 0, 0, &stack) ||
-	    palloc_alloc(pa, CPU_IST_SIZE, 0, 0, &ist)) {
+	/* The new CPU's TLB starts empty, so the unmapped guards hold there
+	 * without a flush; no other CPU uses these stacks. */
+	if (stackguard_alloc(pa, &hv_pt, CPU_STACK_SIZE, pc->index, "stack", &stack) ||
+	    stackguard_alloc(pa, &hv_pt, CPU_IST_SIZE, pc->index, "ist stack", &ist)) {
 		pr_err("smp: no memory for the stacks of apic id %u\n", pc->apic_id);
+		if (stack)
+			stackguard_free(pa, &hv_pt, CPU_STACK_SIZE, stack);
 		return false;
 	}
-	pc->stack_top = stack + CPU_STACK_SIZE;
-	pc->tss.ist[IST_FAULT - 1] = ist + CPU_IST_SIZE;
+	pc->stack_top = stack;
+	pc->tss.ist[IST_FAULT - 1] = ist;
 	pc->online = false;
 
 	tp->cr3 = read_cr3();
@@ -106,8 +123,8 @@ static bool smp_start_one(uint64_t tramp, struct percpu *pc, struct palloc *pa)
 		return true;
 	/* Park it again so that a late start cannot use the next CPU's stack. */
 	apic_send_init(pc->apic_id);
-	palloc_free(pa, stack, CPU_STACK_SIZE);
-	palloc_free(pa, ist, CPU_IST_SIZE);
+	stackguard_free(pa, &hv_pt, CPU_STACK_SIZE, stack);
+	stackguard_free(pa, &hv_pt, CPU_IST_SIZE, ist);
 	return false;
 }
 
@@ -127,6 +144,11 @@ unsigned int smp_boot(const struct acpi_info *ai, struct palloc *pa)
 		return cpu_count;
 	}
 	memcpy((void *)(uintptr_t)tramp, tramp_start, size);
+	if (paging_map(&hv_pt, tramp, PAGE_SIZE, PTE_W)) {
+		pr_err("smp: no memory to map the start-up trampoline executable\n");
+		palloc_free(pa, tramp, PAGE_SIZE);
+		return cpu_count;
+	}
 	pr_debug("smp: trampoline at 0x%llx\n", (unsigned long long)tramp);
 
 	for (unsigned int i = 0; i < ai->cpu_count; i++) {
@@ -153,6 +175,10 @@ unsigned int smp_boot(const struct acpi_info *ai, struct palloc *pa)
 		pr_debug("smp: cpu %u (apic id %u) online\n", pc->index, id);
 		cpu_count++;
 	}
+	/* Its 4 KiB leaf exists already: this cannot fail. */
+	paging_map(&hv_pt, tramp, PAGE_SIZE, PTE_W | PTE_NX);
+	write_cr3(read_cr3());
+	__atomic_store_n(&tramp_closed, true, __ATOMIC_RELEASE);
 	palloc_free(pa, tramp, PAGE_SIZE);
 	return cpu_count;
 }

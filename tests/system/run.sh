@@ -42,7 +42,7 @@ fi
 
 iso=$SYS_DIR/boot.iso
 esp=$SYS_DIR/boot-esp.img
-cl="loglevel=2 selftest=exception,nic,dmafault,irq,svm help"
+cl="loglevel=2 selftest=exception,nic,dmafault,irq,svm,wx,stackguard help"
 printf 'vfvisor test module\n' >"$SYS_DIR/testmod.txt"
 scripts/mkiso.sh "$iso" build/vfvisor.elf "$cl" "$SYS_DIR/testmod.txt" ||
 	{ fail "building the test ISO"; results "$out"; exit 1; }
@@ -105,6 +105,16 @@ for path in bios uefi efi; do
 	fi
 	expect "$n" "^vfvisor: selftest svm: $be_svm" "$be_svm_what"
 	expect_order "$n" "^vfvisor: selftest svm: $be_svm" '^vfvisor: boot complete' "hypervisor goes on after the faults and the stopped guest"
+	# The hypervisor protects itself: W^X and guard pages, each fault reported.
+	expect "$n" '^vfvisor: mem: image w\^x: text r-x 0x200000-0x[0-9a-f]+, rodata r--, data rw-; other memory rw- \(nx\); stack guard pages on' "image W^X, other memory NX, stack guards"
+	expect "$n" '^vfvisor: error: cpu 0: write to read-only hypervisor text at 0x' "a write to the text faults, reported as such"
+	expect "$n" '^vfvisor: error: cpu 0: write to read-only hypervisor rodata at 0x' "a write to the rodata faults, reported as such"
+	expect "$n" '^vfvisor: error: cpu 0: execute of non-executable memory at 0x' "an execute in data faults, reported as such"
+	expect "$n" '^vfvisor: selftest wx: PASS' "W^X self-test: every fault taken, cpu 0 goes on"
+	expect "$n" "^vfvisor: error: cpu 0: stack overflow: cr2 0x[0-9a-f]+ is the guard page below cpu 0's stack" "cpu 0's overflow hits its guard page, reported"
+	expect "$n" "^vfvisor: error: cpu 1: stack overflow: cr2 0x[0-9a-f]+ is the guard page below cpu 1's stack" "cpu 1's overflow hits its guard page, reported"
+	expect "$n" '^vfvisor: selftest stackguard: PASS \(2 cpu' "stack guard self-test: both running cpus overflow into their guards and go on"
+	expect_order "$n" '^vfvisor: selftest stackguard: PASS' '^vfvisor: boot complete' "hypervisor goes on after the overflows"
 	expect_not "$n" 'vfvisor: (error|warning): (acpi|mem|multiboot2|smp|pci|sriov|igb|iommu: (unit|DMAR|bring))' "no boot errors or warnings"
 done
 

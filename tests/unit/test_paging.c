@@ -16,6 +16,13 @@
 #define SZ_4K 0x1000ull
 #define SZ_2M 0x200000ull
 #define SZ_1G 0x40000000ull
+/* Without NX and without an image: every leaf executable, none read-only. */
+static const struct paging_host plain = {.gb = false}, plain_1g = {.gb = true};
+/* An image as linker.ld lays it out, at 2 MiB. */
+#define TEXT   0x200000ull
+#define RODATA 0x243000ull
+#define DATA   0x251000ull
+#define END    0x263000ull
 static void *pool;
 static struct palloc pa;
 static struct memmap mm;
@@ -62,7 +69,7 @@ static void test_identity_and_caching(void **state)
 	uint64_t e, sz;
 
 	(void)state;
-	assert_int_equal(paging_build(&pt, &mm, &pa, false), 0);
+	assert_int_equal(paging_build(&pt, &mm, &pa, &plain), 0);
 
 	e = leaf(&pt, 0x200000, &sz); /* all RAM: a 2 MiB write-back page */
 	assert_int_equal(sz, 2u << 20);
@@ -104,7 +111,7 @@ static void test_map_mmio_above_4g_and_split(void **state)
 	uint64_t e, sz;
 
 	(void)state;
-	assert_int_equal(paging_build(&pt, &mm, &pa, false), 0);
+	assert_int_equal(paging_build(&pt, &mm, &pa, &plain), 0);
 	/* a 64-bit BAR far above RAM */
 	assert_int_equal(paging_map(&pt, 0x800000000ull + 0x10, 0x2000, PTE_W | PTE_UC), 0);
 	e = leaf(&pt, 0x800001000ull, &sz);
@@ -138,7 +145,7 @@ static void test_out_of_memory(void **state)
 	(void)state;
 	palloc_init(&small);
 	assert_int_equal(palloc_add(&small, (uint64_t)(uintptr_t)pool, 3 * 4096), 0);
-	assert_int_equal(paging_build(&pt, &mm, &small, false), -ENOMEM);
+	assert_int_equal(paging_build(&pt, &mm, &small, &plain), -ENOMEM);
 }
 
 /* A nested table: guest 0..6 MiB+8K at host 0x40000000, U on every level. */
@@ -208,7 +215,7 @@ static void test_build_1g(void **state)
 	uint64_t e, sz;
 
 	(void)state;
-	assert_int_equal(paging_build(&pt, &mm, &pa, true), 0);
+	assert_int_equal(paging_build(&pt, &mm, &pa, &plain_1g), 0);
 	e = leaf(&pt, 0x123456789ull, &sz); /* RAM 4 GiB .. 5 GiB */
 	assert_int_equal(sz, SZ_1G);
 	assert_int_equal(e, 0x100000000ull | PTE_P | PTE_W | PTE_PS);
@@ -274,6 +281,83 @@ static void test_nested_1g(void **state)
 	assert_int_equal(sz, SZ_2M);
 }
 
+/* W^X: text read-only and executable, rodata read-only, data and all other
+ * memory (RAM, MMIO) writable and not executable. */
+static void test_build_wx(void **state)
+{
+	const struct paging_host h = {
+		.gb = true, .nx = true, .text = TEXT, .rodata = RODATA, .data = DATA, .end = END};
+	const uint64_t ro = PTE_P, rw_nx = PTE_P | PTE_W | PTE_NX;
+	struct pt_table pt;
+	uint64_t e, sz;
+
+	(void)state;
+	assert_int_equal(paging_build(&pt, &mm, &pa, &h), 0);
+	e = leaf(&pt, TEXT, &sz);
+	assert_int_equal(sz, SZ_4K);
+	assert_int_equal(e, TEXT | ro);
+	assert_int_equal(leaf(&pt, RODATA - SZ_4K, &sz), (RODATA - SZ_4K) | ro);
+	assert_int_equal(leaf(&pt, RODATA, &sz), RODATA | ro | PTE_NX);
+	assert_int_equal(leaf(&pt, DATA - SZ_4K, &sz), (DATA - SZ_4K) | ro | PTE_NX);
+	assert_int_equal(leaf(&pt, DATA, &sz), DATA | rw_nx);
+	assert_int_equal(leaf(&pt, END - SZ_4K, &sz), (END - SZ_4K) | rw_nx);
+	assert_int_equal(leaf(&pt, END, &sz), END | rw_nx); /* free RAM after it */
+	assert_int_equal(leaf(&pt, TEXT - SZ_4K, &sz), (TEXT - SZ_4K) | rw_nx);
+	assert_int_equal(leaf(&pt, 0x400000, &sz), 0x400000 | rw_nx | PTE_PS);
+	assert_int_equal(sz, SZ_2M);
+	assert_int_equal(leaf(&pt, 0x123456789ull, &sz), 0x100000000ull | rw_nx | PTE_PS);
+	assert_int_equal(sz, SZ_1G);
+	e = leaf(&pt, 0xb0000000, &sz); /* MMIO */
+	assert_int_equal(e, 0xb0000000 | rw_nx | PTE_UC | PTE_PS);
+	assert_int_equal(leaf(&pt, 0xf0000, &sz), 0xf0000 | rw_nx | PTE_UC);
+
+	/* later mappings: MMIO not executable, a page made executable (the AP
+	 * trampoline) and back */
+	assert_int_equal(paging_map(&pt, 0x800000000ull, SZ_4K, PTE_W | PTE_UC | PTE_NX), 0);
+	assert_int_equal(leaf(&pt, 0x800000000ull, &sz), 0x800000000ull | rw_nx | PTE_UC);
+	assert_int_equal(paging_map(&pt, 0x9000, SZ_4K, PTE_W), 0);
+	assert_int_equal(leaf(&pt, 0x9000, &sz), 0x9000 | PTE_P | PTE_W);
+	assert_int_equal(paging_map(&pt, 0x9000, SZ_4K, PTE_W | PTE_NX), 0);
+	assert_int_equal(leaf(&pt, 0x9000, &sz), 0x9000 | rw_nx);
+}
+
+/* A CPU without NX: no NX bit anywhere (it would be reserved), text still
+ * read-only. */
+static void test_build_no_nx(void **state)
+{
+	const struct paging_host h = {.text = TEXT, .rodata = RODATA, .data = DATA, .end = END};
+	const uint64_t va[] = {0, 0xf0000, TEXT, RODATA, DATA, END, 0x400000, 0xb0000000};
+	struct pt_table pt;
+	uint64_t sz;
+
+	(void)state;
+	assert_int_equal(paging_build(&pt, &mm, &pa, &h), 0);
+	for (unsigned int i = 0; i < sizeof(va) / sizeof(va[0]); i++)
+		assert_int_equal(leaf(&pt, va[i], &sz) & PTE_NX, 0);
+	assert_int_equal(leaf(&pt, TEXT, &sz), TEXT | PTE_P);
+	assert_int_equal(leaf(&pt, RODATA, &sz), RODATA | PTE_P);
+	assert_int_equal(leaf(&pt, DATA, &sz), DATA | PTE_P | PTE_W);
+	assert_int_equal(paging_map(&pt, 0x800000000ull, SZ_4K, PTE_W | PTE_UC | PTE_NX), 0);
+	assert_int_equal(leaf(&pt, 0x800000000ull, &sz) & PTE_NX, 0);
+}
+
+/* An image not page aligned or not in section order: refused. */
+static void test_build_bad_image(void **state)
+{
+	const struct paging_host bad[] = {
+		{.nx = true, .text = TEXT + 0x10, .rodata = RODATA, .data = DATA, .end = END},
+		{.nx = true, .text = TEXT, .rodata = RODATA, .data = DATA, .end = END + 1},
+		{.nx = true, .text = TEXT, .rodata = DATA, .data = RODATA, .end = END},
+		{.nx = true, .text = TEXT, .rodata = RODATA, .data = END + SZ_4K, .end = END},
+		{.nx = true, .text = RODATA, .rodata = TEXT, .data = DATA, .end = END},
+	};
+	struct pt_table pt;
+
+	(void)state;
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(paging_build(&pt, &mm, &pa, &bad[i]), -EINVAL);
+}
+
 struct change {
 	bool unmap;
 	uint64_t virt, phys, len, flags;
@@ -308,7 +392,7 @@ static void test_host_fail_midway(void **state)
 	uint64_t sz;
 
 	(void)state;
-	assert_int_equal(paging_build(&pt, &mm, &pa, true), 0);
+	assert_int_equal(paging_build(&pt, &mm, &pa, &plain_1g), 0);
 	/* MMIO from the last RAM page on: the 1 GiB RAM leaf split twice, a
 	 * new PD beyond it and a PT for its last page */
 	assert_int_equal(fake_pt_fail_each(&pt, host_change, &c, va, 10, 8), 4);
@@ -369,6 +453,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_nested_1g, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_host_fail_midway, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nested_fail_midway, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_build_wx, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_build_no_nx, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_build_bad_image, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -37,6 +37,7 @@
 #define E_NL_M	E_NL(7)
 #define E_IR	(1ull << 61)
 #define E_IW	(1ull << 62)
+#define E_NX	(1ull << 63)
 
 static const struct pt_format ps_format = {
 	.name = "test-ps",
@@ -50,6 +51,25 @@ static const struct pt_format ps_format = {
 	.prot_bits = {E_R, E_W, E_X, E_U},
 	.prot_ok = PT_R | PT_W | PT_X | PT_U,
 	.prot_any = PT_R | PT_W,
+	.mt_bits = {[PT_MT_UC] = E_UC, [PT_MT_WB] = 0},
+	.mt_ok = 1u << PT_MT_UC | 1u << PT_MT_WB,
+};
+
+/* Like x86's own tables: execute is granted by a clear bit (NX), so a leaf
+ * without PT_X gets E_NX (prot_deny). */
+static const struct pt_format nx_format = {
+	.name = "test-nx",
+	.max_levels = 4,
+	.leaf_levels = PT_4K | PT_2M | PT_1G,
+	.addr = ADDR,
+	.present = E_R,
+	.kind = E_PS,
+	.table = {[2] = E_R | E_W, [3] = E_R | E_W, [4] = E_R | E_W},
+	.leaf = {[2] = E_PS, [3] = E_PS},
+	.prot_bits = {E_R, E_W, 0, E_U},
+	.prot_deny = {[2] = E_NX},
+	.prot_ok = PT_R | PT_W | PT_X | PT_U,
+	.prot_must = PT_R,
 	.mt_bits = {[PT_MT_UC] = E_UC, [PT_MT_WB] = 0},
 	.mt_ok = 1u << PT_MT_UC | 1u << PT_MT_WB,
 };
@@ -176,6 +196,39 @@ static void test_leaf_bits(void **state)
 	assert_int_equal(pt_leaf_bits(&nl_format, PT_W, PT_MT_WB, &b), 0);
 	assert_int_equal(b, E_IW | 1);
 	assert_int_equal(pt_leaf_bits(&nl_format, PT_X | PT_R, PT_MT_WB, &b), -EINVAL);
+	/* a denying bit is set exactly where the access is not granted */
+	assert_int_equal(pt_leaf_bits(&nx_format, PT_R | PT_W, PT_MT_WB, &b), 0);
+	assert_int_equal(b, E_R | E_W | E_NX);
+	assert_int_equal(pt_leaf_bits(&nx_format, PT_R | PT_X, PT_MT_UC, &b), 0);
+	assert_int_equal(b, E_R | E_UC);
+	assert_int_equal(pt_leaf_bits(&nx_format, PT_R | PT_W | PT_X | PT_U, PT_MT_WB, &b), 0);
+	assert_int_equal(b, E_R | E_W | E_U);
+	assert_int_equal(pt_leaf_bits(&nx_format, PT_W | PT_X, PT_MT_WB, &b), -EINVAL);
+}
+
+/* Denying bits travel with the leaf: a split keeps them, a remap of part
+ * with other access changes only that part. */
+static void test_deny_bits(void **state)
+{
+	struct pt_table t;
+
+	(void)state;
+	init(&t, &nx_format, 4, NULL);
+	assert_int_equal(pt_map(&t, 0, 0, SZ_1G, PT_R | PT_W, PT_MT_WB), 0);
+	assert_int_equal(pt_walk(&t, 0, NULL), E_R | E_W | E_PS | E_NX);
+	/* one 4 KiB page made read-only and executable, in the middle */
+	assert_int_equal(pt_map(&t, SZ_2M + SZ_4K, SZ_2M + SZ_4K, SZ_4K, PT_R | PT_X, PT_MT_WB), 0);
+	assert_int_equal(pt_walk(&t, SZ_2M + SZ_4K, NULL), (SZ_2M + SZ_4K) | E_R);
+	assert_int_equal(pt_walk(&t, SZ_2M, NULL), SZ_2M | E_R | E_W | E_NX);
+	assert_int_equal(pt_walk(&t, SZ_2M + 2 * SZ_4K, NULL),
+			 (SZ_2M + 2 * SZ_4K) | E_R | E_W | E_NX);
+	assert_int_equal(pt_walk(&t, 2 * SZ_2M, NULL), 2 * SZ_2M | E_R | E_W | E_PS | E_NX);
+	/* a split of a non-executable leaf keeps it non-executable */
+	assert_int_equal(pt_split(&t, 3 * SZ_2M, SZ_4K, SZ_4K), 0);
+	assert_int_equal(pt_walk(&t, 3 * SZ_2M + 511 * SZ_4K, NULL),
+			 (3 * SZ_2M + 511 * SZ_4K) | E_R | E_W | E_NX);
+	pt_destroy(&t);
+	assert_int_equal(palloc_free_bytes(&pa), start_free);
 }
 
 static void test_init(void **state)
@@ -427,9 +480,9 @@ static void test_fail_each(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		TEST(test_leaf_bits), TEST(test_init),	TEST(test_flush_every_entry),
-		TEST(test_no_flush),  TEST(test_split), TEST(test_next_level_format),
-		TEST(test_fail_each),
+		TEST(test_leaf_bits), TEST(test_init),	    TEST(test_flush_every_entry),
+		TEST(test_no_flush),  TEST(test_split),	    TEST(test_next_level_format),
+		TEST(test_fail_each), TEST(test_deny_bits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
