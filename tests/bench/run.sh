@@ -195,18 +195,36 @@ side() {
 		"$(awk -v d="$dp" -v p="$pk" 'BEGIN { printf "%.2f", d / p }') per packet"
 
 	echo "bench: transfer time (guest's monotonic clock, wget alone), $FW firmware:"
-	side vfvisor "$vf_times" "$(host_times "$SYS_DIR/$n.stamps" 4)" \
-		"$(clock_rate "$log" '\[beta\] ' "$SYS_DIR/$n.stamps" 4)"
+	vf_host=$(host_times "$SYS_DIR/$n.stamps" 4)
+	vf_rate=$(clock_rate "$log" '\[beta\] ' "$SYS_DIR/$n.stamps" 4)
+	side vfvisor "$vf_times" "$vf_host" "$vf_rate"
 	if [ "$BASELINE" -eq 1 ]; then
-		side bare "$bare_times" "$(host_times "$SYS_DIR/$bare.stamps" 1)" \
-			"$(clock_rate "$blog" '' "$SYS_DIR/$bare.stamps" 1)"
+		bare_host=$(host_times "$SYS_DIR/$bare.stamps" 1)
+		bare_rate=$(clock_rate "$blog" '' "$SYS_DIR/$bare.stamps" 1)
+		side bare "$bare_times" "$bare_host" "$bare_rate"
 		vm=$(echo "$vf_times" | grep . | spread | cut -d' ' -f1)
 		bm=$(echo "$bare_times" | grep . | spread | cut -d' ' -f1)
 		if [ -n "$vm" ] && [ -n "$bm" ]; then
 			echo "bench: throughput vfvisor/bare: $(awk -v v="$vm" -v b="$bm" 'BEGIN { printf "%.2f", b / v }')" \
 				"(of the medians; 1.00 = as fast as bare Linux on the same emulated machine)"
 		fi
+		vm=$(echo "$vf_host" | grep . | spread | cut -d' ' -f1)
+		bm=$(echo "$bare_host" | grep . | spread | cut -d' ' -f1)
+		if [ -n "$vm" ] && [ -n "$bm" ]; then
+			echo "bench: the same on the host clock: $(awk -v v="$vm" -v b="$bm" 'BEGIN { printf "%.2f", b / v }')" \
+				"(each time with wget's start and the guest's two lines around it)"
+		fi
 	fi
+	# A guest clock off by more than 5% makes its side's own times wrong.
+	for c in "vfvisor $vf_rate" "bare ${bare_rate:-}"; do
+		# shellcheck disable=SC2086 # a name and a number, split on purpose
+		set -- $c
+		[ $# -eq 2 ] || continue
+		if awk -v r="$2" 'BEGIN { exit !(r < 0.95 || r > 1.05) }'; then
+			echo "bench: WARNING: the $1 guest's clock ran at $2 of the host's: its own times are off" \
+				"by that much; trust the host-clock figures"
+		fi
+	done
 
 	if [ "$IDLE" -eq 1 ] && [ -f "$SYS_DIR/$n.idle1" ] && [ -n "$idle_s" ]; then
 		echo "bench: idle guests (console quiet, shells waiting) over $idle_s s: exits per second"
