@@ -88,7 +88,6 @@ stamps "$log" "$SYS_DIR/$n.stamps" "$t0" '^vfvisor: vfvisor [0-9]' '^vfvisor: bo
 	'^\[alpha\] vftest: up name=' '^\[beta\] vftest: up name=' "${fres[@]}"
 # The limit on the first line only: feed's waits have their own.
 if ! boot_io "$n" "$FW" "$iso" 300 '^\[beta\] vftest: fetch start' feed; then
-	echo "bench: the guests did not start the transfer"
 	failed+=("vfvisor (the guests did not start the transfer)")
 fi
 stamps_stop
@@ -112,7 +111,10 @@ b='' a=''
 [ -f "$before" ] && b=$(total "$before")
 [ -f "$after" ] && a=$(total "$after")
 if [ -z "$pk" ] || [ -z "$b" ] || [ -z "$a" ] || [ "$pk" -eq 0 ]; then
-	echo "bench: no figures (packets '$pk', exits before '$b' after '$a')"
+	# Nothing to print: the bare side alone would compare with nothing.
+	for f in "${failed[@]}" "vfvisor (no figures: packets '$pk', exits before '$b' after '$a')"; do
+		echo "bench: FAILED: $f"
+	done | tee "$out"
 	exit 1
 fi
 vf_times=$(fetch_times "$log" '\[beta\] ')
