@@ -125,10 +125,17 @@ check-system: $(SYSTEM_DEPS)
 check-vmx: $(BUILD)/vfvisor.elf $(TG_IMAGE) $(GUEST_IMAGES)
 	@tests/vmx/run.sh $(BUILD)/results/vmx.txt
 
-# Exits per packet on the VF datapath (figures, not a test).
+# vfvisor's guests against bare Linux on the same emulated NIC: transfer
+# times, exits per packet, idle exits, boot (figures, not a test). BENCH_R
+# transfers a side (default 5); BENCH_BASELINE=0 and BENCH_IDLE=0 leave the
+# bare side and the idle figure out (tests/bench/run.sh).
+BENCH_R ?= 5
+BENCH_BASELINE ?= 1
+BENCH_IDLE ?= 1
 bench: deps
-	@$(MAKE) --no-print-directory $(BUILD)/vfvisor.elf $(GUEST_IMAGES)
-	@tests/bench/run.sh
+	@$(MAKE) --no-print-directory $(BUILD)/vfvisor.elf $(GUEST_IMAGES) $(GUEST_BENCH_INITRD)
+	@tests/bench/test.sh
+	@BENCH_R=$(BENCH_R) BENCH_BASELINE=$(BENCH_BASELINE) BENCH_IDLE=$(BENCH_IDLE) tests/bench/run.sh
 
 # The system tests (tests/system/run.sh) under KVM with VT-x, or one SKIP.
 check-kvm: $(SYSTEM_DEPS)

@@ -4,6 +4,10 @@
 #   build.sh vmlinuz OUT          -> OUT/vmlinuz (and OUT/vmlinuz.pkg: which package)
 #   build.sh initrd  OUT INIT     -> OUT/initrd.gz (busybox, igbvf.ko and its
 #                                    dependencies, INIT as /init)
+#   build.sh initrd-bench OUT INIT VFTEST
+#                                 -> OUT/initrd-bench.gz: the bench's bare
+#                                    baseline (igb.ko too, INIT as /init,
+#                                    VFTEST as /bin/vftest)
 #
 # Packages are fetched with `apt-get download` into OUT/debs/ once and kept
 # there; they are unpacked with `dpkg -x` into OUT/ only, never installed.
@@ -22,7 +26,7 @@ die() {
 # Progress goes to stderr: several functions return their result on stdout.
 log() { echo "guest: $*" >&2; }
 
-[ $# -ge 2 ] || die "usage: $0 vmlinuz OUT | initrd OUT INIT"
+[ $# -ge 2 ] || die "usage: $0 vmlinuz OUT | initrd OUT INIT | initrd-bench OUT INIT VFTEST"
 what=$1
 OUT=$2
 DEBS=$OUT/debs
@@ -167,7 +171,7 @@ module_file() {
 	# Module names use _ where file names may use - (and the other way round).
 	alt=$(echo "$name" | tr '_-' '-_')
 	f=$(find "$KTREE/lib/modules/$KREL/kernel" \( -name "$name.ko*" -o -name "$alt.ko*" \) | head -n 1)
-	[ -n "$f" ] || die "module $name (needed by igbvf) not found in $KDEB"
+	[ -n "$f" ] || die "module $name (needed by $MODULES) not found in $KDEB"
 	echo "$f"
 }
 
@@ -234,16 +238,21 @@ console_cpio() {
 	entry 'TRAILER!!!' 0 0 0
 }
 
+# build_initrd NAME INIT VFTEST MODULE...: OUT/NAME.gz with INIT as /init;
+# /bin/vftest is VFTEST, or a link to /init when VFTEST is empty.
 build_initrd() {
-	local init=$1 bbdir bbdeb applet
+	local name=$1 init=$2 vftest=$3 bbdir bbdeb applet m
+	shift 3
+	MODULES=$*
 	[ -f "$init" ] || die "init script $init not found"
+	[ -z "$vftest" ] || [ -f "$vftest" ] || die "vftest script $vftest not found"
 	kernel_tree
 	bbdir=$OUT/busybox
 	bbdeb=$(busybox_deb)
 	unpack "$bbdeb" "$bbdir"
 	[ -x "$bbdir/bin/busybox" ] || die "busybox-static package has no bin/busybox"
 
-	ROOT=$OUT/initrd.root
+	ROOT=$OUT/$name.root
 	rm -rf "$ROOT"
 	mkdir -p "$ROOT"/{bin,sbin,usr/bin,usr/sbin,proc,sys,tmp,root,etc,lib/modules}
 	cp "$bbdir/bin/busybox" "$ROOT/bin/busybox"
@@ -258,12 +267,18 @@ build_initrd() {
 	done
 	[ -L "$ROOT/bin/sh" ] || die "busybox has no sh applet"
 	install -m 0755 "$init" "$ROOT/init"
-	# The init is also the `vftest ACTION,...` command of the shell.
-	ln -sf /init "$ROOT/bin/vftest"
+	if [ -z "$vftest" ]; then
+		# The init is also the `vftest ACTION,...` command of the shell.
+		ln -sf /init "$ROOT/bin/vftest"
+	else
+		install -m 0755 "$vftest" "$ROOT/bin/vftest"
+	fi
 
 	[ -f "$KTREE/lib/modules/$KREL/$IGBVF" ] || ls "$KTREE/lib/modules/$KREL/$IGBVF".* >/dev/null 2>&1 ||
 		die "$KDEB has no $IGBVF (CONFIG_IGBVF not a module?)"
-	add_module igbvf
+	for m in "$@"; do
+		add_module "$m"
+	done
 	echo "$KREL" >"$ROOT/lib/modules/release"
 
 	# Fixed timestamps and owners: the same inputs give the same initrd.
@@ -272,16 +287,21 @@ build_initrd() {
 		console_cpio
 		(cd "$ROOT" && find . -mindepth 1 | LC_ALL=C sort |
 			cpio -o -H newc -R 0:0 --reproducible --quiet)
-	} | gzip -9 -n >"$OUT/initrd.gz.tmp" || die "making the cpio archive failed"
-	mv "$OUT/initrd.gz.tmp" "$OUT/initrd.gz"
-	log "$OUT/initrd.gz: $(stat -c %s "$OUT/initrd.gz") bytes, modules: $(tr '\n' ' ' <"$ROOT/lib/modules/load.order")"
+	} | gzip -9 -n >"$OUT/$name.gz.tmp" || die "making the cpio archive failed"
+	mv "$OUT/$name.gz.tmp" "$OUT/$name.gz"
+	log "$OUT/$name.gz: $(stat -c %s "$OUT/$name.gz") bytes, modules: $(tr '\n' ' ' <"$ROOT/lib/modules/load.order")"
 }
 
 case "$what" in
 vmlinuz) build_vmlinuz ;;
 initrd)
 	[ $# -eq 3 ] || die "usage: $0 initrd OUT INIT"
-	build_initrd "$3"
+	build_initrd initrd "$3" "" igbvf
 	;;
-*) die "unknown target '$what' (vmlinuz or initrd)" ;;
+initrd-bench)
+	# Linux's own PF driver too: the bench's baseline enables the VFs itself.
+	[ $# -eq 4 ] || die "usage: $0 initrd-bench OUT INIT VFTEST"
+	build_initrd initrd-bench "$3" "$4" igb igbvf
+	;;
+*) die "unknown target '$what' (vmlinuz, initrd or initrd-bench)" ;;
 esac
