@@ -111,9 +111,11 @@ $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 # ---- fuzzing (libFuzzer): make fuzz, make check-fuzz ------------------------
 include tests/fuzz/fuzz.mk
 
-# The guest kernel too: the Linux loader's test parses and loads it.
+# The guest kernel too: the Linux loader's test parses and loads it. The
+# bench's parsing is checked here too (host only, a few seconds).
 check-unit: $(UNIT_BINS) $(GUEST_KERNEL)
-	@tests/unit/run.sh $(BUILD)/results/unit.txt $(UNIT_BINS)
+	@tests/unit/run.sh $(BUILD)/results/unit.txt $(UNIT_BINS); u=$$?; \
+	 tests/bench/test.sh $(BUILD)/results/bench-parse.txt && exit $$u
 
 # ---- system tests (QEMU TCG) ------------------------------------------------
 # check-kvm runs the same scripts under KVM, so it needs the same images.
