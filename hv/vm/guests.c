@@ -358,7 +358,7 @@ void guests_poll(void)
 		input_feed(i);
 	if (redraw)
 		cmd_echo("\n");
-	vm_con_pass(vms, vm_count, VM_CON_PASS);
+	vm_con_pass(vms, vm_count, VM_CON_PASS, NULL);
 	if (redraw) {
 		cmd_echo(":");
 		cmd_echo(cmd_ed.buf);
