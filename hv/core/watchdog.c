@@ -14,6 +14,7 @@ int watchdog_init(struct watchdog *w, uint64_t khz, unsigned int bound_ms, uint6
 	w->khz = khz;
 	w->bound = khz * bound_ms;
 	w->what = "start-up";
+	w->watching = true;
 	w->seen_tsc = now;
 	return 0;
 }
@@ -26,6 +27,12 @@ enum watchdog_verdict watchdog_check(struct watchdog *w, uint64_t now, uint64_t 
 	uint64_t still = now >= w->seen_tsc ? now - w->seen_tsc : 0;
 
 	*ms = still / w->khz;
+	if (!w->watching) {
+		w->seen_beat = beat; /* a clean start when watching resumes */
+		w->seen_tsc = now;
+		w->stalled = false;
+		return WATCHDOG_QUIET;
+	}
 	if (beat != w->seen_beat) {
 		bool was = w->stalled;
 

@@ -23,6 +23,7 @@ struct watchdog {
 	 * strings that outlive the step (literals, a guest's name). */
 	const char *volatile what;
 	const char *volatile who;
+	volatile bool watching; /* off: every check counts as progress */
 	/* The checker's own (NMI context). */
 	uint64_t seen_beat;  /* the beat at the last change seen */
 	uint64_t seen_tsc;   /* when that change was seen */
@@ -46,6 +47,13 @@ static inline void watchdog_step(struct watchdog *w, const char *what, const cha
 	w->what = what;
 	w->who = who;
 	__atomic_store_n(&w->beat, w->beat + 1, __ATOMIC_RELEASE);
+}
+
+/* Watch (from watchdog_init on) or not: start-up steps that may take long
+ * (loading guests) are not the service loop's and are not watched. */
+static inline void watchdog_watch(struct watchdog *w, bool on)
+{
+	w->watching = on;
 }
 
 /* The periodic check at TSC @now; @ms gets, for a stall, how long the beat

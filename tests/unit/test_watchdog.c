@@ -113,6 +113,31 @@ static void test_beat_wraps(void **state)
 	assert_int_equal(watchdog_check(&w, MS(2001), &ms), WATCHDOG_RESUMED);
 }
 
+/* Not watching: a long still time is no stall, and watching again starts
+ * the bound afresh (not from the last beat before the pause). */
+static void test_pause(void **state)
+{
+	struct watchdog w;
+	uint64_t ms;
+
+	(void)state;
+	watchdog_init(&w, KHZ, 1000, 0);
+	watchdog_watch(&w, false);
+	assert_int_equal(watchdog_check(&w, MS(5000), &ms), WATCHDOG_QUIET);
+	assert_int_equal(watchdog_check(&w, MS(9000), &ms), WATCHDOG_QUIET);
+	watchdog_watch(&w, true);
+	assert_int_equal(watchdog_check(&w, MS(9500), &ms), WATCHDOG_QUIET);
+	assert_int_equal(watchdog_check(&w, MS(10001), &ms), WATCHDOG_STALL);
+	assert_int_equal(ms, 1001);
+	/* paused while stalled: no resume line (nothing progressed), a clean
+	 * start after */
+	watchdog_watch(&w, false);
+	assert_int_equal(watchdog_check(&w, MS(10100), &ms), WATCHDOG_QUIET);
+	watchdog_watch(&w, true);
+	assert_int_equal(watchdog_check(&w, MS(10200), &ms), WATCHDOG_QUIET);
+	assert_int_equal(w.stalls, 1);
+}
+
 static void test_stage_names(void **state)
 {
 	struct watchdog w;
@@ -146,6 +171,7 @@ int main(void)
 		cmocka_unit_test(test_stuck_before_first_beat),
 		cmocka_unit_test(test_clock_behind),
 		cmocka_unit_test(test_beat_wraps),
+		cmocka_unit_test(test_pause),
 		cmocka_unit_test(test_stage_names),
 	};
 
