@@ -50,7 +50,8 @@ static bool valid_name(const struct option *o, const char *v)
 }
 
 static const char *const console_words[] = {"com1", "com2", "none", NULL};
-static const char *const selftest_words[] = {"exception", "nic", "dmafault", "irq", "svm", NULL};
+static const char *const selftest_words[] = {"exception", "nic",      "dmafault", "irq",
+					     "svm",	  "watchdog", NULL};
 static const char *const igb_omit_words[] = {"loopback", "macfilter", "pfrstd", NULL};
 static const char *const iommu_omit_words[] = {"dma", "ir", NULL};
 static const char *const vmx_break_words[] = {"cr0", NULL};
@@ -94,7 +95,7 @@ const struct option options[] = {
 	{.name = "selftest",
 	 .value = "LIST",
 	 .help = "boot-time diagnostics, run in the order given",
-	 .choices = "a comma-separated list of exception, nic, dmafault, irq, svm",
+	 .choices = "a comma-separated list of exception, nic, dmafault, irq, svm, watchdog",
 	 .valid = options_list_of,
 	 .words = selftest_words,
 	 .bad_level = LOG_WARN},

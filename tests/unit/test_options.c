@@ -15,7 +15,7 @@
 
 /* Every option with a value it takes (the flag `help` left out: it prints). */
 static const char every_option[] = "console=com2 loglevel=3 nic=0000:01:00.0 vfs=7 "
-				   "selftest=exception,nic,dmafault,irq,svm "
+				   "selftest=exception,nic,dmafault,irq,svm,watchdog "
 				   "igb.omit=loopback,pfrstd vmx.break=cr0 vmx.poison=1 "
 				   "vtd.omit=dma,ir config=guests.conf watchdog=off "
 				   "watchdog.ms=60000";
