@@ -1127,6 +1127,24 @@ static void io_unknown_in_all_ones(void **state)
 	expect_no_exc(v);
 }
 
+/* The 8259s and the PIT are the hypervisor's (its NMI watchdog): a guest's
+ * accesses to them are refused like any unknown port. */
+static void io_watchdog_ports_refused(void **state)
+{
+	static const uint16_t ports[] = {0x20, 0x21, 0xA0, 0xA1, 0x40, 0x43};
+	struct vcpu *v = &vm->vcpu[0];
+
+	(void)state;
+	for (unsigned int i = 0; i < sizeof(ports) / sizeof(ports[0]); i++) {
+		v->regs.gpr[R_RAX] = 0;
+		port(v, ports[i], 1, false, 0xFF); /* mask all, or a new count */
+		port(v, ports[i], 1, true, 0);
+		assert_int_equal(v->regs.gpr[R_RAX], 0xFF);
+	}
+	assert_int_equal(vm->refused_io, 12);
+	expect_no_exc(v);
+}
+
 static void io_unknown_out_dropped(void **state)
 {
 	struct vcpu *v = &vm->vcpu[0];
@@ -2496,6 +2514,7 @@ int main(void)
 		T(io_com1_thr_to_console),
 		T(io_lsr_read_merges_al),
 		T(io_unknown_in_all_ones),
+		T(io_watchdog_ports_refused),
 		T(io_unknown_out_dropped),
 		T(io_sleep_control_s5_powers_off),
 		T(io_string_gp),
