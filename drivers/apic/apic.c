@@ -15,10 +15,10 @@
 #define REG_ICR_HI 0x310
 
 #define REG_LVT_TIMER  0x320
+#define REG_LVT_LINT0  0x350
 #define REG_TIMER_INIT 0x380
 #define REG_TIMER_CUR  0x390
 #define REG_TIMER_DIV  0x3E0
-#define LVT_MASKED     (1u << 16)
 #define LVT_PERIODIC   (1u << 17)
 
 #define ICR_NMI	    (4u << 8)
@@ -119,7 +119,7 @@ void apic_timer_periodic(uint8_t vector, uint32_t us)
 
 	/* Count the timer's ticks over 10 ms of TSC time, divide by 16. */
 	apic_write(REG_TIMER_DIV, 0x3);
-	apic_write(REG_LVT_TIMER, LVT_MASKED | vector);
+	apic_write(REG_LVT_TIMER, APIC_LVT_MASKED | vector);
 	apic_write(REG_TIMER_INIT, 0xFFFFFFFF);
 	udelay(10000);
 	ticks = 0xFFFFFFFF - apic_read(REG_TIMER_CUR);
@@ -140,7 +140,7 @@ uint32_t apic_timer_calibrate(void)
 
 	/* Divide by 1 over 10 ms of TSC time, timer masked. */
 	apic_write(REG_TIMER_DIV, 0xB);
-	apic_write(REG_LVT_TIMER, LVT_MASKED);
+	apic_write(REG_LVT_TIMER, APIC_LVT_MASKED);
 	apic_write(REG_TIMER_INIT, 0xFFFFFFFF);
 	udelay(10000);
 	ticks = 0xFFFFFFFF - apic_read(REG_TIMER_CUR);
@@ -158,9 +158,19 @@ void apic_timer_stop(void)
 {
 	struct cpuid_regs r;
 
-	apic_write(REG_LVT_TIMER, LVT_MASKED);
+	apic_write(REG_LVT_TIMER, APIC_LVT_MASKED);
 	apic_write(REG_TIMER_INIT, 0);
 	cpuid(1, 0, &r);
 	if (r.ecx & (1u << 24))
 		wrmsr(0x6E0, 0); /* IA32_TSC_DEADLINE: disarm that mode too */
+}
+
+uint32_t apic_lint0(void)
+{
+	return apic_read(REG_LVT_LINT0);
+}
+
+void apic_lint0_set(uint32_t lvt)
+{
+	apic_write(REG_LVT_LINT0, lvt);
 }

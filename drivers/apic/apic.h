@@ -27,6 +27,12 @@ void apic_timer_periodic(uint8_t vector, uint32_t us);
  * apic_timer_khz() returns it (0 before). */
 uint32_t apic_timer_calibrate(void);
 uint32_t apic_timer_khz(void);
+/* LVT LINT0 of this CPU (where the 8259s' INTR arrives): its value, and a
+ * new one. APIC_LVT_NMI: each rising edge is an NMI (edge-triggered). */
+#define APIC_LVT_MASKED (1u << 16)
+#define APIC_LVT_NMI	(4u << 8)
+uint32_t apic_lint0(void);
+void apic_lint0_set(uint32_t lvt);
 /* Mask and disarm this CPU's timer (one-shot, periodic or TSC-deadline). */
 void apic_timer_stop(void);
 

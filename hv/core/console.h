@@ -14,6 +14,11 @@ int console_get_level(void);
 /* For multi-line reports that must stay together (exception dumps). */
 void console_lock_take(void);
 void console_lock_release(void);
+/* For reports from NMI context, where the interrupted code may hold the
+ * console: take it within @us, else print over its holder (a stuck holder
+ * must not silence the report). Returns a token for console_lock_return(). */
+int console_lock_take_within(uint64_t us);
+void console_lock_return(int token);
 /* A guest's console line, as "[NAME] text" (the boot log contract). */
 void console_guest_line(const char *name, const char *text);
 /* Raw text, no prefix; caller holds the console lock. */

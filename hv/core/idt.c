@@ -26,6 +26,8 @@ struct gate {
 extern const uint64_t isr_table[256];
 static struct gate idt[256] __attribute__((aligned(16)));
 static irq_handler_t handlers[256];
+/* NMIs are shared (one may stand for several): each handler looks at each. */
+static irq_handler_t nmi_handlers[IDT_NMI_HANDLERS];
 static exception_hook_t exception_hook;
 static volatile bool in_hook[MAX_CPUS]; /* an exception in the hook: just stop */
 
@@ -70,6 +72,19 @@ void idt_load(void)
 void idt_set_handler(uint8_t vector, irq_handler_t fn)
 {
 	handlers[vector] = fn;
+}
+
+int idt_add_nmi_handler(irq_handler_t fn)
+{
+	for (int i = 0; i < IDT_NMI_HANDLERS; i++) {
+		if (nmi_handlers[i] == fn)
+			return 0;
+		if (!nmi_handlers[i]) {
+			nmi_handlers[i] = fn;
+			return 0;
+		}
+	}
+	return -1;
 }
 
 void idt_set_exception_hook(exception_hook_t fn)
@@ -120,8 +135,14 @@ static void exception_report(struct trap_frame *f)
 
 void idt_dispatch(struct trap_frame *f)
 {
-	/* An NMI is an exception unless someone expects it (the guests' kick). */
-	if (f->vector < 32 && !(f->vector == 2 && handlers[2])) {
+	/* An NMI is an exception unless someone expects it (the guests' kick,
+	 * the watchdog). */
+	if (f->vector == 2 && nmi_handlers[0]) {
+		for (int i = 0; i < IDT_NMI_HANDLERS && nmi_handlers[i]; i++)
+			nmi_handlers[i](f);
+		return;
+	}
+	if (f->vector < 32) {
 		exception_report(f);
 		return;
 	}

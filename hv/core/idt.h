@@ -29,6 +29,10 @@ typedef void (*exception_hook_t)(unsigned int cpu, const struct trap_frame *f);
 void idt_init(void);
 void idt_load(void);
 void idt_set_handler(uint8_t vector, irq_handler_t fn);
+/* Add @fn to the handlers every NMI runs (once each; a handler checks
+ * whether the NMI is its own). -1 when the IDT_NMI_HANDLERS are taken. */
+#define IDT_NMI_HANDLERS 4
+int idt_add_nmi_handler(irq_handler_t fn);
 void idt_set_exception_hook(exception_hook_t fn);
 void idt_dispatch(struct trap_frame *f);
 const char *idt_exception_name(uint64_t vector);

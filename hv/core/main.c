@@ -2,7 +2,7 @@
 /*
  * Start-up on the boot CPU: console, boot information and command line,
  * memory, ACPI, CPU features, the other CPUs, the IOMMU, the NIC, the
- * self-tests asked for, then the guests. The boot CPU stays in the
+ * service CPU's watchdog, the self-tests asked for, then the guests. The boot CPU stays in the
  * hypervisor as the service CPU.
  */
 #include "drivers/acpi/acpi.h"
@@ -21,6 +21,7 @@
 #include "drivers/pci/access.h"
 #include "hv/core/selftest.h"
 #include "hv/core/service.h"
+#include "hv/core/watchdog_nmi.h"
 #include "lib/kstring.h"
 #include "boot/mb2.h"
 #include "hv/core/paging.h"
@@ -324,6 +325,7 @@ static void __attribute__((noreturn)) hv_start(void)
 						iommu_omit_parse(cl)});
 	/* The configuration says how many VFs the NIC is to have. */
 	nic_init(cl, guests_config(&boot_info, cl));
+	watchdog_nmi_start(cl, acpi.pcat_compat);
 
 	/* a bad list (options_check() has named it) still runs the known ones */
 	if (options_get(cl, "selftest", test, sizeof(test)))

@@ -50,12 +50,19 @@ static bool valid_name(const struct option *o, const char *v)
 }
 
 static const char *const console_words[] = {"com1", "com2", "none", NULL};
-static const char *const selftest_words[] = {"exception", "nic", "dmafault",   "irq",
-					     "svm",	  "wx",	 "stackguard", NULL};
+static const char *const selftest_words[] = {"exception", "nic",	"dmafault", "irq", "svm",
+					     "wx",	  "stackguard", "watchdog", NULL};
 static const char *const igb_omit_words[] = {"loopback", "macfilter", "pfrstd", NULL};
 static const char *const iommu_omit_words[] = {"dma", "ir", NULL};
 static const char *const vmx_break_words[] = {"cr0", NULL};
 static const char *const bit_words[] = {"0", "1", NULL};
+static const char *const on_off_words[] = {"on", "off", NULL};
+
+static bool valid_watchdog_ms(const struct option *o, const char *v)
+{
+	(void)o;
+	return number_in(v, 100, 60000);
+}
 
 /* README.md's options table lists exactly these (tests/unit/test_options.c). */
 const struct option options[] = {
@@ -88,7 +95,8 @@ const struct option options[] = {
 	{.name = "selftest",
 	 .value = "LIST",
 	 .help = "boot-time diagnostics, run in the order given",
-	 .choices = "a comma-separated list of exception, nic, dmafault, irq, svm, wx, stackguard",
+	 .choices = "a comma-separated list of exception, nic, dmafault, irq, svm, wx, stackguard, "
+		    "watchdog",
 	 .valid = options_list_of,
 	 .words = selftest_words,
 	 .bad_level = LOG_WARN},
@@ -125,6 +133,21 @@ const struct option options[] = {
 	 .help = "the boot module holding the guest configuration",
 	 .choices = "a boot module's name",
 	 .valid = valid_name,
+	 .bad_level = LOG_WARN},
+	{.name = "watchdog",
+	 .value = "on|off",
+	 .help = "the NMI watchdog on the service cpu (default on where the machine has a PIT "
+		 "and 8259s wired to LINT0)",
+	 .choices = "on or off",
+	 .valid = options_one_of,
+	 .words = on_off_words,
+	 .bad_level = LOG_WARN},
+	{.name = "watchdog.ms",
+	 .value = "N",
+	 .help = "how long the service loop may make no progress before the watchdog reports it "
+		 "(default 1000)",
+	 .choices = "a number of milliseconds, 100..60000",
+	 .valid = valid_watchdog_ms,
 	 .bad_level = LOG_WARN},
 	{.name = "help", .help = "print these options at boot", .choices = "no value"},
 };

@@ -75,6 +75,36 @@ void console_lock_release(void)
 	spin_unlock(&console_lock);
 }
 
+#define CONSOLE_TOOK (-2) /* the token: the lock was taken, give it back */
+
+int console_lock_take_within(uint64_t us)
+{
+	int me = (int)cpu_index(), prev = console_owner;
+	uint64_t end = rdtsc() + us * tsc_khz() / 1000;
+
+	if (prev == me)
+		return me; /* interrupted while printing: print anyway */
+	do {
+		if (spin_trylock(&console_lock)) {
+			console_owner = me;
+			return CONSOLE_TOOK;
+		}
+		cpu_relax();
+	} while (rdtsc() < end);
+	/* Held still, maybe by this very CPU between taking the lock and
+	 * recording itself: print over it; printk() sees the console as ours. */
+	console_owner = me;
+	return prev;
+}
+
+void console_lock_return(int token)
+{
+	if (token == CONSOLE_TOOK)
+		console_lock_release();
+	else if (console_owner == (int)cpu_index())
+		console_owner = token;
+}
+
 void console_puts_raw(const char *s)
 {
 	console_write(s);

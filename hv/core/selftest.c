@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * The boot-time self-tests (selftest=exception,nic,dmafault,irq,svm; wx and
- * stackguard in selftest_prot.c): each
+ * The boot-time self-tests (selftest=exception,nic,dmafault,irq,svm,watchdog;
+ * wx and stackguard in selftest_prot.c): each
  * prints "selftest NAME: PASS|FAIL|SKIP (why)", the line the system tests
  * look for.
  */
@@ -17,6 +17,7 @@
 #include "hv/core/paging.h"
 #include "hv/core/selftest.h"
 #include "hv/core/smp.h"
+#include "hv/core/watchdog_nmi.h"
 #include "hv/svm/svm.h"
 #include "iommu/iommu.h"
 #include "lib/err.h"
@@ -319,6 +320,55 @@ static void selftest_svm(const struct cpu_features *f, struct palloc *pa)
 		svm_selftest(pa);
 }
 
+extern char __image_start[], __image_end[];
+
+/* selftest=watchdog: the service CPU spins with interrupts off for half as
+ * long again as the bound, in a named stage: the NMI watchdog must report
+ * that stage (and where it interrupted), once, and the progress after. */
+static void selftest_watchdog(void)
+{
+	struct watchdog_nmi_stats a, b;
+	uint64_t spin = watchdog_nmi_bound_ms() * 3ull / 2, end;
+	char why[96] = "";
+
+	if (!watchdog_nmi_on()) {
+		/* off as asked: nothing to test; off for want of ticks: broken */
+		const char *why_off = watchdog_nmi_off_why();
+
+		pr_info("selftest watchdog: %s (the watchdog is off: %s)\n",
+			strcmp(why_off, "watchdog=off") ? "FAIL" : "SKIP", why_off);
+		return;
+	}
+	watchdog_nmi_stats(&a);
+	watchdog_nmi_watch(true);
+	service_progress("selftest watchdog spin", NULL);
+	end = rdtsc() + tsc_khz() * spin;
+	while (rdtsc() < end)
+		cpu_relax();
+	service_progress("selftest watchdog after the spin", NULL);
+	udelay(200000); /* a few ticks to see the progress */
+	watchdog_nmi_watch(false);
+	watchdog_nmi_stats(&b);
+	if (b.stalls != a.stalls + 1)
+		sfmt(why, sizeof(why), "%u stall reports for one stall", b.stalls - a.stalls);
+	else if (strcmp(b.stage, "selftest watchdog spin"))
+		sfmt(why, sizeof(why), "the report names '%s'", b.stage);
+	else if (b.rip < (uintptr_t)__image_start || b.rip >= (uintptr_t)__image_end)
+		sfmt(why, sizeof(why), "the report's rip 0x%llx is outside the hypervisor",
+		     (unsigned long long)b.rip);
+	else if (b.resumes != a.resumes + 1)
+		sfmt(why, sizeof(why), "%u reports of the progress after it",
+		     b.resumes - a.resumes);
+	if (why[0]) {
+		pr_info("selftest watchdog: FAIL (%s)\n", why);
+		return;
+	}
+	pr_info("selftest watchdog: PASS (a %llu ms spin with interrupts off reported after %llu ms"
+		" in its stage at rip 0x%llx; progress after %llu ms)\n",
+		(unsigned long long)spin, (unsigned long long)b.stall_ms, (unsigned long long)b.rip,
+		(unsigned long long)b.resume_ms);
+}
+
 void selftest_run(const char *list, const struct cpu_features *f, struct palloc *pa)
 {
 	while (*list) {
@@ -342,6 +392,8 @@ void selftest_run(const char *list, const struct cpu_features *f, struct palloc 
 			selftest_wx(f);
 		else if (len == 10 && !strncmp(w, "stackguard", len))
 			selftest_stackguard();
+		else if (len == 8 && !strncmp(w, "watchdog", len))
+			selftest_watchdog();
 		/* an unknown name: options_check() has named it */
 		if (*list)
 			list++;

@@ -62,10 +62,13 @@ static const struct msr_rule rules[] = {
 	ONE(0x6E0, P, P, "TSC_DEADLINE"), /* the guest's LAPIC timer */
 	/* The x2APIC is the guest's: timer, EOI, TPR, self-IPI without exits.
 	 * Registers that do not exist #GP in hardware. Only the ICR write is
-	 * trapped (icr_filter): an IPI may leave the CPU. */
+	 * trapped (icr_filter): an IPI may leave the CPU; and LINT0's, where
+	 * the 8259s' INTR (the hypervisor's watchdog tick) arrives: kept masked. */
 	RANGE(0x800, 0x82F, P, P, "x2APIC"),
 	ONE(0x830, P, E, "x2APIC ICR"),
-	RANGE(0x831, 0x8FF, P, P, "x2APIC"),
+	RANGE(0x831, 0x834, P, P, "x2APIC"),
+	ONE(0x835, P, E, "x2APIC LVT LINT0"),
+	RANGE(0x836, 0x8FF, P, P, "x2APIC"),
 	ONE(0xDA0, R, R, "XSS"),       /* XSAVES is hidden in CPUID */
 	ONE(0xC0000080, E, E, "EFER"), /* the VM core hides and forces SVME */
 	/* SYSCALL and segment-base state: VMCB (VMLOAD/VMSAVE) or VMCS held. */

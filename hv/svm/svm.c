@@ -24,7 +24,7 @@ static void smoke_state(void *vmcb, uint64_t iopm, uint64_t msrpm, uint64_t ncr3
 {
 	vmcb_wr(vmcb, VMCB_INTERCEPT_MISC1, 4,
 		VMCB_MISC1_HLT | VMCB_MISC1_IOIO | VMCB_MISC1_MSR | VMCB_MISC1_SHUTDOWN |
-			VMCB_MISC1_CPUID);
+			VMCB_MISC1_CPUID | VMCB_MISC1_NMI);
 	vmcb_wr(vmcb, VMCB_INTERCEPT_MISC2, 4, VMCB_MISC2_VMRUN);
 	vmcb_wr(vmcb, VMCB_IOPM_BASE, 8, iopm);
 	vmcb_wr(vmcb, VMCB_MSRPM_BASE, 8, msrpm);
@@ -58,7 +58,7 @@ static void smoke_state(void *vmcb, uint64_t iopm, uint64_t msrpm, uint64_t ncr3
 
 int svm_selftest(struct palloc *pa)
 {
-	uint64_t vmcb_pa, iopm, msrpm, ram, exits = 0, ios = 0, code = 0;
+	uint64_t vmcb_pa, iopm, msrpm, ram, exits = 0, ios = 0, nmis = 0, code = 0;
 	size_t blob = (size_t)(svm_smoke_end - svm_smoke_start);
 	struct vcpu_regs regs = {0};
 	struct pt_table npt;
@@ -89,6 +89,12 @@ int svm_selftest(struct palloc *pa)
 		svm_run(vmcb_pa, &regs, svm_host_page(cpu_index()));
 		exits++;
 		code = vmcb_rd(vmcb, VMCB_EXITCODE, 8);
+		/* The service CPU's watchdog tick: taken by the host at STGI, not
+		 * by the smoke guest (it has no IDT); the guest goes on. */
+		if (code == VMEXIT_NMI) {
+			nmis++;
+			continue;
+		}
 		if (code != VMEXIT_IOIO)
 			break;
 		uint64_t info = vmcb_rd(vmcb, VMCB_EXITINFO1, 8);
@@ -117,9 +123,10 @@ int svm_selftest(struct palloc *pa)
 			vmcb_rd(vmcb, VMCB_EXITINFO1, 8) & 2 ? "write" : "read",
 			(unsigned long long)gpa);
 	if (code == VMEXIT_NPF && gpa == 0x200000 && printed) {
-		pr_info("selftest svm: PASS (%llu exits: %llu port writes, then the read past its"
-			" 2 MiB stopped by nested paging)\n",
-			(unsigned long long)exits, (unsigned long long)ios);
+		pr_info("selftest svm: PASS (%llu exits: %llu port writes, %llu nmis, then the read"
+			" past its 2 MiB stopped by nested paging)\n",
+			(unsigned long long)exits, (unsigned long long)ios,
+			(unsigned long long)nmis);
 		return 0;
 	}
 	pr_info("selftest svm: FAIL (exit 0x%llx after %llu exits, info1 0x%llx%s)\n",

@@ -21,16 +21,18 @@
 #include "hv/vm/vm.h"
 #include "lib/x86.h"
 
-#define MSR_APIC_BASE	0x1B
-#define MSR_MTRRCAP	0xFE
-#define MSR_MTRR_FIRST	0x200
-#define MSR_MTRR_LAST	0x26F
-#define MSR_MTRRDEF	0x2FF
-#define MSR_X2APIC_ICR	0x830
-#define ICR_DM_NMI	4
-#define MSR_PATCH_LEVEL 0x8B
-#define MSR_AMD_HWCR	0xC0010015
-#define MSR_MISC_ENABLE 0x1A0
+#define MSR_APIC_BASE	 0x1B
+#define MSR_MTRRCAP	 0xFE
+#define MSR_MTRR_FIRST	 0x200
+#define MSR_MTRR_LAST	 0x26F
+#define MSR_MTRRDEF	 0x2FF
+#define MSR_X2APIC_ICR	 0x830
+#define MSR_X2APIC_LINT0 0x835
+#define LINT0_WRITABLE	 0x1A7FFull /* vector, mode, polarity, trigger, mask */
+#define ICR_DM_NMI	 4
+#define MSR_PATCH_LEVEL	 0x8B
+#define MSR_AMD_HWCR	 0xC0010015
+#define MSR_MISC_ENABLE	 0x1A0
 
 #define MISC_FAST_STRINGS (1ull << 0)
 #define MISC_NO_BTS	  (1ull << 11)
@@ -376,6 +378,15 @@ static int msr_emulate_write(struct vcpu *v, uint32_t msr, uint64_t val)
 	}
 	case MSR_X2APIC_ICR:
 		return icr_write(v, val);
+	case MSR_X2APIC_LINT0:
+		/* The 8259s' INTR reaches every CPU's LINT0, and the 8259s are
+		 * the hypervisor's: the guest's setting is kept, masked. */
+		if (val & ~LINT0_WRITABLE)
+			return -EINVAL;
+		wrmsr(MSR_X2APIC_LINT0, val | APIC_LVT_MASKED);
+		pr_debug("guest %s: vcpu %u: lint0 0x%llx kept masked\n", v->vm->name, v->index,
+			 (unsigned long long)val);
+		return 0;
 	default:
 		if (msr >= MSR_MTRR_FIRST && msr <= MSR_MTRR_LAST) {
 			v->mtrr[msr - MSR_MTRR_FIRST] = val;

@@ -19,6 +19,7 @@
 #include "lib/kstring.h"
 #include "hv/core/nic.h"
 #include "hv/core/palloc.h"
+#include "hv/core/watchdog_nmi.h"
 #include "lib/printk.h"
 #include "hv/vm/vm.h"
 #include "hv/vm/vm_vf.h"
@@ -355,6 +356,11 @@ static bool cmd_guest_line_waits(void)
 	return false;
 }
 
+static void console_step(const char *name)
+{
+	service_progress("console of guest", name);
+}
+
 void guests_poll(void)
 {
 	/* A guest line printed while the command line is open would be glued
@@ -362,11 +368,13 @@ void guests_poll(void)
 	 * after, so that every guest line still starts with its "[NAME] ". */
 	bool redraw = cmd_open && cmd_guest_line_waits();
 
-	for (unsigned int i = 0; i < vm_count; i++)
+	for (unsigned int i = 0; i < vm_count; i++) {
+		service_progress("console input of guest", vms[i].name);
 		input_feed(i);
+	}
 	if (redraw)
 		cmd_echo("\n");
-	vm_con_pass(vms, vm_count, VM_CON_PASS);
+	vm_con_pass(vms, vm_count, VM_CON_PASS, console_step);
 	if (redraw) {
 		cmd_echo(":");
 		cmd_echo(cmd_ed.buf);

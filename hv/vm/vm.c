@@ -314,7 +314,7 @@ static void nmi_kick(struct trap_frame *f)
 
 void vm_start(struct vm *vm)
 {
-	idt_set_handler(2, nmi_kick);
+	idt_add_nmi_handler(nmi_kick);
 	idt_set_exception_hook(vcpu_exception);
 	for (unsigned int i = 0; i < vm->vcpu_count; i++)
 		smp_run_on(vm->vcpu[i].cpu, vcpu_main, &vm->vcpu[i]);

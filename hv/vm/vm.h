@@ -294,7 +294,10 @@ void vm_con_put(struct vm *vm, uint8_t c);
 unsigned int vm_con_drain(struct vm *vm, unsigned int budget);
 /* One service pass over the @n guests at @vms: about @budget bytes of their
  * output in all, from a different guest each pass so that a chatty one
- * cannot starve the others. True if output is left for the next pass. */
-bool vm_con_pass(struct vm *vms, unsigned int n, unsigned int budget);
+ * cannot starve the others; @step (if not NULL) is told each guest's name
+ * before its turn (the watchdog's stage). True if output is left for the
+ * next pass. */
+bool vm_con_pass(struct vm *vms, unsigned int n, unsigned int budget,
+		 void (*step)(const char *name));
 
 #endif

@@ -56,14 +56,20 @@ unsigned int vm_con_drain(struct vm *vm, unsigned int budget)
 	return sent;
 }
 
-bool vm_con_pass(struct vm *vms, unsigned int n, unsigned int budget)
+bool vm_con_pass(struct vm *vms, unsigned int n, unsigned int budget,
+		 void (*step)(const char *name))
 {
 	static unsigned int first;
 	unsigned int sent = 0;
 	bool left = false;
 
-	for (unsigned int k = 0; k < n && sent < budget; k++)
-		sent += vm_con_drain(&vms[(first + k) % n], budget - sent);
+	for (unsigned int k = 0; k < n && sent < budget; k++) {
+		struct vm *vm = &vms[(first + k) % n];
+
+		if (step)
+			step(vm->name);
+		sent += vm_con_drain(vm, budget - sent);
+	}
 	if (n)
 		first = (first + 1) % n;
 	for (unsigned int i = 0; i < n; i++)

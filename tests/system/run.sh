@@ -42,7 +42,7 @@ fi
 
 iso=$SYS_DIR/boot.iso
 esp=$SYS_DIR/boot-esp.img
-cl="loglevel=2 selftest=exception,nic,dmafault,irq,svm,wx,stackguard help"
+cl="loglevel=2 selftest=exception,nic,dmafault,irq,svm,wx,stackguard,watchdog help"
 printf 'vfvisor test module\n' >"$SYS_DIR/testmod.txt"
 scripts/mkiso.sh "$iso" build/vfvisor.elf "$cl" "$SYS_DIR/testmod.txt" ||
 	{ fail "building the test ISO"; results "$out"; exit 1; }
@@ -104,6 +104,19 @@ for path in bios uefi efi; do
 		expect_not "$n" '^\[smoke\]|^vfvisor: guest smoke: ' "no AMD-V smoke guest under VT-x"
 	fi
 	expect "$n" "^vfvisor: selftest svm: $be_svm" "$be_svm_what"
+	# The NMI watchdog: TCG's 8259 reaches LINT0 as an NMI; under KVM
+	# (its split irqchip) that path is not proven, so there "off" with its
+	# reason is a skip, not a failure.
+	if [ "${ACCEL:-tcg}" != tcg ] && [ "$(count_of "$n" '^vfvisor: (warning: )?watchdog: off \(')" = 1 ]; then
+		skip "$n: NMI watchdog under ${ACCEL}: $(grep -a 'watchdog: off' "$SYS_DIR/$n.log")"
+	else
+		expect "$n" '^vfvisor: watchdog: on \(pit 0 -> lint0 nmi on cpu 0, 20 Hz, bound 1000 ms\)' "NMI watchdog on"
+		expect "$n" "^vfvisor: error: watchdog: service cpu 0 made no progress for 1[0-9]{3} ms, in 'selftest watchdog spin' \\(rip 0x[0-9a-f]+\\)" "watchdog reports the stalled stage and rip"
+		[ "$(count_of "$n" 'made no progress')" = 1 ] && pass "$n: one stall, one report" ||
+			fail "$n: one stall, one report ($(count_of "$n" 'made no progress') reports)"
+		expect "$n" '^vfvisor: watchdog: service cpu 0 progressing again after 1[0-9]{3} ms' "watchdog reports the progress after it"
+		expect "$n" '^vfvisor: selftest watchdog: PASS' "a stall with interrupts off is caught by the NMI watchdog"
+	fi
 	expect_order "$n" "^vfvisor: selftest svm: $be_svm" '^vfvisor: boot complete' "hypervisor goes on after the faults and the stopped guest"
 	# The hypervisor protects itself: W^X and guard pages, each fault reported.
 	expect "$n" '^vfvisor: mem: image w\^x: text r-x 0x200000-0x[0-9a-f]+, rodata r--, data rw-; other memory rw- \(nx\); stack guard pages on' "image W^X, other memory NX, stack guards"

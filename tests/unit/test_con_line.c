@@ -297,17 +297,40 @@ static void test_pass_fair(void **state)
 	fill(&guests[0]);
 	fill(&guests[1]);
 	for (unsigned int pass = 0; pass < 4; pass++)
-		assert_true(vm_con_pass(guests, 2, VM_CON_PASS));
+		assert_true(vm_con_pass(guests, 2, VM_CON_PASS, NULL));
 	for (unsigned int i = 0; i < nlines; i++)
 		per[lines[i][1] == 'b']++;
 	assert_true(per[0] >= 2 * (VM_CON_PASS / 80));
 	assert_true(per[1] >= 2 * (VM_CON_PASS / 80));
-	while (vm_con_pass(guests, 2, VM_CON_PASS))
+	while (vm_con_pass(guests, 2, VM_CON_PASS, NULL))
 		;
 	assert_int_equal(guests[0].con_tail, guests[0].con_head);
 	assert_int_equal(guests[1].con_tail, guests[1].con_head);
-	assert_false(vm_con_pass(guests, 2, VM_CON_PASS));
-	assert_false(vm_con_pass(guests, 0, VM_CON_PASS));
+	assert_false(vm_con_pass(guests, 2, VM_CON_PASS, NULL));
+	assert_false(vm_con_pass(guests, 0, VM_CON_PASS, NULL));
+}
+
+static char stepped[64];
+
+static void step_note(const char *name)
+{
+	strncat(stepped, name, sizeof(stepped) - strlen(stepped) - 2);
+	strcat(stepped, ",");
+}
+
+/* The pass names each guest before its turn (the watchdog's stage), in the
+ * pass's order; none when there are no guests. */
+static void test_pass_steps(void **state)
+{
+	(void)state;
+	stepped[0] = '\0';
+	vm_con_pass(guests, 2, VM_CON_PASS, step_note);
+	vm_con_pass(guests, 2, VM_CON_PASS, step_note);
+	assert_true(!strcmp(stepped, "alpha,beta,beta,alpha,") ||
+		    !strcmp(stepped, "beta,alpha,alpha,beta,"));
+	stepped[0] = '\0';
+	vm_con_pass(guests, 0, VM_CON_PASS, step_note);
+	assert_string_equal(stepped, "");
 }
 
 /* A guest writing faster than the console: the bytes it lost are told
@@ -341,6 +364,7 @@ int main(void)
 		cmocka_unit_test(test_no_fake_hypervisor_line),
 		cmocka_unit_test(test_random_bytes),
 		cmocka_unit_test_setup_teardown(test_drain_bounded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pass_steps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pass_fair, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drops_told, setup, teardown),
 	};

@@ -63,6 +63,7 @@
 #define MSR_PATCH    0x8B
 #define MSR_HWCR     0xC0010015
 #define MSR_ICR	     0x830
+#define MSR_LINT0    0x835
 #define APIC_BSP     (1ull << 8)
 #define APIC_EXTD    (1ull << 10)
 #define APIC_EN	     (1ull << 11)
@@ -830,6 +831,37 @@ static void msr_refusals_logged_up_to_limit(void **state)
 	assert_int_equal(printk_count[LOG_WARN], RATELIMIT_LINES + 2);
 }
 
+/* LVT LINT0 is where the 8259s' INTR arrives on every CPU, and the 8259s
+ * are the hypervisor's (its NMI watchdog's tick): what a guest writes there
+ * reaches the CPU masked (Linux unmasks ExtINT on its first CPU when it
+ * finds no IOAPIC), and bits the register does not have #GP, as on the CPU. */
+static void msr_lint0_kept_masked(void **state)
+{
+	static const uint64_t bad[] = {1ull << 32, 0x800, 0x1000, 0x4000, 1u << 17};
+	struct vcpu *v = &vm->vcpu[0];
+
+	(void)state;
+	msr_write(v, MSR_LINT0, 0x700);	 /* ExtINT, unmasked */
+	msr_write(v, MSR_LINT0, 0x400);	 /* NMI */
+	msr_write(v, MSR_LINT0, 0xA0F1); /* fixed, vector 0xF1, level, low */
+	msr_write(v, MSR_LINT0, 0x10700);
+	assert_int_equal(fake_msr_writes, 4);
+	assert_int_equal(fake_msr_log[0].msr, MSR_LINT0);
+	assert_int_equal(fake_msr_log[0].val, 0x10700);
+	assert_int_equal(fake_msr_log[1].val, 0x10400);
+	assert_int_equal(fake_msr_log[2].val, 0x1A0F1);
+	assert_int_equal(fake_msr_log[3].val, 0x10700);
+	assert_int_equal(v->regs.rip, RIP0 + 4 * 2);
+	assert_int_equal(vm->refused_msr, 0);
+	expect_no_exc(v);
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		msr_write(v, MSR_LINT0, bad[i] | 0x700);
+		expect_exc(v, EXC_GP, true);
+	}
+	assert_int_equal(fake_msr_writes, 4);
+	assert_int_equal(vm->refused_msr, 5);
+}
+
 /* ---- the x2APIC ICR ------------------------------------------------------ */
 
 #define ICR(dest, lo) ((uint64_t)(dest) << 32 | (lo))
@@ -1099,6 +1131,31 @@ static void io_unknown_in_all_ones(void **state)
 	assert_int_equal(v->regs.gpr[R_RAX], 0xFFFF);
 	assert_int_equal(vm->refused_io, 7);
 	assert_int_equal(v->regs.rip, RIP0 + 7);
+	expect_no_exc(v);
+}
+
+/* The 8259s and the PIT are the hypervisor's (its NMI watchdog): a guest's
+ * accesses to them are refused like any unknown port. */
+static void io_watchdog_ports_refused(void **state)
+{
+	static const uint16_t ports[] = {0x20, 0x21, 0xA0, 0xA1, 0x40, 0x41};
+	struct vcpu *v = &vm->vcpu[0];
+	struct vpit before;
+
+	(void)state;
+	for (unsigned int i = 0; i < sizeof(ports) / sizeof(ports[0]); i++) {
+		v->regs.gpr[R_RAX] = 0;
+		port(v, ports[i], 1, false, 0xFF); /* mask all, or a new count */
+		port(v, ports[i], 1, true, 0);
+		assert_int_equal(v->regs.gpr[R_RAX], 0xFF);
+	}
+	assert_int_equal(vm->refused_io, 12);
+	/* The control port is the guest's own PIT model (channel 2 only): a
+	 * word for channel 0 goes nowhere. */
+	memcpy(&before, &vm->pit, sizeof(before));
+	port(v, 0x43, 1, false, 0x34);
+	assert_memory_equal(&vm->pit, &before, sizeof(before));
+	assert_int_equal(vm->refused_io, 12);
 	expect_no_exc(v);
 }
 
@@ -2061,10 +2118,10 @@ static void spoil_tables(void)
 }
 
 static const uint32_t fuzz_msrs[] = {
-	0x10,	    0x1B,	0x3A,	    0x48,	0x49,	    0x8B,	0xFE,
-	0x174,	    0x1A0,	0x200,	    0x26F,	0x270,	    0x277,	0x2FF,
-	0x6E0,	    0x800,	0x830,	    0x830,	0x830,	    0x8FF,	0xC0000080,
-	0xC0000081, 0xC0000103, 0xC0010015, 0xC0010114, 0x4B564D00, 0xFFFFFFFF, 0,
+	0x10,	    0x1B,	0x3A,	    0x48,	0x49,  0x8B,	   0xFE,       0x174,
+	0x1A0,	    0x200,	0x26F,	    0x270,	0x277, 0x2FF,	   0x6E0,      0x800,
+	0x830,	    0x830,	0x830,	    0x835,	0x8FF, 0xC0000080, 0xC0000081, 0xC0000103,
+	0xC0010015, 0xC0010114, 0x4B564D00, 0xFFFFFFFF, 0,
 };
 
 /* The x2APIC ICR value @val may only interrupt the guest's own CPUs. */
@@ -2246,12 +2303,15 @@ static void fuzz_step(struct vcpu *v, struct vcpu_exit e)
 			changed |= 1ull << i;
 	FZ(f->exceptions <= 1);
 	FZ(!region.bad);
-	/* Host effects: IPIs only to the guest's own CPUs, MSRs it may pass. */
+	/* Host effects: IPIs only to the guest's own CPUs, MSRs it may pass,
+	 * LINT0 only masked. */
 	for (unsigned int i = writes; i < fake_msr_writes && i < FAKE_MSR_LOG; i++) {
 		const struct fake_msr_write *w = &fake_msr_log[i];
 
 		if (w->msr == MSR_ICR)
 			FZ(icr_is_contained(v, w->val));
+		else if (w->msr == MSR_LINT0) /* the guest's value, masked */
+			FZ(w->val == (edx_eax(v) | 0x10000) && !(edx_eax(v) & ~0x1A7FFull));
 		else
 			FZ(msr_policy_lookup(w->msr)->wr == MSR_PASS && w->val == edx_eax(v));
 	}
@@ -2479,6 +2539,7 @@ int main(void)
 		T(msr_pass_through),
 		T(msr_unknown_gp),
 		T(msr_refusals_logged_up_to_limit),
+		T(msr_lint0_kept_masked),
 		T(icr_fixed_to_own_cpu),
 		T(icr_told_apart_in_common_code),
 		T(icr_foreign_cpu_refused),
@@ -2491,6 +2552,7 @@ int main(void)
 		T(io_com1_thr_to_console),
 		T(io_lsr_read_merges_al),
 		T(io_unknown_in_all_ones),
+		T(io_watchdog_ports_refused),
 		T(io_unknown_out_dropped),
 		T(io_sleep_control_s5_powers_off),
 		T(io_string_gp),

@@ -15,9 +15,10 @@
 
 /* Every option with a value it takes (the flag `help` left out: it prints). */
 static const char every_option[] = "console=com2 loglevel=3 nic=0000:01:00.0 vfs=7 "
-				   "selftest=exception,nic,dmafault,irq,svm "
+				   "selftest=exception,nic,dmafault,irq,svm,watchdog "
 				   "igb.omit=loopback,pfrstd vmx.break=cr0 vmx.poison=1 "
-				   "vtd.omit=dma,ir config=guests.conf";
+				   "vtd.omit=dma,ir config=guests.conf watchdog=off "
+				   "watchdog.ms=60000";
 
 static void test_known_not_warned(void **state)
 {
@@ -77,6 +78,13 @@ static void test_bad_values(void **state)
 		 LOG_WARN},
 		{"vtd.omit=dmar", "vtd.omit=dmar: expected dma, ir or dma,ir", LOG_WARN},
 		{"config=", "config=: expected a boot module's name", LOG_WARN},
+		{"watchdog=no", "watchdog=no: expected on or off", LOG_WARN},
+		{"watchdog", "watchdog: expected on or off", LOG_WARN},
+		{"watchdog.ms=99", "watchdog.ms=99: expected a number of milliseconds, 100..60000",
+		 LOG_WARN},
+		{"watchdog.ms=60001", "watchdog.ms=60001: expected a number of milliseconds",
+		 LOG_WARN},
+		{"watchdog.ms=1s", "watchdog.ms=1s: expected a number of milliseconds", LOG_WARN},
 	};
 
 	(void)state;
