@@ -31,7 +31,8 @@ static void host_xsave_enable(void)
 		write_cr4(read_cr4() | (1ull << 18));
 }
 
-void cpu_setup(struct percpu *pc, unsigned int index, uint64_t stack_top, uint64_t ist_top)
+void cpu_setup(struct percpu *pc, unsigned int index, uint64_t stack_top, uint64_t fault_top,
+	       uint64_t nmi_top)
 {
 	uint64_t tss = (uint64_t)(uintptr_t)&pc->tss;
 	struct {
@@ -44,7 +45,8 @@ void cpu_setup(struct percpu *pc, unsigned int index, uint64_t stack_top, uint64
 	pc->stack_top = stack_top;
 	memset(&pc->tss, 0, sizeof(pc->tss));
 	pc->tss.rsp[0] = stack_top;
-	pc->tss.ist[IST_FAULT - 1] = ist_top; /* NMI, #DF, #MC: a known-good stack */
+	pc->tss.ist[IST_FAULT - 1] = fault_top; /* #DF, #MC: a known-good stack */
+	pc->tss.ist[IST_NMI - 1] = nmi_top;
 	pc->tss.iomap_base = sizeof(pc->tss);
 
 	pc->gdt[0] = 0;

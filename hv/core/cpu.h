@@ -42,7 +42,8 @@ extern struct percpu cpus[MAX_CPUS];
 extern unsigned int cpu_count; /* CPUs brought online */
 
 /* Load @pc's GDT, TSS and GS base on the calling CPU. */
-void cpu_setup(struct percpu *pc, unsigned int index, uint64_t stack_top, uint64_t ist_top);
+void cpu_setup(struct percpu *pc, unsigned int index, uint64_t stack_top, uint64_t fault_top,
+	       uint64_t nmi_top);
 
 static inline struct percpu *this_cpu(void)
 {

@@ -51,7 +51,9 @@ void idt_init(void)
 		idt[v] = (struct gate){
 			.off_lo = (uint16_t)a,
 			.sel = SEL_CODE,
-			.ist = (v == 2 || v == 8 || v == 18) ? IST_FAULT : 0,
+			.ist = v == 2		     ? IST_NMI
+			       : (v == 8 || v == 18) ? IST_FAULT
+						     : 0,
 			.type = 0x8E, /* present, DPL 0, interrupt gate */
 			.off_mid = (uint16_t)(a >> 16),
 			.off_hi = (uint32_t)(a >> 32),

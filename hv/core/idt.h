@@ -5,7 +5,10 @@
 
 #include <stdint.h>
 
-#define IST_FAULT 1 /* IST slot for NMI, #DF and #MC */
+#define IST_FAULT 1 /* IST slot for #DF and #MC */
+/* The NMI's own: an NMI (the watchdog's, at any time) that came during a
+ * #DF's report on a shared stack would write over that report's frame. */
+#define IST_NMI 2
 
 /* Fixed vectors used by the hypervisor itself. */
 #define VEC_SELFTEST	  0xE0 /* the interrupt remapping self-test */

@@ -51,6 +51,7 @@ static struct acpi_info acpi;
 static struct cpu_features features;
 /* Its first page is the IST stack's guard (hv/core/stackguard.h). */
 static uint8_t bsp_ist[PAGE_SIZE + CPU_IST_SIZE] __attribute__((aligned(PAGE_SIZE)));
+static uint8_t bsp_nmi[PAGE_SIZE + CPU_IST_SIZE] __attribute__((aligned(PAGE_SIZE)));
 extern char boot_stack_guard[], boot_stack_top[];
 
 static void __attribute__((noreturn)) fatal(const char *what)
@@ -96,7 +97,8 @@ static bool cpu_ext_edx(unsigned int bit)
 static void bsp_stack_guards(void)
 {
 	if (stackguard_add(&hv_pt, (uint64_t)(uintptr_t)boot_stack_guard, 0, "stack") ||
-	    stackguard_add(&hv_pt, (uint64_t)(uintptr_t)bsp_ist, 0, "ist stack"))
+	    stackguard_add(&hv_pt, (uint64_t)(uintptr_t)bsp_ist, 0, "ist stack") ||
+	    stackguard_add(&hv_pt, (uint64_t)(uintptr_t)bsp_nmi, 0, "nmi stack"))
 		fatal("mem: no memory for the boot cpu's stack guard pages");
 }
 
@@ -309,7 +311,8 @@ static void __attribute__((noreturn)) hv_start(void)
 	pic_disable();
 	idt_init();
 	cpu_setup(&cpus[0], 0, (uint64_t)(uintptr_t)boot_stack_top,
-		  (uint64_t)(uintptr_t)(bsp_ist + sizeof(bsp_ist)));
+		  (uint64_t)(uintptr_t)(bsp_ist + sizeof(bsp_ist)),
+		  (uint64_t)(uintptr_t)(bsp_nmi + sizeof(bsp_nmi)));
 	cpu_count = 1;
 	cpus[0].online = true;
 

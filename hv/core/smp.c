@@ -68,7 +68,8 @@ static void __attribute__((noreturn)) ap_entry(uint64_t index)
 {
 	struct percpu *pc = &cpus[index];
 
-	cpu_setup(pc, (unsigned int)index, pc->stack_top, pc->tss.ist[IST_FAULT - 1]);
+	cpu_setup(pc, (unsigned int)index, pc->stack_top, pc->tss.ist[IST_FAULT - 1],
+		  pc->tss.ist[IST_NMI - 1]);
 	apic_enable(VEC_SPURIOUS);
 	__atomic_store_n(&pc->online, true, __ATOMIC_RELEASE);
 	while (!__atomic_load_n(&tramp_closed, __ATOMIC_ACQUIRE))
@@ -90,19 +91,23 @@ static bool wait_online(struct percpu *pc, uint64_t us)
 static bool smp_start_one(uint64_t tramp, struct percpu *pc, struct palloc *pa)
 {
 	struct tramp_params *tp = (struct tramp_params *)(uintptr_t)(tramp + TRAMP_PARAMS);
-	uint64_t stack = 0, ist = 0;
+	uint64_t stack = 0, ist = 0, nmi = 0;
 
 	/* The new CPU's TLB starts empty, so the unmapped guards hold there
 	 * without a flush; no other CPU uses these stacks. */
 	if (stackguard_alloc(pa, &hv_pt, CPU_STACK_SIZE, pc->index, "stack", &stack) ||
-	    stackguard_alloc(pa, &hv_pt, CPU_IST_SIZE, pc->index, "ist stack", &ist)) {
+	    stackguard_alloc(pa, &hv_pt, CPU_IST_SIZE, pc->index, "ist stack", &ist) ||
+	    stackguard_alloc(pa, &hv_pt, CPU_IST_SIZE, pc->index, "nmi stack", &nmi)) {
 		pr_err("smp: no memory for the stacks of apic id %u\n", pc->apic_id);
 		if (stack)
 			stackguard_free(pa, &hv_pt, CPU_STACK_SIZE, stack);
+		if (ist)
+			stackguard_free(pa, &hv_pt, CPU_IST_SIZE, ist);
 		return false;
 	}
 	pc->stack_top = stack;
 	pc->tss.ist[IST_FAULT - 1] = ist;
+	pc->tss.ist[IST_NMI - 1] = nmi;
 	pc->online = false;
 
 	tp->cr3 = read_cr3();
@@ -125,6 +130,7 @@ static bool smp_start_one(uint64_t tramp, struct percpu *pc, struct palloc *pa)
 	apic_send_init(pc->apic_id);
 	stackguard_free(pa, &hv_pt, CPU_STACK_SIZE, stack);
 	stackguard_free(pa, &hv_pt, CPU_IST_SIZE, ist);
+	stackguard_free(pa, &hv_pt, CPU_IST_SIZE, nmi);
 	return false;
 }
 

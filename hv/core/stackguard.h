@@ -13,7 +13,7 @@
 #include "hv/core/palloc.h"
 #include "lib/pt.h"
 
-#define STACKGUARD_MAX (2 * MAX_CPUS) /* a stack and an IST stack per CPU */
+#define STACKGUARD_MAX (3 * MAX_CPUS) /* a stack and two IST stacks (#DF/#MC, NMI) per CPU */
 
 struct stackguard {
 	uint64_t page;	   /* 0: a free slot */
