@@ -341,22 +341,48 @@ static unsigned int mbx_handle(struct igb_pf *pf, unsigned int n, const uint32_t
 	return 1;
 }
 
+static void vf_flr(struct igb_pf *pf, unsigned int n)
+{
+	struct igb_vf *vf = &pf->vf[n];
+	char note[RATELIMIT_NOTE];
+
+	vf->cts = false;
+	igb_vf_enable(pf, n, false);
+	vf->flrs++;
+	if (ratelimit(&vf->flr_log, note))
+		pr_info("igb %s: vf %u: function level reset%s\n", pf->name, n, note);
+}
+
 /* Serve VF @n's pending request. False if the VF holds the buffer: its VFREQ
  * bit is left set, so the next poll tries again. */
 static bool mbx_serve(struct igb_pf *pf, unsigned int n)
 {
 	uint32_t msg[IGB_MBX_WORDS], reply[3];
 	unsigned int len;
+	bool reset;
 
 	if (!mbx_lock(pf, n))
 		return false;
 	/* Cleared only now: with PFU held the VF cannot post another request
 	 * that this clear could swallow. */
 	igb_wr(pf, IGB_MBVFICR, IGB_MBVFICR_REQ(n));
+	/* A reset this poll has not taken yet came before the request was read:
+	 * take it now, so that mbx_reply's check sees only resets after the
+	 * read. igbvf resets its VF and posts RESET at once, so both can land
+	 * between the poll's look at VFLRE and at MBVFICR; that RESET must be
+	 * answered (dropped, igbvf waits 1 s and takes a random MAC). Any
+	 * other request with a reset behind it is from before the reset. */
+	reset = igb_rd(pf, IGB_VFLRE) & (1u << n);
+	if (reset) {
+		igb_wr(pf, IGB_VFLRE, 1u << n);
+		vf_flr(pf, n);
+	}
 	for (unsigned int i = 0; i < IGB_MBX_WORDS; i++)
 		msg[i] = igb_rd(pf, IGB_VMBMEM(n) + 4 * i);
 	igb_wr(pf, IGB_P2VMAILBOX(n), IGB_P2VM_ACK); /* no PFU: releases the buffer */
 
+	if (reset && (msg[0] & IGB_MSG_TYPE_MASK) != IGB_MSG_RESET)
+		return true; /* stale: not answered */
 	len = mbx_handle(pf, n, msg, reply);
 	mbx_reply(pf, n, reply, len);
 	return true;
@@ -380,18 +406,6 @@ void igb_vf_quiesce(struct igb_pf *pf, unsigned int n)
 			igb_wr(pf, IGB_VMVIR(n), 0);
 		igb_vf_set_vlvf(pf, n, vf->conf.vlan, false);
 	}
-}
-
-static void vf_flr(struct igb_pf *pf, unsigned int n)
-{
-	struct igb_vf *vf = &pf->vf[n];
-	char note[RATELIMIT_NOTE];
-
-	vf->cts = false;
-	igb_vf_enable(pf, n, false);
-	vf->flrs++;
-	if (ratelimit(&vf->flr_log, note))
-		pr_info("igb %s: vf %u: function level reset%s\n", pf->name, n, note);
 }
 
 int igb_mbx_poll(struct igb_pf *pf)

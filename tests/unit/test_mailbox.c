@@ -1104,6 +1104,20 @@ static void hook(struct fake_igb *f, bool write, uint32_t off, uint32_t val)
 			hook_hits++;
 		}
 	}
+	if (hook_mode == 5 && !write && off == IGB_MBVFICR) {
+		/* The poll has looked for resets: the one it missed shows now. */
+		hook_mode = 0;
+		fake_igb_poke(f, IGB_VFLRE, 1u << 0);
+	}
+	if (hook_mode == 4 && !write && off == IGB_VFLRE && !hook_hits) {
+		/* Just after the poll looked for resets: igbvf resets its VF and
+		 * posts RESET at once (RSTD needs no PF here). */
+		uint32_t w = IGB_MSG_RESET;
+
+		hook_hits++;
+		fake_vf_write(f, 0, IGBVF_CTRL, 1u << 26);
+		assert_true(fake_vf_send(f, 0, &w, 1));
+	}
 }
 
 static void test_vf_writes_during_read(void **state)
@@ -1172,6 +1186,62 @@ static void test_flr_during_exchange(void **state)
 	assert_int_equal(fake_igb_writes_to(&hw, IGB_VMBMEM(0)), 0);
 	assert_int_equal(fake_vf_read_reply(&hw, 0, &r, 1), -1);
 	assert_int_equal(igb_mbx_poll(&pf), 1);
+	assert_false(pf.vf[0].cts);
+	assert_int_equal(pf.vf[0].flrs, 2);
+	vf_reset(0);
+	assert_clean();
+}
+
+/* A reset the poll had not seen yet when it found the RESET request that
+ * followed it: the reset is taken first and the RESET answered (it was
+ * dropped as "reset meanwhile", and igbvf, with no MAC from us after 1 s,
+ * took a random one that the PF then refused: seen in the demo, with two
+ * guests probing igbvf at the same time). */
+static void test_reset_then_request_in_one_poll(void **state)
+{
+	uint32_t r[3];
+
+	(void)state;
+	vf_reset(0);
+	hw.hook = hook;
+	hook_mode = 4;
+	hook_hits = 0;
+	assert_int_equal(igb_mbx_poll(&pf), 1);
+	hook_mode = 0;
+	assert_int_equal(hook_hits, 1);
+	assert_int_equal(pf.vf[0].flrs, 2);
+	assert_true(fake_vf_check(&hw, 0, IGBVF_V2P_PFACK));
+	assert_int_equal(fake_vf_read_reply(&hw, 0, r, 3), 0);
+	assert_int_equal(r[0], 0x80000001);
+	assert_int_equal(r[1], mac_w1(pf.vf[0].mac));
+	assert_int_equal(r[2], mac_w2(pf.vf[0].mac));
+	assert_true(pf.vf[0].cts);
+	/* The reset is not taken a second time; the VF's ACK is all that is left. */
+	assert_int_equal(igb_mbx_poll(&pf), 1);
+	assert_int_equal(pf.vf[0].flrs, 2);
+	assert_true(pf.vf[0].cts);
+	assert_clean();
+}
+
+/* A request posted before a reset the poll had not seen yet is stale: the
+ * reset is taken, the request not answered (igbvf, reset, waits for its own
+ * RESET's answer, not this one's). */
+static void test_request_then_reset_in_one_poll(void **state)
+{
+	uint32_t w[2] = {IGB_MSG_SET_LPE, 1522}, r;
+
+	(void)state;
+	vf_reset(0);
+	send(0, w, 2);
+	fake_vf_reset(&hw, 0); /* not seen by the PF before it reads MBVFICR */
+	hw.hook = NULL;
+	fake_igb_poke(&hw, IGB_VFLRE, 0);
+	hw.hook = hook;
+	hook_mode = 5;
+	assert_int_equal(igb_mbx_poll(&pf), 1);
+	hook_mode = 0;
+	assert_int_equal(fake_vf_read_reply(&hw, 0, &r, 1), -1);
+	assert_int_equal(pf.vf[0].max_frame, 0);
 	assert_false(pf.vf[0].cts);
 	assert_int_equal(pf.vf[0].flrs, 2);
 	vf_reset(0);
@@ -1456,6 +1526,8 @@ int main(void)
 		T(test_vf_writes_during_read),
 		T(test_vf_locks_before_reply),
 		T(test_flr_during_exchange),
+		T(test_reset_then_request_in_one_poll),
+		T(test_request_then_reset_in_one_poll),
 		T(test_vf_out_of_range),
 		T(test_two_vfs),
 		T(test_num_vfs_clamped),
