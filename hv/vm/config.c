@@ -32,15 +32,28 @@ enum key {
 	K_SPOOFCHK,
 	K_TRUST,
 	K_LINK,
+	K_ON_RESET,
+	K_RESET_LIMIT,
 	K_COUNT
 };
 
 static const char *const key_name[K_COUNT] = {
-	[K_PF] = "pf",		 [K_VFS] = "vfs",	[K_CPUS] = "cpus",
-	[K_MEMORY] = "memory",	 [K_KERNEL] = "kernel", [K_INITRD] = "initrd",
-	[K_CMDLINE] = "cmdline", [K_VF] = "vf",		[K_MAC] = "mac",
-	[K_VLAN] = "vlan",	 [K_QOS] = "qos",	[K_SPOOFCHK] = "spoofchk",
-	[K_TRUST] = "trust",	 [K_LINK] = "link",
+	[K_PF] = "pf",
+	[K_VFS] = "vfs",
+	[K_CPUS] = "cpus",
+	[K_MEMORY] = "memory",
+	[K_KERNEL] = "kernel",
+	[K_INITRD] = "initrd",
+	[K_CMDLINE] = "cmdline",
+	[K_VF] = "vf",
+	[K_MAC] = "mac",
+	[K_VLAN] = "vlan",
+	[K_QOS] = "qos",
+	[K_SPOOFCHK] = "spoofchk",
+	[K_TRUST] = "trust",
+	[K_LINK] = "link",
+	[K_ON_RESET] = "on_reset",
+	[K_RESET_LIMIT] = "reset_limit",
 };
 
 /* The VF settings: meaningless without a VF. */
@@ -362,6 +375,37 @@ static void parse_link(struct parser *p, struct slice v)
 		err_at(p, p->line, "bad link '%s' (auto, up or down)", show(p, v));
 }
 
+static void parse_on_reset(struct parser *p, struct slice v)
+{
+	if (slice_is(v, "restart"))
+		p->g->reset_stop = false;
+	else if (slice_is(v, "stop"))
+		p->g->reset_stop = true;
+	else
+		err_at(p, p->line, "bad on_reset '%s' (restart or stop)", show(p, v));
+}
+
+/* "N/S": at most N restarts within S seconds. */
+static void parse_reset_limit(struct parser *p, struct slice v)
+{
+	size_t slash = 0;
+	unsigned int n, s;
+
+	while (slash < v.len && v.s[slash] != '/')
+		slash++;
+	if (slash == v.len) {
+		err_at(p, p->line, "bad reset_limit '%s' (RESTARTS/SECONDS, e.g. 5/60)",
+		       show(p, v));
+		return;
+	}
+	if (parse_ranged(p, K_RESET_LIMIT, (struct slice){v.s, slash}, 1, CONFIG_RESETS_MAX, &n) &&
+	    parse_ranged(p, K_RESET_LIMIT, (struct slice){v.s + slash + 1, v.len - slash - 1}, 1,
+			 CONFIG_RESET_WINDOW_MAX, &s)) {
+		p->g->reset_max = n;
+		p->g->reset_window_s = s;
+	}
+}
+
 static void set_value(struct parser *p, enum key k, struct slice v)
 {
 	struct guest_cfg *g = p->g;
@@ -416,6 +460,12 @@ static void set_value(struct parser *p, enum key k, struct slice v)
 	case K_LINK:
 		parse_link(p, v);
 		break;
+	case K_ON_RESET:
+		parse_on_reset(p, v);
+		break;
+	case K_RESET_LIMIT:
+		parse_reset_limit(p, v);
+		break;
 	case K_COUNT:
 		break;
 	}
@@ -467,6 +517,8 @@ static void open_guest(struct parser *p, struct slice name)
 	memset(g, 0, sizeof(*g));
 	str_ncopy(g->name, name.s, name.len, sizeof(g->name));
 	g->vf = -1;
+	g->reset_max = CONFIG_RESETS_DEFAULT;
+	g->reset_window_s = CONFIG_RESET_WINDOW_DEFAULT;
 	igb_vf_conf_default(&g->vfc);
 	str_copy(g->vfc.guest, g->name, sizeof(g->vfc.guest));
 	g->line = p->line;
@@ -732,6 +784,8 @@ static void default_guest(struct guest_cfg *g, const char *name, unsigned int cp
 	str_copy(g->initrd, initrd, sizeof(g->initrd));
 	sfmt(g->cmdline, sizeof(g->cmdline), "console=ttyS0,115200 vf.name=%s", name);
 	g->vf = vf;
+	g->reset_max = CONFIG_RESETS_DEFAULT;
+	g->reset_window_s = CONFIG_RESET_WINDOW_DEFAULT;
 	igb_vf_conf_default(&g->vfc);
 	str_copy(g->vfc.guest, name, sizeof(g->vfc.guest));
 }

@@ -30,6 +30,13 @@
  *	link = auto		auto|up|down (default auto): down gives the
  *				guest no carrier and its VF no traffic; up is
  *				auto on the 82576 (a VF sees the PF's link)
+ *	on_reset = restart	restart|stop (default restart): what a reset
+ *				the guest asks for does (the FADT's reset
+ *				register, port 0xcf9, the keyboard
+ *				controller's 0xfe, a triple fault)
+ *	reset_limit = 5/60	RESTARTS/SECONDS, 1-100 / 1-3600 (default
+ *				5/60): one more restart within SECONDS stops
+ *				the guest instead (no restart storm)
  *
  * vlan, qos, spoofchk, trust and link need vf: they are the VF's.
  *
@@ -53,14 +60,18 @@
 #include <stdint.h>
 #include "drivers/igb/vfconf.h"
 
-#define CONFIG_MAX_GUESTS 8
-#define CONFIG_MAX_CPUS	  64 /* the width of guest_cfg.cpus */
-#define CONFIG_MAX_VF	  255
-#define CONFIG_LINE_MAX	  1024
-#define CONFIG_NAME_MAX	  15
-#define CONFIG_MEM_MIN	  (32ull << 20)
-#define CONFIG_MEM_MAX	  (64ull << 30)
-#define CONFIG_MEM_ALIGN  (2ull << 20) /* guests are mapped with 2 MiB pages */
+#define CONFIG_MAX_GUESTS	    8
+#define CONFIG_MAX_CPUS		    64 /* the width of guest_cfg.cpus */
+#define CONFIG_MAX_VF		    255
+#define CONFIG_LINE_MAX		    1024
+#define CONFIG_NAME_MAX		    15
+#define CONFIG_MEM_MIN		    (32ull << 20)
+#define CONFIG_MEM_MAX		    (64ull << 30)
+#define CONFIG_MEM_ALIGN	    (2ull << 20) /* guests are mapped with 2 MiB pages */
+#define CONFIG_RESETS_MAX	    100
+#define CONFIG_RESET_WINDOW_MAX	    3600
+#define CONFIG_RESETS_DEFAULT	    5
+#define CONFIG_RESET_WINDOW_DEFAULT 60
 
 struct guest_cfg {
 	char name[CONFIG_NAME_MAX + 1];
@@ -72,8 +83,10 @@ struct guest_cfg {
 	int vf; /* -1: none */
 	bool has_mac;
 	uint8_t mac[6];
-	struct igb_vf_conf vfc; /* vlan, qos, spoofchk, trust, link; guest = name */
-	unsigned int line;	/* of its [guest NAME]; 0 for the built-in default */
+	struct igb_vf_conf vfc;			/* vlan, qos, spoofchk, trust, link; guest = name */
+	bool reset_stop;			/* on_reset = stop */
+	unsigned int reset_max, reset_window_s; /* reset_limit */
+	unsigned int line; /* of its [guest NAME]; 0 for the built-in default */
 };
 
 struct vf_config {

@@ -479,6 +479,47 @@ static void test_vf_keys(void **state)
 	expect(G "vf=x\ntrust=yes\n", "config t.cfg:5: bad vf 'x' (a number 0-255)\n" ONE);
 }
 
+static void test_reset_keys(void **state)
+{
+	const struct guest_cfg *g = &cfg.guest[0];
+
+	(void)state;
+	expect_ok(G);
+	assert_false(g->reset_stop);
+	assert_int_equal(g->reset_max, 5);
+	assert_int_equal(g->reset_window_s, 60);
+	expect_ok(G "on_reset = stop\nreset_limit = 1/600\n");
+	assert_true(g->reset_stop);
+	assert_int_equal(g->reset_max, 1);
+	assert_int_equal(g->reset_window_s, 600);
+	expect_ok(G "on_reset=restart\nreset_limit=100/3600\n");
+	assert_false(g->reset_stop);
+	assert_int_equal(g->reset_max, 100);
+	assert_int_equal(g->reset_window_s, 3600);
+
+	expect(G "on_reset=reboot\n",
+	       "config t.cfg:5: bad on_reset 'reboot' (restart or stop)\n" ONE);
+	expect(G "on_reset=Stop\n", "config t.cfg:5: bad on_reset 'Stop' (restart or stop)\n" ONE);
+	expect(G "reset_limit=5\n",
+	       "config t.cfg:5: bad reset_limit '5' (RESTARTS/SECONDS, e.g. 5/60)\n" ONE);
+	expect(G "reset_limit=0/60\n",
+	       "config t.cfg:5: reset_limit '0' out of range (1-100)\n" ONE);
+	expect(G "reset_limit=5/0\n",
+	       "config t.cfg:5: reset_limit '0' out of range (1-3600)\n" ONE);
+	expect(G "reset_limit=5/3601\n",
+	       "config t.cfg:5: reset_limit '3601' out of range (1-3600)\n" ONE);
+	expect(G "reset_limit=/60\n", "config t.cfg:5: bad reset_limit '' (a number 1-100)\n" ONE);
+	expect(G "reset_limit=5/\n", "config t.cfg:5: bad reset_limit '' (a number 1-3600)\n" ONE);
+	expect(G "reset_limit=5/60/2\n",
+	       "config t.cfg:5: bad reset_limit '60/2' (a number 1-3600)\n" ONE);
+	/* A bad limit leaves the default. */
+	assert_int_equal(g->reset_max, 5);
+	assert_int_equal(g->reset_window_s, 60);
+	expect(G "on_reset=stop\non_reset=stop\n",
+	       "config t.cfg:6: duplicate key 'on_reset' (first at line 5)\n" ONE);
+	expect("[nic]\non_reset=stop\n" G, "config t.cfg:2: unknown key 'on_reset' in [nic]\n" ONE);
+}
+
 static void test_mac(void **state)
 {
 	static const char *const bad[] = {
@@ -658,6 +699,9 @@ static void test_default(void **state)
 	assert_true(a->vfc.spoofchk);
 	assert_false(a->vfc.trust);
 	assert_string_equal(a->vfc.guest, "alpha");
+	assert_false(a->reset_stop);
+	assert_int_equal(a->reset_max, 5);
+	assert_int_equal(a->reset_window_s, 60);
 	assert_string_equal(b->name, "beta");
 	assert_int_equal(b->cpus, 1u << 2);
 	assert_int_equal(b->memory, 256u << 20);
@@ -919,6 +963,7 @@ int main(void)
 		cmocka_unit_test(test_memory),
 		cmocka_unit_test(test_cpus),
 		cmocka_unit_test(test_vf_keys),
+		cmocka_unit_test(test_reset_keys),
 		cmocka_unit_test(test_mac),
 		cmocka_unit_test(test_pf),
 		cmocka_unit_test(test_lengths),
