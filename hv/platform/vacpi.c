@@ -10,6 +10,7 @@
 #include "lib/err.h"
 #include "lib/kstring.h"
 #include "hv/platform/vacpi.h"
+#include "hv/platform/vreset.h"
 
 #define HDR_LEN	     36u
 #define RSDP_LEN     36u
@@ -34,6 +35,7 @@
 #define FADT_WBINVD	     (1u << 0)
 #define FADT_PWR_BUTTON	     (1u << 4) /* no fixed-feature power button */
 #define FADT_SLP_BUTTON	     (1u << 5) /* no fixed-feature sleep button */
+#define FADT_RESET_REG_SUP   (1u << 10)
 #define FADT_APIC_PHYSICAL   (1u << 19)
 #define FADT_HW_REDUCED_ACPI (1u << 20)
 
@@ -575,7 +577,8 @@ static void gas_port8(uint8_t *g, uint16_t port)
  * Hardware-reduced: no SCI, no PM1/PM2/PM timer/GPE blocks, no FACS, no
  * SMI_CMD, so every block field stays 0. Linux then skips the legacy PIC and
  * PIT (acpi_generic_reduced_hw_init). Sleep goes through the sleep control
- * and status registers instead of PM1 (the guest only ever powers off).
+ * and status registers instead of PM1 (the guest only ever powers off);
+ * a reset through the reset register, port 0xcf9.
  */
 static void build_fadt(uint8_t *b, const struct vacpi_cfg *cfg, uint32_t dsdt_len)
 {
@@ -593,8 +596,11 @@ static void build_fadt(uint8_t *b, const struct vacpi_cfg *cfg, uint32_t dsdt_le
 	/* Physical destination mode: a logical xAPIC ID the guest picks could
 	 * also match CPUs of other guests. */
 	wr32(t, 112,
-	     FADT_WBINVD | FADT_PWR_BUTTON | FADT_SLP_BUTTON | FADT_APIC_PHYSICAL |
-		     FADT_HW_REDUCED_ACPI);
+	     FADT_WBINVD | FADT_PWR_BUTTON | FADT_SLP_BUTTON | FADT_RESET_REG_SUP |
+		     FADT_APIC_PHYSICAL | FADT_HW_REDUCED_ACPI);
+	/* The reset register: port 0xcf9 (hv/platform/vreset.h). */
+	gas_port8(t + 116, VRESET_PORT_CF9);
+	wr8(t, 128, VRESET_FADT_VALUE);
 	wr8(t, 131, FADT_MINOR_REV);
 	wr64(t, 140, dsdt);
 	gas_port8(t + 244, VACPI_SLEEP_CTL_PORT);

@@ -184,12 +184,16 @@ static void check_fadt(const uint8_t *b, uint64_t base)
 	assert_true(all_zero(f + 96, 13));     /* latencies, flush, duty, alarms, century */
 	assert_int_equal(rd16(f + 109), 0x34); /* VGA absent, no ASPM, no CMOS RTC */
 	assert_int_equal(f[111], 0);
-	assert_int_equal(rd32(f + 112), 0x180031);
+	assert_int_equal(rd32(f + 112), 0x180431);
 	assert_int_equal(rd32(f + 112) & (1u << 20), 1u << 20); /* HW_REDUCED_ACPI */
-	assert_true(all_zero(f + 116, 13));			/* RESET_REG, RESET_VALUE: none */
-	assert_int_equal(rd16(f + 129), 0);			/* ARM_BOOT_ARCH */
-	assert_int_equal(f[131], 4);				/* FADT 6.4 */
-	assert_int_equal(rd64(f + 132), 0);			/* X_FIRMWARE_CTRL */
+	assert_int_equal(rd32(f + 112) & (1u << 10), 1u << 10); /* RESET_REG_SUP */
+	/* RESET_REG: port 0xcf9, one byte; RESET_VALUE 6 (what reboot writes). */
+	assert_memory_equal(f + 116, "\x01\x08\x00\x01", 4);
+	assert_int_equal(rd64(f + 120), 0xCF9);
+	assert_int_equal(f[128], 6);
+	assert_int_equal(rd16(f + 129), 0); /* ARM_BOOT_ARCH */
+	assert_int_equal(f[131], 4);	    /* FADT 6.4 */
+	assert_int_equal(rd64(f + 132), 0); /* X_FIRMWARE_CTRL */
 	assert_int_equal(rd64(f + 140), dsdt);
 	assert_true(all_zero(f + 148, 96)); /* X_PM1a_EVT_BLK .. X_GPE1_BLK */
 	/* SLEEP_CONTROL_REG and SLEEP_STATUS_REG: one byte each in port space
