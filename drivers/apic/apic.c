@@ -14,12 +14,21 @@
 #define REG_ICR	   0x300
 #define REG_ICR_HI 0x310
 
-#define REG_LVT_TIMER  0x320
-#define REG_LVT_LINT0  0x350
-#define REG_TIMER_INIT 0x380
-#define REG_TIMER_CUR  0x390
-#define REG_TIMER_DIV  0x3E0
-#define LVT_PERIODIC   (1u << 17)
+#define REG_VERSION	0x030
+#define REG_TPR		0x080
+#define REG_ISR		0x100 /* 8 registers, 0x10 apart */
+#define REG_ESR		0x280
+#define REG_LVT_CMCI	0x2F0
+#define REG_LVT_THERMAL 0x330
+#define REG_LVT_PERF	0x340
+#define REG_LVT_LINT1	0x360
+#define REG_LVT_ERROR	0x370
+#define REG_LVT_TIMER	0x320
+#define REG_LVT_LINT0	0x350
+#define REG_TIMER_INIT	0x380
+#define REG_TIMER_CUR	0x390
+#define REG_TIMER_DIV	0x3E0
+#define LVT_PERIODIC	(1u << 17)
 
 #define ICR_NMI	    (4u << 8)
 #define ICR_INIT    (5u << 8)
@@ -173,4 +182,34 @@ uint32_t apic_lint0(void)
 void apic_lint0_set(uint32_t lvt)
 {
 	apic_write(REG_LVT_LINT0, lvt);
+}
+
+static bool isr_any(void)
+{
+	for (unsigned int r = 0; r < 8; r++)
+		if (apic_read(REG_ISR + r * 0x10))
+			return true;
+	return false;
+}
+
+void apic_reclaim(uint8_t spurious_vector)
+{
+	unsigned int maxlvt = (apic_read(REG_VERSION) >> 16) & 0xFF;
+
+	apic_timer_stop();
+	apic_write(REG_SVR, 0x100 | spurious_vector);
+	apic_write(REG_TPR, 0);
+	/* Only the LVT entries this APIC has: in x2APIC mode another #GPs. */
+	if (maxlvt >= 6)
+		apic_write(REG_LVT_CMCI, APIC_LVT_MASKED);
+	if (maxlvt >= 5)
+		apic_write(REG_LVT_THERMAL, APIC_LVT_MASKED);
+	if (maxlvt >= 4)
+		apic_write(REG_LVT_PERF, APIC_LVT_MASKED);
+	apic_write(REG_LVT_LINT1, APIC_LVT_MASKED);
+	apic_write(REG_LVT_ERROR, APIC_LVT_MASKED);
+	apic_write(REG_ESR, 0);
+	/* Each EOI ends the highest vector in service. */
+	for (unsigned int i = 0; i < 256 && isr_any(); i++)
+		apic_eoi();
 }

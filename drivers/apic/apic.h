@@ -35,5 +35,10 @@ uint32_t apic_lint0(void);
 void apic_lint0_set(uint32_t lvt);
 /* Mask and disarm this CPU's timer (one-shot, periodic or TSC-deadline). */
 void apic_timer_stop(void);
+/* This CPU's local APIC, after a guest had it, as the hypervisor needs it:
+ * software-enabled with @spurious_vector, TPR 0, its timer and every LVT
+ * entry masked (LINT0 is never the guest's), no vector left in service.
+ * Interrupts the guest left pending still arrive once the CPU takes them. */
+void apic_reclaim(uint8_t spurious_vector);
 
 #endif

@@ -148,12 +148,16 @@ int igb_mbx_poll(struct igb_pf *pf);
  * frames and VLAN filters (VLVF/VFTA, its port VLAN's too) are cleared and
  * a port VLAN's tag insertion (VMVIR) stops; the other VFs keep theirs. Its
  * mailbox is ignored from then on (requests, ACKs and resets unanswered)
- * until the PF is set up again (igb_pf_init). The MAC and the settings it
- * was given (pf->vf[n].mac, .conf) are kept, so that a later start could
- * give them back; its port VLAN's VID stays reserved meanwhile. No such VF:
+ * until the PF is set up again (igb_pf_init) or igb_vf_revive. The MAC and the settings it
+ * was given (pf->vf[n].mac, .conf) are kept, so that a restart gives them
+ * back; its port VLAN's VID stays reserved meanwhile. No such VF:
  * nothing done. Called from the same CPU as igb_mbx_poll.
  */
 void igb_vf_quiesce(struct igb_pf *pf, unsigned int n);
+/* VF @n's guest restarts: the mailbox serves it again and its port VLAN is
+ * back in the filters; its other settings and MAC are as they were kept.
+ * Receive and transmit stay off until the guest's driver resets the VF. */
+void igb_vf_revive(struct igb_pf *pf, unsigned int n);
 
 /* drivers/igb/vfstats.c: per-VF traffic counters */
 /*

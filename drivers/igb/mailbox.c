@@ -408,6 +408,23 @@ void igb_vf_quiesce(struct igb_pf *pf, unsigned int n)
 	}
 }
 
+void igb_vf_revive(struct igb_pf *pf, unsigned int n)
+{
+	struct igb_vf *vf;
+	struct igb_vf_conf c;
+
+	if (n >= vf_limit(pf))
+		return;
+	vf = &pf->vf[n];
+	c = vf->conf;
+	vf->quiesced = false;
+	vf->cts = false;
+	/* The quiesce took the port VLAN's filter entry but kept the setting:
+	 * configured from none, it is added again. */
+	vf->conf.vlan = 0;
+	igb_vf_configure(pf, n, &c);
+}
+
 int igb_mbx_poll(struct igb_pf *pf)
 {
 	unsigned int nvfs = vf_limit(pf);

@@ -30,6 +30,9 @@ struct percpu {
 	uint32_t apic_id;
 	volatile bool online;
 	volatile bool stopped;
+	/* A guest ran here and is parked: vectors it left pending arrive at the
+	 * hypervisor, which ends them without a warning. */
+	bool irq_quiet;
 	uint64_t stack_top;
 	uint64_t gdt[5]; /* null, code, data, TSS (two slots) */
 	struct tss tss;

@@ -155,6 +155,10 @@ void idt_dispatch(struct trap_frame *f)
 	/* Masked 8259s still raise spurious IRQ7/15: no EOI is owed for those. */
 	if (f->vector == PIC_VECTOR_BASE + 7 || f->vector == PIC_VECTOR_BASE + 15)
 		return;
+	if (f->vector != VEC_SPURIOUS && this_cpu()->irq_quiet) {
+		apic_eoi();
+		return;
+	}
 	if (f->vector != VEC_SPURIOUS) {
 		pr_warn("cpu %u: unexpected interrupt vector %llu\n", cpu_index(),
 			(unsigned long long)f->vector);

@@ -23,7 +23,7 @@ static bool nic_up;
 static struct iommu_domain *hv_domain; /* the PF's: maps nothing the PF needs yet */
 /* VFs whose guests stopped, to quiesce on the service CPU: only it touches
  * the PF, so the quiesce cannot race with the mailbox answering that VF. */
-static uint32_t quiesce_pending;
+static uint32_t quiesce_pending, revive_pending;
 /* When the VFs' traffic counters are next read: they are 32 bits wide in
  * the NIC, so they are read well before one can move by 2^31. */
 static uint64_t stats_due;
@@ -248,6 +248,21 @@ void nic_vf_quiesce(unsigned int n)
 		__atomic_fetch_or(&quiesce_pending, 1u << n, __ATOMIC_RELEASE);
 }
 
+void nic_vf_revive(unsigned int n)
+{
+	if (nic_up && n < nic_pf.num_vfs)
+		__atomic_fetch_or(&revive_pending, 1u << n, __ATOMIC_RELEASE);
+}
+
+bool nic_vf_busy(unsigned int n)
+{
+	uint32_t bit = n < 32 ? 1u << n : 0;
+
+	return (__atomic_load_n(&quiesce_pending, __ATOMIC_ACQUIRE) |
+		__atomic_load_n(&revive_pending, __ATOMIC_ACQUIRE)) &
+	       bit;
+}
+
 void nic_vf_stats_print(unsigned int n, const char *guest)
 {
 	const uint64_t *t;
@@ -290,6 +305,16 @@ void nic_poll(void)
 			"mailbox off\n",
 			nic_pf.name, n, nic_pf.vf[n].conf.guest);
 		nic_vf_stats_print(n, nic_pf.vf[n].conf.guest);
+	}
+	/* After the quiesces: a VF stopped and restarted since the last pass
+	 * is quiesced, then served again. */
+	q = __atomic_exchange_n(&revive_pending, 0, __ATOMIC_ACQUIRE);
+	for (unsigned int n = 0; q; n++, q >>= 1) {
+		if (!(q & 1))
+			continue;
+		igb_vf_revive(&nic_pf, n);
+		pr_info("nic %s: vf %u (guest %s): reset (FLR) and served again for its restart\n",
+			nic_pf.name, n, nic_pf.vf[n].conf.guest);
 	}
 	igb_mbx_poll(&nic_pf);
 	stats_poll();

@@ -36,6 +36,11 @@ int nic_vf_dev(unsigned int n, uint16_t *seg, uint8_t *bus, uint8_t *devfn);
  * the PF (igb_vf_quiesce: no receive, transmit, filters or mailbox) on its
  * next pass, before it serves any mailbox again. No such VF: nothing. */
 void nic_vf_quiesce(unsigned int n);
+/* VF @n's guest restarts: from any CPU, have the service CPU serve it again
+ * (igb_vf_revive) on its next pass, after any quiesce asked for before. */
+void nic_vf_revive(unsigned int n);
+/* Whether a quiesce or a revive of VF @n waits for the service CPU. */
+bool nic_vf_busy(unsigned int n);
 /* Serve the VF mailboxes; called from the service CPU's loop. */
 void nic_poll(void);
 /* Print VF @n's traffic since SR-IOV was enabled, from the NIC's per-VF

@@ -333,6 +333,11 @@ static void svm_insn_done(struct vcpu *v)
 
 static void svm_vcpu_reset(struct vcpu *v, const struct vcpu_boot_state *st)
 {
+	struct svm_vcpu *s = v->arch;
+
+	/* INIT drops any event on its way and NMI blocking (a restart too). */
+	s->inject = 0;
+	s->nmi_blocked = s->iret_step = s->iret_step_tf = false;
 	vmcb_load(vmcb_of(v), st);
 }
 

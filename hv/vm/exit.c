@@ -103,19 +103,17 @@ void vm_print_counters(struct vm *vm)
 		(unsigned long long)vm->refused_mmio);
 }
 
-void vm_stop(struct vcpu *v, const char *fmt, ...)
+static void vm_stop_va(struct vcpu *v, enum vm_stop_kind kind, const char *fmt, va_list ap)
 {
 	struct vm *vm = v->vm;
 	struct vcpu *none = NULL;
-	va_list ap;
 
 	/* The first to stop the guest writes the reason; the others only see it. */
 	if (!__atomic_compare_exchange_n(&vm->stopper, &none, v, false, __ATOMIC_ACQ_REL,
 					 __ATOMIC_ACQUIRE))
 		return;
-	va_start(ap, fmt);
 	vfmt(vm->stop_reason, sizeof(vm->stop_reason), fmt, ap);
-	va_end(ap);
+	vm->stop_kind = kind;
 	__atomic_store_n(&vm->stopped, true, __ATOMIC_RELEASE);
 	/* The guest's other CPUs may be in it with nothing to make them exit
 	 * (interrupts are theirs): an NMI does, and they find it stopped. */
@@ -126,6 +124,24 @@ void vm_stop(struct vcpu *v, const char *fmt, ...)
 			continue;
 		apic_send_nmi(o->apic_id);
 	}
+}
+
+void vm_stop(struct vcpu *v, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vm_stop_va(v, VM_STOP_PLAIN, fmt, ap);
+	va_end(ap);
+}
+
+void vm_stop_kind(struct vcpu *v, enum vm_stop_kind kind, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vm_stop_va(v, kind, fmt, ap);
+	va_end(ap);
 }
 
 /* Log one refused access within the guest's budget for its kind (so that a
@@ -446,6 +462,7 @@ static void handle_io(struct vcpu *v, const struct vcpu_exit *e)
 	uint64_t mask = size == 4 ? 0xFFFFFFFFull : (1ull << (8 * (size & 3))) - 1;
 	uint64_t val = ~0ull;
 	bool handled = false, power_off = false;
+	const char *reset = NULL;
 
 	/* Both backends give the size and the next RIP of every port exit. */
 	if ((size != 1 && size != 2 && size != 4) || !e->next_rip) {
@@ -468,7 +485,17 @@ static void handle_io(struct vcpu *v, const struct vcpu_exit *e)
 		spin_unlock(&vm->uart_lock);
 		handled = true;
 	}
-	if (port >= VPCI_CF8 && port < VPCI_CFC + 4 && vm->vf.present) {
+	if (!handled) {
+		/* Before the PCI ports: a byte at 0xcf9 is the reset control. */
+		uint32_t rv = (uint32_t)v->regs.gpr[R_RAX];
+		enum vreset_io r = vreset_io(&vm->reset, port, size, e->io.in, &rv, &reset);
+
+		if (r != VRESET_NOT_MINE) {
+			val = rv;
+			handled = true;
+		}
+	}
+	if (!handled && port >= VPCI_CF8 && port < VPCI_CFC + 4 && vm->vf.present) {
 		spin_lock(&vm->io_lock);
 		if (e->io.in)
 			val = vpci_io_read(&vm->vf.vpci, port, size);
@@ -519,6 +546,8 @@ static void handle_io(struct vcpu *v, const struct vcpu_exit *e)
 	skip(v, e, 0);
 	if (power_off)
 		vm_stop(v, "powered off");
+	if (reset)
+		vm_stop_kind(v, VM_STOP_RESET, "reset through %s", reset);
 }
 
 /* ---- MMIO ------------------------------------------------------------------ */
@@ -737,7 +766,8 @@ void vcpu_loop(struct vcpu *v)
 		case EXIT_HLT:
 			break;
 		case EXIT_SHUTDOWN:
-			vm_stop(v, "triple fault at rip 0x%llx", (unsigned long long)v->regs.rip);
+			vm_stop_kind(v, VM_STOP_RESET, "triple fault at rip 0x%llx",
+				     (unsigned long long)v->regs.rip);
 			break;
 		case EXIT_INVALID:
 			vm_stop(v, "the cpu refused its state (exit code 0x%llx)",

@@ -16,7 +16,9 @@
 #include "hv/core/idt.h"
 #include "hv/core/nic.h"
 #include "hv/vm/vm.h"
+#include "lib/kstring.h"
 #include "lib/printk.h"
+#include "lib/x86.h"
 
 /* The vCPU each CPU runs, for an exception in the hypervisor there. */
 static struct vcpu *on_cpu[MAX_CPUS];
@@ -39,13 +41,44 @@ static bool io_lock_take(struct vm *vm)
 	return false;
 }
 
+/*
+ * Whether the guest, stopped by its stopper, is to restart: the operator's
+ * restart always; a reset of the guest's unless on_reset = stop or it
+ * would be more than reset_limit allows (then the reason says so).
+ */
+static bool restart_due(struct vm *vm)
+{
+	const struct guest_cfg *g = vm->cfg;
+	size_t len = strlen(vm->stop_reason);
+
+	if (vm->stop_kind == VM_STOP_RESTART)
+		return true;
+	if (vm->stop_kind != VM_STOP_RESET)
+		return false;
+	if (g->reset_stop) {
+		sfmt(vm->stop_reason + len, sizeof(vm->stop_reason) - len, " (on_reset = stop)");
+		return false;
+	}
+	if (!reset_log_allow(&vm->resets, rdtsc(), g->reset_window_s * tsc_khz() * 1000,
+			     g->reset_max)) {
+		sfmt(vm->stop_reason + len, sizeof(vm->stop_reason) - len,
+		     "; not restarted: more than %u restart%s in %u s (reset_limit = %u/%u)",
+		     g->reset_max, g->reset_max == 1 ? "" : "s", g->reset_window_s, g->reset_max,
+		     g->reset_window_s);
+		return false;
+	}
+	return true;
+}
+
 void vcpu_finish(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
+	bool restart;
 
 	apic_timer_stop(); /* the guest's timer must not wake this CPU again */
 	if (__atomic_load_n(&vm->stopper, __ATOMIC_ACQUIRE) != v)
 		return;
+	restart = restart_due(vm);
 	/* Its VF stops too: no decode, no DMA, no interrupts (its interrupt
 	 * remapping entries cleared), and no write of the guest's after this
 	 * one turns any of it on again: a writer that gets io_lock after us
@@ -61,8 +94,25 @@ void vcpu_finish(struct vcpu *v)
 		if (vm->cfg->vf >= 0)
 			nic_vf_quiesce((unsigned int)vm->cfg->vf);
 	}
+	if (restart) {
+		pr_info("guest %s: restarting (%s)\n", vm->name, vm->stop_reason);
+		__atomic_store_n(&vm->restart, true, __ATOMIC_RELEASE);
+		return;
+	}
 	pr_info("guest %s: stopped: %s\n", vm->name, vm->stop_reason);
 	vm_print_counters(vm);
+}
+
+void vcpu_park(struct vcpu *v)
+{
+	/* Whatever the guest left in the local APIC (disabled, a raised TPR,
+	 * vectors in service) would keep this CPU from ever being woken. */
+	apic_reclaim(VEC_SPURIOUS);
+	if (v->cpu < MAX_CPUS) {
+		cpus[v->cpu].irq_quiet = true;
+		on_cpu[v->cpu] = NULL;
+	}
+	__atomic_fetch_add(&v->vm->parked, 1, __ATOMIC_RELEASE);
 }
 
 void vcpu_exception(unsigned int cpu, const struct trap_frame *f)

@@ -8,7 +8,8 @@
  * Guest-physical layout (besides what linux_boot.h places):
  *   0x6000           boot GDT (null, null, __BOOT_CS 0x10, __BOOT_DS 0x18)
  *   0x8000-0xDFFF    boot page tables: identity, 2 MiB pages, first 4 GiB
- *   0xA0000-0xFFFFF  reserved in the e820; the vACPI tables at 0xE0000
+ *   0xA0000-0xFFFFF  reserved in the e820; the vACPI tables at 0xE0000, the
+ *                    reset vector's code at 0xFFFF0 (hv/platform/vreset.h)
  *   0xC0000000       the PCI memory window the DSDT declares (256 MiB)
  *   0xE0000000       the virtual ECAM (bus 0: the guest's VF at 00:01.0, if any)
  */
@@ -38,6 +39,8 @@
 #define MMIO_WIN_GPA  VM_PCI_WIN_GPA
 #define MMIO_WIN_SIZE VM_PCI_WIN_SIZE
 #define ECAM_GPA      VM_ECAM_GPA
+
+_Static_assert(VACPI_GPA + VACPI_MAX <= VRESET_VECTOR_GPA, "vACPI ends below the reset vector");
 
 #define BOOT_CS 0x10
 #define BOOT_DS 0x18
@@ -98,7 +101,9 @@ static int vm_load_linux(struct vm *vm, const struct boot_info *bi, struct linux
 	const struct guest_cfg *g = vm->cfg;
 	const struct boot_module *km = boot_module_find(bi, g->kernel), *im = NULL;
 	uint32_t ids[VM_MAX_VCPUS];
-	static char cmdline[sizeof(g->cmdline) + 64];
+	/* One per guest: two may restart at once, each on its own CPU. */
+	static char cmdlines[VM_MAX][sizeof(g->cmdline) + 64];
+	char *cmdline = cmdlines[vm->index % VM_MAX];
 	struct linux_image img;
 	struct linux_guest lg;
 	int err, n;
@@ -144,7 +149,7 @@ static int vm_load_linux(struct vm *vm, const struct boot_info *bi, struct linux
 	 * off for want of interrupt remapping (enable_IR_x2apic()); and that the
 	 * TSC is to be trusted: the guest has its CPU to itself, and the only
 	 * clocks to check it against (jiffies) run from the same timer. */
-	sfmt(cmdline, sizeof(cmdline), "%s noapic tsc_early_khz=%llu tsc=reliable", g->cmdline,
+	sfmt(cmdline, sizeof(cmdlines[0]), "%s noapic tsc_early_khz=%llu tsc=reliable", g->cmdline,
 	     (unsigned long long)tsc_khz());
 	memset(&lg, 0, sizeof(lg));
 	lg.ram = ram;
@@ -165,6 +170,50 @@ static int vm_load_linux(struct vm *vm, const struct boot_info *bi, struct linux
 	return err;
 }
 
+/* The state the first vCPU enters the kernel in (the 64-bit entry). */
+static void boot_state(struct vcpu_boot_state *st, const struct linux_entry *ent)
+{
+	struct vcpu_boot b = {
+		.rip = ent->rip,
+		.rsi = ent->rsi,
+		.cr0 = 0x80010033, /* PG, WP, NE, ET, MP, PE */
+		.cr3 = PML4_GPA,
+		.cr4 = 0x20, /* PAE */
+		.efer = EFER_LME | EFER_LMA,
+		.gdt_base = GDT_GPA,
+		.gdt_limit = BOOT_DS + 7,
+		.cs = BOOT_CS,
+		.ds = BOOT_DS,
+	};
+
+	vcpu_state_linux(st, &b);
+}
+
+/* Its RAM as at power-on, with the kernel, initrd and vACPI in it. */
+static int load_ram(struct vm *vm, struct linux_entry *ent)
+{
+	/* Nothing of the hypervisor's, of an earlier guest or of its own last
+	 * run shows through. */
+	memset((void *)(uintptr_t)vm->ram_hpa, 0, vm->ram_size);
+	boot_tables((uint8_t *)(uintptr_t)vm->ram_hpa, vm->ram_size);
+	memcpy((uint8_t *)(uintptr_t)vm->ram_hpa + VRESET_VECTOR_GPA, vreset_vector,
+	       sizeof(vreset_vector));
+	return vm_load_linux(vm, vm->bi, ent);
+}
+
+/* Its emulated devices as at power-on. */
+static void devices_reset(struct vm *vm)
+{
+	spin_lock(&vm->uart_lock);
+	vuart_init(&vm->uart, uart_tx, vm);
+	spin_unlock(&vm->uart_lock);
+	spin_lock(&vm->io_lock);
+	vrtc_init(&vm->rtc, vm_clock_unix, vm_clock_tsc, tsc_khz() * 1000);
+	vpit_init(&vm->pit, tsc_khz() * 1000);
+	vm->reset = (struct vreset){0};
+	spin_unlock(&vm->io_lock);
+}
+
 int vm_create(struct vm *vm, const struct guest_cfg *g, const struct boot_info *bi,
 	      struct palloc *pa)
 {
@@ -175,6 +224,7 @@ int vm_create(struct vm *vm, const struct guest_cfg *g, const struct boot_info *
 	memset(vm, 0, sizeof(*vm));
 	str_copy(vm->name, g->name, sizeof(vm->name));
 	vm->cfg = g;
+	vm->bi = bi;
 	for (unsigned int c = 0; c < CONFIG_MAX_CPUS; c++) {
 		if (!(g->cpus & (1ull << c)))
 			continue;
@@ -208,10 +258,7 @@ int vm_create(struct vm *vm, const struct guest_cfg *g, const struct boot_info *
 		       (unsigned long long)(vm->ram_size >> 20));
 		return err;
 	}
-	/* Nothing of the hypervisor's or of an earlier guest shows through. */
-	memset((void *)(uintptr_t)vm->ram_hpa, 0, vm->ram_size);
-	boot_tables((uint8_t *)(uintptr_t)vm->ram_hpa, vm->ram_size);
-	err = vm_load_linux(vm, bi, &ent);
+	err = load_ram(vm, &ent);
 	if (err)
 		goto fail;
 
@@ -224,25 +271,11 @@ int vm_create(struct vm *vm, const struct guest_cfg *g, const struct boot_info *
 	}
 	vm->mmio[vm->mmio_count++] =
 		(struct mmio_region){ECAM_GPA, 1ull << 20, "ecam", ecam_read, ecam_write};
-	vuart_init(&vm->uart, uart_tx, vm);
-	vrtc_init(&vm->rtc, vm_clock_unix, vm_clock_tsc, tsc_khz() * 1000);
-	vpit_init(&vm->pit, tsc_khz() * 1000);
+	devices_reset(vm);
 
-	struct vcpu_boot b = {
-		.rip = ent.rip,
-		.rsi = ent.rsi,
-		.cr0 = 0x80010033, /* PG, WP, NE, ET, MP, PE */
-		.cr3 = PML4_GPA,
-		.cr4 = 0x20, /* PAE */
-		.efer = EFER_LME | EFER_LMA,
-		.gdt_base = GDT_GPA,
-		.gdt_limit = BOOT_DS + 7,
-		.cs = BOOT_CS,
-		.ds = BOOT_DS,
-	};
 	struct vcpu_boot_state st;
 
-	vcpu_state_linux(&st, &b);
+	boot_state(&st, &ent);
 	for (unsigned int i = 0; i < vm->vcpu_count; i++) {
 		struct vcpu *v = &vm->vcpu[i];
 
@@ -264,6 +297,36 @@ fail:
 	return err;
 }
 
+int vm_rebuild(struct vm *vm)
+{
+	const struct vcpu_ops *ops = vm_backend();
+	struct vcpu_boot_state st;
+	struct linux_entry ent;
+	int err;
+
+	err = load_ram(vm, &ent);
+	if (err)
+		return err;
+	devices_reset(vm);
+	vm->refused_io = vm->refused_msr = vm->refused_mmio = 0;
+	boot_state(&st, &ent);
+	for (unsigned int i = 0; i < vm->vcpu_count; i++) {
+		struct vcpu *v = &vm->vcpu[i];
+
+		memset(v->exits, 0, sizeof(v->exits));
+		memset(v->mtrr, 0, sizeof(v->mtrr));
+		v->mtrr_def = 0x806;
+		v->nmi_pending = false;
+		v->flush_tlb = true; /* its RAM holds new contents */
+		v->sipi_vector = 0;
+		v->state = i ? VCPU_WAIT_INIT : VCPU_RUNNING;
+	}
+	/* On this CPU, the first vCPU's own (VT-x writes its VMCS here); the
+	 * others get their state at the guest's start-up IPI, on theirs. */
+	vcpu_reset(&vm->vcpu[0], ops, &st);
+	return 0;
+}
+
 /* An AP waits on its CPU for the guest to start it (or to stop). */
 static bool vcpu_wait_start(struct vcpu *v)
 {
@@ -282,7 +345,8 @@ static bool vcpu_wait_start(struct vcpu *v)
 	return true;
 }
 
-/* On the guest's CPU: run it until it stops, then park the CPU. */
+/* On the guest's CPU: run it until it stops, then park the vCPU: the CPU
+ * goes back to its idle loop, where a restart finds it. */
 static void vcpu_main(void *arg)
 {
 	struct vcpu *v = arg;
@@ -302,7 +366,7 @@ static void vcpu_main(void *arg)
 			vcpu_loop(v);
 	}
 	vcpu_finish(v);
-	cpu_halt_forever();
+	vcpu_park(v);
 }
 
 /* A kick (vm_stop) that finds its CPU in the hypervisor: nothing to do, the

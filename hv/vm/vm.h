@@ -20,8 +20,10 @@
 #include "hv/platform/vmsix.h"
 #include "hv/platform/vpci.h"
 #include "hv/platform/vpit.h"
+#include "hv/platform/vreset.h"
 #include "hv/platform/vrtc.h"
 #include "hv/platform/vuart.h"
+#include "hv/vm/reset_log.h"
 
 struct palloc;
 
@@ -129,7 +131,8 @@ struct vm_vf {
 	uint16_t seg;
 	uint8_t bus, devfn, pcie_cap, msix_cap;
 	uint64_t bar_hpa[6];
-	unsigned int msix_bar, pba_bar, msix_region;
+	unsigned int msix_bar, pba_bar, msix_region, msix_entries;
+	uint64_t win_base, win_size; /* the guest's PCI window */
 	uint32_t table_off, pba_off;
 	uint64_t msix_gpa;
 	int irte[VMSIX_MAX_ENTRIES];
@@ -140,6 +143,14 @@ struct vm_vf {
 };
 
 enum refusal { REFUSED_IO, REFUSED_MSR, REFUSED_MMIO, REFUSED_KINDS };
+
+/* Why the guest stopped, as its stopper decides what follows. */
+enum vm_stop_kind {
+	VM_STOP_PLAIN,	 /* a fault, a power-off, the operator's stop: it stays stopped */
+	VM_STOP_RESET,	 /* the guest reset: restarted, unless on_reset = stop or
+			  * reset_limit says it resets too often */
+	VM_STOP_RESTART, /* the operator's restart */
+};
 
 /* An emulated guest-physical range (read: fill *@val; write: take @val). */
 struct mmio_region {
@@ -184,7 +195,19 @@ struct vm {
 	spinlock_t log_lock;
 	volatile bool stopped;
 	char stop_reason[VM_STOP_MAX];
-	struct vcpu *stopper; /* the vCPU that stopped it: it prints the report */
+	struct vcpu *stopper;	     /* the vCPU that stopped it: it prints the report */
+	enum vm_stop_kind stop_kind; /* written by the stopper with the reason */
+
+	/* Restarts (vm_restart.c). Once stopped, each vCPU goes back to its
+	 * CPU's idle loop (parked counts them); a restart asked for by the
+	 * guest or the operator is then built on the first vCPU's CPU. */
+	const struct boot_info *bi; /* its kernel, initrd: loaded afresh */
+	struct vreset reset;	    /* port 0xcf9 */
+	struct reset_log resets;    /* against reset_limit; the stopper's */
+	unsigned int restarts;	    /* since the hypervisor started */
+	volatile unsigned int parked;
+	volatile bool restart;	  /* asked for: built once all are parked */
+	volatile bool rebuilding; /* handed to the first vCPU's CPU */
 };
 
 /* The hypervisor's pointer to [@gpa, @gpa+@len) of @vm's RAM, or NULL if
@@ -257,6 +280,11 @@ int vm_create(struct vm *vm, const struct guest_cfg *g, const struct boot_info *
 	      struct palloc *pa);
 /* Start each of @vm's vCPUs on its CPU. */
 void vm_start(struct vm *vm);
+/* On @vm's first vCPU's CPU, every vCPU parked: its RAM cleared and its
+ * kernel, initrd, command line and vACPI loaded afresh, its devices and
+ * counters as at boot, its first vCPU set to enter the kernel and the
+ * others to wait for INIT. Its VF is the caller's. */
+int vm_rebuild(struct vm *vm);
 
 /* The vCPU ops of this machine's backend, or NULL. */
 const struct vcpu_ops *vm_backend(void);
@@ -272,6 +300,10 @@ void vcpu_loop(struct vcpu *v);
  * vCPUs; the vCPU that stopped it then prints "guest NAME: stopped: REASON"
  * and the counters (vm.c). */
 void vm_stop(struct vcpu *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* As vm_stop, for a reset the guest asked for (vm_restart.c decides
+ * whether it restarts) or another @kind. */
+void vm_stop_kind(struct vcpu *v, enum vm_stop_kind kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* Print each exit reason's count for @vm. */
 void vm_print_counters(struct vm *vm);
 
@@ -280,8 +312,13 @@ struct trap_frame;
 /* @v runs on its CPU (v->cpu) from now on. */
 void vcpu_bind_cpu(struct vcpu *v);
 /* On @v's CPU, its loop over: the guest's timer off; the vCPU that stopped
- * the guest quiesces its VF and prints the report. */
+ * the guest quiesces its VF and prints the report, or "restarting" and
+ * asks for the restart (restart_due). */
 void vcpu_finish(struct vcpu *v);
+/* On @v's CPU, after vcpu_finish: the local APIC made the hypervisor's
+ * again and @v counted as parked; the CPU then goes back to its idle loop,
+ * where a restart or a start finds it. */
+void vcpu_park(struct vcpu *v);
 /* The exception hook (hv/core/idt.c): an exception in the hypervisor on
  * CPU @cpu stops the guest that CPU runs as vm_stop() would, then finishes
  * its vCPU; a CPU with no vCPU is left alone. */

@@ -238,10 +238,61 @@ void vf_msix_enable(struct vm *vm)
 	vf_write(vm, cap + PCI_MSIX_FLAGS, 2, (ctl | PCI_MSIX_ENABLE) & ~PCI_MSIX_MASKALL);
 }
 
+/* The VF's config space and MSI-X models as at power-on: no BAR placed,
+ * nothing enabled, every real MSI-X entry masked. */
+static int vf_models_init(struct vm *vm)
+{
+	const struct pci_dev *d = nic_vf((unsigned int)vm->cfg->vf);
+	struct vpci_cfg cfg;
+	int err;
+
+	if (!d)
+		return -ENODEV;
+	vm->mmio[vm->vf.msix_region] = (struct mmio_region){0, 0, "vf msi-x", NULL, NULL};
+	vm->vf.msix_gpa = 0;
+	for (unsigned int i = 0; i < VMSIX_MAX_ENTRIES; i++)
+		vm->vf.msix_told[i] = VMSIX_LIVE;
+	err = vmsix_init(&vm->vf.msix, vm->vf.msix_entries, vm->vf.table_off, vm->vf.pba_off,
+			 iommu_irte_index(vm->vf.irte[0]), &vmsix_ops, vm);
+	if (err)
+		return err;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.ops = &vpci_ops;
+	cfg.ctx = vm;
+	cfg.vendor = d->vendor;
+	cfg.device = d->device;
+	nic_vf_bars(cfg.bar);
+	cfg.win_base = vm->vf.win_base;
+	cfg.win_size = vm->vf.win_size;
+	return vpci_init(&vm->vf.vpci, &cfg);
+}
+
+int vm_vf_reset(struct vm *vm)
+{
+	unsigned int cap = vm->vf.pcie_cap;
+	int err;
+
+	if (!vm->vf.present)
+		return 0;
+	/* Whatever the last run left in the function (rings, enables) goes:
+	 * the guest's next driver finds it as after power-on. */
+	if (cap) {
+		uint16_t ctl = (uint16_t)vf_read(vm, cap + PCI_EXP_DEVCTL, 2);
+
+		vf_write(vm, cap + PCI_EXP_DEVCTL, 2, ctl | PCI_EXP_DEVCTL_FLR);
+		udelay(100000);
+	}
+	spin_lock(&vm->io_lock);
+	err = vf_models_init(vm);
+	if (!err)
+		vf_msix_enable(vm);
+	spin_unlock(&vm->io_lock);
+	return err;
+}
+
 int vm_vf_attach(struct vm *vm, unsigned int n, uint64_t win_base, uint64_t win_size)
 {
 	const struct pci_dev *d = nic_vf(n);
-	struct vpci_cfg cfg;
 	unsigned int entries;
 	uint32_t tbl, pba;
 	int err;
@@ -256,6 +307,8 @@ int vm_vf_attach(struct vm *vm, unsigned int n, uint64_t win_base, uint64_t win_
 	vm->vf.seg = d->seg, vm->vf.bus = d->bus, vm->vf.devfn = d->devfn;
 	vm->vf.pcie_cap = d->pcie_cap;
 	vm->vf.msix_cap = d->msix_cap;
+	vm->vf.win_base = win_base;
+	vm->vf.win_size = win_size;
 	for (unsigned int i = 0; i < 6; i++) {
 		vm->vf.bar_hpa[i] = d->bar[i].base;
 		if (d->bar[i].size)
@@ -281,21 +334,8 @@ int vm_vf_attach(struct vm *vm, unsigned int n, uint64_t win_base, uint64_t win_
 	if (vm->mmio_count >= VM_MMIO_MAX)
 		return -ENOSPC;
 	vm->vf.msix_region = vm->mmio_count++;
-	vm->mmio[vm->vf.msix_region] = (struct mmio_region){0, 0, "vf msi-x", NULL, NULL};
-
-	err = vmsix_init(&vm->vf.msix, entries, vm->vf.table_off, vm->vf.pba_off,
-			 iommu_irte_index(vm->vf.irte[0]), &vmsix_ops, vm);
-	if (err)
-		return err;
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.ops = &vpci_ops;
-	cfg.ctx = vm;
-	cfg.vendor = d->vendor;
-	cfg.device = d->device;
-	nic_vf_bars(cfg.bar);
-	cfg.win_base = win_base;
-	cfg.win_size = win_size;
-	err = vpci_init(&vm->vf.vpci, &cfg);
+	vm->vf.msix_entries = entries;
+	err = vf_models_init(vm);
 	if (err)
 		return err;
 	vf_msix_enable(vm);

@@ -11,6 +11,9 @@ struct vm;
  * guest may place in [win_base, win_base + win_size), MSI-X through the
  * guest's own IRTEs. The DMA domain is set up before (guests.c). */
 int vm_vf_attach(struct vm *vm, unsigned int n, uint64_t win_base, uint64_t win_size);
+/* For a restart, on any CPU, the guest stopped: the real VF reset (FLR) and
+ * its models as after vm_vf_attach. */
+int vm_vf_reset(struct vm *vm);
 /* The real function's MSI-X enabled, unmasked (after attach and FLR). */
 void vf_msix_enable(struct vm *vm);
 

@@ -382,14 +382,19 @@ static int vmcs_setup(struct vcpu *v)
 	return 0;
 }
 
+static void nmi_window(struct vmx_vcpu *s, bool on);
+
 static void vmx_vcpu_reset(struct vcpu *v, const struct vcpu_boot_state *st)
 {
 	struct vmx_vcpu *s = vx(v);
 
 	s->boot = *st;
+	/* INIT drops any event on its way and NMI blocking (a restart too). */
+	s->inject = 0;
 	if (s->configured) {
 		struct vmx_vcpu_cfg c;
 
+		nmi_window(s, false);
 		vcpu_cfg(v, &c);
 		vmcs_build_guest(&live, &c, st);
 	}

@@ -1218,6 +1218,49 @@ static void io_sleep_control_s5_powers_off(void **state)
 	expect_no_exc(v);
 }
 
+/* The reset controls (hv/platform/vreset.c): port 0xcf9 with RST_CPU (the
+ * FADT's reset register) and the keyboard controller's 0xfe reset the
+ * guest, as a stop of the reset kind, after the instruction; the rest of
+ * port 0xcf9 is no refusal, and dword 0xcf8 is still the PCI address. */
+static void io_reset_ports(void **state)
+{
+	struct vcpu *v = &vm->vcpu[0], *o = add_vcpu(VCPU_RUNNING);
+
+	(void)state;
+	port(v, VRESET_PORT_CF9, 1, false, 0x02);
+	v->regs.gpr[R_RAX] = 0x1111111111111111ull;
+	port(v, VRESET_PORT_CF9, 1, true, 0);
+	assert_int_equal(v->regs.gpr[R_RAX], 0x1111111111111102ull);
+	assert_int_equal(vm->refused_io, 0);
+	/* No keyboard controller: its other accesses stay refused. */
+	port(v, VRESET_PORT_KBC, 1, true, 0);
+	port(v, VRESET_PORT_KBC, 1, false, 0xD1);
+	assert_int_equal(vm->refused_io, 2);
+	assert_false(vm->stopped);
+
+	v->regs.gpr[R_RAX] = VRESET_FADT_VALUE;
+	assert_true(run1(v, (struct vcpu_exit){.reason = EXIT_IO,
+					       .next_rip = v->regs.rip + 2,
+					       .io = {.port = VRESET_PORT_CF9, .size = 1}}));
+	assert_true(vm->stopped);
+	assert_int_equal(vm->stop_kind, VM_STOP_RESET);
+	assert_string_equal(vm->stop_reason, "reset through port 0xcf9");
+	assert_int_equal(nmi_count, 1);
+	assert_int_equal(nmi_sent[0], o->apic_id);
+	expect_no_exc(v);
+
+	/* The keyboard controller's reset, on a guest not stopped. */
+	vm->stopper = NULL;
+	vm->stopped = false;
+	v->regs.gpr[R_RAX] = 0xFE;
+	assert_true(run1(v, (struct vcpu_exit){.reason = EXIT_IO,
+					       .next_rip = v->regs.rip + 2,
+					       .io = {.port = VRESET_PORT_KBC, .size = 1}}));
+	assert_true(vm->stopped);
+	assert_int_equal(vm->stop_kind, VM_STOP_RESET);
+	assert_string_equal(vm->stop_reason, "reset through keyboard controller reset (port 0x64)");
+}
+
 static void io_string_gp(void **state)
 {
 	struct vcpu *v = &vm->vcpu[0];
@@ -1675,6 +1718,7 @@ static void shutdown_stops_and_kicks(void **state)
 	assert_true(vm->stopped);
 	assert_ptr_equal(vm->stopper, v);
 	assert_string_equal(vm->stop_reason, "triple fault at rip 0xffffffff81234567");
+	assert_int_equal(vm->stop_kind, VM_STOP_RESET); /* a reset: restarted per on_reset */
 	assert_int_equal(v->exits[EXIT_SHUTDOWN], 1);
 	/* The other vCPU is kicked out with an NMI; the stopper is not. */
 	assert_int_equal(nmi_count, 1);
@@ -2555,6 +2599,7 @@ int main(void)
 		T(io_watchdog_ports_refused),
 		T(io_unknown_out_dropped),
 		T(io_sleep_control_s5_powers_off),
+		T(io_reset_ports),
 		T(io_string_gp),
 		T(io_rtc_read),
 		T(io_pit_channel2),

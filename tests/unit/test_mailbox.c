@@ -1490,6 +1490,51 @@ static void test_quiesce(void **state)
 	assert_clean();
 }
 
+/* A stopped guest restarts: the mailbox serves its VF again, its port VLAN
+ * is back in the filters with its tag, its MAC is the one it had, and
+ * nothing receives or transmits until its driver resets the VF. */
+static void test_revive(void **state)
+{
+	static const uint8_t mac0[6] = {0x02, 0xAA, 0, 0, 0, 0x01};
+	struct vf_regs r1;
+
+	(void)state;
+	set_conf(0, 100, false, "alpha");
+	memcpy(pf.vf[0].mac, mac0, 6);
+	vf_reset(0);
+	vf_reset(1);
+	assert_int_equal(vlan(1, true, 300), IGB_MSG_SET_VLAN | INFO(1) | ACK | CTS);
+	igb_vf_quiesce(&pf, 0);
+	assert_no_vlvf(0, 100);
+	r1 = vf_regs(1);
+	fake_igb_log_clear(&hw);
+
+	igb_vf_revive(&pf, 0);
+	assert_false(pf.vf[0].quiesced);
+	assert_false(pf.vf[0].cts);
+	/* Its port VLAN: VLVF entry for pool 0, VFTA bit, tag insertion. */
+	assert_true(fake_igb_peek(&hw, IGB_VFTA(100 >> 5)) & (1u << (100 & 31)));
+	assert_int_equal(fake_igb_peek(&hw, IGB_VMVIR(0)) & 0xFFF, 100);
+	assert_int_equal(fake_igb_peek(&hw, IGB_VFRE) & 1, 0);
+	assert_int_equal(fake_igb_peek(&hw, IGB_VFTE) & 1, 0);
+	assert_vf_regs(1, r1);
+	assert_int_equal(writes_outside_vf(0), 0);
+
+	/* Its driver's reset is answered with the same MAC, and it is on. */
+	vf_reset(0);
+	assert_memory_equal(pf.vf[0].mac, mac0, 6);
+	assert_true(pf.vf[0].cts);
+	assert_int_equal(fake_igb_peek(&hw, IGB_VFRE) & 1, 1);
+	assert_true(fake_igb_peek(&hw, IGB_RAH(1)) & IGB_RAH_AV);
+	/* Still no VLAN of its own under a port VLAN. */
+	assert_int_equal(vlan(0, true, 5), IGB_MSG_SET_VLAN | INFO(1) | NACK | CTS);
+	/* No such VF: nothing. */
+	fake_igb_log_clear(&hw);
+	igb_vf_revive(&pf, NVFS);
+	igb_vf_revive(&pf, 1000);
+	assert_int_equal(hw.nwrites, 0);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -1533,6 +1578,7 @@ int main(void)
 		T(test_num_vfs_clamped),
 		T(test_vfcfg_helpers),
 		T(test_quiesce),
+		T(test_revive),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

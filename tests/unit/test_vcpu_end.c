@@ -36,6 +36,16 @@ void apic_timer_stop(void)
 	timer_stops++;
 }
 
+static unsigned int reclaims;
+
+void apic_reclaim(uint8_t spurious_vector)
+{
+	assert_int_equal(spurious_vector, VEC_SPURIOUS);
+	reclaims++;
+}
+
+struct percpu cpus[MAX_CPUS];
+
 uint64_t tsc_khz(void)
 {
 	return 1000000;
@@ -161,7 +171,7 @@ static const struct vmsix_ops vmsix_ops = {guest_dest, irte_set, irte_clear,
 /* ---- a guest of two vCPUs (CPUs 2 and 3, APIC IDs 2 and 4) with its VF */
 
 static struct vm *vm;
-static const struct guest_cfg gcfg = {.vf = 3};
+static struct guest_cfg gcfg = {.vf = 3, .reset_max = 2, .reset_window_s = 60};
 
 static int setup(void **state)
 {
@@ -205,7 +215,9 @@ static int setup(void **state)
 	vmsix_write(&vm->vf.msix, 8, 4, 0x41);
 	vmsix_write(&vm->vf.msix, 12, 4, 0);
 	assert_int_equal(irte_sets, 1);
-	nmi_count = timer_stops = udelays = irte_clears = hw_masked_writes = 0;
+	nmi_count = timer_stops = udelays = irte_clears = hw_masked_writes = reclaims = 0;
+	gcfg.reset_stop = false;
+	memset(cpus, 0, sizeof(cpus));
 	command_writes = hw_unmasked_writes = nic_quiesces = 0;
 	nic_quiesced = -1;
 	printk_reset();
@@ -347,13 +359,89 @@ static void test_writes_after_stop(void **state)
 	assert_int_equal(nic_quiesces, 1);
 }
 
+/* A reset the guest asked for: its VF quiesced as for any stop, then
+ * "restarting" instead of the stop report, the restart asked for. */
+static void test_reset_restarts(void **state)
+{
+	(void)state;
+	vm_stop_kind(&vm->vcpu[1], VM_STOP_RESET, "reset through port 0xcf9");
+	vcpu_finish(&vm->vcpu[1]);
+	assert_true(vm->restart);
+	assert_true(printk_saw("guest beta: restarting (reset through port 0xcf9)\n"));
+	assert_int_equal(count("stopped:"), 0);
+	assert_int_equal(count("refused:"), 0); /* no counters for a restart */
+	assert_int_equal(command_written & 0x6, 0);
+	assert_int_equal(irte_clears, 1);
+	assert_int_equal(nic_quiesces, 1);
+
+	/* Each vCPU parks: its APIC taken back, its CPU quiet, counted. */
+	vcpu_finish(&vm->vcpu[0]);
+	vcpu_park(&vm->vcpu[1]);
+	assert_int_equal(vm->parked, 1);
+	vcpu_park(&vm->vcpu[0]);
+	assert_int_equal(vm->parked, 2);
+	assert_int_equal(reclaims, 2);
+	assert_true(cpus[2].irq_quiet && cpus[3].irq_quiet);
+	assert_false(cpus[1].irq_quiet);
+	/* A parked CPU runs no vCPU: an exception there stops nothing. */
+	vm->stopper = NULL;
+	vm->stopped = false;
+	vcpu_exception(2, &gp);
+	assert_false(vm->stopped);
+}
+
+/* on_reset = stop: a reset stops the guest, and the reason says why. */
+static void test_reset_on_reset_stop(void **state)
+{
+	(void)state;
+	gcfg.reset_stop = true;
+	vm_stop_kind(&vm->vcpu[0], VM_STOP_RESET, "triple fault at rip 0x1000");
+	vcpu_finish(&vm->vcpu[0]);
+	assert_false(vm->restart);
+	assert_true(printk_saw("guest beta: stopped: triple fault at rip 0x1000 (on_reset = "
+			       "stop)\n"));
+	assert_true(printk_saw("guest beta: refused: "));
+}
+
+/* reset_limit 2/60: two restarts, the third reset stops the guest. */
+static void test_reset_limit(void **state)
+{
+	(void)state;
+	for (unsigned int i = 0; i < 3; i++) {
+		vm->stopper = NULL;
+		vm->stopped = false;
+		vm->restart = false;
+		printk_reset();
+		vm_stop_kind(&vm->vcpu[0], VM_STOP_RESET, "reset through port 0xcf9");
+		vcpu_finish(&vm->vcpu[0]);
+		assert_int_equal(vm->restart, i < 2);
+	}
+	assert_true(printk_saw("guest beta: stopped: reset through port 0xcf9; not restarted: "
+			       "more than 2 restarts in 60 s (reset_limit = 2/60)\n"));
+	/* The operator's restart is not counted against it. */
+	vm->stopper = NULL;
+	vm->stopped = false;
+	vm->restart = false;
+	vm_stop_kind(&vm->vcpu[0], VM_STOP_RESTART, "restarted by the operator");
+	vcpu_finish(&vm->vcpu[0]);
+	assert_true(vm->restart);
+	/* A plain stop never restarts. */
+	vm->stopper = NULL;
+	vm->stopped = false;
+	vm->restart = false;
+	vm_stop(&vm->vcpu[0], "powered off");
+	vcpu_finish(&vm->vcpu[0]);
+	assert_false(vm->restart);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_exception_stops_guest), T(test_exception_under_io_lock),
 		T(test_exception_elsewhere),   T(test_finish_after_stop),
-		T(test_writes_after_stop),
+		T(test_writes_after_stop),     T(test_reset_restarts),
+		T(test_reset_on_reset_stop),   T(test_reset_limit),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
