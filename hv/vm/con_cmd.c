@@ -136,8 +136,8 @@ const char *const con_cmd_help[] = {
 	"list            each guest: state, cpus, memory, vf and mac",
 	"stats [NAME]    exit counters of one guest, or of all",
 	"stop NAME       stop a guest (its vf quiesced)",
-	"start NAME      start a stopped guest again (not available yet)",
-	"restart NAME    stop and start a guest (not available yet)",
+	"start NAME      start a stopped guest again, as at boot",
+	"restart NAME    stop a guest and start it again, as at boot",
 	"help            this list",
 	"Enter runs the line, Esc or Ctrl-C cancels it",
 	NULL,
@@ -206,9 +206,13 @@ void con_cmd_guest_line(char *buf, size_t size, const struct con_cmd_guest *g)
 {
 	size_t len;
 
-	len = (size_t)sfmt(buf, size, "console: %s: %s%s, %u cpu%s (host", g->name,
-			   g->stopped ? "stopped: " : "running", g->stopped ? g->reason : "",
-			   g->cpus, g->cpus == 1 ? "" : "s");
+	if (g->stopped && g->restarting)
+		len = (size_t)sfmt(buf, size, "console: %s: restarting (%s), %u cpu%s (host",
+				   g->name, g->reason, g->cpus, g->cpus == 1 ? "" : "s");
+	else
+		len = (size_t)sfmt(buf, size, "console: %s: %s%s, %u cpu%s (host", g->name,
+				   g->stopped ? "stopped: " : "running",
+				   g->stopped ? g->reason : "", g->cpus, g->cpus == 1 ? "" : "s");
 	for (unsigned int i = 0; i < g->cpus && len < size; i++)
 		len += (size_t)sfmt(buf + len, size - len, "%s%u", i ? "," : " ", g->host_cpus[i]);
 	if (len < size)

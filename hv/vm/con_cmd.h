@@ -71,6 +71,7 @@ extern const char *const con_cmd_help[];
 struct con_cmd_guest {
 	const char *name;
 	bool stopped;
+	bool restarting;    /* stopped, and to run again */
 	const char *reason; /* when stopped */
 	unsigned int cpus;
 	const unsigned int *host_cpus; /* the physical CPU of each */

@@ -22,6 +22,7 @@
 #include "hv/core/watchdog_nmi.h"
 #include "lib/printk.h"
 #include "hv/vm/vm.h"
+#include "hv/vm/vm_restart.h"
 #include "hv/vm/vm_vf.h"
 #include "iommu/iommu.h"
 #include "lib/x86.h"
@@ -256,6 +257,7 @@ static void cmd_list(void)
 		struct con_cmd_guest g = {
 			.name = vm->name,
 			.stopped = __atomic_load_n(&vm->stopped, __ATOMIC_ACQUIRE),
+			.restarting = __atomic_load_n(&vm->restart, __ATOMIC_ACQUIRE),
 			.reason = vm->stop_reason,
 			.cpus = vm->vcpu_count,
 			.host_cpus = host,
@@ -279,7 +281,16 @@ static void cmd_list(void)
 static void cmd_stop(struct vm *vm)
 {
 	if (__atomic_load_n(&vm->stopped, __ATOMIC_ACQUIRE)) {
-		pr_info("console: guest %s is already stopped: %s\n", vm->name, vm->stop_reason);
+		/* A restart not handed out yet is called off (this CPU hands
+		 * them out); one being built runs, and may be stopped then. */
+		if (vm_restart_cancel(vm)) {
+			pr_info("console: guest %s: its restart called off; stopped: %s\n",
+				vm->name, vm->stop_reason);
+			return;
+		}
+		pr_info("console: guest %s is already %s: %s\n", vm->name,
+			__atomic_load_n(&vm->restart, __ATOMIC_ACQUIRE) ? "restarting" : "stopped",
+			vm->stop_reason);
 		return;
 	}
 	pr_info("console: stopping guest %s\n", vm->name);
@@ -310,12 +321,20 @@ static void cmd_run(void)
 		cmd_stop(&vms[c.guest]);
 		break;
 	case CON_CMD_START:
-	case CON_CMD_RESTART:
-		/* A guest's RAM and kernel are loaded once, at boot: nothing
-		 * can build it again yet. */
-		pr_info("console: %s: not available yet (guests cannot be restarted yet)\n",
-			c.action == CON_CMD_START ? "start" : "restart");
+	case CON_CMD_RESTART: {
+		struct vm *vm = &vms[c.guest];
+		const char *why = NULL;
+		bool ok = c.action == CON_CMD_START ? vm_restart_start(vm, &why)
+						    : vm_restart_request(vm, &why);
+
+		if (ok)
+			pr_info("console: %s guest %s\n",
+				c.action == CON_CMD_START ? "starting" : "restarting", vm->name);
+		else
+			pr_info("console: guest %s not %s: %s\n", vm->name,
+				c.action == CON_CMD_START ? "started" : "restarted", why);
 		break;
+	}
 	case CON_CMD_HELP:
 		for (unsigned int i = 0; con_cmd_help[i]; i++)
 			pr_info("console: %s\n", con_cmd_help[i]);
@@ -379,6 +398,8 @@ void guests_poll(void)
 		cmd_echo(":");
 		cmd_echo(cmd_ed.buf);
 	}
+	service_progress("guest restarts", NULL);
+	vm_restart_poll(vms, vm_count);
 }
 
 void guests_input(uint8_t c)

@@ -295,6 +295,13 @@ static void guest_line(void **state)
 	con_cmd_guest_line(buf, sizeof(buf), &g);
 	assert_string_equal(
 		buf, "console: alpha: stopped: powered off, 2 cpus (host 2,3), 256 MiB, no vf");
+	g.restarting = true;
+	g.reason = "reset through port 0xcf9";
+	con_cmd_guest_line(buf, sizeof(buf), &g);
+	assert_string_equal(buf, "console: alpha: restarting (reset through port 0xcf9), 2 cpus "
+				 "(host 2,3), 256 MiB, no vf");
+	g.restarting = false;
+	g.reason = "powered off";
 	/* A short buffer is cut anywhere, still terminated, nothing past it. */
 	for (size_t n = 1; n <= strlen(full); n++) {
 		memset(buf, 'Q', sizeof(buf));
