@@ -391,12 +391,16 @@ void guests_poll(void)
 		service_progress("console input of guest", vms[i].name);
 		input_feed(i);
 	}
-	if (redraw)
-		cmd_echo("\n");
-	vm_con_pass(vms, vm_count, VM_CON_PASS, console_step);
+	/* With the command line open and no whole guest line seen above,
+	 * nothing is printed this pass: a line that became whole since that
+	 * look would be glued to the echo. */
 	if (redraw) {
+		cmd_echo("\n");
+		vm_con_pass(vms, vm_count, VM_CON_PASS, console_step);
 		cmd_echo(":");
 		cmd_echo(cmd_ed.buf);
+	} else if (!cmd_open) {
+		vm_con_pass(vms, vm_count, VM_CON_PASS, console_step);
 	}
 	service_progress("guest restarts", NULL);
 	vm_restart_poll(vms, vm_count);
