@@ -4,9 +4,11 @@
 # on the hypervisor's serial line Ctrl-] : opens the command line. Beta
 # prints while a command is typed and its line comes through whole; alpha
 # powers off with `poweroff -f` (ACPI S5 through the FADT's sleep control
-# register) while beta runs on; then list, stats, help, an unknown command,
-# a wrong guest name, start (not available yet) and stop are driven and
-# their answers checked.
+# register) while beta runs on, and later reboots with `reboot -f` (the
+# FADT's reset register); then list, stats, help, an unknown command,
+# a wrong guest name, start (alpha boots again and pings beta through its
+# VF), restart (beta, running, boots again and pings alpha) and stop are
+# driven and their answers checked.
 
 con_esc=$'\x1d' # Ctrl-]
 
@@ -45,8 +47,20 @@ con_feed() {
 	con_cmd bogus "^vfvisor: console: unknown command 'bogus'" 20
 	con_cmd help '^vfvisor: console: help ' 20
 	con_cmd 'stop alph' "^vfvisor: console: stop: no guest 'alph'" 20
-	con_cmd 'start alpha' '^vfvisor: console: start: not available yet' 20
+	# Start the powered-off alpha: it boots again, its VF reset and served,
+	# and pings beta; a second start finds it running.
+	con_cmd 'start alpha' '^\[alpha\] vftest: ping 10.0.0.2 ok' 150
+	con_cmd 'start alpha' '^vfvisor: console: guest alpha not started: it is running' 20
+	# Restart the running beta: the same, the other way.
+	con_cmd 'restart beta' '^\[beta\] vftest: ping 10.0.0.1 ok' 150
+	# Alpha reboots itself: Linux writes the FADT's reset register.
+	local pings
+	pings=$(count_of "$n" '^\[alpha\] vftest: ping 10.0.0.2 ok')
+	printf '%s1reboot -f\r' "$con_esc" >&3
+	wait_count "$n" 150 '^\[alpha\] vftest: ping 10.0.0.2 ok' "$pings"
+	con_cmd list '^vfvisor: console: alpha: running' 20
 	con_cmd 'stop beta' '^vfvisor: guest beta: refused: ' 30
+	con_cmd list '^vfvisor: console: beta: stopped: stopped by the operator' 20
 	con_cmd 'stop beta' '^vfvisor: console: guest beta is already stopped' 20
 }
 
@@ -94,8 +108,20 @@ console_test() {
 	done
 	expect "$n" "^vfvisor: console: stop: no guest 'alph'; the guests are: alpha, beta\\s*\$" \
 		"a wrong guest name lists the guests"
-	expect "$n" '^vfvisor: console: start: not available yet \(guests cannot be restarted yet\)' \
-		"start says it is not available yet"
+	expect "$n" '^vfvisor: console: starting guest alpha\s*$' "start alpha is answered"
+
+	expect_count "$n" '^\[alpha\] vftest: ping 10.0.0.2 ok' 3 "alpha pings beta through its VF after start, and after its reboot"
+	expect_order "$n" '^vfvisor: console: starting guest alpha' '^\[alpha\] vftest: ping 10.0.0.2 ok' \
+		"alpha's second ping follows its start" last
+	expect "$n" '^vfvisor: console: guest alpha not started: it is running\s*$' "start of a running guest says so"
+	expect "$n" '^vfvisor: console: restarting guest beta\s*$' "restart beta is answered"
+	expect "$n" '^vfvisor: guest beta: restarting \(restarted by the operator\)\s*$' "restart beta restarts beta, by the operator"
+	expect_count "$n" '^\[beta\] vftest: ping 10.0.0.1 ok' 2 "beta pings alpha through its VF after its restart"
+	expect "$n" '^vfvisor: guest alpha: restarting \(reset through port 0xcf9\)\s*$' \
+		"reboot -f in alpha restarts it through the FADT's reset register (port 0xcf9)"
+	expect_count "$n" '^vfvisor: guest alpha: running on cpu 1\s*$' 3 "alpha runs again after its reboot"
+	expect_count "$n" '^vfvisor: nic 0000:01:00.0: vf [01] \(guest (alpha|beta)\): reset \(FLR\) and served again for its restart' 3 \
+		"each VF served again for its guest's start"
 	expect "$n" '^vfvisor: console: stopping guest beta' "stop beta is answered"
 	expect "$n" '^vfvisor: guest beta: stopped: stopped by the operator\s*$' "stop beta stops beta, by the operator"
 	expect "$n" '^vfvisor: console: guest beta is already stopped: stopped by the operator' \

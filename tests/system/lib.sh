@@ -211,6 +211,17 @@ expect_not() {
 	fi
 }
 
+# expect_count NAME REGEX N DESCRIPTION: exactly N lines match REGEX.
+expect_count() {
+	local c
+	c=$(count_of "$1" "$2")
+	if [ "$c" -eq "$3" ]; then
+		pass "$1: $4"
+	else
+		fail "$1: $4 ($c lines match '$2', not $3)"
+	fi
+}
+
 # expect_order NAME REGEX1 REGEX2 DESCRIPTION [last]: the first line matching
 # REGEX1 comes before the first line matching REGEX2 (with "last": before the
 # last one, i.e. some line matching REGEX2 follows it).

@@ -140,6 +140,8 @@ giso=$SYS_DIR/guests.iso
 # its input goes nowhere), Ctrl-] 1 alpha again, Ctrl-] s the exit counters.
 guests_type() {
 	local esc=$'\x1d'
+	# Beta restarts once, then stops for good: input for it goes nowhere.
+	wait_for "$n" 200 '^vfvisor: guest beta: stopped: '
 	printf 'echo typed-$((6 * 7))-one\n' >&3
 	wait_for "$n" 30 '^\[alpha\] typed-42-one'
 	printf '%s2echo typed-$((6 * 7))-two\n%s1' "$esc" "$esc" >&3
@@ -180,11 +182,19 @@ else
 			expect "$n" "^\\[beta\\] vftest: probe $a = 0xFFFFFFFF" "beta reads nothing at $a"
 			expect "$n" "^vfvisor: warning: guest beta: refused read of guest-physical $a " "beta's read of $a logged"
 		done
-		# A triple fault stops beta only.
-		expect "$n" '^vfvisor: guest beta: stopped: triple fault' "beta stopped by its triple fault"
+		# A triple fault restarts beta only (its VF reset, its mailbox
+		# served again); the second stops it (reset_limit = 1/3600).
+		expect "$n" '^vfvisor: guest beta: restarting \(triple fault at rip 0x[0-9a-f]+\)\s*$' "beta's triple fault restarts it"
+		expect "$n" '^vfvisor: nic 0000:01:00.0: vf 1 \(guest beta\): reset \(FLR\) and served again for its restart' "beta's VF served again for its restart"
+		expect_count "$n" '^vfvisor: guest beta: running on cpu 2\s*$' 2 "beta runs twice"
+		expect_count "$n" '^\[beta\] vftest: up name=beta' 2 "beta reaches userspace again after its restart"
+		expect_count "$n" '^\[beta\] vftest: ram_mib=128\s*$' 2 "beta sees its 128 MiB after its restart"
+		expect_count "$n" '^\[beta\] vftest: probe 0x8000000 = 0xFFFFFFFF' 2 "beta still reads nothing past its RAM after its restart"
+		expect_order "$n" '^vfvisor: guest beta: restarting' '^\[beta\] vftest: up name=beta' "beta's restart boots it again" last
+		expect "$n" '^vfvisor: guest beta: stopped: triple fault at rip 0x[0-9a-f]+; not restarted: more than 1 restart in 3600 s \(reset_limit = 1/3600\)\s*$' "beta's second triple fault stops it (reset_limit)"
 		expect "$n" '^vfvisor: guest beta: vcpu 0 \(cpu 2\): [0-9]+ exits' "beta's exit counters printed at stop"
-		expect_order "$n" '^\[beta\] vftest: triple fault now' '^vfvisor: guest beta: stopped: triple fault' "beta's stop follows its triple fault"
-		expect_order "$n" '^vfvisor: guest beta: stopped:' '^\[alpha\] vftest: tick 20' "alpha runs on after beta stopped"
+		expect_order "$n" '^\[beta\] vftest: triple fault now' '^vfvisor: guest beta: restarting' "beta's restart follows its triple fault"
+		expect_order "$n" '^vfvisor: guest beta: stopped:' '^\[alpha\] typed-42-three' "alpha runs on after beta stopped"
 		expect_not "$n" '^vfvisor: guest alpha: stopped' "alpha not stopped"
 		expect_not "$n" '^\[(alpha|beta)\] .*(Kernel panic|BUG:|unchecked MSR)' "no guest panic, BUG or unchecked MSR"
 		# Console input.
@@ -313,7 +323,10 @@ if scripts/mkiso.sh "$SYS_DIR/$n.iso" build/vfvisor.elf "loglevel=2" build/guest
 	expect "$n" '^vfvisor: guest gamma: vcpu 1 started on cpu 2 at 0x[0-9a-f]+000\s*$' "second vcpu started by the guest's INIT/SIPI"
 	expect "$n" '^\[gamma\] vftest: cpus=2\s*$' "gamma sees 2 cpus"
 	expect "$n" '^vfvisor: guest gamma: vcpu 0:   ipi \(icr\) +[1-9]' "IPIs between its vcpus went through the ICR filter"
-	expect "$n" '^vfvisor: guest gamma: stopped: triple fault' "gamma stopped by its triple fault"
+	expect "$n" '^vfvisor: guest gamma: restarting \(triple fault' "gamma restarted by its first triple fault"
+	expect_count "$n" '^vfvisor: guest gamma: vcpu 1 started on cpu 2 at 0x[0-9a-f]+000\s*$' 2 "its second vcpu started again by the restarted kernel"
+	expect_count "$n" '^\[gamma\] vftest: cpus=2\s*$' 2 "gamma sees 2 cpus after its restart too"
+	expect "$n" '^vfvisor: guest gamma: stopped: triple fault.*not restarted: more than 1 restart' "gamma stopped by its second triple fault"
 	expect "$n" '^vfvisor: guest gamma: vcpu 1 \(cpu 2\): [0-9]+ exits' "both vcpus' counters printed"
 else
 	fail "$n: gamma runs and stops"
