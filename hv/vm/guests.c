@@ -57,6 +57,9 @@ static int guest_vf_dma(struct vm *vm, int vf)
 		return -ENOSPC;
 	}
 	err = iommu_domain_map(vm->dma, 0, vm->ram_hpa, vm->ram_size, IOMMU_PERM_R | IOMMU_PERM_W);
+	if (!err && vm->ram_high_size)
+		err = iommu_domain_map(vm->dma, VM_HIGH_GPA, vm->ram_high_hpa, vm->ram_high_size,
+				       IOMMU_PERM_R | IOMMU_PERM_W);
 	if (!err)
 		err = iommu_attach(vm->dma, seg, bus, devfn);
 	if (err) {
@@ -82,7 +85,7 @@ static int guest_vf_dma(struct vm *vm, int vf)
 	}
 	pr_info("guest %s: vf %d (%04x:%02x:%02x.%u) at 00:01.0, may DMA to its %llu MiB only\n",
 		vm->name, vf, seg, bus, devfn >> 3, devfn & 7,
-		(unsigned long long)(vm->ram_size >> 20));
+		(unsigned long long)(vm_ram_total(vm) >> 20));
 	pr_info("guest %s: vf %d mac %02x:%02x:%02x:%02x:%02x:%02x%s\n", vm->name, vf, m[0], m[1],
 		m[2], m[3], m[4], m[5], vm->cfg->has_mac ? " (from the configuration)" : "");
 	return 0;
@@ -261,7 +264,7 @@ static void cmd_list(void)
 			.reason = vm->stop_reason,
 			.cpus = vm->vcpu_count,
 			.host_cpus = host,
-			.memory = vm->ram_size,
+			.memory = vm_ram_total(vm),
 			.vf = vm->vf.present ? vm->cfg->vf : -1,
 		};
 

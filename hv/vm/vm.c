@@ -12,6 +12,7 @@
  *                    reset vector's code at 0xFFFF0 (hv/platform/vreset.h)
  *   0xC0000000       the PCI memory window the DSDT declares (256 MiB)
  *   0xE0000000       the virtual ECAM (bus 0: the guest's VF at 00:01.0, if any)
+ *   0x100000000      RAM past the first 3 GiB (up to the PCI window), if any
  */
 #include "drivers/apic/apic.h"
 #include "boot/boot_info.h"
@@ -164,6 +165,11 @@ static int vm_load_linux(struct vm *vm, const struct boot_info *bi, struct linux
 	lg.e820[2].base = 0x100000, lg.e820[2].len = vm->ram_size - 0x100000;
 	lg.e820[2].type = 1;
 	lg.e820_count = 3;
+	if (vm->ram_high_size) {
+		lg.e820[3].base = VM_HIGH_GPA, lg.e820[3].len = vm->ram_high_size;
+		lg.e820[3].type = 1;
+		lg.e820_count = 4;
+	}
 	err = linux_load(&img, (const void *)(uintptr_t)km->start, &lg, ent);
 	if (err)
 		pr_err("guest %s: loading '%s' failed: %s\n", vm->name, g->kernel, err_name(err));
@@ -195,6 +201,8 @@ static int load_ram(struct vm *vm, struct linux_entry *ent)
 	/* Nothing of the hypervisor's, of an earlier guest or of its own last
 	 * run shows through. */
 	memset((void *)(uintptr_t)vm->ram_hpa, 0, vm->ram_size);
+	if (vm->ram_high_size)
+		memset((void *)(uintptr_t)vm->ram_high_hpa, 0, vm->ram_high_size);
 	boot_tables((uint8_t *)(uintptr_t)vm->ram_hpa, vm->ram_size);
 	memcpy((uint8_t *)(uintptr_t)vm->ram_hpa + VRESET_VECTOR_GPA, vreset_vector,
 	       sizeof(vreset_vector));
@@ -243,19 +251,22 @@ int vm_create(struct vm *vm, const struct guest_cfg *g, const struct boot_info *
 		v->mtrr_def = 0x806; /* MTRRs on, default write-back */
 	}
 
-	/* RAM is one range from 0: it must end below the PCI window. */
-	if (g->memory > MMIO_WIN_GPA) {
-		pr_err("guest %s: %llu MiB: more than %llu MiB is not supported yet (the PCI"
-		       " window starts there)\n",
-		       vm->name, (unsigned long long)(g->memory >> 20),
-		       (unsigned long long)(MMIO_WIN_GPA >> 20));
-		return -EINVAL;
-	}
-	vm->ram_size = g->memory;
+	/* RAM from 0 up to the PCI window, the rest from 4 GiB: two pieces of
+	 * host memory, each contiguous. */
+	vm->ram_size = g->memory < VM_LOW_RAM_MAX ? g->memory : VM_LOW_RAM_MAX;
+	vm->ram_high_size = g->memory - vm->ram_size;
 	err = palloc_alloc(pa, vm->ram_size, 2ull << 20, 0, &vm->ram_hpa);
+	if (!err && vm->ram_high_size) {
+		err = palloc_alloc(pa, vm->ram_high_size, 2ull << 20, 0, &vm->ram_high_hpa);
+		if (err) {
+			palloc_free(pa, vm->ram_hpa, vm->ram_size);
+			vm->ram_hpa = 0;
+		}
+	}
 	if (err) {
-		pr_err("guest %s: no %llu MiB of contiguous memory for it\n", vm->name,
-		       (unsigned long long)(vm->ram_size >> 20));
+		pr_err("guest %s: no %llu MiB of contiguous memory for it%s\n", vm->name,
+		       (unsigned long long)(vm->ram_size >> 20),
+		       vm->ram_high_size ? " and another piece for its RAM above 4 GiB" : "");
 		return err;
 	}
 	err = load_ram(vm, &ent);
@@ -265,6 +276,8 @@ int vm_create(struct vm *vm, const struct guest_cfg *g, const struct boot_info *
 	err = ops->vm_init(vm, pa);
 	if (!err)
 		err = ops->map(vm, 0, vm->ram_hpa, vm->ram_size, false);
+	if (!err && vm->ram_high_size)
+		err = ops->map(vm, VM_HIGH_GPA, vm->ram_high_hpa, vm->ram_high_size, false);
 	if (err) {
 		pr_err("guest %s: its memory map (%s): %s\n", vm->name, ops->name, err_name(err));
 		goto fail;
@@ -285,6 +298,14 @@ int vm_create(struct vm *vm, const struct guest_cfg *g, const struct boot_info *
 			goto fail;
 		}
 	}
+	if (vm->ram_high_size)
+		pr_info("guest %s: %llu MiB: %llu MiB at host 0x%llx, %llu MiB at guest 0x%llx "
+			"from "
+			"host 0x%llx\n",
+			vm->name, (unsigned long long)(vm_ram_total(vm) >> 20),
+			(unsigned long long)(vm->ram_size >> 20), (unsigned long long)vm->ram_hpa,
+			(unsigned long long)(vm->ram_high_size >> 20),
+			(unsigned long long)VM_HIGH_GPA, (unsigned long long)vm->ram_high_hpa);
 	pr_info("guest %s: %llu MiB at host 0x%llx, kernel '%s' at 0x%llx, initrd '%s'\n", vm->name,
 		(unsigned long long)(vm->ram_size >> 20), (unsigned long long)vm->ram_hpa,
 		g->kernel, (unsigned long long)ent.kernel_gpa, g->initrd[0] ? g->initrd : "(none)");
@@ -293,7 +314,9 @@ fail:
 	/* Tables and VMCBs already taken stay allocated (a few pages); the
 	 * RAM goes back. */
 	palloc_free(pa, vm->ram_hpa, vm->ram_size);
-	vm->ram_hpa = 0;
+	if (vm->ram_high_size)
+		palloc_free(pa, vm->ram_high_hpa, vm->ram_high_size);
+	vm->ram_hpa = vm->ram_high_hpa = 0;
 	return err;
 }
 

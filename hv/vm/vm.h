@@ -40,6 +40,9 @@ struct palloc;
 #define VM_PCI_WIN_GPA	0xC0000000ull
 #define VM_PCI_WIN_SIZE 0x10000000ull
 #define VM_ECAM_GPA	0xE0000000ull
+/* RAM: from 0 up to the PCI window, the rest from 4 GiB. */
+#define VM_LOW_RAM_MAX VM_PCI_WIN_GPA
+#define VM_HIGH_GPA    (1ull << 32)
 
 /* Why a vCPU left the guest, in the backends' common terms. */
 enum exit_reason {
@@ -165,6 +168,8 @@ struct vm {
 	unsigned int index;
 	const struct guest_cfg *cfg;
 	uint64_t ram_hpa, ram_size; /* guest-physical 0.. is host-physical ram_hpa.. */
+	/* RAM past VM_LOW_RAM_MAX: guest-physical VM_HIGH_GPA.. is host ram_high_hpa.. */
+	uint64_t ram_high_hpa, ram_high_size;
 	/* Guest-physical to host-physical: the backend's nested paging
 	 * (NPT or EPT), in its format; only the backend's ops change it. */
 	struct pt_table gpa_map;
@@ -214,9 +219,18 @@ struct vm {
  * any of it lies outside. */
 static inline void *vm_ram_ptr(struct vm *vm, uint64_t gpa, uint64_t len)
 {
-	if (gpa >= vm->ram_size || len > vm->ram_size - gpa)
+	if (gpa < vm->ram_size)
+		return len > vm->ram_size - gpa ? NULL : (void *)(uintptr_t)(vm->ram_hpa + gpa);
+	if (gpa < VM_HIGH_GPA || gpa - VM_HIGH_GPA >= vm->ram_high_size ||
+	    len > vm->ram_high_size - (gpa - VM_HIGH_GPA))
 		return NULL;
-	return (void *)(uintptr_t)(vm->ram_hpa + gpa);
+	return (void *)(uintptr_t)(vm->ram_high_hpa + (gpa - VM_HIGH_GPA));
+}
+
+/* All of @vm's RAM, in bytes. */
+static inline uint64_t vm_ram_total(const struct vm *vm)
+{
+	return vm->ram_size + vm->ram_high_size;
 }
 
 struct vcpu_ops {

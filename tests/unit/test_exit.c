@@ -1261,6 +1261,34 @@ static void io_reset_ports(void **state)
 	assert_string_equal(vm->stop_reason, "reset through keyboard controller reset (port 0x64)");
 }
 
+/* RAM from 0 and from 4 GiB: the hypervisor's pointer for a guest range is
+ * in one piece or none, never across the hole or past either end. */
+static void ram_ptr_low_and_high(void **state)
+{
+	static uint8_t low[0x4000], high[0x2000];
+	struct vm m = {.ram_hpa = (uintptr_t)low,
+		       .ram_size = sizeof(low),
+		       .ram_high_hpa = (uintptr_t)high,
+		       .ram_high_size = sizeof(high)};
+
+	(void)state;
+	assert_ptr_equal(vm_ram_ptr(&m, 0, 8), low);
+	assert_ptr_equal(vm_ram_ptr(&m, sizeof(low) - 8, 8), low + sizeof(low) - 8);
+	assert_null(vm_ram_ptr(&m, sizeof(low) - 4, 8));
+	assert_null(vm_ram_ptr(&m, sizeof(low), 1));
+	assert_null(vm_ram_ptr(&m, VM_HIGH_GPA - 4, 8));
+	assert_ptr_equal(vm_ram_ptr(&m, VM_HIGH_GPA, 8), high);
+	assert_ptr_equal(vm_ram_ptr(&m, VM_HIGH_GPA + 0x1ff8, 8), high + 0x1ff8);
+	assert_null(vm_ram_ptr(&m, VM_HIGH_GPA + 0x1ffc, 8));
+	assert_null(vm_ram_ptr(&m, VM_HIGH_GPA + sizeof(high), 1));
+	assert_null(vm_ram_ptr(&m, VM_HIGH_GPA, ~0ull));
+	assert_null(vm_ram_ptr(&m, ~0ull, 2));
+	assert_int_equal(vm_ram_total(&m), sizeof(low) + sizeof(high));
+	/* No RAM above 4 GiB: nothing there. */
+	m.ram_high_size = 0;
+	assert_null(vm_ram_ptr(&m, VM_HIGH_GPA, 1));
+}
+
 static void io_string_gp(void **state)
 {
 	struct vcpu *v = &vm->vcpu[0];
@@ -2600,6 +2628,7 @@ int main(void)
 		T(io_unknown_out_dropped),
 		T(io_sleep_control_s5_powers_off),
 		T(io_reset_ports),
+		T(ram_ptr_low_and_high),
 		T(io_string_gp),
 		T(io_rtc_read),
 		T(io_pit_channel2),
