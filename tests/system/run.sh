@@ -275,6 +275,10 @@ isolation_test bios amd
 . tests/system/three.sh
 three_test
 
+# A 4 GiB guest on a 6 GiB machine: RAM from 4 GiB too (tests/system/bigmem.sh).
+. tests/system/bigmem.sh
+bigmem_test
+
 # The operator's console (Ctrl-] :) and a guest's poweroff (tests/system/console.sh).
 . tests/system/console.sh && console_test bios
 
