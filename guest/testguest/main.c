@@ -1002,6 +1002,22 @@ static void check_ap(void)
 	check_ap_long_mode();
 }
 
+/* testguest.reset=cf9|kbc: reset the machine once done, through port 0xcf9
+ * (the value the FADT gives) or the keyboard controller's 0xfe. */
+static void reset_if_asked(void)
+{
+	size_t len;
+	const char *s = cmdline ? cmdline_find(cmdline, "testguest.reset", &len) : NULL;
+
+	if (s && len == 3 && !memcmp(s, "cf9", 3)) {
+		con_printf("testguest: reset through port 0xcf9\n");
+		outb(0xCF9, 0x06);
+	} else if (s && len == 3 && !memcmp(s, "kbc", 3)) {
+		con_printf("testguest: reset through the keyboard controller\n");
+		outb(0x64, 0xFE);
+	}
+}
+
 void __attribute__((noreturn)) tg_main(const uint8_t *boot_params);
 
 void tg_main(const uint8_t *boot_params)
@@ -1046,5 +1062,6 @@ void tg_main(const uint8_t *boot_params)
 	check_ap();
 
 	con_printf("testguest: done %u passed, %u failed\n", passed, failed);
+	reset_if_asked();
 	halt_forever();
 }

@@ -43,7 +43,33 @@ expect_testguest() {
 		expect "$n" "^\\[$g\\] PASS $c\\s*\$" "test guest: $c"
 	done
 	expect "$n" "^\\[$g\\] testguest: done $total passed, 0 failed" "test guest: all $total checks passed"
-	expect_not "$n" "guest $g: stopped|vm entry failed|vfvisor: error" "no stop, no failed VM entry, no error"
+	expect_not "$n" "vm entry failed|vfvisor: error" "no failed VM entry, no error"
+	# It stops only by the reset it asks for once done (testguest.reset).
+	if [ "$(count_of "$n" "guest $g: stopped: ")" = "$(count_of "$n" "guest $g: stopped: reset through ")" ]; then
+		pass "$n: no stop but by its reset"
+	else
+		fail "$n: no stop but by its reset ($(grep -aE "guest $g: stopped: " "$SYS_DIR/$n.log" | head -n1))"
+	fi
+}
+
+# expect_testguest_resets NAME: tg stopped by its keyboard-controller reset
+# (on_reset = stop); tg2 (two CPUs) restarted by its port 0xcf9 reset, its
+# checks and AP start run again, and stopped by the second (reset_limit).
+expect_testguest_resets() {
+	local n=$1
+	case $2 in
+	tg)
+		expect "$n" '^vfvisor: guest tg: stopped: reset through keyboard controller reset \(port 0x64\) \(on_reset = stop\)\s*$' \
+			"the keyboard controller's reset stops tg (on_reset = stop)"
+		;;
+	tg2)
+		expect "$n" '^vfvisor: guest tg2: restarting \(reset through port 0xcf9\)\s*$' "tg2's reset through port 0xcf9 restarts it"
+		expect_count "$n" '^\[tg2\] testguest: done [0-9]+ passed, 0 failed' 2 "tg2 runs all its checks again after its restart"
+		expect_count "$n" '^vfvisor: guest tg2: vcpu 1 started on cpu 2 at 0x70000\s*$' 2 "its AP started again after the restart"
+		expect "$n" '^vfvisor: guest tg2: stopped: reset through port 0xcf9; not restarted: more than 1 restart in 3600 s \(reset_limit = 1/3600\)' \
+			"its second reset stops tg2 (reset_limit)"
+		;;
+	esac
 }
 
 # boot NAME FW ISO TIMEOUT_S DONE_REGEX [extra QEMU args]: the log is

@@ -298,8 +298,9 @@ install_test
 n=testguest-$be_tag
 if scripts/mkiso.sh "$SYS_DIR/$n.iso" build/vfvisor.elf "loglevel=2" build/guest/testguest=testguest \
 	tests/system/testguest.conf=vfvisor.conf &&
-	boot "$n" bios "$SYS_DIR/$n.iso" 240 'testguest: done|guest tg: stopped'; then
+	boot "$n" bios "$SYS_DIR/$n.iso" 240 'guest tg: stopped'; then
 	expect_testguest "$n" tg
+	expect_testguest_resets "$n" tg
 	expect "$n" '^\[tg\] testguest: ap-start not run \(1 cpu\)' "the AP checks not run on one CPU"
 	expect "$n" "^vfvisor: warning: guest tg: refused IPI 0x[0-9a-f]+: destination APIC ID is not the guest's" "the IPI to a foreign CPU refused"
 else
@@ -310,9 +311,10 @@ fi
 n=testguest-$be_tag-smp
 if scripts/mkiso.sh "$SYS_DIR/$n.iso" build/vfvisor.elf "loglevel=2" build/guest/testguest=testguest \
 	tests/system/testguest-smp.conf=vfvisor.conf &&
-	boot "$n" bios "$SYS_DIR/$n.iso" 240 'testguest: done|guest tg2: stopped'; then
+	boot "$n" bios "$SYS_DIR/$n.iso" 240 'guest tg2: stopped'; then
 	expect "$n" '^vfvisor: guest tg2: vcpu 1 started on cpu 2 at 0x70000\s*$' "the AP started by the guest's INIT/SIPI"
 	expect_testguest "$n" tg2 smp
+	expect_testguest_resets "$n" tg2
 else
 	fail "$n: the two-CPU test guest runs"
 fi

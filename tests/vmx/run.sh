@@ -65,7 +65,7 @@ RC
 }
 
 n=vmx-testguest
-if bochs_boot "$n" "$iso" 900 'testguest: done|guest tg: stopped'; then
+if bochs_boot "$n" "$iso" 900 'guest tg: stopped'; then
 	pass "$n: boots in Bochs and runs the test guest"
 	expect "$n" '^vfvisor: cpu: vt-x: yes \(ept yes, vpid yes, unrestricted guest yes' "VT-x with EPT, VPID, unrestricted guest detected"
 	expect "$n" '^vfvisor: cpu: virtualisation backend: vt-x' "the VT-x backend is chosen"
@@ -76,6 +76,7 @@ if bochs_boot "$n" "$iso" 900 'testguest: done|guest tg: stopped'; then
 	expect "$n" '^vfvisor: warning: watchdog: off \(0 of 2 ticks from pit 0 through lint0 as an nmi within 200 ms\)' "no NMI watchdog in Bochs, and the line says why"
 	expect "$n" '^vfvisor: guest tg: running on cpu 1\s*$' "the guest runs on cpu 1"
 	expect_testguest "$n" tg
+	expect_testguest_resets "$n" tg
 	expect "$n" '^vfvisor: warning: guest tg: refused read of guest-physical 0x4000000 ' "the read past its RAM logged"
 	expect "$n" "^vfvisor: warning: guest tg: refused IPI 0x[0-9a-f]+: destination APIC ID is not the guest's" "the IPI to a foreign CPU refused"
 else
@@ -88,10 +89,11 @@ siso=$SYS_DIR/vmx-smp.iso
 n=vmx-smp
 if scripts/mkiso.sh "$siso" build/vfvisor.elf "loglevel=2 vmx.poison=1" build/guest/testguest=testguest \
 	tests/system/testguest-smp.conf=vfvisor.conf &&
-	bochs_boot "$n" "$siso" 900 'testguest: done|guest tg2: stopped' 3; then
+	bochs_boot "$n" "$siso" 900 'guest tg2: stopped' 3; then
 	expect "$n" '^vfvisor: cpus online: 3\s*$' "three CPUs"
 	expect "$n" '^vfvisor: guest tg2: vcpu 1 started on cpu 2 at 0x70000\s*$' "the AP started by the guest's INIT/SIPI"
 	expect_testguest "$n" tg2 smp
+	expect_testguest_resets "$n" tg2
 else
 	fail "$n: the two-CPU test guest runs"
 fi
