@@ -33,6 +33,12 @@ switch) nic=(-device pcie-root-port,id=rp1,bus=pcie.0,chassis=1,slot=1
 pci) nic=(-device igb) ;; # i440fx: conventional PCI, no MCFG
 *) echo "qemu-cmd.sh: TOPOLOGY must be rootport, bus0, switch or pci" >&2; exit 2 ;;
 esac
+# NIC_NETDEV=SPEC: the igb's wire is that QEMU netdev (e.g. dgram,... that a
+# test sends frames into); without it the wire has no peer.
+if [ -n "${NIC_NETDEV:-}" ]; then
+	nic[${#nic[@]} - 1]+=",netdev=wire"
+	nic=(-netdev "$NIC_NETDEV,id=wire" "${nic[@]}")
+fi
 # An ISO boots from CD; an .img is an ESP disk image (vfvisor.efi, no GRUB),
 # attached read-only in effect (snapshot) so runs cannot change it.
 case "$iso" in

@@ -275,6 +275,11 @@ isolation_test bios amd
 . tests/system/three.sh
 three_test
 
+# Frames from the wire to MACs no guest has reach no guest
+# (tests/system/wire.sh).
+. tests/system/wire.sh
+wire_test
+
 # A 4 GiB guest on a 6 GiB machine: RAM from 4 GiB too (tests/system/bigmem.sh).
 . tests/system/bigmem.sh
 bigmem_test
