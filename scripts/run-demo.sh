@@ -153,6 +153,18 @@ platform() {
 	echo "${cpu:-no backend} + $iommu ($IOMMU-iommu; IOMMU=amd|intel make run picks)"
 }
 
+# vlans: each guest's port VLAN as the PF driver set it, or "none".
+vlans() {
+	local g v out=""
+	for g in alpha beta; do
+		v=$(last "^vfvisor: nic [0-9a-f:.]+: vf [0-9]+ \\(guest $g\\): vlan [0-9]+ ")
+		v=${v#*: vlan }
+		v=${v%% *}
+		out+="$g ${v:-none}, "
+	done
+	echo "${out%, } (the NIC tags and strips; the guests never see a tag)"
+}
+
 # summary WHY...: the summary block from the log; WHY are failures found
 # outside it (time-out, QEMU gone). Sets rc and phase.
 summary() {
@@ -190,6 +202,7 @@ summary() {
 	lines+=("$mib MiB over TCP, alpha to beta: $xfer")
 	[[ $xfer == md5* ]] || fails+=("transfer")
 	lines+=("platform: $(platform)")
+	lines+=("port vlans: $(vlans)")
 	ea=$(exits alpha) eb=$(exits beta)
 	lines+=("exits per guest (since boot): alpha ${ea:-not printed}, beta ${eb:-not printed}")
 	[ -n "$ea" ] && [ -n "$eb" ] || fails+=("no exit counters")

@@ -245,6 +245,7 @@ fi
 expect "$n" '^demo: 16 MiB over TCP, alpha to beta: md5 [0-9a-f]{32} on both sides: ok' "the demo's transfer checked"
 expect "$n" '^demo: exits per guest \(since boot\): alpha [0-9]+ .*beta [0-9]+ ' "the demo prints each guest's exit counters"
 expect "$n" '^demo: platform: amd-v \+ amd-vi \(amd-iommu; ' "make run's machine is the AMD pairing: AMD-V + AMD-Vi"
+expect "$n" '^demo: port vlans: alpha 100, beta 100 ' "the demo's guests are a port VLAN pair (VLAN 100)"
 # The demo is the network case under AMD-Vi (the intel-iommu one is
 # guests-net above; what exits on the datapath depends on the CPU, not the
 # IOMMU, and is counted there).
