@@ -188,6 +188,20 @@ uint64_t palloc_free_bytes(const struct palloc *pa)
 	return sum;
 }
 
+uint64_t palloc_largest(const struct palloc *pa, uint64_t align)
+{
+	uint64_t best = 0;
+
+	for (unsigned int k = 0; k < pa->n; k++) {
+		uint64_t a = (pa->r[k].base + align - 1) & ~(align - 1);
+		uint64_t len = a < pa->r[k].end ? (pa->r[k].end - a) & ~(align - 1) : 0;
+
+		if (len > best)
+			best = len;
+	}
+	return best;
+}
+
 int palloc_pt_alloc(void *pa, uint64_t limit, uint64_t *phys)
 {
 	return palloc_alloc(pa, PAGE_SIZE, PAGE_SIZE, limit, phys) ? -ENOMEM : 0;

@@ -38,6 +38,9 @@ int palloc_alloc(struct palloc *pa, uint64_t len, uint64_t align, uint64_t limit
  * free (a double free: nothing is changed). */
 int palloc_free(struct palloc *pa, uint64_t base, uint64_t len);
 uint64_t palloc_free_bytes(const struct palloc *pa);
+/* The largest block palloc_alloc() could give at @align (a power of two):
+ * a multiple of @align, 0 if none. */
+uint64_t palloc_largest(const struct palloc *pa, uint64_t align);
 
 /* Page-table pages (lib/pt.h struct pt_alloc) from the struct palloc @pa:
  * one page at or below @limit (0: anywhere), -ENOMEM if none. */

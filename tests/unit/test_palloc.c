@@ -529,9 +529,26 @@ static void test_random_against_model(void **state)
 	}
 }
 
+static void test_largest(void **state)
+{
+	(void)state;
+	assert_int_equal(palloc_largest(&pa, 0x1000), 0);
+	assert_int_equal(palloc_add(&pa, 0x1000, 0x5000), 0);	  /* 0x1000-0x6000 */
+	assert_int_equal(palloc_add(&pa, 0x201000, 0x400000), 0); /* 2M-unaligned 4 MiB */
+	assert_int_equal(palloc_largest(&pa, 0x1000), 0x400000);
+	assert_int_equal(palloc_largest(&pa, 0x200000), 0x200000); /* 0x400000-0x600000 */
+	assert_int_equal(palloc_largest(&pa, 0x40000000), 0);
+	/* What it says can be had, can. */
+	uint64_t a;
+
+	assert_int_equal(palloc_alloc(&pa, palloc_largest(&pa, 0x200000), 0x200000, 0, &a), 0);
+	assert_int_equal(a, 0x400000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_largest, setup),
 		cmocka_unit_test_setup(test_init_empty, setup),
 		cmocka_unit_test_setup(test_add_drops_partial_pages, setup),
 		cmocka_unit_test_setup(test_add_errors, setup),
