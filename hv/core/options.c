@@ -58,6 +58,14 @@ static const char *const vmx_break_words[] = {"cr0", NULL};
 static const char *const bit_words[] = {"0", "1", NULL};
 static const char *const on_off_words[] = {"on", "off", NULL};
 
+static bool valid_piece_mib(const struct option *o, const char *v)
+{
+	unsigned long long n;
+
+	(void)o;
+	return cmdline_parse_u64(v, &n) && n >= 2 && n <= 65536 && !(n & 1);
+}
+
 static bool valid_watchdog_ms(const struct option *o, const char *v)
 {
 	(void)o;
@@ -148,6 +156,13 @@ const struct option options[] = {
 		 "(default 1000)",
 	 .choices = "a number of milliseconds, 100..60000",
 	 .valid = valid_watchdog_ms,
+	 .bad_level = LOG_WARN},
+	{.name = "ram.piece_mib",
+	 .value = "N",
+	 .help = "test aid: carve each guest's RAM in pieces of host memory of at most N MiB "
+		 "(default: as large as free memory allows)",
+	 .choices = "an even number of MiB, 2..65536",
+	 .valid = valid_piece_mib,
 	 .bad_level = LOG_WARN},
 	{.name = "help", .help = "print these options at boot", .choices = "no value"},
 };

@@ -10,6 +10,7 @@
 #include "drivers/apic/apic.h"
 #include "hv/core/console.h"
 #include "hv/core/cmdline.h"
+#include "hv/core/options.h"
 #include "drivers/timer/cmos_rtc.h"
 #include "hv/vm/con_cmd.h"
 #include "hv/vm/config.h"
@@ -56,10 +57,10 @@ static int guest_vf_dma(struct vm *vm, int vf)
 		pr_err("guest %s: no IOMMU domain left for vf %d\n", vm->name, vf);
 		return -ENOSPC;
 	}
-	err = iommu_domain_map(vm->dma, 0, vm->ram_hpa, vm->ram_size, IOMMU_PERM_R | IOMMU_PERM_W);
-	if (!err && vm->ram_high_size)
-		err = iommu_domain_map(vm->dma, VM_HIGH_GPA, vm->ram_high_hpa, vm->ram_high_size,
-				       IOMMU_PERM_R | IOMMU_PERM_W);
+	err = 0;
+	for (unsigned int i = 0; i < vm->ram.n && !err; i++)
+		err = iommu_domain_map(vm->dma, vm->ram.p[i].gpa, vm->ram.p[i].hpa,
+				       vm->ram.p[i].len, IOMMU_PERM_R | IOMMU_PERM_W);
 	if (!err)
 		err = iommu_attach(vm->dma, seg, bus, devfn);
 	if (err) {
@@ -159,6 +160,16 @@ int guests_start(const struct boot_info *bi, struct palloc *pa)
 	if (err)
 		goto refused;
 
+	char v[OPTIONS_VALUE_MAX];
+	unsigned long long mib;
+
+	if (options_get(bi->cmdline, "ram.piece_mib", v, sizeof(v)) > 0 &&
+	    cmdline_parse_u64(v, &mib)) {
+		vm_ram_set_piece_max(mib << 20);
+		pr_warn("ram.piece_mib=%llu: guests' RAM in pieces of at most %llu MiB (a test "
+			"aid)\n",
+			mib, mib);
+	}
 	/* The guests' clocks start from the host's RTC. */
 	vm_clock_tsc = rdtsc();
 	vm_clock_unix = cmos_rtc_read();

@@ -135,7 +135,8 @@ static int vm_load_linux(struct vm *vm, const struct boot_info *bi, struct linux
 		.mmio_gpa = MMIO_WIN_GPA,
 		.mmio_size = MMIO_WIN_SIZE,
 	};
-	uint8_t *ram = (uint8_t *)(uintptr_t)vm->ram_hpa;
+	/* The loader places the kernel and initrd in the first piece. */
+	uint8_t *ram = (uint8_t *)(uintptr_t)vm->ram.p[0].hpa;
 
 	n = vacpi_build(&ac, ram + VACPI_GPA, VACPI_MAX);
 	if (n < 0) {
@@ -154,7 +155,7 @@ static int vm_load_linux(struct vm *vm, const struct boot_info *bi, struct linux
 	     (unsigned long long)tsc_khz());
 	memset(&lg, 0, sizeof(lg));
 	lg.ram = ram;
-	lg.ram_size = vm->ram_size;
+	lg.ram_size = vm->ram.p[0].len;
 	lg.cmdline = cmdline;
 	lg.initrd = im ? (const void *)(uintptr_t)im->start : NULL;
 	lg.initrd_len = im ? im->end - im->start : 0;
@@ -200,12 +201,14 @@ static int load_ram(struct vm *vm, struct linux_entry *ent)
 {
 	/* Nothing of the hypervisor's, of an earlier guest or of its own last
 	 * run shows through. */
-	memset((void *)(uintptr_t)vm->ram_hpa, 0, vm->ram_size);
-	if (vm->ram_high_size)
-		memset((void *)(uintptr_t)vm->ram_high_hpa, 0, vm->ram_high_size);
-	boot_tables((uint8_t *)(uintptr_t)vm->ram_hpa, vm->ram_size);
-	memcpy((uint8_t *)(uintptr_t)vm->ram_hpa + VRESET_VECTOR_GPA, vreset_vector,
-	       sizeof(vreset_vector));
+	uint8_t *low = (uint8_t *)(uintptr_t)vm->ram.p[0].hpa;
+
+	for (unsigned int i = 0; i < vm->ram.n; i++)
+		memset((void *)(uintptr_t)vm->ram.p[i].hpa, 0, vm->ram.p[i].len);
+	/* In the first piece (2 MiB at least): the boot GDT and tables, vACPI,
+	 * the reset vector's code. */
+	boot_tables(low, vm->ram.p[0].len);
+	memcpy(low + VRESET_VECTOR_GPA, vreset_vector, sizeof(vreset_vector));
 	return vm_load_linux(vm, vm->bi, ent);
 }
 
@@ -251,22 +254,18 @@ int vm_create(struct vm *vm, const struct guest_cfg *g, const struct boot_info *
 		v->mtrr_def = 0x806; /* MTRRs on, default write-back */
 	}
 
-	/* RAM from 0 up to the PCI window, the rest from 4 GiB: two pieces of
-	 * host memory, each contiguous. */
+	/* RAM from 0 up to the PCI window, the rest from 4 GiB, in as few pieces
+	 * of host memory as the host's free memory allows. */
 	vm->ram_size = g->memory < VM_LOW_RAM_MAX ? g->memory : VM_LOW_RAM_MAX;
 	vm->ram_high_size = g->memory - vm->ram_size;
-	err = palloc_alloc(pa, vm->ram_size, 2ull << 20, 0, &vm->ram_hpa);
-	if (!err && vm->ram_high_size) {
-		err = palloc_alloc(pa, vm->ram_high_size, 2ull << 20, 0, &vm->ram_high_hpa);
-		if (err) {
-			palloc_free(pa, vm->ram_hpa, vm->ram_size);
-			vm->ram_hpa = 0;
-		}
-	}
+	err = vm_ram_carve(&vm->ram, pa, 0, vm->ram_size);
+	if (!err && vm->ram_high_size)
+		err = vm_ram_carve(&vm->ram, pa, VM_HIGH_GPA, vm->ram_high_size);
 	if (err) {
-		pr_err("guest %s: no %llu MiB of contiguous memory for it%s\n", vm->name,
-		       (unsigned long long)(vm->ram_size >> 20),
-		       vm->ram_high_size ? " and another piece for its RAM above 4 GiB" : "");
+		pr_err("guest %s: no %llu MiB of host memory for it in at most %u pieces (%s)\n",
+		       vm->name, (unsigned long long)(g->memory >> 20), VM_RAM_PIECES,
+		       err_name(err));
+		vm_ram_free(&vm->ram, pa);
 		return err;
 	}
 	err = load_ram(vm, &ent);
@@ -274,10 +273,8 @@ int vm_create(struct vm *vm, const struct guest_cfg *g, const struct boot_info *
 		goto fail;
 
 	err = ops->vm_init(vm, pa);
-	if (!err)
-		err = ops->map(vm, 0, vm->ram_hpa, vm->ram_size, false);
-	if (!err && vm->ram_high_size)
-		err = ops->map(vm, VM_HIGH_GPA, vm->ram_high_hpa, vm->ram_high_size, false);
+	for (unsigned int i = 0; i < vm->ram.n && !err; i++)
+		err = ops->map(vm, vm->ram.p[i].gpa, vm->ram.p[i].hpa, vm->ram.p[i].len, false);
 	if (err) {
 		pr_err("guest %s: its memory map (%s): %s\n", vm->name, ops->name, err_name(err));
 		goto fail;
@@ -298,25 +295,29 @@ int vm_create(struct vm *vm, const struct guest_cfg *g, const struct boot_info *
 			goto fail;
 		}
 	}
-	if (vm->ram_high_size)
-		pr_info("guest %s: %llu MiB: %llu MiB at host 0x%llx, %llu MiB at guest 0x%llx "
-			"from "
-			"host 0x%llx\n",
-			vm->name, (unsigned long long)(vm_ram_total(vm) >> 20),
-			(unsigned long long)(vm->ram_size >> 20), (unsigned long long)vm->ram_hpa,
-			(unsigned long long)(vm->ram_high_size >> 20),
-			(unsigned long long)VM_HIGH_GPA, (unsigned long long)vm->ram_high_hpa);
-	pr_info("guest %s: %llu MiB at host 0x%llx, kernel '%s' at 0x%llx, initrd '%s'\n", vm->name,
-		(unsigned long long)(vm->ram_size >> 20), (unsigned long long)vm->ram_hpa,
-		g->kernel, (unsigned long long)ent.kernel_gpa, g->initrd[0] ? g->initrd : "(none)");
+	/* More than one piece: each (at most VM_RAM_PIECES lines, at boot). */
+	for (unsigned int i = 0; vm->ram.n > 1 && i < vm->ram.n; i++)
+		pr_info("guest %s: ram 0x%llx-0x%llx (%llu MiB) at host 0x%llx\n", vm->name,
+			(unsigned long long)vm->ram.p[i].gpa,
+			(unsigned long long)(vm->ram.p[i].gpa + vm->ram.p[i].len - 1),
+			(unsigned long long)(vm->ram.p[i].len >> 20),
+			(unsigned long long)vm->ram.p[i].hpa);
+	if (vm->ram.n > 1)
+		pr_info("guest %s: %llu MiB in %u pieces (above), kernel '%s' at 0x%llx, initrd "
+			"'%s'\n",
+			vm->name, (unsigned long long)(vm_ram_total(vm) >> 20), vm->ram.n,
+			g->kernel, (unsigned long long)ent.kernel_gpa,
+			g->initrd[0] ? g->initrd : "(none)");
+	else
+		pr_info("guest %s: %llu MiB at host 0x%llx, kernel '%s' at 0x%llx, initrd '%s'\n",
+			vm->name, (unsigned long long)(vm->ram_size >> 20),
+			(unsigned long long)vm->ram.p[0].hpa, g->kernel,
+			(unsigned long long)ent.kernel_gpa, g->initrd[0] ? g->initrd : "(none)");
 	return 0;
 fail:
 	/* Tables and VMCBs already taken stay allocated (a few pages); the
 	 * RAM goes back. */
-	palloc_free(pa, vm->ram_hpa, vm->ram_size);
-	if (vm->ram_high_size)
-		palloc_free(pa, vm->ram_high_hpa, vm->ram_high_size);
-	vm->ram_hpa = vm->ram_high_hpa = 0;
+	vm_ram_free(&vm->ram, pa);
 	return err;
 }
 

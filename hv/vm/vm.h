@@ -24,6 +24,7 @@
 #include "hv/platform/vrtc.h"
 #include "hv/platform/vuart.h"
 #include "hv/vm/reset_log.h"
+#include "hv/vm/vm_ram.h"
 
 struct palloc;
 
@@ -167,9 +168,10 @@ struct vm {
 	char name[CONFIG_NAME_MAX + 1];
 	unsigned int index;
 	const struct guest_cfg *cfg;
-	uint64_t ram_hpa, ram_size; /* guest-physical 0.. is host-physical ram_hpa.. */
-	/* RAM past VM_LOW_RAM_MAX: guest-physical VM_HIGH_GPA.. is host ram_high_hpa.. */
-	uint64_t ram_high_hpa, ram_high_size;
+	/* Guest-physical [0, ram_size) and, past VM_LOW_RAM_MAX, [VM_HIGH_GPA,
+	 * VM_HIGH_GPA + ram_high_size), in pieces of host memory (vm_ram.h). */
+	uint64_t ram_size, ram_high_size;
+	struct vm_ram ram;
 	/* Guest-physical to host-physical: the backend's nested paging
 	 * (NPT or EPT), in its format; only the backend's ops change it. */
 	struct pt_table gpa_map;
@@ -216,15 +218,13 @@ struct vm {
 };
 
 /* The hypervisor's pointer to [@gpa, @gpa+@len) of @vm's RAM, or NULL if
- * any of it lies outside. */
+ * any of it lies outside (or across two pieces of host memory: they are 2
+ * MiB-aligned in guest-physical space, so a page never is). */
 static inline void *vm_ram_ptr(struct vm *vm, uint64_t gpa, uint64_t len)
 {
-	if (gpa < vm->ram_size)
-		return len > vm->ram_size - gpa ? NULL : (void *)(uintptr_t)(vm->ram_hpa + gpa);
-	if (gpa < VM_HIGH_GPA || gpa - VM_HIGH_GPA >= vm->ram_high_size ||
-	    len > vm->ram_high_size - (gpa - VM_HIGH_GPA))
-		return NULL;
-	return (void *)(uintptr_t)(vm->ram_high_hpa + (gpa - VM_HIGH_GPA));
+	uint64_t hpa;
+
+	return vm_ram_hpa(&vm->ram, gpa, len, &hpa) ? (void *)(uintptr_t)hpa : NULL;
 }
 
 /* All of @vm's RAM, in bytes. */

@@ -366,6 +366,14 @@ static struct vcpu *add_vcpu(enum vcpu_state state)
 	return v;
 }
 
+/* @vm's RAM: @size bytes at @buf, one piece from guest-physical 0. */
+static void test_ram(struct vm *m, void *buf, uint64_t size)
+{
+	m->ram_size = size;
+	m->ram.p[0] = (struct vm_ram_piece){0, size, (uintptr_t)buf};
+	m->ram.n = 1;
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -375,8 +383,7 @@ static int setup(void **state)
 	assert_non_null(ram);
 	memset(ram, 0, RAM_SIZE);
 	strcpy(vm->name, "alpha");
-	vm->ram_hpa = (uintptr_t)ram;
-	vm->ram_size = RAM_SIZE;
+	test_ram(vm, ram, RAM_SIZE);
 	vuart_init(&vm->uart, uart_tx, vm);
 	vrtc_init(&vm->rtc, RTC_UNIX, 0, 0); /* the clock stands still */
 	vpit_init(&vm->pit, 0);
@@ -1266,12 +1273,12 @@ static void io_reset_ports(void **state)
 static void ram_ptr_low_and_high(void **state)
 {
 	static uint8_t low[0x4000], high[0x2000];
-	struct vm m = {.ram_hpa = (uintptr_t)low,
-		       .ram_size = sizeof(low),
-		       .ram_high_hpa = (uintptr_t)high,
-		       .ram_high_size = sizeof(high)};
+	struct vm m = {.ram_size = sizeof(low), .ram_high_size = sizeof(high)};
 
 	(void)state;
+	m.ram.p[0] = (struct vm_ram_piece){0, sizeof(low), (uintptr_t)low};
+	m.ram.p[1] = (struct vm_ram_piece){VM_HIGH_GPA, sizeof(high), (uintptr_t)high};
+	m.ram.n = 2;
 	assert_ptr_equal(vm_ram_ptr(&m, 0, 8), low);
 	assert_ptr_equal(vm_ram_ptr(&m, sizeof(low) - 8, 8), low + sizeof(low) - 8);
 	assert_null(vm_ram_ptr(&m, sizeof(low) - 4, 8));
@@ -1285,7 +1292,7 @@ static void ram_ptr_low_and_high(void **state)
 	assert_null(vm_ram_ptr(&m, ~0ull, 2));
 	assert_int_equal(vm_ram_total(&m), sizeof(low) + sizeof(high));
 	/* No RAM above 4 GiB: nothing there. */
-	m.ram_high_size = 0;
+	m.ram.n = 1;
 	assert_null(vm_ram_ptr(&m, VM_HIGH_GPA, 1));
 }
 
@@ -1595,8 +1602,7 @@ static void mmio_fetch_stops_at_ram_end(void **state)
 	(void)state;
 	assert_non_null(small);
 	memset(small, 0, size);
-	vm->ram_hpa = (uintptr_t)small;
-	vm->ram_size = size;
+	test_ram(vm, small, size);
 	fake(v)->cr0 = 0x11; /* paging off */
 	fake(v)->cr4 = 0;
 	fake(v)->efer = 0;
@@ -1619,8 +1625,7 @@ static void mmio_fetch_stops_at_ram_end(void **state)
 	assert_false(mmio(v, UNMAPPED_GPA, false));
 	expect_exc(v, EXC_GP, true);
 	assert_int_equal(v->regs.rip, 0xFFFF800000000000ull);
-	vm->ram_hpa = (uintptr_t)ram;
-	vm->ram_size = RAM_SIZE;
+	test_ram(vm, ram, RAM_SIZE);
 	free(small);
 }
 

@@ -18,7 +18,7 @@ static const char every_option[] = "console=com2 loglevel=3 nic=0000:01:00.0 vfs
 				   "selftest=exception,nic,dmafault,irq,svm,watchdog "
 				   "igb.omit=loopback,pfrstd vmx.break=cr0 vmx.poison=1 "
 				   "vtd.omit=dma,ir config=guests.conf watchdog=off "
-				   "watchdog.ms=60000";
+				   "watchdog.ms=60000 ram.piece_mib=128";
 
 static void test_known_not_warned(void **state)
 {
@@ -85,6 +85,11 @@ static void test_bad_values(void **state)
 		{"watchdog.ms=60001", "watchdog.ms=60001: expected a number of milliseconds",
 		 LOG_WARN},
 		{"watchdog.ms=1s", "watchdog.ms=1s: expected a number of milliseconds", LOG_WARN},
+		{"ram.piece_mib=3", "ram.piece_mib=3: expected an even number of MiB, 2..65536",
+		 LOG_WARN},
+		{"ram.piece_mib=0", "ram.piece_mib=0: expected an even number", LOG_WARN},
+		{"ram.piece_mib=65538", "ram.piece_mib=65538: expected an even number", LOG_WARN},
+		{"ram.piece_mib=128M", "ram.piece_mib=128M: expected an even number", LOG_WARN},
 	};
 
 	(void)state;
