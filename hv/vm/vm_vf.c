@@ -143,10 +143,22 @@ static void msix_ctrl(void *ctx, bool enable, bool masked)
 }
 
 /* FLR of the real VF (PCIe 6.6.2: 100 ms before it may be touched again). */
+static void vf_flr_hw(struct vm *vm)
+{
+	unsigned int cap = vm->vf.pcie_cap;
+
+	if (cap) {
+		uint16_t ctl = (uint16_t)vf_read(vm, cap + PCI_EXP_DEVCTL, 2);
+
+		vf_write(vm, cap + PCI_EXP_DEVCTL, 2, ctl | PCI_EXP_DEVCTL_FLR);
+		udelay(100000);
+	}
+}
+
+/* The guest's FLR: forwarded, its MSI-X entries as after one. */
 static void vf_flr(void *ctx)
 {
 	struct vm *vm = vm_of(ctx);
-	unsigned int cap = vm->vf.pcie_cap;
 	char note[RATELIMIT_NOTE];
 
 	/* Worth a line, but a guest may reset in a loop. */
@@ -154,12 +166,7 @@ static void vf_flr(void *ctx)
 		pr_info("guest %s: vf %d: function level reset; its interrupt entries cleared, its "
 			"DMA domain kept%s\n",
 			vm->name, vm->cfg->vf, note);
-	if (cap) {
-		uint16_t ctl = (uint16_t)vf_read(vm, cap + PCI_EXP_DEVCTL, 2);
-
-		vf_write(vm, cap + PCI_EXP_DEVCTL, 2, ctl | PCI_EXP_DEVCTL_FLR);
-		udelay(100000);
-	}
+	vf_flr_hw(vm);
 	vmsix_reset(&vm->vf.msix);
 	for (unsigned int i = 0; i < VMSIX_MAX_ENTRIES; i++)
 		vm->vf.msix_told[i] = VMSIX_LIVE; /* a refusal after the reset is news */
@@ -269,19 +276,13 @@ static int vf_models_init(struct vm *vm)
 
 int vm_vf_reset(struct vm *vm)
 {
-	unsigned int cap = vm->vf.pcie_cap;
 	int err;
 
 	if (!vm->vf.present)
 		return 0;
 	/* Whatever the last run left in the function (rings, enables) goes:
 	 * the guest's next driver finds it as after power-on. */
-	if (cap) {
-		uint16_t ctl = (uint16_t)vf_read(vm, cap + PCI_EXP_DEVCTL, 2);
-
-		vf_write(vm, cap + PCI_EXP_DEVCTL, 2, ctl | PCI_EXP_DEVCTL_FLR);
-		udelay(100000);
-	}
+	vf_flr_hw(vm);
 	spin_lock(&vm->io_lock);
 	err = vf_models_init(vm);
 	if (!err)
