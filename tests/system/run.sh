@@ -276,6 +276,10 @@ isolation_test bios amd
 . tests/system/three.sh
 three_test
 
+# trust and link as guests meet them (tests/system/vfopts.sh).
+. tests/system/vfopts.sh
+vfopts_test
+
 # Frames from the wire to MACs no guest has reach no guest
 # (tests/system/wire.sh).
 . tests/system/wire.sh
