@@ -21,7 +21,28 @@ secs() {
 }
 
 pass() { echo "PASS $1"; PASS=$((PASS + 1)); }
-fail() { echo "FAIL $1"; FAIL=$((FAIL + 1)); }
+fail() {
+	echo "FAIL $1"
+	FAIL=$((FAIL + 1))
+	fail_context "${1%%:*}"
+}
+
+# fail_context NAME: after a scenario's first failure, what its log says of
+# the VFs' network (the guests' failed steps and diag lines, the PF's lines),
+# at most 30 lines: a failure in CI, where only the output comes back, can
+# then be told apart from another.
+FAIL_SHOWN=" "
+fail_context() {
+	local log=$SYS_DIR/$1.log
+	case $FAIL_SHOWN in *" $1 "*) return ;; esac
+	[ -f "$log" ] || return 0
+	FAIL_SHOWN="$FAIL_SHOWN$1 "
+	tr -d '\r' <"$log" | grep -aE '^\[[a-z0-9]+\] vftest: (diag|.* failed|net )|^vfvisor: (warning: |error: )?(igb|nic|sriov)' |
+		grep -avE 'function level reset' | head -n 30 | sed 's/^/    | /'
+	echo "    | VF resets the PF saw: $(tr -d '\r' <"$log" |
+		sed -n 's/^vfvisor: igb [0-9a-f:.]*: \(vf [0-9]*\): function level reset.*/\1/p' |
+		sort | uniq -c | awk '{ printf "%s%s %s: %s", (NR > 1 ? ", " : ""), $2, $3, $1 }')"
+}
 skip() { echo "SKIP: $1"; SKIP=$((SKIP + 1)); }
 
 # The bare-metal test guest's checks (guest/testguest/README.md), in the
