@@ -50,6 +50,8 @@ struct igb_vf {
 	unsigned int resets, flrs, nacks, bad_msgs;
 	uint32_t warned;	  /* 1 << IGB_WARN_*: reasons already logged, once each */
 	struct ratelimit flr_log; /* a guest may reset its VF in a loop */
+	uint64_t ping_at;	  /* ms: when to ping it, its RESET answered late; 0: none */
+	unsigned int pings;
 	struct igb_vf_stats stats;
 };
 
@@ -64,7 +66,11 @@ struct igb_pf {
 	char name[16];	      /* "0000:01:00.0", for messages */
 	unsigned int num_vfs; /* VFs enabled, at most IGB_MAX_VFS - 1 */
 	uint8_t pf_mac[6];
-	unsigned int omit; /* IGB_OMIT_*: fault injection for tests */
+	unsigned int omit;  /* IGB_OMIT_*: fault injection for tests */
+	bool polled;	    /* igb_mbx_poll has run */
+	uint64_t last_poll; /* ms: its last pass */
+	bool late;	    /* this pass comes IGB_MBX_LATE_MS or more after the last */
+	struct ratelimit late_log;
 	struct igb_vf vf[IGB_MAX_VFS];
 };
 
@@ -118,6 +124,7 @@ enum igb_warn {
 	IGB_WARN_VLAN_PORT,
 	IGB_WARN_VLAN_TAKEN,
 	IGB_WARN_UNKNOWN,
+	IGB_WARN_LATE, /* not a refusal: its RESET answered late, to be pinged */
 	IGB_WARN_COUNT,
 };
 
@@ -138,8 +145,20 @@ void igb_vf_clear_vlvf(struct igb_pf *pf, unsigned int n);
 int igb_vf_set_rlpml(struct igb_pf *pf, unsigned int n, unsigned int max_frame);
 
 /* drivers/igb/mailbox.c: the mailbox server */
+/*
+ * igbvf waits about 1 s for the PF to take each message and 1 s for the
+ * answer, then gives up. A RESET answered after that leaves it with no link
+ * and nothing more to send: it only reads the mailbox again, every 2 s, for
+ * CTS. So a pass this long after the last may have answered a RESET too
+ * late, and that VF is pinged IGB_MBX_PING_MS later (a PF control message
+ * with CTS, as Linux's igb pings its VFs), which makes its driver reset the
+ * VF again (10 s after its last reset, its own rule).
+ */
+#define IGB_MBX_LATE_MS 500
+#define IGB_MBX_PING_MS 2000
 /* Serve every pending VF request, ACK and function-level reset; call from
- * the service CPU's loop or interrupt. Returns the number of events handled. */
+ * the service CPU's loop or interrupt, on the clock ratelimit_clock_ms()
+ * gives. Returns the number of events handled. */
 int igb_mbx_poll(struct igb_pf *pf);
 /*
  * VF @n's guest stopped: nothing of it stays live in the PF. Its receive and

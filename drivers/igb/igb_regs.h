@@ -105,7 +105,8 @@
 #define IGB_MSG_SET_MC	   0x03
 #define IGB_MSG_SET_VLAN   0x04
 #define IGB_MSG_SET_LPE	   0x05
-#define IGB_MSG_PROMISC	   0x06 /* SET_PROMISC */
+#define IGB_MSG_PROMISC	   0x06	  /* SET_PROMISC */
+#define IGB_MSG_PF_CONTROL 0x0100 /* a message the PF starts: igbvf reads only its CTS */
 #define IGB_MSG_TYPE_MASK  0xFFFF
 #define IGB_MSG_INFO_SHIFT 16
 #define IGB_MSG_INFO_MASK  (0xFFu << 16)

@@ -56,9 +56,10 @@ static void mac_str(char buf[18], const uint8_t *mac)
 	     mac[5]);
 }
 
-/* "igb PF: vf N (guest NAME): MESSAGE", the first time VF @n gives @why. */
-__attribute__((format(printf, 4, 5))) static void vf_warn(struct igb_pf *pf, unsigned int n,
-							  enum igb_warn why, const char *fmt, ...)
+/* "igb PF: vf N (guest NAME): MESSAGE" at @level, the first time VF @n
+ * gives @why. */
+__attribute__((format(printf, 5, 6))) static void
+vf_log(struct igb_pf *pf, unsigned int n, enum igb_warn why, int level, const char *fmt, ...)
 {
 	struct igb_vf *vf = &pf->vf[n];
 	const char *guest = vf->conf.guest;
@@ -71,9 +72,11 @@ __attribute__((format(printf, 4, 5))) static void vf_warn(struct igb_pf *pf, uns
 	va_start(ap, fmt);
 	vfmt(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	pr_warn("igb %s: vf %u%s%s%s: %s\n", pf->name, n, guest[0] ? " (guest " : "", guest,
-		guest[0] ? ")" : "", msg);
+	printk(level, "igb %s: vf %u%s%s%s: %s\n", pf->name, n, guest[0] ? " (guest " : "", guest,
+	       guest[0] ? ")" : "", msg);
 }
+
+#define vf_warn(pf, n, why, ...) vf_log(pf, n, why, LOG_WARN, __VA_ARGS__)
 
 /* Take the buffer for the PF. PFU does not stick while the VF holds VFU, so
  * only the read-back tells whether we own VMBMEM now. */
@@ -137,6 +140,13 @@ static unsigned int vf_reset_msg(struct igb_pf *pf, unsigned int n, uint32_t *re
 	igb_vf_enable(pf, n, true);
 	vf->cts = true;
 	vf->resets++;
+	if (pf->late) {
+		vf->ping_at = pf->last_poll + IGB_MBX_PING_MS;
+		/* Not a warning: the ping sets it right. */
+		vf_log(pf, n, IGB_WARN_LATE, LOG_INFO,
+		       "reset answered late; pinged in %u s so that its driver resets again",
+		       IGB_MBX_PING_MS / 1000);
+	}
 	reply[0] = IGB_MSG_RESET | IGB_MSG_ACK;
 	reply[1] = mac[0] | (uint32_t)mac[1] << 8 | (uint32_t)mac[2] << 16 | (uint32_t)mac[3] << 24;
 	reply[2] = mac[4] | (uint32_t)mac[5] << 8;
@@ -302,6 +312,7 @@ static unsigned int mbx_handle(struct igb_pf *pf, unsigned int n, const uint32_t
 
 	if (type == IGB_MSG_RESET)
 		return vf_reset_msg(pf, n, reply);
+	vf->ping_at = 0; /* it talks: its driver did not give up on us */
 	/* Before its reset handshake (or after an FLR) the VF must reset first;
 	 * a NACK without CTS tells igbvf exactly that. */
 	if (!vf->cts) {
@@ -347,6 +358,7 @@ static void vf_flr(struct igb_pf *pf, unsigned int n)
 	char note[RATELIMIT_NOTE];
 
 	vf->cts = false;
+	vf->ping_at = 0; /* a reset of its own: a RESET follows */
 	igb_vf_enable(pf, n, false);
 	vf->flrs++;
 	if (ratelimit(&vf->flr_log, note))
@@ -398,6 +410,7 @@ void igb_vf_quiesce(struct igb_pf *pf, unsigned int n)
 	vf = &pf->vf[n];
 	vf->quiesced = true;
 	vf->cts = false;
+	vf->ping_at = 0;
 	igb_vf_enable(pf, n, false); /* first: no more traffic either way */
 	igb_vf_set_rar(pf, n, none); /* vf->mac is kept */
 	vf_reset_state(pf, n);
@@ -419,10 +432,46 @@ void igb_vf_revive(struct igb_pf *pf, unsigned int n)
 	c = vf->conf;
 	vf->quiesced = false;
 	vf->cts = false;
+	vf->ping_at = 0;
 	/* The quiesce took the port VLAN's filter entry but kept the setting:
 	 * configured from none, it is added again. */
 	vf->conf.vlan = 0;
 	igb_vf_configure(pf, n, &c);
+}
+
+/* Ping VF @n: PF control message, CTS unless its link is configured down,
+ * never over a request it posted (that is served first). False if the
+ * buffer could not be had: tried again on the next pass. */
+static bool mbx_ping(struct igb_pf *pf, unsigned int n)
+{
+	struct igb_vf *vf = &pf->vf[n];
+
+	if ((igb_rd(pf, IGB_VFLRE) | igb_rd(pf, IGB_MBVFICR)) & (1u << n) || !mbx_lock(pf, n))
+		return false;
+	/* Posted before we took the buffer: it holds the VF's request. */
+	if (igb_rd(pf, IGB_MBVFICR) & IGB_MBVFICR_REQ(n)) {
+		igb_wr(pf, IGB_P2VMAILBOX(n), 0); /* releases it, no signal */
+		return false;
+	}
+	igb_wr(pf, IGB_VMBMEM(n),
+	       IGB_MSG_PF_CONTROL | (vf->conf.link != IGB_LINK_DOWN ? IGB_MSG_CTS : 0));
+	igb_wr(pf, IGB_P2VMAILBOX(n), IGB_P2VM_STS);
+	vf->ping_at = 0;
+	vf->pings++;
+	pr_info("igb %s: vf %u: pinged after its late reset answer\n", pf->name, n);
+	return true;
+}
+
+/* How long since the last pass (ms); pf->late for this one. */
+static uint64_t mbx_clock(struct igb_pf *pf)
+{
+	uint64_t now = ratelimit_clock_ms();
+	uint64_t gap = pf->polled && now >= pf->last_poll ? now - pf->last_poll : 0;
+
+	pf->late = gap >= IGB_MBX_LATE_MS;
+	pf->polled = true;
+	pf->last_poll = now;
+	return gap;
 }
 
 int igb_mbx_poll(struct igb_pf *pf)
@@ -430,6 +479,8 @@ int igb_mbx_poll(struct igb_pf *pf)
 	unsigned int nvfs = vf_limit(pf);
 	uint32_t flr, icr;
 	int events = 0;
+	uint64_t gap = mbx_clock(pf);
+	char note[RATELIMIT_NOTE];
 
 	/* Resets first: a request that raced with one is then answered as one
 	 * from a VF that has not reset yet. */
@@ -459,6 +510,19 @@ int igb_mbx_poll(struct igb_pf *pf)
 		if (n >= nvfs || pf->vf[n].quiesced)
 			igb_wr(pf, IGB_MBVFICR, IGB_MBVFICR_REQ(n)); /* no such VF, or off */
 		else if (mbx_serve(pf, n))
+			events++;
+	}
+	if (pf->late && events && ratelimit(&pf->late_log, note))
+		pr_info("igb %s: mailbox served %llu ms after its last pass%s\n", pf->name,
+			(unsigned long long)gap, note);
+	for (unsigned int n = 0; n < nvfs; n++) {
+		struct igb_vf *vf = &pf->vf[n];
+
+		if (!vf->ping_at || pf->last_poll < vf->ping_at)
+			continue;
+		if (vf->quiesced || !vf->cts)
+			vf->ping_at = 0;
+		else if (mbx_ping(pf, n))
 			events++;
 	}
 	return events;

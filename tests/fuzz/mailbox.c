@@ -5,7 +5,9 @@
  * 3 VFs enabled. Feeds: a sequence of VF-side actions, any VF 0-7, each
  * followed by a poll of the server: a posted message (a known request type
  * with any payload, or anything, 1-16 words), a reply read, raw writes of
- * the VF's mailbox bits and buffer, VF resets (CTRL.RST / FLR), extra polls.
+ * the VF's mailbox bits and buffer, VF resets (CTRL.RST / FLR), extra polls,
+ * the clock moved on (so that passes come late, and late-answered VFs are
+ * pinged).
  * Checks after every poll: nothing the protocol forbids happened on the PF
  * side (fake_igb's counters: accesses outside the BAR, touching the VF's own
  * mailbox register, the buffer without the PF lock), the PF never leaves a
@@ -83,6 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fake_igb_poke(&hw, IGB_VFRE, 0);
 	fake_igb_poke(&hw, IGB_VFTE, 0);
 	igb_wr(&pf, IGB_CTRL_EXT, IGB_CTRL_EXT_PFRSTD);
+	fake_clock_ms = 0;
 	while (fuzz_more(&in)) {
 		uint8_t op = fuzz_u8(&in);
 		unsigned int n = (op >> 3) & 7;
@@ -116,8 +119,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 6:
 			fake_vf_check(&hw, n, fuzz_u8(&in));
 			break;
-		default:
-			break; /* just the poll */
+		default: /* just the poll, maybe later */
+			if (op & 0x40)
+				fake_clock_ms += 50u * fuzz_u8(&in);
+			break;
 		}
 		poll();
 	}

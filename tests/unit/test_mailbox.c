@@ -1022,6 +1022,7 @@ static void test_flr_flood(void **state)
 	assert_true(printk_saw("igb 0000:01:00.0: vf 1: function level reset\n"));
 	printk_reset();
 	fake_clock_ms += RATELIMIT_WINDOW_MS;
+	assert_int_equal(igb_mbx_poll(&pf), 0); /* late, idle: nothing to say */
 	fake_vf_reset(&hw, 0);
 	assert_int_equal(igb_mbx_poll(&pf), 1);
 	sfmt(want, sizeof(want), "vf 0: function level reset (%u more suppressed)\n",
@@ -1353,6 +1354,172 @@ static void test_vfcfg_helpers(void **state)
 	assert_clean();
 }
 
+/* ---- late answers: a VF whose driver may have given up is pinged -------- */
+
+/* A pass IGB_MBX_LATE_MS after the last may answer a RESET that igbvf gave
+ * up on: that VF is pinged IGB_MBX_PING_MS later, once, with CTS. */
+static void test_late_reset_pinged(void **state)
+{
+	uint32_t r;
+
+	(void)state;
+	fake_clock_ms = 1000;
+	assert_int_equal(igb_mbx_poll(&pf), 0);
+	fake_clock_ms += IGB_MBX_LATE_MS;
+	vf_reset(0); /* answered in the late pass */
+	assert_true(printk_saw("igb 0000:01:00.0: mailbox served 500 ms after its last pass"));
+	assert_true(printk_saw("vf 0: reset answered late; pinged in 2 s"));
+	assert_int_equal(pf.vf[0].ping_at, 1500 + IGB_MBX_PING_MS);
+	/* igbvf reads the stale answer in its link check (and ACKs it). */
+	fake_clock_ms = 1500 + IGB_MBX_PING_MS - 1;
+	assert_int_equal(igb_mbx_poll(&pf), 0);
+	assert_false(fake_vf_check(&hw, 0, IGBVF_V2P_PFSTS));
+	fake_clock_ms++;
+	fake_igb_log_clear(&hw);
+	assert_int_equal(igb_mbx_poll(&pf), 1);
+	assert_int_equal(fake_igb_writes_to(&hw, IGB_VMBMEM(0)), 1);
+	assert_int_equal(fake_igb_writes_to(&hw, IGB_VMBMEM(0) + 4), 0);
+	assert_int_equal(fake_vf_read_reply(&hw, 0, &r, 1), 0); /* PFSTS was set */
+	assert_int_equal(r, IGB_MSG_PF_CONTROL | CTS);
+	assert_int_equal(pf.vf[0].pings, 1);
+	assert_int_equal(pf.vf[0].ping_at, 0);
+	assert_true(printk_saw("igb 0000:01:00.0: vf 0: pinged after its late reset answer"));
+	assert_int_equal(igb_mbx_poll(&pf), 1); /* its ACK */
+	/* Once: neither later passes nor another late one ping again. */
+	fake_clock_ms += 10 * IGB_MBX_PING_MS;
+	assert_int_equal(igb_mbx_poll(&pf), 0);
+	fake_clock_ms += IGB_MBX_PING_MS;
+	assert_int_equal(igb_mbx_poll(&pf), 0);
+	assert_false(fake_vf_check(&hw, 0, IGBVF_V2P_PFSTS));
+	assert_int_equal(pf.vf[0].pings, 1);
+	/* The VF's filters are as its reset left them. */
+	assert_int_equal(fake_igb_peek(&hw, IGB_VFRE), 1);
+	assert_true(pf.vf[0].cts);
+	assert_clean();
+}
+
+/* On time (a pass less than IGB_MBX_LATE_MS after the last, or the first
+ * pass at all): no ping. */
+static void test_on_time_not_pinged(void **state)
+{
+	(void)state;
+	fake_clock_ms = 50000;
+	vf_reset(0); /* the first pass: nothing to be late after */
+	fake_clock_ms += IGB_MBX_LATE_MS - 1;
+	vf_reset(1);
+	assert_int_equal(pf.vf[0].ping_at, 0);
+	assert_int_equal(pf.vf[1].ping_at, 0);
+	fake_clock_ms += 10 * IGB_MBX_PING_MS; /* late, but nothing to answer */
+	assert_int_equal(igb_mbx_poll(&pf), 0);
+	fake_clock_ms += 1;
+	assert_int_equal(igb_mbx_poll(&pf), 0);
+	assert_false(fake_vf_check(&hw, 0, IGBVF_V2P_PFSTS));
+	assert_false(fake_vf_check(&hw, 1, IGBVF_V2P_PFSTS));
+	assert_false(printk_saw("late"));
+	assert_clean();
+}
+
+/* A VF that talks, resets or stops after the late answer is not pinged:
+ * its driver did not give up, starts over, or is gone. One whose link is
+ * configured down is pinged without CTS. */
+static void test_late_ping_cancelled(void **state)
+{
+	uint32_t r;
+
+	(void)state;
+	set_conf_link(2, 0, false, "gamma", IGB_LINK_DOWN);
+	fake_clock_ms = 1000;
+	assert_int_equal(igb_mbx_poll(&pf), 0);
+	fake_clock_ms += 5000;
+	for (unsigned int n = 0; n < NVFS; n++) {
+		uint32_t w = IGB_MSG_RESET;
+
+		fake_vf_write(&hw, n, IGBVF_CTRL, 1u << 26);
+		send(n, &w, 1);
+	}
+	assert_int_equal(igb_mbx_poll(&pf), 6);
+	for (unsigned int n = 0; n < NVFS; n++) {
+		assert_int_equal(pf.vf[n].ping_at, 6000 + IGB_MBX_PING_MS);
+		assert_int_equal(fake_vf_read_reply(&hw, n, &r, 1), 0);
+		assert_int_equal(r, IGB_MSG_RESET | ACK);
+	}
+	assert_int_equal(igb_mbx_poll(&pf), 3); /* the ACKs */
+	assert_int_equal(msg2(0, IGB_MSG_SET_LPE, 1522), IGB_MSG_SET_LPE | ACK | CTS);
+	fake_vf_write(&hw, 1, IGBVF_CTRL, 1u << 26);
+	assert_int_equal(igb_mbx_poll(&pf), 1); /* its FLR */
+	fake_clock_ms += IGB_MBX_PING_MS;
+	assert_int_equal(igb_mbx_poll(&pf), 1); /* VF 2 only */
+	assert_false(fake_vf_check(&hw, 0, IGBVF_V2P_PFSTS));
+	assert_false(fake_vf_check(&hw, 1, IGBVF_V2P_PFSTS));
+	assert_int_equal(fake_vf_read_reply(&hw, 2, &r, 1), 0);
+	assert_int_equal(r, IGB_MSG_PF_CONTROL); /* link down: no CTS */
+	assert_int_equal(igb_mbx_poll(&pf), 1);	 /* its ACK */
+	assert_int_equal(pf.vf[0].pings + pf.vf[1].pings, 0);
+	/* A quiesced VF is not pinged either. */
+	fake_clock_ms += 5000;
+	vf_reset(0);
+	assert_int_equal(pf.vf[0].ping_at, fake_clock_ms + IGB_MBX_PING_MS);
+	igb_vf_quiesce(&pf, 0);
+	assert_int_equal(pf.vf[0].ping_at, 0);
+	fake_clock_ms += IGB_MBX_PING_MS;
+	assert_int_equal(igb_mbx_poll(&pf), 0);
+	assert_false(fake_vf_check(&hw, 0, IGBVF_V2P_PFSTS));
+	assert_clean();
+}
+
+/* The ping never lands on a request: not while the VF holds the buffer,
+ * nor when it posts one just before the PF takes it. The request is then
+ * served, and the VF, talking, needs no ping. */
+static unsigned int hook_icr_reads;
+
+static void hook_post(struct fake_igb *f, bool write, uint32_t off, uint32_t val)
+{
+	(void)val;
+	/* The ping's own look at MBVFICR (the poll's is the first). */
+	if (!write && off == IGB_MBVFICR && ++hook_icr_reads == 2) {
+		uint32_t w[2] = {IGB_MSG_SET_LPE, 1522};
+
+		assert_true(fake_vf_send(f, 0, w, 2));
+	}
+}
+
+static void test_ping_spares_requests(void **state)
+{
+	uint32_t r;
+
+	(void)state;
+	fake_clock_ms = 1000;
+	assert_int_equal(igb_mbx_poll(&pf), 0);
+	fake_clock_ms += 1000;
+	vf_reset(0);
+	fake_clock_ms += IGB_MBX_PING_MS;
+	assert_true(fake_vf_lock(&hw, 0));
+	fake_igb_log_clear(&hw);
+	assert_int_equal(igb_mbx_poll(&pf), 0);
+	for (unsigned int i = 0; i < IGB_MBX_WORDS; i++)
+		assert_int_equal(fake_igb_writes_to(&hw, IGB_VMBMEM(0) + 4 * i), 0);
+	fake_vf_write(&hw, 0, IGBVF_V2PMAILBOX, 0);
+	assert_int_equal(pf.vf[0].ping_at, 2000 + IGB_MBX_PING_MS); /* still due */
+
+	hw.hook = hook_post;
+	hook_icr_reads = 0;
+	fake_igb_log_clear(&hw);
+	assert_int_equal(igb_mbx_poll(&pf), 0);
+	hw.hook = NULL;
+	assert_int_equal(fake_igb_writes_to(&hw, IGB_VMBMEM(0)), 0);
+	assert_false(fake_vf_check(&hw, 0, IGBVF_V2P_PFSTS));
+	assert_int_equal(pf.vf[0].pings, 0);
+	/* Next pass: the request, intact, is answered; no ping follows. */
+	assert_int_equal(igb_mbx_poll(&pf), 1);
+	assert_int_equal(fake_vf_read_reply(&hw, 0, &r, 1), 0);
+	assert_int_equal(r, IGB_MSG_SET_LPE | ACK | CTS);
+	assert_int_equal(pf.vf[0].max_frame, 1522);
+	assert_int_equal(pf.vf[0].ping_at, 0);
+	assert_int_equal(igb_mbx_poll(&pf), 1); /* its ACK */
+	assert_int_equal(pf.vf[0].pings, 0);
+	assert_clean();
+}
+
 static int teardown(void **state)
 {
 	(void)state;
@@ -1579,6 +1746,10 @@ int main(void)
 		T(test_vfcfg_helpers),
 		T(test_quiesce),
 		T(test_revive),
+		T(test_late_reset_pinged),
+		T(test_on_time_not_pinged),
+		T(test_late_ping_cancelled),
+		T(test_ping_spares_requests),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
