@@ -27,6 +27,10 @@ static uint32_t quiesce_pending, revive_pending;
 /* When the VFs' traffic counters are next read: they are 32 bits wide in
  * the NIC, so they are read well before one can move by 2^31. */
 static uint64_t stats_due;
+/* igb.stall_ms=N (fault injection): the mailbox left unserved for N ms from
+ * the first VF request, as a held-up service CPU would leave it; once. */
+static unsigned long long stall_ms;
+static uint64_t stall_until;
 
 static uint32_t mmio_rd(void *ctx, uint32_t off)
 {
@@ -139,6 +143,8 @@ int nic_init(const char *cl, unsigned int wanted)
 	str_copy(nic_pf.name, name, sizeof(nic_pf.name));
 	nic_pf.hw = (struct igb_hw){mmio_rd, mmio_wr, (void *)(uintptr_t)pf->bar[0].base};
 	nic_pf.omit = omit_parse(cl);
+	if (options_get(cl, "igb.stall_ms", v, sizeof(v)) <= 0 || !cmdline_parse_u64(v, &stall_ms))
+		stall_ms = 0; /* options_check() has named a bad value */
 	err = igb_pf_init(&nic_pf, (unsigned int)vfs);
 	if (err) {
 		sriov_disable(&nic_sriov);
@@ -290,6 +296,27 @@ static void stats_poll(void)
 		igb_vf_stats_update(&nic_pf, n);
 }
 
+/* igb.stall_ms: is the mailbox to be left alone now? */
+static bool mbx_stalled(void)
+{
+	uint64_t now = rdtsc();
+
+	if (!stall_ms)
+		return false;
+	if (!stall_until) {
+		if (!(igb_rd(&nic_pf, IGB_MBVFICR) & ((1u << IGB_MAX_VFS) - 1)))
+			return false;
+		stall_until = now + stall_ms * tsc_khz();
+		pr_warn("igb %s: fault injection: mailbox unserved for %llu ms\n", nic_pf.name,
+			stall_ms);
+	}
+	if (now < stall_until)
+		return true;
+	stall_ms = 0;
+	pr_warn("igb %s: fault injection: mailbox served again\n", nic_pf.name);
+	return false;
+}
+
 void nic_poll(void)
 {
 	uint32_t q;
@@ -316,6 +343,7 @@ void nic_poll(void)
 		pr_info("nic %s: vf %u (guest %s): reset (FLR) and served again for its restart\n",
 			nic_pf.name, n, nic_pf.vf[n].conf.guest);
 	}
-	igb_mbx_poll(&nic_pf);
+	if (!mbx_stalled())
+		igb_mbx_poll(&nic_pf);
 	stats_poll();
 }

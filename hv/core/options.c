@@ -66,6 +66,12 @@ static bool valid_piece_mib(const struct option *o, const char *v)
 	return cmdline_parse_u64(v, &n) && n >= 2 && n <= 65536 && !(n & 1);
 }
 
+static bool valid_stall_ms(const struct option *o, const char *v)
+{
+	(void)o;
+	return number_in(v, 100, 10000);
+}
+
 static bool valid_watchdog_ms(const struct option *o, const char *v)
 {
 	(void)o;
@@ -114,6 +120,13 @@ const struct option options[] = {
 	 .choices = "a comma-separated list of loopback, macfilter, pfrstd",
 	 .valid = options_list_of,
 	 .words = igb_omit_words,
+	 .bad_level = LOG_WARN},
+	{.name = "igb.stall_ms",
+	 .value = "N",
+	 .help = "fault injection: leave the VF mailbox unserved for N ms from the first VF "
+		 "request, as a held-up service cpu would",
+	 .choices = "a number of milliseconds, 100..10000",
+	 .valid = valid_stall_ms,
 	 .bad_level = LOG_WARN},
 	{.name = "vmx.break",
 	 .value = "cr0",

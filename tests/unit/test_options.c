@@ -14,11 +14,12 @@
 #include "fake_printk.h"
 
 /* Every option with a value it takes (the flag `help` left out: it prints). */
-static const char every_option[] = "console=com2 loglevel=3 nic=0000:01:00.0 vfs=7 "
-				   "selftest=exception,nic,dmafault,irq,svm,watchdog "
-				   "igb.omit=loopback,pfrstd vmx.break=cr0 vmx.poison=1 "
-				   "vtd.omit=dma,ir config=guests.conf watchdog=off "
-				   "watchdog.ms=60000 ram.piece_mib=128";
+static const char every_option[] =
+	"console=com2 loglevel=3 nic=0000:01:00.0 vfs=7 "
+	"selftest=exception,nic,dmafault,irq,svm,watchdog "
+	"igb.omit=loopback,pfrstd igb.stall_ms=3000 vmx.break=cr0 vmx.poison=1 "
+	"vtd.omit=dma,ir config=guests.conf watchdog=off "
+	"watchdog.ms=60000 ram.piece_mib=128";
 
 static void test_known_not_warned(void **state)
 {
@@ -85,6 +86,11 @@ static void test_bad_values(void **state)
 		{"watchdog.ms=60001", "watchdog.ms=60001: expected a number of milliseconds",
 		 LOG_WARN},
 		{"watchdog.ms=1s", "watchdog.ms=1s: expected a number of milliseconds", LOG_WARN},
+		{"igb.stall_ms=99",
+		 "igb.stall_ms=99: expected a number of milliseconds, 100..10000", LOG_WARN},
+		{"igb.stall_ms=10001", "igb.stall_ms=10001: expected a number of milliseconds",
+		 LOG_WARN},
+		{"igb.stall_ms=", "igb.stall_ms=: expected a number of milliseconds", LOG_WARN},
 		{"ram.piece_mib=3", "ram.piece_mib=3: expected an even number of MiB, 2..65536",
 		 LOG_WARN},
 		{"ram.piece_mib=0", "ram.piece_mib=0: expected an even number", LOG_WARN},
