@@ -8,6 +8,9 @@
 # multicast is left out of the count (a guest's own IPv6 chatter), and a
 # few frames of slack are allowed for the guests' own unicast (60 frames
 # landing in a guest's pool is what a wrong default pool looks like).
+# QEMU records the wire (filter-dump, a pcap file): beta, on port VLAN 30
+# with priority 5, sends only frames the NIC tagged so (VID 30, PCP 5), and
+# alpha, without a port VLAN, only untagged ones.
 
 wire_qemu_port=40511 # where QEMU takes frames in
 wire_test_port=40512 # where QEMU sends the frames going out (not read)
@@ -41,6 +44,39 @@ wire_count() {
 	echo "$(wire_unicast alpha) $(wire_unicast beta)"
 }
 
+# wire_frames PCAP: each recorded frame as "SRC-MAC ETHERTYPE [TCI]", the
+# TCI (4 hex digits) where the ethertype is 8100.
+wire_frames() {
+	od -An -tx1 -v "$1" | tr -s ' \n' '\n\n' | grep . | awk '
+		function hex(s, v, i) {
+			for (i = 1; i <= length(s); i++)
+				v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+			return v
+		}
+		{ b[n++] = $1 }
+		END {
+			if (n < 24) exit
+			for (i = 24; i + 16 <= n; i += 16 + len) {
+				len = hex(b[i + 11] b[i + 10] b[i + 9] b[i + 8])
+				f = i + 16
+				if (len < 14 || f + len > n) break
+				src = b[f + 6] ":" b[f + 7] ":" b[f + 8] ":" b[f + 9] ":" b[f + 10] ":" b[f + 11]
+				type = b[f + 12] b[f + 13]
+				tci = (type == "8100" && len >= 16) ? " " b[f + 14] b[f + 15] : ""
+				print src, type tci
+			}
+		}'
+}
+
+# wire_send_from GUEST_NO NAME: the guest pings an address no one has (its
+# ARP requests go out on the wire); waits for its shell to be back.
+wire_send_from() {
+	local before
+	before=$(count_of "$n" "^\\[$2\\] wire-$2-sent")
+	printf '\x1d%sping -c 2 -W 1 10.0.0.77 >/dev/null; echo wire-%s"-"sent\r' "$1" "$2" >&3
+	wait_count "$n" 30 "^\\[$2\\] wire-$2-sent" "$before"
+}
+
 wire_feed() {
 	local c0 c1 c2
 	wait_for "$n" 120 '^\[alpha\] vftest: done'
@@ -56,16 +92,20 @@ wire_feed() {
 	sleep 3
 	c2=$(wire_count)
 	echo "$c0 $c1 $c2" >"$SYS_DIR/$n.counts"
+	wire_send_from 1 alpha
+	wire_send_from 2 beta
+	sleep 2
 }
 
 wire_test() {
-	local n=wire-default-pool a0 b0 a1 b1 a2 b2 iso=$SYS_DIR/wire.iso
+	local n=wire-default-pool a0 b0 a1 b1 a2 b2 iso=$SYS_DIR/wire.iso frames tagged
 	scripts/mkiso.sh "$iso" build/vfvisor.elf "loglevel=2" build/guest/vmlinuz=vmlinuz \
-		build/guest/initrd.gz=initrd-alpha build/guest/initrd.gz=initrd-beta \
-		tests/system/isolation.conf=vfvisor.conf || { fail "$n: building the ISO"; return; }
-	rm -f "$SYS_DIR/$n.counts"
+		build/guest/initrd.gz=initrd tests/system/wire.conf=vfvisor.conf ||
+		{ fail "$n: building the ISO"; return; }
+	rm -f "$SYS_DIR/$n.counts" "$SYS_DIR/$n.pcap"
 	if ! NIC_NETDEV="dgram,local.type=inet,local.host=127.0.0.1,local.port=$wire_qemu_port,remote.type=inet,remote.host=127.0.0.1,remote.port=$wire_test_port" \
-		boot_io "$n" bios "$iso" 300 '^\[beta\] vftest: done' wire_feed ||
+		boot_io "$n" bios "$iso" 300 '^\[beta\] vftest: done' wire_feed \
+		-object "filter-dump,id=wiredump,netdev=wire,file=$SYS_DIR/$n.pcap" ||
 		[ ! -s "$SYS_DIR/$n.counts" ]; then
 		fail "$n: two guests run with the NIC's port on a wire the test feeds"
 		return
@@ -81,5 +121,19 @@ wire_test() {
 		pass "$n: 10 frames to alpha's MAC reach alpha only ($a1 -> $a2)"
 	else
 		fail "$n: 10 frames to alpha's MAC reach alpha only (alpha ${a1:-?} -> ${a2:-?}, beta ${b1:-?} -> ${b2:-?})"
+	fi
+
+	# What went out on the wire, by sender.
+	frames=$(wire_frames "$SYS_DIR/$n.pcap")
+	tagged=$(echo "$frames" | grep -c '^02:00:00:00:b2:02 8100 a01e$')
+	if [ "$tagged" -gt 0 ] && ! echo "$frames" | grep '^02:00:00:00:b2:02 ' | grep -qv ' 8100 a01e$'; then
+		pass "$n: beta's frames on the wire carry its port VLAN 30 with priority 5 ($tagged frames, TCI 0xa01e)"
+	else
+		fail "$n: beta's frames on the wire carry its port VLAN 30 with priority 5 ($tagged tagged so; beta's: $(echo "$frames" | grep '^02:00:00:00:b2:02 ' | sort | uniq -c | tr -s ' \n' ' '))"
+	fi
+	if echo "$frames" | grep -q '^02:00:00:00:a1:01 ' && ! echo "$frames" | grep -q '^02:00:00:00:a1:01 8100'; then
+		pass "$n: alpha's frames on the wire untagged ($(echo "$frames" | grep -c '^02:00:00:00:a1:01 ') frames)"
+	else
+		fail "$n: alpha's frames on the wire untagged (alpha's: $(echo "$frames" | grep '^02:00:00:00:a1:01 ' | sort | uniq -c | tr -s ' \n' ' '))"
 	fi
 }
