@@ -299,10 +299,11 @@ static void stats_poll(void)
 /* igb.stall_ms: is the mailbox to be left alone now? */
 static bool mbx_stalled(void)
 {
-	uint64_t now = rdtsc();
+	uint64_t now;
 
 	if (!stall_ms)
-		return false;
+		return false; /* every pass but under the fault injection */
+	now = rdtsc();
 	if (!stall_until) {
 		if (!(igb_rd(&nic_pf, IGB_MBVFICR) & ((1u << IGB_MAX_VFS) - 1)))
 			return false;
