@@ -66,11 +66,11 @@ struct igb_pf {
 	char name[16];	      /* "0000:01:00.0", for messages */
 	unsigned int num_vfs; /* VFs enabled, at most IGB_MAX_VFS - 1 */
 	uint8_t pf_mac[6];
-	unsigned int omit;  /* IGB_OMIT_*: fault injection for tests */
-	bool polled;	    /* igb_mbx_poll has run */
-	uint64_t last_poll; /* ms: its last pass */
-	bool late;	    /* this pass comes IGB_MBX_LATE_MS or more after the last */
-	struct ratelimit late_log;
+	unsigned int omit;	   /* IGB_OMIT_*: fault injection for tests */
+	bool polled;		   /* igb_mbx_poll has run */
+	uint64_t last_poll;	   /* ms: its last pass */
+	bool late;		   /* this pass comes IGB_MBX_LATE_MS or more after the last */
+	struct ratelimit late_log; /* its late passes' and pings' lines */
 	struct igb_vf vf[IGB_MAX_VFS];
 };
 

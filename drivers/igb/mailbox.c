@@ -445,6 +445,7 @@ void igb_vf_revive(struct igb_pf *pf, unsigned int n)
 static bool mbx_ping(struct igb_pf *pf, unsigned int n)
 {
 	struct igb_vf *vf = &pf->vf[n];
+	char note[RATELIMIT_NOTE];
 
 	if ((igb_rd(pf, IGB_VFLRE) | igb_rd(pf, IGB_MBVFICR)) & (1u << n) || !mbx_lock(pf, n))
 		return false;
@@ -458,7 +459,9 @@ static bool mbx_ping(struct igb_pf *pf, unsigned int n)
 	igb_wr(pf, IGB_P2VMAILBOX(n), IGB_P2VM_STS);
 	vf->ping_at = 0;
 	vf->pings++;
-	pr_info("igb %s: vf %u: pinged after its late reset answer\n", pf->name, n);
+	/* A guest resetting in a loop while the service CPU lags: budgeted. */
+	if (ratelimit(&pf->late_log, note))
+		pr_info("igb %s: vf %u: pinged after its late reset answer%s\n", pf->name, n, note);
 	return true;
 }
 

@@ -1467,6 +1467,58 @@ static void test_late_ping_cancelled(void **state)
 	assert_clean();
 }
 
+/* Guests resetting their VFs in a loop while every pass is late: the lines
+ * about late passes and pings keep to one budget. */
+static void test_late_lines_budgeted(void **state)
+{
+	unsigned int rounds = 30, pinged = 0;
+	uint64_t start;
+	const char *p;
+
+	(void)state;
+	fake_clock_ms = 1000;
+	assert_int_equal(igb_mbx_poll(&pf), 0);
+	start = fake_clock_ms;
+	printk_reset();
+	for (unsigned int r = 0; r < rounds; r++) {
+		for (unsigned int n = 0; n < NVFS; n++) {
+			uint32_t w = IGB_MSG_RESET, reply[3];
+
+			fake_clock_ms += IGB_MBX_LATE_MS; /* each answered late */
+			fake_vf_write(&hw, n, IGBVF_CTRL, 1u << 26);
+			send(n, &w, 1);
+			assert_int_equal(igb_mbx_poll(&pf), 2);
+			assert_int_equal(fake_vf_read_reply(&hw, n, reply, 3), 0);
+			assert_int_equal(igb_mbx_poll(&pf), 1);
+		}
+		fake_clock_ms += IGB_MBX_PING_MS;
+		assert_int_equal(igb_mbx_poll(&pf), NVFS);
+		for (unsigned int n = 0; n < NVFS; n++) {
+			uint32_t reply;
+
+			assert_int_equal(fake_vf_read_reply(&hw, n, &reply, 1), 0);
+			assert_int_equal(reply, IGB_MSG_PF_CONTROL | CTS);
+		}
+		assert_int_equal(igb_mbx_poll(&pf), NVFS);
+	}
+	for (unsigned int n = 0; n < NVFS; n++)
+		pinged += pf.vf[n].pings;
+	assert_int_equal(pinged, rounds * NVFS);
+	/* Every ping happened; the lines kept to 8 per 10 s window. */
+	assert_true(printk_count[LOG_INFO] <=
+		    RATELIMIT_LINES * ((fake_clock_ms - start) / RATELIMIT_WINDOW_MS + 1) +
+			    NVFS /* the once-per-VF "reset answered late" */ +
+			    3 * rounds /* FLRs */);
+	p = printk_log;
+	pinged = 0;
+	while ((p = strstr(p, "pinged after its late reset answer")))
+		pinged++, p++;
+	assert_true(pinged <=
+		    RATELIMIT_LINES * ((fake_clock_ms - start) / RATELIMIT_WINDOW_MS + 1));
+	assert_true(pinged > 0);
+	assert_clean();
+}
+
 /* The ping never lands on a request: not while the VF holds the buffer,
  * nor when it posts one just before the PF takes it. The request is then
  * served, and the VF, talking, needs no ping. */
@@ -1750,6 +1802,7 @@ int main(void)
 		T(test_on_time_not_pinged),
 		T(test_late_ping_cancelled),
 		T(test_ping_spares_requests),
+		T(test_late_lines_budgeted),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
