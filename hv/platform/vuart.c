@@ -151,6 +151,16 @@ static uint8_t iir_id(const struct vuart *u)
 	return VUART_IIR_NO_INT;
 }
 
+/* INTR follows IIR; its rising edge is the interrupt (the caller's MSI). */
+static void line_update(struct vuart *u)
+{
+	bool now = iir_id(u) != VUART_IIR_NO_INT;
+
+	if (now && !u->line && u->irq)
+		u->irq(u->ctx);
+	u->line = now;
+}
+
 static uint8_t iir_read(struct vuart *u)
 {
 	uint8_t id = iir_id(u);
@@ -189,7 +199,18 @@ void vuart_init(struct vuart *u, void (*tx)(void *ctx, uint8_t c), void *ctx)
 	};
 }
 
-uint8_t vuart_read(struct vuart *u, unsigned int off)
+void vuart_irq_hook(struct vuart *u, void (*irq)(void *ctx))
+{
+	u->irq = irq;
+	u->line = iir_id(u) != VUART_IIR_NO_INT;
+}
+
+bool vuart_irq_pending(const struct vuart *u)
+{
+	return iir_id(u) != VUART_IIR_NO_INT;
+}
+
+static uint8_t reg_read(struct vuart *u, unsigned int off)
 {
 	bool dlab = u->lcr & VUART_LCR_DLAB;
 
@@ -213,6 +234,14 @@ uint8_t vuart_read(struct vuart *u, unsigned int off)
 	default:
 		return 0xff;
 	}
+}
+
+uint8_t vuart_read(struct vuart *u, unsigned int off)
+{
+	uint8_t val = reg_read(u, off);
+
+	line_update(u);
+	return val;
 }
 
 void vuart_write(struct vuart *u, unsigned int off, uint8_t val)
@@ -247,13 +276,18 @@ void vuart_write(struct vuart *u, unsigned int off, uint8_t val)
 	default: /* LSR, MSR: read-only */
 		break;
 	}
+	line_update(u);
 }
 
 bool vuart_rx_push(struct vuart *u, uint8_t c)
 {
+	bool taken;
+
 	if (loopback(u))
 		return false;
-	return rx_receive(u, c);
+	taken = rx_receive(u, c);
+	line_update(u); /* an overrun raises RLS even when the byte is lost */
+	return taken;
 }
 
 unsigned int vuart_rx_space(const struct vuart *u)

@@ -3,10 +3,13 @@
  * An emulated 16550A UART (the guest's COM1, I/O ports 0x3F8-0x3FF). Pure
  * register logic: the caller traps the port accesses, hands the bytes the
  * guest transmits to the console through @tx, and offers input bytes with
- * vuart_rx_push(). No interrupt is ever delivered (the guest platform has no
- * PIC/IOAPIC and its DSDT gives the port no IRQ, so Linux's 8250 driver polls),
- * but IER/IIR behave as on a real 16550A because that polling reads IIR and
- * does nothing while IIR says no interrupt is pending.
+ * vuart_rx_push(). Its interrupt output is the 16550A's INTR line: high
+ * while IIR reports a pending source. Each rising edge calls the @irq hook
+ * (vuart_irq_hook()), which the caller turns into an MSI (the port's PCI
+ * function: vuart_pci.h); without a hook, or before the guest enables the
+ * MSI, Linux's 8250 driver polls IIR, which does nothing while IIR says no
+ * interrupt is pending. MCR.OUT2 does not gate the line (it gates the ISA
+ * IRQ only on a PC's motherboard port; a PCI UART's line is its own).
  *
  * What the guest sees:
  * - DLAB (LCR bit 7) turns offsets 0/1 into DLL/DLM; offset 2 is IIR (read) /
@@ -32,7 +35,8 @@
  *   never divides by zero.
  *
  * Not thread-safe: the guest's exits and the host's vuart_rx_push() must be
- * serialised by the caller (one lock per vuart). @tx runs under that lock.
+ * serialised by the caller (one lock per vuart). @tx and @irq run under that
+ * lock.
  */
 #ifndef VF_VUART_H
 #define VF_VUART_H
@@ -102,7 +106,9 @@
 /* The state of one UART. Embed it; touch it only through the functions. */
 struct vuart {
 	void (*tx)(void *ctx, uint8_t c);
+	void (*irq)(void *ctx); /* the line rose */
 	void *ctx;
+	bool line; /* INTR as last computed: an interrupt is pending */
 	uint8_t ier, lcr, mcr, scr, dll, dlm;
 	uint8_t fcr;	   /* FIFO enable and RX trigger bits as last programmed */
 	uint8_t lsr_err;   /* OE, latched until LSR is read */
@@ -118,6 +124,17 @@ struct vuart {
  * call back into the vuart); NULL drops them.
  */
 void vuart_init(struct vuart *u, void (*tx)(void *ctx, uint8_t c), void *ctx);
+
+/*
+ * Call @irq (with the init's ctx) at every rising edge of the interrupt line
+ * from now on: after an access or an input byte leaves IIR reporting a source
+ * where it reported none before. The line's present state is taken as it is
+ * (no call). NULL stops the calls. vuart_init() clears the hook.
+ */
+void vuart_irq_hook(struct vuart *u, void (*irq)(void *ctx));
+
+/* Whether the interrupt line is high (IIR reports a source). */
+bool vuart_irq_pending(const struct vuart *u);
 
 /*
  * A guest 1-byte access at offset @off (port - VUART_COM1_BASE). The caller

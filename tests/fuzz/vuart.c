@@ -7,12 +7,19 @@
  * 16 bytes held (1 without the FIFO), LSR.DR set exactly when a byte is
  * held, rx_space 0 in loopback and never more than what is free; a byte
  * reaches the console only from a THR write outside loopback; out-of-range
- * offsets read 0xff.
+ * offsets read 0xff; the interrupt hook is called exactly at each rising
+ * edge of the line (IIR from "none" to a source).
  */
 #include "hv/platform/vuart.h"
 #include "fuzz.h"
 
-static unsigned int txs;
+static unsigned int txs, irqs;
+
+static void irq(void *ctx)
+{
+	(void)ctx;
+	irqs++;
+}
 
 static void tx(void *ctx, uint8_t c)
 {
@@ -27,9 +34,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct vuart u;
 
 	vuart_init(&u, tx, NULL);
+	vuart_irq_hook(&u, irq);
 	while (fuzz_more(&in)) {
 		uint8_t op = fuzz_u8(&in), val = fuzz_u8(&in);
-		unsigned int off = op & 0xF, before = txs;
+		unsigned int off = op & 0xF, before = txs, irqs_before = irqs;
+		bool line = vuart_irq_pending(&u);
 		bool loop = u.mcr & VUART_MCR_LOOP, dlab = u.lcr & VUART_LCR_DLAB;
 
 		switch (op >> 6) {
@@ -61,6 +70,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		}
 		}
+		FUZZ_CHECK(irqs - irqs_before == (!line && vuart_irq_pending(&u)));
+		FUZZ_CHECK(u.line == vuart_irq_pending(&u));
 		FUZZ_CHECK(u.rx_count <= VUART_FIFO_SIZE && u.rx_head < VUART_FIFO_SIZE);
 		FUZZ_CHECK(vuart_rx_space(&u) <= VUART_FIFO_SIZE - u.rx_count);
 		if (!(u.fcr & VUART_FCR_ENABLE))

@@ -998,6 +998,137 @@ static void guest_out(unsigned int off, uint8_t val)
 		nsent = 0;
 }
 
+/* ---- the interrupt line ---------------------------------------------------- */
+
+static unsigned int irqs;
+
+static void irq_count(void *ctx)
+{
+	assert_ptr_equal(ctx, &nsent);
+	irqs++;
+}
+
+/* Each rising edge of INTR calls the hook once; a line that stays high or
+ * falls calls nothing. */
+static void test_irq_edges(void **state)
+{
+	(void)state;
+	irqs = 0;
+	vuart_irq_hook(&u, irq_count);
+	/* Nothing enabled: input and output raise nothing. */
+	vuart_rx_push(&u, 'a');
+	out(VUART_THR, 'b');
+	assert_int_equal(irqs, 0);
+	assert_false(vuart_irq_pending(&u));
+	/* Enabling RX data with a byte waiting raises the line. */
+	out(VUART_IER, VUART_IER_RDI);
+	assert_int_equal(irqs, 1);
+	assert_true(vuart_irq_pending(&u));
+	vuart_rx_push(&u, 'c'); /* still high: no new edge */
+	assert_int_equal(irqs, 1);
+	in(VUART_RBR);
+	in(VUART_RBR); /* empty: the line falls */
+	assert_false(vuart_irq_pending(&u));
+	vuart_rx_push(&u, 'd');
+	assert_int_equal(irqs, 2);
+	in(VUART_RBR);
+	/* THR empty: turning ETBEI on raises it, the IIR read that reports it
+	 * lowers it, the next THR write raises it again. */
+	out(VUART_IER, VUART_IER_RDI | VUART_IER_THRI);
+	assert_int_equal(irqs, 3);
+	assert_int_equal(in(VUART_IIR), VUART_IIR_THRI);
+	assert_false(vuart_irq_pending(&u));
+	out(VUART_THR, 'e');
+	assert_int_equal(irqs, 4);
+	out(VUART_IER, 0);
+	assert_false(vuart_irq_pending(&u));
+	/* An overrun is a line status interrupt even though the byte is lost. */
+	out(VUART_IER, VUART_IER_RLSI);
+	for (int i = 0; i < 2; i++)
+		vuart_rx_push(&u, 'f');
+	assert_int_equal(irqs, 5);
+	assert_int_equal(in(VUART_IIR), VUART_IIR_RLSI);
+	assert_int_equal(in(VUART_LSR)&VUART_LSR_OE, VUART_LSR_OE);
+	/* No hook: nothing called, the line still followed. */
+	vuart_irq_hook(&u, NULL);
+	out(VUART_IER, VUART_IER_THRI);
+	assert_int_equal(irqs, 5);
+	/* A hook set while the line is high is not called for it. */
+	vuart_irq_hook(&u, irq_count);
+	assert_int_equal(irqs, 5);
+	in(VUART_IIR);
+	out(VUART_THR, 'g');
+	assert_int_equal(irqs, 6);
+	/* vuart_init clears the hook. */
+	vuart_init(&u, tx_sink, &nsent);
+	out(VUART_IER, VUART_IER_THRI);
+	assert_int_equal(irqs, 6);
+}
+
+/* Linux 6.1's start-up of a port with an IRQ (serial8250_do_startup: the
+ * THRE re-assert test, then the TXEN test), its transmit of a line through
+ * the THRE interrupt and its receive: each interrupt it waits for comes, so
+ * it sets neither UART_BUG_THRE (the backup timer, i.e. polling) nor
+ * UART_BUG_TXEN. */
+static void test_irq_linux_port(void **state)
+{
+	uint8_t iir1, iir2, lsr;
+	unsigned int before;
+
+	(void)state;
+	irqs = 0;
+	vuart_irq_hook(&u, irq_count);
+	out(VUART_FCR, 0x07); /* clear FIFOs */
+	out(VUART_FCR, 0);
+	in(VUART_LSR);
+	in(VUART_RBR);
+	in(VUART_IIR);
+	in(VUART_MSR);
+	out(VUART_LCR, 0x03);
+	/* THRE test: IER=THRI, IIR, IER=0, IER=THRI, IIR, IER=0. */
+	out(VUART_IER, VUART_IER_THRI);
+	iir1 = in(VUART_IIR);
+	out(VUART_IER, 0);
+	out(VUART_IER, VUART_IER_THRI);
+	iir2 = in(VUART_IIR);
+	out(VUART_IER, 0);
+	assert_false(iir1 & VUART_IIR_NO_INT);
+	assert_false(iir2 & VUART_IIR_NO_INT); /* THRE re-asserted: no BUG_THRE */
+	/* TXEN test: IER=THRI, LSR, IIR, IER=0. */
+	out(VUART_MCR, VUART_MCR_OUT2 | VUART_MCR_DTR | VUART_MCR_RTS);
+	out(VUART_IER, VUART_IER_THRI);
+	lsr = in(VUART_LSR);
+	iir1 = in(VUART_IIR);
+	out(VUART_IER, 0);
+	assert_true(lsr & VUART_LSR_TEMT);
+	assert_false(iir1 & VUART_IIR_NO_INT); /* no BUG_TXEN */
+	before = irqs;
+	assert_true(before >= 3);
+	/* Receive on: IER=RLSI|RDI. A byte typed: one interrupt, handled
+	 * (IIR, LSR, RBR until DR clears, IIR again says none). */
+	out(VUART_IER, VUART_IER_RLSI | VUART_IER_RDI);
+	assert_int_equal(irqs, before);
+	vuart_rx_push(&u, 'x');
+	assert_int_equal(irqs, before + 1);
+	assert_int_equal(in(VUART_IIR)&VUART_IIR_ID, VUART_IIR_RDI);
+	while (in(VUART_LSR)&VUART_LSR_DR)
+		in(VUART_RBR);
+	assert_true(in(VUART_IIR)&VUART_IIR_NO_INT);
+	/* Transmit: start_tx sets THRI (an interrupt), the handler reads IIR
+	 * and fills the FIFO, stop_tx clears THRI when the buffer is empty. */
+	nsent = 0;
+	out(VUART_IER, VUART_IER_RLSI | VUART_IER_RDI | VUART_IER_THRI);
+	assert_int_equal(irqs, before + 2);
+	assert_int_equal(in(VUART_IIR)&VUART_IIR_ID, VUART_IIR_THRI);
+	in(VUART_LSR);
+	for (const char *p = "login: "; *p; p++)
+		out(VUART_THR, (uint8_t)*p);
+	out(VUART_IER, VUART_IER_RLSI | VUART_IER_RDI);
+	assert_true(in(VUART_IIR)&VUART_IIR_NO_INT);
+	assert_int_equal(nsent, 7);
+	assert_int_equal(irqs, before + 3); /* the refill's edge: one at most */
+}
+
 static void test_hostile_every_write(void **state)
 {
 	(void)state;
@@ -1032,8 +1163,11 @@ static void test_hostile_random(void **state)
 
 	(void)state;
 	tx_policed = true;
+	irqs = 0;
+	vuart_irq_hook(&u, irq_count);
 	for (int i = 0; i < 200000; i++) {
-		unsigned int off;
+		bool before = vuart_irq_pending(&u);
+		unsigned int off, n = irqs;
 		uint8_t val;
 
 		x ^= x << 13;
@@ -1050,9 +1184,12 @@ static void test_hostile_random(void **state)
 		} else {
 			guest_out(off, val);
 		}
+		/* A call exactly at each rising edge of the line. */
+		assert_int_equal(irqs - n, !before && vuart_irq_pending(&u));
 		if (!(i & 0xff))
-			assert_invariants();
+			assert_invariants(); /* reads: may lower the line */
 	}
+	assert_true(irqs > 1000);
 }
 
 int main(void)
@@ -1084,6 +1221,8 @@ int main(void)
 		T(test_linux_polling_tty),
 		T(test_linux_console_write),
 		T(test_x86_earlyprintk),
+		T(test_irq_edges),
+		T(test_irq_linux_port),
 		T(test_hostile_every_write),
 		T(test_hostile_random),
 	};
