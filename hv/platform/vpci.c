@@ -303,8 +303,10 @@ static uint32_t cfg_read(struct vpci *v, unsigned int bus, unsigned int devfn, u
 		return ones(size);
 	if (devfn == 0)
 		dw = hb_read32(reg & ~3u);
-	else if (devfn == v->vf_devfn)
+	else if (v->vf_devfn && devfn == v->vf_devfn)
 		dw = vf_read32(v, reg & ~3u);
+	else if (v->fn && devfn == v->fn->devfn)
+		dw = v->fn->read32(v->fn->ctx, reg & ~3u);
 	else
 		return ones(size);
 	return (dw >> (8 * (reg & 3))) & ones(size);
@@ -317,10 +319,13 @@ static void cfg_write(struct vpci *v, unsigned int bus, unsigned int devfn, unsi
 
 	/* The host bridge is read-only; absent functions take nothing; a
 	 * shut-down bus takes nothing. */
-	if (v->shut || bus != 0 || reg >= VPCI_CFG_SIZE || !access_ok(reg, size) ||
-	    devfn != v->vf_devfn)
+	if (v->shut || bus != 0 || reg >= VPCI_CFG_SIZE || !access_ok(reg, size) || devfn == 0)
 		return;
-	vf_write32(v, reg & ~3u, (val & ones(size)) << shift, ones(size) << shift);
+	if (devfn == v->vf_devfn)
+		vf_write32(v, reg & ~3u, (val & ones(size)) << shift, ones(size) << shift);
+	else if (v->fn && devfn == v->fn->devfn)
+		v->fn->write32(v->fn->ctx, reg & ~3u, (val & ones(size)) << shift,
+			       ones(size) << shift);
 }
 
 uint32_t vpci_ecam_read(struct vpci *v, uint64_t off, unsigned int size)
@@ -410,6 +415,20 @@ static bool msix_fits(const struct vpci *v, uint32_t off_bir, uint64_t len)
 	return off < v->bar[bir].size && len <= v->bar[bir].size - off;
 }
 
+static bool fn_ok(const struct vpci_fn *fn)
+{
+	return !fn || (fn->read32 && fn->write32 && PCI_SLOT(fn->devfn) && !PCI_FUNC(fn->devfn));
+}
+
+int vpci_bus_init(struct vpci *v, const struct vpci_fn *fn)
+{
+	if (!fn_ok(fn))
+		return -EINVAL;
+	memset(v, 0, sizeof(*v));
+	v->fn = fn;
+	return 0;
+}
+
 int vpci_init(struct vpci *v, const struct vpci_cfg *cfg)
 {
 	const struct vpci_ops *ops = cfg->ops;
@@ -425,11 +444,14 @@ int vpci_init(struct vpci *v, const struct vpci_cfg *cfg)
 		return -EINVAL;
 	if (!cfg->win_base || !cfg->win_size || cfg->win_base + cfg->win_size < cfg->win_base)
 		return -EINVAL;
+	if (!fn_ok(cfg->fn) || (cfg->fn && cfg->fn->devfn == devfn))
+		return -EINVAL;
 	err = bars_check(cfg->bar);
 	if (err)
 		return err;
 
 	memset(v, 0, sizeof(*v));
+	v->fn = cfg->fn;
 	v->ops = ops;
 	v->ctx = cfg->ctx;
 	v->vf_devfn = devfn;
@@ -474,6 +496,8 @@ int vpci_init(struct vpci *v, const struct vpci_cfg *cfg)
 void vpci_shutdown(struct vpci *v)
 {
 	v->shut = true; /* first: what follows uses no guest write path */
+	if (!v->vf_devfn)
+		return; /* no VF */
 	v->cmd = 0;
 	vf_cmd_sync(v); /* no more DMA from a VF whose guest is gone */
 	bars_update(v);

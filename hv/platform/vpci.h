@@ -9,7 +9,10 @@
  * function reads all ones and ignores writes):
  * - 00:00.0, a host bridge 8086:29C0 (q35's), class 060000, header type 0,
  *   no BARs, no capabilities, Command reads MEM|MASTER. Read-only.
- * - the VF at @vf_devfn (00:01.0 by default; function 0 of slots 1-31):
+ * - optionally one more function, emulated wholly by its owner through
+ *   struct vpci_fn (the serial port: vuart_pci.h), at its own slot;
+ * - the VF at @vf_devfn (00:01.0 by default; function 0 of slots 1-31), unless
+ *   the bus was made with vpci_bus_init() (a guest without a VF):
  *   vendor/device as given (the PF's SR-IOV VF Device ID: a VF reads 0xFFFF
  *   itself), class/revision and subsystem read once from the real VF, header
  *   type 0, no INTx (pin 0), no ROM, the BARs given (memory only), and a
@@ -108,6 +111,15 @@ struct vpci_ops {
 	void (*bar_refused)(void *ctx, unsigned int bar, uint64_t addr, uint64_t size, int why);
 };
 
+/* A function emulated wholly by its owner: dword reads, and dword writes
+ * of the bytes @be selects (0xFF per byte lane) for the owner to merge. */
+struct vpci_fn {
+	uint8_t devfn; /* function 0 of slot 1-31, not the VF's */
+	uint32_t (*read32)(void *ctx, unsigned int reg);
+	void (*write32)(void *ctx, unsigned int reg, uint32_t val, uint32_t be);
+	void *ctx;
+};
+
 /* Why a decoding BAR is not mapped (bar_refused). */
 enum { VPCI_BAR_OK, VPCI_BAR_OUTSIDE, VPCI_BAR_OVERLAP };
 
@@ -122,6 +134,7 @@ struct vpci_cfg {
 	struct pci_bar bar[6];
 	uint64_t win_base, win_size; /* where BARs may be mapped; base > 0, no wrap */
 	uint8_t vf_devfn;	     /* 0: VPCI_VF_DEVFN; else function 0 of slot 1-31 */
+	const struct vpci_fn *fn;    /* optional: one more function, another slot */
 };
 
 struct vpci_bar {
@@ -137,8 +150,9 @@ struct vpci_bar {
 struct vpci {
 	const struct vpci_ops *ops;
 	void *ctx;
-	uint32_t cf8; /* the CF8 latch */
-	uint8_t vf_devfn;
+	uint32_t cf8;	  /* the CF8 latch */
+	uint8_t vf_devfn; /* 0: no VF on this bus (vpci_bus_init) */
+	const struct vpci_fn *fn;
 	uint16_t vendor, device;
 	uint32_t class_rev, subsys; /* from the real VF at creation */
 	uint16_t cmd;		    /* PCI_CMD_MEM | PCI_CMD_MASTER */
@@ -164,9 +178,14 @@ struct vpci {
  */
 int vpci_init(struct vpci *v, const struct vpci_cfg *cfg);
 
+/* A bus with the host bridge and @fn (NULL: none) but no VF. -EINVAL if @fn
+ * lacks a callback or names slot 0 or a function other than 0. */
+int vpci_bus_init(struct vpci *v, const struct vpci_fn *fn);
+
 /* Guest teardown: Command cleared (and forwarded: the VF stops decoding and
  * DMA), every mapped BAR unmapped, MSI-X control off (bar_map / msix_ctrl
- * called as needed). From then on the guest's config writes are dropped, so
+ * called as needed; none without a VF). From then on the guest's config
+ * writes are dropped, the other function's too, so
  * that one another of its vCPUs had in flight cannot turn the VF back on;
  * reads still answer. The caller serialises this with the writes. */
 void vpci_shutdown(struct vpci *v);

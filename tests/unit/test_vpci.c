@@ -446,6 +446,72 @@ static void test_custom_slot(void **state)
 	assert_int_equal(F.nev, 0);
 }
 
+/* Another function beside the VF (the serial port's): its accesses go to
+ * its owner whole (dword, byte lanes), never to the VF; it may not take the
+ * VF's slot or slot 0. */
+static uint32_t fn_regs[1024];
+static unsigned int fn_writes;
+
+static uint32_t fn_rd(void *ctx, unsigned int reg)
+{
+	assert_ptr_equal(ctx, fn_regs);
+	assert_int_equal(reg & 3, 0);
+	return fn_regs[reg / 4];
+}
+
+static void fn_wr(void *ctx, unsigned int reg, uint32_t val, uint32_t be)
+{
+	assert_ptr_equal(ctx, fn_regs);
+	assert_int_equal(reg & 3, 0);
+	fn_regs[reg / 4] = (fn_regs[reg / 4] & ~be) | (val & be);
+	fn_writes++;
+}
+
+static void test_fn_beside_vf(void **state)
+{
+	const struct vpci_fn fn = {PCI_DEVFN(0x1F, 0), fn_rd, fn_wr, fn_regs};
+	struct vpci_cfg c = igb_cfg();
+	unsigned int nev;
+
+	(void)state;
+	memset(fn_regs, 0, sizeof(fn_regs));
+	fn_regs[0] = 0x99009710;
+	fn_writes = 0;
+	c.fn = &fn;
+	setup_cfg(&c);
+	nev = F.nev;
+	assert_int_equal(vpci_ecam_read(&V, eo(PCI_DEVFN(0x1F, 0), 0), 4), 0x99009710);
+	assert_int_equal(vpci_ecam_read(&V, eo(PCI_DEVFN(0x1F, 0), 2), 2), 0x9900);
+	assert_int_equal(rd(0, 4), 0x10CA8086); /* the VF as before */
+	vpci_ecam_write(&V, eo(PCI_DEVFN(0x1F, 0), 0x45), 1, 0xAB);
+	assert_int_equal(fn_writes, 1);
+	assert_int_equal(fn_regs[0x44 / 4], 0xAB00);
+	vpci_io_write(&V, VPCI_CF8, 4, 0x80000000 | PCI_DEVFN(0x1F, 0) << 8 | 0x48);
+	vpci_io_write(&V, VPCI_CFC + 2, 2, 0x1234);
+	assert_int_equal(fn_regs[0x48 / 4], 0x12340000);
+	assert_int_equal(F.nev, nev); /* nothing reached the VF */
+	/* Its other functions are absent. */
+	assert_int_equal(vpci_ecam_read(&V, eo(PCI_DEVFN(0x1F, 1), 0), 4), 0xFFFFFFFF);
+	vpci_ecam_write(&V, eo(PCI_DEVFN(0x1F, 1), 0x44), 4, 0);
+	assert_int_equal(fn_writes, 2);
+
+	/* Refused: the VF's slot, slot 0, a function other than 0, no callback. */
+	struct vpci_fn bad = fn;
+	struct vpci W;
+
+	c = igb_cfg();
+	c.fn = &bad;
+	bad.devfn = VF_DEVFN;
+	assert_int_equal(vpci_init(&W, &c), -EINVAL);
+	bad.devfn = 0;
+	assert_int_equal(vpci_init(&W, &c), -EINVAL);
+	bad.devfn = PCI_DEVFN(0x1F, 2);
+	assert_int_equal(vpci_init(&W, &c), -EINVAL);
+	bad = fn;
+	bad.read32 = NULL;
+	assert_int_equal(vpci_init(&W, &c), -EINVAL);
+}
+
 /* ---- the Linux PCI core's sequence -------------------------------------------- */
 
 /* Linux's two accessors: ECAM (mmconfig) and conf1 (CF8/CFC). */
@@ -1278,6 +1344,7 @@ int main(void)
 		cmocka_unit_test(test_host_bridge),
 		cmocka_unit_test(test_absent_functions),
 		cmocka_unit_test(test_custom_slot),
+		cmocka_unit_test(test_fn_beside_vf),
 		cmocka_unit_test(test_linux_probe_ecam),
 		cmocka_unit_test(test_linux_probe_conf1),
 		cmocka_unit_test(test_linux_check_type1),
