@@ -321,8 +321,9 @@ static void res0_body(struct aml *a, const struct vacpi_cfg *cfg)
 }
 
 /* COM1's ports and no interrupt: the guest has no interrupt controller for
- * ISA IRQ 4, and an 8250 port with IRQ 0 is polled. Linux's ISA default for
- * ttyS0 (IRQ 4) is replaced by this PNP device's settings. */
+ * ISA IRQ 4. Linux's ISA default for ttyS0 (IRQ 4) is replaced by this PNP
+ * device's settings, and then by the port's PCI function at the same
+ * address, which has an MSI (vuart_pci.h). */
 static void com1_resources(struct aml *a, const struct vacpi_cfg *cfg)
 {
 	(void)cfg;

@@ -27,25 +27,32 @@ static unsigned int pba_dwords(unsigned int n)
 	return (n + 63) / 64 * 2;
 }
 
+enum vmsix_why vmsix_msg_translate(uint32_t addr_lo, uint32_t addr_hi, uint32_t data,
+				   bool (*guest_dest)(void *ctx, uint32_t guest_apic_id,
+						      uint32_t *phys_apic_id),
+				   void *ctx, uint32_t *dest, uint8_t *vector)
+{
+	if ((addr_lo & MSI_ADDR_BASE_MASK) != MSI_ADDR_BASE ||
+	    (addr_lo & (MSI_ADDR_IF | MSI_ADDR_EXT_DEST)) || addr_hi)
+		return VMSIX_BAD_ADDR;
+	if (addr_lo & MSI_ADDR_DM)
+		return VMSIX_LOGICAL;
+	if (MSI_DATA_VECTOR(data) < 16)
+		return VMSIX_BAD_VECTOR;
+	if (MSI_DATA_DM(data) > 1)
+		return VMSIX_BAD_MODE;
+	if (!guest_dest(ctx, MSI_ADDR_DEST(addr_lo), dest))
+		return VMSIX_NOT_OWN;
+	*vector = (uint8_t)MSI_DATA_VECTOR(data);
+	return VMSIX_LIVE;
+}
+
 /* The guest's message as an IRTE target, or why it cannot be one. */
 static enum vmsix_why translate(const struct vmsix *v, const struct vmsix_entry *e, uint32_t *dest,
 				uint8_t *vector)
 {
-	uint32_t a = e->addr_lo, d = e->data;
-
-	if ((a & MSI_ADDR_BASE_MASK) != MSI_ADDR_BASE || (a & (MSI_ADDR_IF | MSI_ADDR_EXT_DEST)) ||
-	    e->addr_hi)
-		return VMSIX_BAD_ADDR;
-	if (a & MSI_ADDR_DM)
-		return VMSIX_LOGICAL;
-	if (MSI_DATA_VECTOR(d) < 16)
-		return VMSIX_BAD_VECTOR;
-	if (MSI_DATA_DM(d) > 1)
-		return VMSIX_BAD_MODE;
-	if (!v->ops->guest_dest(v->ctx, MSI_ADDR_DEST(a), dest))
-		return VMSIX_NOT_OWN;
-	*vector = (uint8_t)MSI_DATA_VECTOR(d);
-	return VMSIX_LIVE;
+	return vmsix_msg_translate(e->addr_lo, e->addr_hi, e->data, v->ops->guest_dest, v->ctx,
+				   dest, vector);
 }
 
 static void hw_mask(struct vmsix *v, unsigned int i, bool masked)

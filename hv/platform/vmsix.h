@@ -146,4 +146,14 @@ void vmsix_ctrl(struct vmsix *v, bool enable, bool fmask);
 enum vmsix_why vmsix_why(const struct vmsix *v, unsigned int entry);
 const char *vmsix_why_str(enum vmsix_why why);
 
+/*
+ * The rules above for one guest MSI message, whatever device it comes from
+ * (the serial port's MSI uses them too): VMSIX_LIVE with the physical APIC ID
+ * in @dest and the vector in @vector, or why the message is refused.
+ */
+enum vmsix_why vmsix_msg_translate(uint32_t addr_lo, uint32_t addr_hi, uint32_t data,
+				   bool (*guest_dest)(void *ctx, uint32_t guest_apic_id,
+						      uint32_t *phys_apic_id),
+				   void *ctx, uint32_t *dest, uint8_t *vector);
+
 #endif

@@ -495,12 +495,12 @@ static void handle_io(struct vcpu *v, const struct vcpu_exit *e)
 			handled = true;
 		}
 	}
-	if (!handled && port >= VPCI_CF8 && port < VPCI_CFC + 4 && vm->vf.present) {
+	if (!handled && port >= VPCI_CF8 && port < VPCI_CFC + 4) {
 		spin_lock(&vm->io_lock);
 		if (e->io.in)
-			val = vpci_io_read(&vm->vf.vpci, port, size);
+			val = vpci_io_read(&vm->bus, port, size);
 		else
-			vpci_io_write(&vm->vf.vpci, port, size, (uint32_t)v->regs.gpr[R_RAX]);
+			vpci_io_write(&vm->bus, port, size, (uint32_t)v->regs.gpr[R_RAX]);
 		spin_unlock(&vm->io_lock);
 		handled = true;
 	}

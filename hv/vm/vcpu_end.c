@@ -82,18 +82,20 @@ void vcpu_finish(struct vcpu *v)
 	/* Its VF stops too: no decode, no DMA, no interrupts (its interrupt
 	 * remapping entries cleared), and no write of the guest's after this
 	 * one turns any of it on again: a writer that gets io_lock after us
-	 * finds the models shut; one before us is undone here. */
-	if (vm->vf.present) {
-		bool locked = io_lock_take(vm);
+	 * finds the models shut; one before us is undone here. Its serial
+	 * port's MSI goes too (the bus takes no write that could bring it
+	 * back). */
+	bool locked = io_lock_take(vm);
 
-		vpci_shutdown(&vm->vf.vpci);
+	vpci_shutdown(&vm->bus);
+	if (vm->vf.present)
 		vmsix_shutdown(&vm->vf.msix);
-		if (locked)
-			spin_unlock(&vm->io_lock);
-		/* No receive, transmit, filters or mailbox for it in the PF. */
-		if (vm->cfg->vf >= 0)
-			nic_vf_quiesce((unsigned int)vm->cfg->vf);
-	}
+	if (locked)
+		spin_unlock(&vm->io_lock);
+	vm_uart_stop(vm);
+	/* No receive, transmit, filters or mailbox for it in the PF. */
+	if (vm->vf.present && vm->cfg->vf >= 0)
+		nic_vf_quiesce((unsigned int)vm->cfg->vf);
 	if (restart) {
 		pr_info("guest %s: restarting (%s)\n", vm->name, vm->stop_reason);
 		__atomic_store_n(&vm->restart, true, __ATOMIC_RELEASE);

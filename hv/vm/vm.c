@@ -11,7 +11,8 @@
  *   0xA0000-0xFFFFF  reserved in the e820; the vACPI tables at 0xE0000, the
  *                    reset vector's code at 0xFFFF0 (hv/platform/vreset.h)
  *   0xC0000000       the PCI memory window the DSDT declares (256 MiB)
- *   0xE0000000       the virtual ECAM (bus 0: the guest's VF at 00:01.0, if any)
+ *   0xE0000000       the virtual ECAM (bus 0: the guest's VF at 00:01.0, if any,
+ *                    and its serial port at 00:1f.0)
  *   0x100000000      RAM past the first 3 GiB (up to the PCI window), if any
  */
 #include "drivers/apic/apic.h"
@@ -51,14 +52,28 @@ unsigned int vm_count;
 int64_t vm_clock_unix;
 uint64_t vm_clock_tsc;
 
-/* The virtual ECAM: the guest's bus (vpci.c), or no device at all. */
+bool vm_guest_dest(void *ctx, uint32_t guest_apic_id, uint32_t *phys)
+{
+	const struct vm *vm = ctx;
+
+	/* APIC IDs are real: the guest names its CPUs as they are. */
+	for (unsigned int i = 0; i < vm->vcpu_count; i++) {
+		if (vm->vcpu[i].apic_id == guest_apic_id) {
+			*phys = guest_apic_id;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The virtual ECAM: the guest's bus (vpci.c). */
 static uint64_t ecam_read(struct vm *vm, uint64_t gpa, unsigned int size)
 {
 	uint64_t v = ~0ull;
 
-	if (vm->vf.present && size <= 4) {
+	if (size <= 4) {
 		spin_lock(&vm->io_lock);
-		v = vpci_ecam_read(&vm->vf.vpci, gpa - ECAM_GPA, size);
+		v = vpci_ecam_read(&vm->bus, gpa - ECAM_GPA, size);
 		spin_unlock(&vm->io_lock);
 	}
 	return v;
@@ -66,16 +81,11 @@ static uint64_t ecam_read(struct vm *vm, uint64_t gpa, unsigned int size)
 
 static void ecam_write(struct vm *vm, uint64_t gpa, unsigned int size, uint64_t val)
 {
-	if (vm->vf.present && size <= 4) {
+	if (size <= 4) {
 		spin_lock(&vm->io_lock);
-		vpci_ecam_write(&vm->vf.vpci, gpa - ECAM_GPA, size, (uint32_t)val);
+		vpci_ecam_write(&vm->bus, gpa - ECAM_GPA, size, (uint32_t)val);
 		spin_unlock(&vm->io_lock);
 	}
-}
-
-static void uart_tx(void *ctx, uint8_t c)
-{
-	vm_con_put(ctx, c);
 }
 
 /* The boot GDT and identity page tables the 64-bit entry needs. */
@@ -215,9 +225,7 @@ static int load_ram(struct vm *vm, struct linux_entry *ent)
 /* Its emulated devices as at power-on. */
 static void devices_reset(struct vm *vm)
 {
-	spin_lock(&vm->uart_lock);
-	vuart_init(&vm->uart, uart_tx, vm);
-	spin_unlock(&vm->uart_lock);
+	vm_uart_reset(vm);
 	spin_lock(&vm->io_lock);
 	vrtc_init(&vm->rtc, vm_clock_unix, vm_clock_tsc, tsc_khz() * 1000);
 	vpit_init(&vm->pit, tsc_khz() * 1000);

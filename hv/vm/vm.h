@@ -23,6 +23,7 @@
 #include "hv/platform/vreset.h"
 #include "hv/platform/vrtc.h"
 #include "hv/platform/vuart.h"
+#include "hv/platform/vuart_pci.h"
 #include "hv/vm/reset_log.h"
 #include "hv/vm/vm_ram.h"
 
@@ -142,7 +143,6 @@ struct vm_vf {
 	int irte[VMSIX_MAX_ENTRIES];
 	uint8_t msix_told[VMSIX_MAX_ENTRIES];	     /* enum vmsix_why last logged per entry */
 	struct ratelimit msix_log, bar_log, flr_log; /* a guest must not flood the log */
-	struct vpci vpci;
 	struct vmsix msix;
 };
 
@@ -185,8 +185,16 @@ struct vm {
 	spinlock_t uart_lock; /* the guest CPU and the service CPU (input) */
 	struct vuart uart;
 	spinlock_t io_lock; /* the guest's vCPUs: the RTC, the PIT, starting APs */
-	struct vrtc rtc;    /* the host's time, read-only */
-	struct vpit pit;    /* channel 2 and port 0x61, for Linux's calibration */
+	struct vpci bus;    /* its PCI bus: host bridge, VF, serial port (io_lock) */
+	/* The serial port's PCI function (io_lock) and its MSI as uart_irq
+	 * sends it (vm_uart.c: atomic, 0 while none may be sent). */
+	struct vuart_pci uart_pci;
+	struct vpci_fn uart_fn;
+	uint64_t uart_msi, uart_irqs;
+	uint8_t uart_msi_told; /* enum vmsix_why last logged */
+	struct ratelimit uart_log;
+	struct vrtc rtc; /* the host's time, read-only */
+	struct vpit pit; /* channel 2 and port 0x61, for Linux's calibration */
 	/* Console output: written by the guest's CPU, drained by the service
 	 * CPU (single producer, single consumer). */
 	uint8_t con[VM_CON_RING];
@@ -337,6 +345,15 @@ void vcpu_park(struct vcpu *v);
  * CPU @cpu stops the guest that CPU runs as vm_stop() would, then finishes
  * its vCPU; a CPU with no vCPU is left alone. */
 void vcpu_exception(unsigned int cpu, const struct trap_frame *f);
+
+/* The guest's serial port (vm_uart.c): its vUART, PCI function and MSI as
+ * at power-on (the bus made too if the guest has no VF). */
+void vm_uart_reset(struct vm *vm);
+/* The guest stopped: no interrupt from its serial port from now on. */
+void vm_uart_stop(struct vm *vm);
+/* Whether @guest_apic_id is one of @vm's CPUs, and its physical APIC ID
+ * (the same: guests see their CPUs' real IDs). For MSI checks. */
+bool vm_guest_dest(void *vm, uint32_t guest_apic_id, uint32_t *phys_apic_id);
 
 /* The guest console: the guest's COM1 output, drained by the service CPU. */
 void vm_con_put(struct vm *vm, uint8_t c);

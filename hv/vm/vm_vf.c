@@ -118,7 +118,7 @@ static int bar_map(void *ctx, unsigned int bar, uint64_t gpa, uint64_t size, boo
 static void bar_refused(void *ctx, unsigned int bar, uint64_t addr, uint64_t size, int why)
 {
 	struct vm *vm = vm_of(ctx);
-	const struct vpci *v = &vm->vf.vpci;
+	const struct vpci *v = &vm->bus;
 	char note[RATELIMIT_NOTE];
 
 	if (!ratelimit(&vm->vf.bar_log, note))
@@ -175,20 +175,6 @@ static void vf_flr(void *ctx)
 
 /* ---- MSI-X: entries become IRTEs to the guest's own CPUs ----------------- */
 
-static bool guest_dest(void *ctx, uint32_t guest_apic_id, uint32_t *phys)
-{
-	struct vm *vm = vm_of(ctx);
-
-	/* APIC IDs are real: the guest names its CPUs as they are. */
-	for (unsigned int i = 0; i < vm->vcpu_count; i++) {
-		if (vm->vcpu[i].apic_id == guest_apic_id) {
-			*phys = guest_apic_id;
-			return true;
-		}
-	}
-	return false;
-}
-
 static int irte_set(void *ctx, unsigned int entry, uint32_t phys, uint8_t vector)
 {
 	return iommu_irte_set(vm_of(ctx)->vf.irte[entry], phys, vector);
@@ -232,8 +218,8 @@ static uint32_t hw_pba(void *ctx, unsigned int dword)
 
 static const struct vpci_ops vpci_ops = {vf_read, vf_write,  bar_map,
 					 vf_flr,  msix_ctrl, bar_refused};
-static const struct vmsix_ops vmsix_ops = {guest_dest, irte_set, irte_clear,
-					   msi_msg,    hw_entry, hw_pba};
+static const struct vmsix_ops vmsix_ops = {vm_guest_dest, irte_set, irte_clear,
+					   msi_msg,	  hw_entry, hw_pba};
 
 /* The real function's MSI-X stays enabled and unmasked: what the guest
  * asks for is expressed in the entries' mask bits (vmsix.c). */
@@ -271,7 +257,8 @@ static int vf_models_init(struct vm *vm)
 	nic_vf_bars(cfg.bar);
 	cfg.win_base = vm->vf.win_base;
 	cfg.win_size = vm->vf.win_size;
-	return vpci_init(&vm->vf.vpci, &cfg);
+	cfg.fn = &vm->uart_fn;
+	return vpci_init(&vm->bus, &cfg);
 }
 
 int vm_vf_reset(struct vm *vm)

@@ -9,6 +9,8 @@ FUZZ_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -fsanitize=fuzzer,address,u
 FUZZ_TARGETS := config acpi dmar ivrs mb2 efi_mmap linux_boot decode gwalk vpci vmsix \
 	mailbox exit vuart vrtc vpit
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
+# The vPCI harness puts the serial port's function on the bus too.
+FUZZ_SRCS_vpci := hv/platform/vuart_pci.c
 # Seconds of fuzzing per harness for `make fuzz`, and for `make check-fuzz`.
 FUZZ_S	     ?= 30
 FUZZ_CHECK_S ?= 4

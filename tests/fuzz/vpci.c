@@ -11,10 +11,15 @@
  * DevSta and written only at Command (2 bytes); FLR comes with everything
  * unmapped and MSI-X off; msix_ctrl reports changes only. And per access:
  * a size other than 1, 2, 4 reads all ones; the host bridge is read-only.
+ * The serial port's function (vuart_pci.c) sits at 00:1f.0 beside the VF,
+ * or alone on a bus without one (layout bit 22): its identity and its BAR
+ * at COM1 never change, nothing of it changes once the bus is shut, and no
+ * access meant for it reaches the VF.
  */
 #include <string.h>
 #include "lib/err.h"
 #include "hv/platform/vpci.h"
+#include "hv/platform/vuart_pci.h"
 #include "fuzz.h"
 
 #define WIN_BASE 0xC0000000ull
@@ -147,9 +152,26 @@ static void bar_cfg(struct vpci_cfg *c, unsigned int i, unsigned int b)
 	c->bar[i].flags = PCI_BAR_PREFETCH | ((b & 8) && i < 5 ? PCI_BAR_MEM64 : 0);
 }
 
+static struct vuart_pci U;
+
+static uint32_t fn_read32(void *ctx, unsigned int reg)
+{
+	FUZZ_CHECK(ctx == &U && !(reg & 3) && reg < 4096);
+	return vuart_pci_read32(&U, reg);
+}
+
+static void fn_write32(void *ctx, unsigned int reg, uint32_t val, uint32_t be)
+{
+	FUZZ_CHECK(ctx == &U && !(reg & 3) && reg < 4096 && be);
+	vuart_pci_write32(&U, reg, val, be);
+}
+
+static const struct vpci_fn uart_fn = {VUART_PCI_DEVFN, fn_read32, fn_write32, &U};
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct vpci v;
+	struct vuart_pci shut_state;
 	struct fuzz_in in = {data, size};
 	struct vpci_cfg c = {.ops = &ops,
 			     .ctx = &F,
@@ -164,9 +186,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		bar_cfg(&c, i, layout >> (4 * i));
 	c.vf_devfn = (layout >> 16) & 1 ? (uint8_t)(((layout >> 17) & 31) << 3) : 0;
 	devfn = c.vf_devfn ? c.vf_devfn : VPCI_VF_DEVFN;
+	c.fn = &uart_fn;
 	fake_igbvf();
-	if (vpci_init(&v, &c))
-		return 0;
+	vuart_pci_init(&U);
+	if ((layout >> 22) & 1) {
+		FUZZ_CHECK(vpci_bus_init(&v, &uart_fn) == 0);
+		devfn = VUART_PCI_DEVFN;
+	} else if (vpci_init(&v, &c)) {
+		return 0; /* e.g. the VF's slot is the serial port's */
+	}
 	F.live = true;
 	while (fuzz_more(&in)) {
 		uint8_t op = fuzz_u8(&in), sz = fuzz_u8(&in) % 9;
@@ -181,6 +209,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			/* Mostly the VF, sometimes the host bridge or anything. */
 			off = (op & 0x30) == 0x30   ? (uint64_t)val << 12
 			      : (op & 0x30) == 0x20 ? 0
+			      : (op & 0x30) == 0x10 ? (uint64_t)VUART_PCI_DEVFN << 12
 						    : (uint64_t)devfn << 12;
 			off |= reg;
 			if (op & 1) {
@@ -205,14 +234,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		default:
 			if (op & 4) /* the real function's live bits change */
 				put((op & 8) ? PCI_STATUS : VF_PCIE + 0x0A, 2, val);
-			else if (op & 8)
+			else if (op & 8) {
 				vpci_shutdown(&v);
-			else
+				shut_state = U;
+			} else
 				vpci_io_write(&v, (uint16_t)val, sz, val);
 			break;
 		}
 		/* The host bridge never changes. */
 		FUZZ_CHECK(vpci_ecam_read(&v, 0, 4) == (VPCI_HB_DEVICE << 16 | VPCI_HB_VENDOR));
+		/* Nor the serial port's identity and place; shut, nothing of it. */
+		r = vpci_ecam_read(&v, (uint64_t)VUART_PCI_DEVFN << 12, 4);
+		FUZZ_CHECK(r == ((uint32_t)VUART_PCI_DEVICE << 16 | VUART_PCI_VENDOR));
+		r = vpci_ecam_read(&v, (uint64_t)VUART_PCI_DEVFN << 12 | PCI_BAR0, 4);
+		FUZZ_CHECK(r == (VUART_PCI_IO | 1) || r == 0xFFFFFFF9);
+		if (v.shut)
+			FUZZ_CHECK(!memcmp(&shut_state, &U, sizeof(U)));
 	}
 	return 0;
 }

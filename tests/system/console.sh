@@ -8,9 +8,16 @@
 # while beta runs on; then list, stats, help, an unknown command,
 # a wrong guest name, start (alpha boots again and pings beta through its
 # VF), restart (beta, running, boots again and pings alpha) and stop are
-# driven and their answers checked.
+# driven and their answers checked. Alpha's ttyS0 has an MSI (PCI-MSI in
+# /proc/interrupts), so nothing polls it: before beta's stop, both guests,
+# idle, take (next to) no exits.
 
 con_esc=$'\x1d' # Ctrl-]
+# The idle window (seconds) and the exits a guest may take in it: an idle
+# Linux with its console quiet takes none here; the margin is for a timer
+# or housekeeping exit, not for polling (125 a second before the MSI).
+IDLE_S=8
+IDLE_MAX=16
 
 # con_cmd LINE REGEX TIMEOUT_S: Ctrl-] : LINE Enter; wait for one more line
 # matching REGEX than there was before.
@@ -21,8 +28,29 @@ con_cmd() {
 	wait_count "$n" "$3" "$2" "$before"
 }
 
+# idle_exits GUEST: the exits of GUEST's vCPU 0 between the first two
+# counter lines printed for it after line $idle_from of the log (the stats
+# around the idle time).
+idle_from=
+idle_exits() {
+	tail -n "+${idle_from:-1}" "$SYS_DIR/$n.log" | tr -d '\r' |
+		grep -aE "^vfvisor: guest $1: vcpu 0 \(cpu [0-9]+\): [0-9]+ exits" | head -n 2 |
+		awk '{ n[NR] = $(NF - 1) } END { print (NR == 2) ? n[2] - n[1] : "none" }'
+}
+
+# Both guests running, their shells waiting: their exits over IDLE_S s.
+idle_measure() {
+	sleep 3
+	idle_from=$(($(wc -l <"$SYS_DIR/$n.log") + 1))
+	con_cmd stats '^vfvisor: guest beta: vcpu 0 \(cpu 2\): [0-9]+ exits' 20
+	sleep "$IDLE_S"
+	con_cmd stats '^vfvisor: guest beta: vcpu 0 \(cpu 2\): [0-9]+ exits' 20
+}
+
 con_feed() {
 	wait_for "$n" 120 '^\[alpha\] vftest: done'
+	printf '%s1grep ttyS0 /proc/interrupts\r' "$con_esc" >&3
+	wait_for "$n" 20 '^\[alpha\] +[0-9]+: +[0-9]+ +PCI-MSI [0-9]+-edge +ttyS0'
 	con_cmd list '^vfvisor: console: beta: ' 20
 	# Beta prints (after its prompt) while the command line is open with "list" typed (x
 	# rubbed out with DEL): its line comes through, then the answer.
@@ -66,6 +94,7 @@ con_feed() {
 	printf '%s2vftest ping:10.0.0.1\r' "$con_esc" >&3
 	wait_count "$n" 60 '^\[beta\] vftest: ping 10.0.0.1 ok' "$pings"
 	con_cmd list '^vfvisor: console: alpha: running' 20
+	idle_measure
 	con_cmd 'stop beta' '^vfvisor: guest beta: refused: ' 30
 	con_cmd list '^vfvisor: console: beta: stopped: stopped by the operator' 20
 	con_cmd 'stop beta' '^vfvisor: console: guest beta is already stopped' 20
@@ -82,6 +111,18 @@ console_test() {
 		fail "$n: two guests boot to 'vftest: done'"
 		return
 	fi
+	expect "$n" '^\[alpha\] +[0-9]+: +[0-9]+ +PCI-MSI [0-9]+-edge +ttyS0' \
+		"alpha's console port (ttyS0) interrupts through its MSI"
+	expect_not "$n" 'Redundant entry in serial pci_table' "Linux takes the serial port's identity as it is"
+	local g idle
+	for g in alpha beta; do
+		idle=$(idle_exits $g)
+		if [ "$idle" != none ] && [ "$idle" -le "$IDLE_MAX" ]; then
+			pass "$n: $g idle for $IDLE_S s: $idle exits (at most $IDLE_MAX)"
+		else
+			fail "$n: $g idle for $IDLE_S s: $idle exits (at most $IDLE_MAX; a polled console takes about $((IDLE_S * 125)))"
+		fi
+	done
 	expect "$n" '^vfvisor: console: alpha: running, 1 cpu \(host 1\), 256 MiB, vf 0 mac 02:00:00:00:a1:01\s*$' \
 		"list: alpha running, its cpus, memory, VF and MAC"
 	expect "$n" '^vfvisor: console: beta: running, 1 cpu \(host 2\), 256 MiB, vf 1 mac 02:00:00:00:b2:02\s*$' \

@@ -1107,6 +1107,26 @@ static void io_lsr_read_merges_al(void **state)
 	expect_no_exc(v);
 }
 
+/* A guest without a VF still has its bus (the host bridge, its serial
+ * port): CF8/CFC are no refusal. */
+static void io_bus_without_vf(void **state)
+{
+	struct vcpu *v = &vm->vcpu[0];
+
+	(void)state;
+	assert_false(vm->vf.present);
+	v->regs.gpr[R_RAX] = 0x80000000;
+	port(v, 0xCF8, 4, false, 0);
+	port(v, 0xCFC, 4, true, 0);
+	assert_int_equal(v->regs.gpr[R_RAX], 0x29C08086ull);
+	v->regs.gpr[R_RAX] = 0x80000800; /* 00:01.0: nothing there */
+	port(v, 0xCF8, 4, false, 0);
+	port(v, 0xCFC, 4, true, 0);
+	assert_int_equal(v->regs.gpr[R_RAX], 0xFFFFFFFFull);
+	assert_int_equal(vm->refused_io, 0);
+	expect_no_exc(v);
+}
+
 static void io_unknown_in_all_ones(void **state)
 {
 	struct vcpu *v = &vm->vcpu[0];
@@ -1114,12 +1134,12 @@ static void io_unknown_in_all_ones(void **state)
 	(void)state;
 	/* A 32-bit IN zero-extends into RAX. */
 	v->regs.gpr[R_RAX] = 0x1111111111111111ull;
-	port(v, 0xCFC, 4, true, 0);
+	port(v, 0x2FC, 4, true, 0);
 	assert_int_equal(v->regs.gpr[R_RAX], 0xFFFFFFFFull);
-	assert_true(printk_saw("guest alpha: refused in of port 0xcfc (4 bytes): no such device"));
+	assert_true(printk_saw("guest alpha: refused in of port 0x2fc (4 bytes): no such device"));
 	/* 16 and 8 bits merge. */
 	v->regs.gpr[R_RAX] = 0x1111111111111111ull;
-	port(v, 0xCFE, 2, true, 0);
+	port(v, 0x2FE, 2, true, 0);
 	assert_int_equal(v->regs.gpr[R_RAX], 0x111111111111FFFFull);
 	v->regs.gpr[R_RAX] = 0x1111111111111111ull;
 	port(v, 0x60, 1, true, 0);
@@ -2628,6 +2648,7 @@ int main(void)
 		T(icr_init_to_running_vcpu_logged),
 		T(io_com1_thr_to_console),
 		T(io_lsr_read_merges_al),
+		T(io_bus_without_vf),
 		T(io_unknown_in_all_ones),
 		T(io_watchdog_ports_refused),
 		T(io_unknown_out_dropped),

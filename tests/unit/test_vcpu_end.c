@@ -19,6 +19,8 @@
 #include "hv/vm/vm.h"
 #include "fake_printk.h"
 
+#define UART_CFG ((uint64_t)VUART_PCI_DEVFN << 12)
+
 /* ---- what vcpu_end.c and exit.c link with ---- */
 
 static uint32_t nmi_sent[8];
@@ -29,6 +31,28 @@ void apic_send_nmi(uint32_t apic_id)
 	if (nmi_count < 8)
 		nmi_sent[nmi_count] = apic_id;
 	nmi_count++;
+}
+
+/* The serial port's MSI (vm_uart.c): IPIs sent. */
+static unsigned int ipis;
+
+void apic_send_ipi(uint32_t apic_id, uint8_t vector)
+{
+	(void)apic_id;
+	(void)vector;
+	ipis++;
+}
+
+bool vm_guest_dest(void *ctx, uint32_t guest_apic_id, uint32_t *phys)
+{
+	const struct vm *v = ctx;
+
+	for (unsigned int i = 0; i < v->vcpu_count; i++)
+		if (v->vcpu[i].apic_id == guest_apic_id) {
+			*phys = guest_apic_id;
+			return true;
+		}
+	return false;
 }
 
 void apic_timer_stop(void)
@@ -202,11 +226,13 @@ static int setup(void **state)
 	cfg[0x79] = 0x20;
 	c.bar[0] = (struct pci_bar){.size = 0x4000};
 	c.bar[3] = (struct pci_bar){.size = 0x4000};
-	assert_int_equal(vpci_init(&vm->vf.vpci, &c), 0);
+	vm_uart_reset(vm); /* the serial port's function, on the VF's bus */
+	c.fn = &vm->uart_fn;
+	assert_int_equal(vpci_init(&vm->bus, &c), 0);
 	assert_int_equal(vmsix_init(&vm->vf.msix, 3, 0, 0x2000, 0x20, &vmsix_ops, vm), 0);
 	vm->vf.present = true;
 	/* The guest's Command: memory decode and bus mastering on. */
-	vpci_ecam_write(&vm->vf.vpci, (uint64_t)vm->vf.vpci.vf_devfn << 12 | 0x04, 2, 0x6);
+	vpci_ecam_write(&vm->bus, (uint64_t)vm->bus.vf_devfn << 12 | 0x04, 2, 0x6);
 	assert_int_equal(command_written & 0x6, 0x6);
 	/* Entry 0 live: to the guest's CPU with APIC ID 4, vector 0x41. */
 	vmsix_ctrl(&vm->vf.msix, true, false);
@@ -215,13 +241,28 @@ static int setup(void **state)
 	vmsix_write(&vm->vf.msix, 8, 4, 0x41);
 	vmsix_write(&vm->vf.msix, 12, 4, 0);
 	assert_int_equal(irte_sets, 1);
-	nmi_count = timer_stops = udelays = irte_clears = hw_masked_writes = reclaims = 0;
+	/* The serial port's MSI: to the CPU with APIC ID 2, vector 0x33. */
+	vpci_ecam_write(&vm->bus, UART_CFG + 0x44, 4, 0xFEE02000);
+	vpci_ecam_write(&vm->bus, UART_CFG + 0x48, 2, 0x33);
+	vpci_ecam_write(&vm->bus, UART_CFG + 0x42, 2, 1);
+	assert_int_not_equal(vm->uart_msi, 0);
+	nmi_count = timer_stops = udelays = irte_clears = hw_masked_writes = reclaims = ipis = 0;
 	gcfg.reset_stop = false;
 	memset(cpus, 0, sizeof(cpus));
 	command_writes = hw_unmasked_writes = nic_quiesces = 0;
 	nic_quiesced = -1;
 	printk_reset();
 	return 0;
+}
+
+/* The guest's RX data interrupt on: an input byte raises the line. */
+static void uart_input(void)
+{
+	spin_lock(&vm->uart_lock);
+	vuart_write(&vm->uart, VUART_IER, VUART_IER_RDI);
+	vuart_rx_push(&vm->uart, 'x');
+	vuart_read(&vm->uart, VUART_RBR);
+	spin_unlock(&vm->uart_lock);
 }
 
 static int teardown(void **state)
@@ -313,6 +354,8 @@ static void test_exception_elsewhere(void **state)
 static void test_finish_after_stop(void **state)
 {
 	(void)state;
+	uart_input(); /* live before the stop: one interrupt */
+	assert_int_equal(ipis, 1);
 	vm_stop(&vm->vcpu[1], "triple fault");
 	vcpu_finish(&vm->vcpu[0]);
 	assert_int_equal(count("stopped:"), 0);
@@ -320,6 +363,10 @@ static void test_finish_after_stop(void **state)
 	vcpu_finish(&vm->vcpu[1]);
 	assert_true(printk_saw("guest beta: stopped: triple fault\n"));
 	assert_int_equal(irte_clears, 1);
+	/* The serial port interrupts it no more. */
+	assert_int_equal(vm->uart_msi, 0);
+	uart_input();
+	assert_int_equal(ipis, 1);
 }
 
 /* Another vCPU of the stopping guest had a config-space or MSI-X write in
@@ -327,7 +374,7 @@ static void test_finish_after_stop(void **state)
  * must not turn bus mastering, decoding or an interrupt back on. */
 static void test_writes_after_stop(void **state)
 {
-	const uint64_t cmd = (uint64_t)vm->vf.vpci.vf_devfn << 12 | 0x04;
+	const uint64_t cmd = (uint64_t)vm->bus.vf_devfn << 12 | 0x04;
 	unsigned int writes;
 
 	(void)state;
@@ -339,16 +386,24 @@ static void test_writes_after_stop(void **state)
 
 	/* vCPU 0's writes, as exit.c and vm_vf.c make them: under io_lock. */
 	spin_lock(&vm->io_lock);
-	vpci_ecam_write(&vm->vf.vpci, cmd, 2, 0x6);
-	vpci_io_write(&vm->vf.vpci, VPCI_CF8, 4,
-		      VPCI_CF8_ENABLE | (uint32_t)vm->vf.vpci.vf_devfn << 8 | 0x04);
-	vpci_io_write(&vm->vf.vpci, VPCI_CFC, 2, 0x6);
-	vpci_ecam_write(&vm->vf.vpci, (uint64_t)vm->vf.vpci.vf_devfn << 12 | 0x72, 2, 0x8000);
+	vpci_ecam_write(&vm->bus, cmd, 2, 0x6);
+	vpci_io_write(&vm->bus, VPCI_CF8, 4,
+		      VPCI_CF8_ENABLE | (uint32_t)vm->bus.vf_devfn << 8 | 0x04);
+	vpci_io_write(&vm->bus, VPCI_CFC, 2, 0x6);
+	vpci_ecam_write(&vm->bus, (uint64_t)vm->bus.vf_devfn << 12 | 0x72, 2, 0x8000);
 	vmsix_ctrl(&vm->vf.msix, true, false);
 	vmsix_write(&vm->vf.msix, 0, 4, 0xFEE02000);
 	vmsix_write(&vm->vf.msix, 8, 4, 0x42);
 	vmsix_write(&vm->vf.msix, 12, 4, 0);
 	spin_unlock(&vm->io_lock);
+
+	/* ... and the serial port's MSI, rewritten and enabled again. */
+	spin_lock(&vm->io_lock);
+	vpci_ecam_write(&vm->bus, UART_CFG + 0x44, 4, 0xFEE04000);
+	vpci_ecam_write(&vm->bus, UART_CFG + 0x42, 2, 1);
+	spin_unlock(&vm->io_lock);
+	uart_input();
+	assert_int_equal(ipis, 0);
 
 	/* Bus mastering and decoding stay off, no IRTE is set again, no real
 	 * entry is unmasked. */
