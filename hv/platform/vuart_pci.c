@@ -35,7 +35,8 @@ uint32_t vuart_pci_read32(const struct vuart_pci *p, unsigned int reg)
 	case PCI_CAP_PTR:
 		return VUART_PCI_CAP_MSI;
 	case VUART_PCI_CAP_MSI:
-		return (uint32_t)(MSI_CTRL_32BIT | (p->msi_enable ? VUART_PCI_MSI_ENABLE : 0)) << 16 |
+		return (uint32_t)(MSI_CTRL_32BIT | (p->msi_enable ? VUART_PCI_MSI_ENABLE : 0))
+			       << 16 |
 		       PCI_CAP_MSI; /* next pointer 0: the last capability */
 	case MSI_ADDR:
 		return p->msi_addr;

@@ -151,11 +151,11 @@ static void test_msi_refused(void **state)
 		const char *why;
 	} bad[] = {
 		{0xFEE06000, 0x31, "destination not the guest's CPU"},
-		{0xFEE04010, 0x31, NULL},     /* remappable format */
-		{0xFEE04004, 0x31, NULL},     /* logical */
-		{0xFEE04000, 0x0F, NULL},     /* vector 15 */
-		{0xFEE04000, 0x0431, NULL},   /* NMI delivery mode */
-		{0xFED04000, 0x31, NULL},     /* not an interrupt address */
+		{0xFEE04010, 0x31, NULL},   /* remappable format */
+		{0xFEE04004, 0x31, NULL},   /* logical */
+		{0xFEE04000, 0x0F, NULL},   /* vector 15 */
+		{0xFEE04000, 0x0431, NULL}, /* NMI delivery mode */
+		{0xFED04000, 0x31, NULL},   /* not an interrupt address */
 	};
 
 	(void)state;

@@ -169,8 +169,7 @@ static void test_bus_routing(void **state)
 	assert_int_equal(vpci_ecam_read(&bus, 0, 4), 0x29C08086); /* the host bridge */
 	assert_int_equal(vpci_ecam_read(&bus, (uint64_t)VPCI_VF_DEVFN << 12, 4), 0xFFFFFFFF);
 	assert_int_equal(vpci_ecam_read(&bus, ECAM(0) + (1u << 12), 4), 0xFFFFFFFF);
-	assert_int_equal(vpci_ecam_read(&bus, (uint64_t)PCI_DEVFN(0x1E, 0) << 12, 4),
-			 0xFFFFFFFF);
+	assert_int_equal(vpci_ecam_read(&bus, (uint64_t)PCI_DEVFN(0x1E, 0) << 12, 4), 0xFFFFFFFF);
 	assert_int_equal(vpci_ecam_read(&bus, 1ull << 20 | ECAM(0), 4), 0xFFFFFFFF); /* bus 1 */
 	/* A write to the empty 00:01.0 goes nowhere (no VF to forward to). */
 	vpci_ecam_write(&bus, (uint64_t)VPCI_VF_DEVFN << 12 | 4, 2, 6);
@@ -235,8 +234,9 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, NULL)
 	const struct CMUnitTest tests[] = {
-		T(test_identity),    T(test_bar_probe),	 T(test_bar_fixed),	T(test_msi_program),
-		T(test_bus_routing), T(test_bus_bad_fn), T(test_hostile_writes),
+		T(test_identity),	T(test_bar_probe),   T(test_bar_fixed),
+		T(test_msi_program),	T(test_bus_routing), T(test_bus_bad_fn),
+		T(test_hostile_writes),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
