@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* A guest's virtual PCI configuration space (see vpci.h for what it shows).
- * Everything is done a dword at a time: an access becomes a dword read, or a
- * dword write with a byte-enable mask merged into the current value, so every
- * size and offset goes through the same per-register rules. */
+/* A guest's virtual PCI function for its VF (see vpci.h for what it shows).
+ * The bus (vbus.c) hands it dword reads and dword writes with a byte-enable
+ * mask, merged here into the current value, so every size and offset goes
+ * through the same per-register rules. */
 #include <stddef.h>
 #include "lib/err.h"
 #include "lib/kstring.h"
@@ -10,8 +10,6 @@
 
 #define VPCI_SUBSYS   0x2C
 #define VPCI_INTR     0x3C
-#define VPCI_EXT      0x100
-#define VPCI_CFG_SIZE 0x1000
 #define STATUS_ERRORS 0xF900 /* parity, target/master aborts, SERR */
 #define CMD_KEPT      (PCI_CMD_MEM | PCI_CMD_MASTER)
 #define BAR_TYPE64    0x4
@@ -156,20 +154,6 @@ static void vf_flr(struct vpci *v)
 
 /* ---- the functions' registers ----------------------------------------------- */
 
-static uint32_t hb_read32(unsigned int reg)
-{
-	switch (reg) {
-	case PCI_VENDOR_ID:
-		return (uint32_t)VPCI_HB_DEVICE << 16 | VPCI_HB_VENDOR;
-	case PCI_COMMAND:
-		return PCI_CMD_MEM | PCI_CMD_MASTER;
-	case PCI_CLASS_REV:
-		return (uint32_t)VPCI_HB_CLASS << 8;
-	default:
-		return 0;
-	}
-}
-
 static uint32_t bar_read32(const struct vpci *v, int i)
 {
 	const struct vpci_bar *b = &v->bar[i];
@@ -282,94 +266,19 @@ static void vf_write32(struct vpci *v, unsigned int reg, uint32_t val, uint32_t 
 	}
 }
 
-/* ---- access paths ----------------------------------------------------------- */
+/* ---- the bus's view ------------------------------------------------------- */
 
-static bool access_ok(unsigned int reg, unsigned int size)
+static uint32_t fn_read32(void *ctx, unsigned int reg)
 {
-	return (size == 1 || size == 2 || size == 4) && (reg & 3) + size <= 4;
+	return vf_read32(ctx, reg);
 }
 
-static uint32_t ones(unsigned int size)
+static void fn_write32(void *ctx, unsigned int reg, uint32_t val, uint32_t be)
 {
-	return size == 1 ? 0xFF : size == 2 ? 0xFFFF : 0xFFFFFFFF;
-}
+	struct vpci *v = ctx;
 
-static uint32_t cfg_read(struct vpci *v, unsigned int bus, unsigned int devfn, unsigned int reg,
-			 unsigned int size)
-{
-	uint32_t dw;
-
-	if (bus != 0 || reg >= VPCI_CFG_SIZE || !access_ok(reg, size))
-		return ones(size);
-	if (devfn == 0)
-		dw = hb_read32(reg & ~3u);
-	else if (v->vf_devfn && devfn == v->vf_devfn)
-		dw = vf_read32(v, reg & ~3u);
-	else if (v->fn && devfn == v->fn->devfn)
-		dw = v->fn->read32(v->fn->ctx, reg & ~3u);
-	else
-		return ones(size);
-	return (dw >> (8 * (reg & 3))) & ones(size);
-}
-
-static void cfg_write(struct vpci *v, unsigned int bus, unsigned int devfn, unsigned int reg,
-		      unsigned int size, uint32_t val)
-{
-	unsigned int shift = 8 * (reg & 3);
-
-	/* The host bridge is read-only; absent functions take nothing; a
-	 * shut-down bus takes nothing. */
-	if (v->shut || bus != 0 || reg >= VPCI_CFG_SIZE || !access_ok(reg, size) || devfn == 0)
-		return;
-	if (devfn == v->vf_devfn)
-		vf_write32(v, reg & ~3u, (val & ones(size)) << shift, ones(size) << shift);
-	else if (v->fn && devfn == v->fn->devfn)
-		v->fn->write32(v->fn->ctx, reg & ~3u, (val & ones(size)) << shift,
-			       ones(size) << shift);
-}
-
-uint32_t vpci_ecam_read(struct vpci *v, uint64_t off, unsigned int size)
-{
-	if (off >> 20)
-		return ones(size);
-	return cfg_read(v, 0, (unsigned int)(off >> 12) & 0xFF, (unsigned int)off & 0xFFF, size);
-}
-
-void vpci_ecam_write(struct vpci *v, uint64_t off, unsigned int size, uint32_t val)
-{
-	if (off >> 20)
-		return;
-	cfg_write(v, 0, (unsigned int)(off >> 12) & 0xFF, (unsigned int)off & 0xFFF, size, val);
-}
-
-/* The latch names a register we answer: enabled, no extended bits. */
-static bool cf8_on(const struct vpci *v)
-{
-	return (v->cf8 & VPCI_CF8_ENABLE) && !(v->cf8 & VPCI_CF8_EXT);
-}
-
-uint32_t vpci_io_read(struct vpci *v, uint16_t port, unsigned int size)
-{
-	if (port == VPCI_CF8 && size == 4)
-		return v->cf8;
-	if (port < VPCI_CFC || port > VPCI_CFC + 3 || !cf8_on(v))
-		return ones(size);
-	if ((port & 3) + size > 4)
-		return ones(size);
-	return cfg_read(v, (v->cf8 >> 16) & 0xFF, (v->cf8 >> 8) & 0xFF,
-			(v->cf8 & 0xFC) | (port & 3u), size);
-}
-
-void vpci_io_write(struct vpci *v, uint16_t port, unsigned int size, uint32_t val)
-{
-	if (port == VPCI_CF8 && size == 4) {
-		v->cf8 = val & (VPCI_CF8_ENABLE | 0x0FFFFFFC);
-		return;
-	}
-	if (port < VPCI_CFC || port > VPCI_CFC + 3 || !cf8_on(v) || (port & 3) + size > 4)
-		return;
-	cfg_write(v, (v->cf8 >> 16) & 0xFF, (v->cf8 >> 8) & 0xFF, (v->cf8 & 0xFC) | (port & 3u),
-		  size, val);
+	if (!v->shut)
+		vf_write32(v, reg, val, be);
 }
 
 /* ---- creation --------------------------------------------------------------- */
@@ -415,20 +324,6 @@ static bool msix_fits(const struct vpci *v, uint32_t off_bir, uint64_t len)
 	return off < v->bar[bir].size && len <= v->bar[bir].size - off;
 }
 
-static bool fn_ok(const struct vpci_fn *fn)
-{
-	return !fn || (fn->read32 && fn->write32 && PCI_SLOT(fn->devfn) && !PCI_FUNC(fn->devfn));
-}
-
-int vpci_bus_init(struct vpci *v, const struct vpci_fn *fn)
-{
-	if (!fn_ok(fn))
-		return -EINVAL;
-	memset(v, 0, sizeof(*v));
-	v->fn = fn;
-	return 0;
-}
-
 int vpci_init(struct vpci *v, const struct vpci_cfg *cfg)
 {
 	const struct vpci_ops *ops = cfg->ops;
@@ -444,17 +339,14 @@ int vpci_init(struct vpci *v, const struct vpci_cfg *cfg)
 		return -EINVAL;
 	if (!cfg->win_base || !cfg->win_size || cfg->win_base + cfg->win_size < cfg->win_base)
 		return -EINVAL;
-	if (!fn_ok(cfg->fn) || (cfg->fn && cfg->fn->devfn == devfn))
-		return -EINVAL;
 	err = bars_check(cfg->bar);
 	if (err)
 		return err;
 
 	memset(v, 0, sizeof(*v));
-	v->fn = cfg->fn;
 	v->ops = ops;
 	v->ctx = cfg->ctx;
-	v->vf_devfn = devfn;
+	v->fn = (struct vbus_fn){devfn, fn_read32, fn_write32, v};
 	v->vendor = cfg->vendor;
 	v->device = cfg->device;
 	v->win_base = cfg->win_base;
@@ -496,8 +388,6 @@ int vpci_init(struct vpci *v, const struct vpci_cfg *cfg)
 void vpci_shutdown(struct vpci *v)
 {
 	v->shut = true; /* first: what follows uses no guest write path */
-	if (!v->vf_devfn)
-		return; /* no VF */
 	v->cmd = 0;
 	vf_cmd_sync(v); /* no more DMA from a VF whose guest is gone */
 	bars_update(v);

@@ -1,25 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A guest's virtual PCI bus: configuration space only, pure logic. The caller
- * traps the guest's ECAM page(s) and ports 0xCF8-0xCFF and passes each access
- * here; everything that must reach hardware or the guest's address space goes
- * out through struct vpci_ops.
+ * A guest's VF as a function on its virtual PCI bus (vbus.h): configuration
+ * space only, pure logic. Everything that must reach hardware or the guest's
+ * address space goes out through struct vpci_ops.
  *
- * What the guest sees (segment 0, bus 0 only; every other bus, device and
- * function reads all ones and ignores writes):
- * - 00:00.0, a host bridge 8086:29C0 (q35's), class 060000, header type 0,
- *   no BARs, no capabilities, Command reads MEM|MASTER. Read-only.
- * - optionally one more function, emulated wholly by its owner through
- *   struct vpci_fn (the serial port: vuart_pci.h), at its own slot;
- * - the VF at @vf_devfn (00:01.0 by default; function 0 of slots 1-31), unless
- *   the bus was made with vpci_bus_init() (a guest without a VF):
- *   vendor/device as given (the PF's SR-IOV VF Device ID: a VF reads 0xFFFF
- *   itself), class/revision and subsystem read once from the real VF, header
- *   type 0, no INTx (pin 0), no ROM, the BARs given (memory only), and a
- *   virtual capability list: MSI-X at VPCI_CAP_MSIX -> PCIe at VPCI_CAP_PCIE.
- *   No PM, MSI, AER, ARI or SR-IOV: Linux's PCI core and igbvf need none.
- *   Extended space (0x100-0xFFF) reads 0: the empty header at 0x100 is the
- *   "no extended capabilities" Linux looks for.
+ * What the guest sees at @vf_devfn (00:01.0 by default; function 0 of slots
+ * 1-31): vendor/device as given (the PF's SR-IOV VF Device ID: a VF reads
+ * 0xFFFF itself), class/revision and subsystem read once from the real VF,
+ * header type 0, no INTx (pin 0), no ROM, the BARs given (memory only), and
+ * a virtual capability list: MSI-X at VPCI_CAP_MSIX -> PCIe at
+ * VPCI_CAP_PCIE. No PM, MSI, AER, ARI or SR-IOV: Linux's PCI core and igbvf
+ * need none. Extended space (0x100-0xFFF) reads 0: the empty header at 0x100
+ * is the "no extended capabilities" Linux looks for.
  *
  * Registers of the VF that do anything (all else: reads the shadow, writes
  * are dropped):
@@ -59,22 +51,8 @@
  * of Command, Status and DevSta afterwards, and vf_write of Command (2 bytes).
  * Never its BARs, never another function.
  *
- * Access rules (both paths): a 1-, 2- or 4-byte access wholly inside one
- * aligned dword is honoured, as PCIe byte enables allow (so a word at 0x05
- * is fine). Any other size, or an access crossing a dword boundary, reads all
- * ones and writes nothing.
- * - ECAM: @off = bus << 20 | dev << 15 | fn << 12 | reg, relative to bus 0.
- * - CF8/CFC: a 4-byte access to 0xCF8 reads/writes the address latch (bits
- *   31 and 27:2 kept; 30:28 and 1:0 read 0); any other access to 0xCF8-0xCFB
- *   reads all ones and is dropped (0xCF9 is the chipset's reset port: the
- *   caller's business). 0xCFC-0xCFF reach byte (port - 0xCFC) of the dword
- *   the latch names, if bit 31 is set. Latch bits 27:24 (AMD's extended
- *   register number) are refused: a non-zero value reads all ones and drops
- *   writes, so a guest cannot alias 0x1xx onto the header; it must use ECAM
- *   for the extended space.
- *
- * Not thread-safe: the caller serialises all of a guest's vCPUs (the CF8
- * latch is shared state, as on hardware). Callbacks run inside the access.
+ * Not thread-safe: the caller serialises all of a guest's vCPUs (its bus's
+ * lock). Callbacks run inside the access.
  */
 #ifndef VF_VPCI_H
 #define VF_VPCI_H
@@ -82,18 +60,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "drivers/pci/pci.h"
+#include "hv/platform/vbus.h"
 
-#define VPCI_HB_VENDOR	0x8086
-#define VPCI_HB_DEVICE	0x29C0 /* q35's host bridge / DRAM controller */
-#define VPCI_HB_CLASS	0x060000
-#define VPCI_VF_DEVFN	PCI_DEVFN(1, 0) /* the default slot */
-#define VPCI_CAP_MSIX	0x40		/* the virtual capability list */
-#define VPCI_CAP_PCIE	0x50
-#define VPCI_BAR_MIN	4096 /* smallest BAR: mapped with 4 KiB pages */
-#define VPCI_CF8	0xCF8
-#define VPCI_CFC	0xCFC
-#define VPCI_CF8_ENABLE 0x80000000u
-#define VPCI_CF8_EXT	0x0F000000u /* AMD extended register bits: refused */
+#define VPCI_VF_DEVFN PCI_DEVFN(1, 0) /* the default slot */
+#define VPCI_CAP_MSIX 0x40	      /* the virtual capability list */
+#define VPCI_CAP_PCIE 0x50
+#define VPCI_BAR_MIN  4096 /* smallest BAR: mapped with 4 KiB pages */
 
 struct vpci_ops {
 	/* the real VF's config space */
@@ -111,15 +83,6 @@ struct vpci_ops {
 	void (*bar_refused)(void *ctx, unsigned int bar, uint64_t addr, uint64_t size, int why);
 };
 
-/* A function emulated wholly by its owner: dword reads, and dword writes
- * of the bytes @be selects (0xFF per byte lane) for the owner to merge. */
-struct vpci_fn {
-	uint8_t devfn; /* function 0 of slot 1-31, not the VF's */
-	uint32_t (*read32)(void *ctx, unsigned int reg);
-	void (*write32)(void *ctx, unsigned int reg, uint32_t val, uint32_t be);
-	void *ctx;
-};
-
 /* Why a decoding BAR is not mapped (bar_refused). */
 enum { VPCI_BAR_OK, VPCI_BAR_OUTSIDE, VPCI_BAR_OVERLAP };
 
@@ -134,7 +97,6 @@ struct vpci_cfg {
 	struct pci_bar bar[6];
 	uint64_t win_base, win_size; /* where BARs may be mapped; base > 0, no wrap */
 	uint8_t vf_devfn;	     /* 0: VPCI_VF_DEVFN; else function 0 of slot 1-31 */
-	const struct vpci_fn *fn;    /* optional: one more function, another slot */
 };
 
 struct vpci_bar {
@@ -146,13 +108,11 @@ struct vpci_bar {
 	uint8_t refused; /* VPCI_BAR_*: last reason reported to bar_refused */
 };
 
-/* One guest's bus. Embed it; touch it only through the functions. */
+/* One VF's function. Embed it; touch it only through the functions. */
 struct vpci {
 	const struct vpci_ops *ops;
 	void *ctx;
-	uint32_t cf8;	  /* the CF8 latch */
-	uint8_t vf_devfn; /* 0: no VF on this bus (vpci_bus_init) */
-	const struct vpci_fn *fn;
+	struct vbus_fn fn; /* what to put on the bus (vbus_add), at its slot */
 	uint16_t vendor, device;
 	uint32_t class_rev, subsys; /* from the real VF at creation */
 	uint16_t cmd;		    /* PCI_CMD_MEM | PCI_CMD_MASTER */
@@ -178,26 +138,12 @@ struct vpci {
  */
 int vpci_init(struct vpci *v, const struct vpci_cfg *cfg);
 
-/* A bus with the host bridge and @fn (NULL: none) but no VF. -EINVAL if @fn
- * lacks a callback or names slot 0 or a function other than 0. */
-int vpci_bus_init(struct vpci *v, const struct vpci_fn *fn);
-
 /* Guest teardown: Command cleared (and forwarded: the VF stops decoding and
  * DMA), every mapped BAR unmapped, MSI-X control off (bar_map / msix_ctrl
- * called as needed; none without a VF). From then on the guest's config
- * writes are dropped, the other function's too, so
- * that one another of its vCPUs had in flight cannot turn the VF back on;
- * reads still answer. The caller serialises this with the writes. */
+ * called as needed). From then on the guest's config writes to it are
+ * dropped, so that one another of its vCPUs had in flight cannot turn the
+ * VF back on; reads still answer. The caller serialises this with the
+ * writes. */
 void vpci_shutdown(struct vpci *v);
-
-/* An access at @off in the guest's ECAM window (relative to bus 0). Reads
- * return the value zero-extended, all ones of @size when refused (0xFFFFFFFF
- * for a size other than 1, 2 or 4). */
-uint32_t vpci_ecam_read(struct vpci *v, uint64_t off, unsigned int size);
-void vpci_ecam_write(struct vpci *v, uint64_t off, unsigned int size, uint32_t val);
-
-/* A port access, @port in 0xCF8-0xCFF (others read all ones, are dropped). */
-uint32_t vpci_io_read(struct vpci *v, uint16_t port, unsigned int size);
-void vpci_io_write(struct vpci *v, uint16_t port, unsigned int size, uint32_t val);
 
 #endif

@@ -498,9 +498,9 @@ static void handle_io(struct vcpu *v, const struct vcpu_exit *e)
 	if (!handled && port >= VPCI_CF8 && port < VPCI_CFC + 4) {
 		spin_lock(&vm->io_lock);
 		if (e->io.in)
-			val = vpci_io_read(&vm->bus, port, size);
+			val = vbus_io_read(&vm->bus, port, size);
 		else
-			vpci_io_write(&vm->bus, port, size, (uint32_t)v->regs.gpr[R_RAX]);
+			vbus_io_write(&vm->bus, port, size, (uint32_t)v->regs.gpr[R_RAX]);
 		spin_unlock(&vm->io_lock);
 		handled = true;
 	}

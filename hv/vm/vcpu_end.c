@@ -87,9 +87,11 @@ void vcpu_finish(struct vcpu *v)
 	 * back). */
 	bool locked = io_lock_take(vm);
 
-	vpci_shutdown(&vm->bus);
-	if (vm->vf.present)
+	vbus_shutdown(&vm->bus);
+	if (vm->vf.present) {
+		vpci_shutdown(&vm->vf.vpci);
 		vmsix_shutdown(&vm->vf.msix);
+	}
 	if (locked)
 		spin_unlock(&vm->io_lock);
 	vm_uart_stop(vm);

@@ -73,7 +73,7 @@ static uint64_t ecam_read(struct vm *vm, uint64_t gpa, unsigned int size)
 
 	if (size <= 4) {
 		spin_lock(&vm->io_lock);
-		v = vpci_ecam_read(&vm->bus, gpa - ECAM_GPA, size);
+		v = vbus_ecam_read(&vm->bus, gpa - ECAM_GPA, size);
 		spin_unlock(&vm->io_lock);
 	}
 	return v;
@@ -83,7 +83,7 @@ static void ecam_write(struct vm *vm, uint64_t gpa, unsigned int size, uint64_t 
 {
 	if (size <= 4) {
 		spin_lock(&vm->io_lock);
-		vpci_ecam_write(&vm->bus, gpa - ECAM_GPA, size, (uint32_t)val);
+		vbus_ecam_write(&vm->bus, gpa - ECAM_GPA, size, (uint32_t)val);
 		spin_unlock(&vm->io_lock);
 	}
 }
@@ -225,6 +225,9 @@ static int load_ram(struct vm *vm, struct linux_entry *ent)
 /* Its emulated devices as at power-on. */
 static void devices_reset(struct vm *vm)
 {
+	spin_lock(&vm->io_lock);
+	vbus_init(&vm->bus); /* the VF's function comes back with vm_vf_reset */
+	spin_unlock(&vm->io_lock);
 	vm_uart_reset(vm);
 	spin_lock(&vm->io_lock);
 	vrtc_init(&vm->rtc, vm_clock_unix, vm_clock_tsc, tsc_khz() * 1000);

@@ -18,6 +18,7 @@
 #include "lib/ratelimit.h"
 #include "lib/spinlock.h"
 #include "hv/platform/vmsix.h"
+#include "hv/platform/vbus.h"
 #include "hv/platform/vpci.h"
 #include "hv/platform/vpit.h"
 #include "hv/platform/vreset.h"
@@ -143,6 +144,7 @@ struct vm_vf {
 	int irte[VMSIX_MAX_ENTRIES];
 	uint8_t msix_told[VMSIX_MAX_ENTRIES];	     /* enum vmsix_why last logged per entry */
 	struct ratelimit msix_log, bar_log, flr_log; /* a guest must not flood the log */
+	struct vpci vpci;			     /* its function on the guest's bus */
 	struct vmsix msix;
 };
 
@@ -185,11 +187,11 @@ struct vm {
 	spinlock_t uart_lock; /* the guest CPU and the service CPU (input) */
 	struct vuart uart;
 	spinlock_t io_lock; /* the guest's vCPUs: the RTC, the PIT, starting APs */
-	struct vpci bus;    /* its PCI bus: host bridge, VF, serial port (io_lock) */
+	struct vbus bus;    /* its PCI bus: host bridge, VF, serial port (io_lock) */
 	/* The serial port's PCI function (io_lock) and its MSI as uart_irq
 	 * sends it (vm_uart.c: atomic, 0 while none may be sent). */
 	struct vuart_pci uart_pci;
-	struct vpci_fn uart_fn;
+	struct vbus_fn uart_fn;
 	uint64_t uart_msi, uart_irqs;
 	uint8_t uart_msi_told; /* enum vmsix_why last logged */
 	struct ratelimit uart_log;
@@ -347,7 +349,7 @@ void vcpu_park(struct vcpu *v);
 void vcpu_exception(unsigned int cpu, const struct trap_frame *f);
 
 /* The guest's serial port (vm_uart.c): its vUART, PCI function and MSI as
- * at power-on (the bus made too if the guest has no VF). */
+ * at power-on, the function put on the guest's bus (made afresh before). */
 void vm_uart_reset(struct vm *vm);
 /* The guest stopped: no interrupt from its serial port from now on. */
 void vm_uart_stop(struct vm *vm);

@@ -81,10 +81,8 @@ void vm_uart_reset(struct vm *vm)
 	spin_lock(&vm->io_lock);
 	vuart_pci_init(&vm->uart_pci);
 	vm->uart_msi_told = VMSIX_LIVE;
-	vm->uart_fn = (struct vpci_fn){VUART_PCI_DEVFN, fn_read32, fn_write32, vm};
-	/* A guest with a VF gets its bus from vm_vf (the same function on it). */
-	if (!vm->vf.present)
-		vpci_bus_init(&vm->bus, &vm->uart_fn);
+	vm->uart_fn = (struct vbus_fn){VUART_PCI_DEVFN, fn_read32, fn_write32, vm};
+	vbus_add(&vm->bus, &vm->uart_fn); /* a bus made afresh: it fits */
 	spin_unlock(&vm->io_lock);
 }
 

@@ -118,7 +118,7 @@ static int bar_map(void *ctx, unsigned int bar, uint64_t gpa, uint64_t size, boo
 static void bar_refused(void *ctx, unsigned int bar, uint64_t addr, uint64_t size, int why)
 {
 	struct vm *vm = vm_of(ctx);
-	const struct vpci *v = &vm->bus;
+	const struct vpci *v = &vm->vf.vpci;
 	char note[RATELIMIT_NOTE];
 
 	if (!ratelimit(&vm->vf.bar_log, note))
@@ -257,8 +257,11 @@ static int vf_models_init(struct vm *vm)
 	nic_vf_bars(cfg.bar);
 	cfg.win_base = vm->vf.win_base;
 	cfg.win_size = vm->vf.win_size;
-	cfg.fn = &vm->uart_fn;
-	return vpci_init(&vm->bus, &cfg);
+	err = vpci_init(&vm->vf.vpci, &cfg);
+	if (err)
+		return err;
+	/* On the bus devices_reset() just made afresh. */
+	return vbus_add(&vm->bus, &vm->vf.vpci.fn);
 }
 
 int vm_vf_reset(struct vm *vm)

@@ -166,11 +166,12 @@ static void fn_write32(void *ctx, unsigned int reg, uint32_t val, uint32_t be)
 	vuart_pci_write32(&U, reg, val, be);
 }
 
-static const struct vpci_fn uart_fn = {VUART_PCI_DEVFN, fn_read32, fn_write32, &U};
+static const struct vbus_fn uart_fn = {VUART_PCI_DEVFN, fn_read32, fn_write32, &U};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct vpci v;
+	static struct vbus b;
 	struct vuart_pci shut_state;
 	struct fuzz_in in = {data, size};
 	struct vpci_cfg c = {.ops = &ops,
@@ -186,14 +187,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		bar_cfg(&c, i, layout >> (4 * i));
 	c.vf_devfn = (layout >> 16) & 1 ? (uint8_t)(((layout >> 17) & 31) << 3) : 0;
 	devfn = c.vf_devfn ? c.vf_devfn : VPCI_VF_DEVFN;
-	c.fn = &uart_fn;
 	fake_igbvf();
 	vuart_pci_init(&U);
+	vbus_init(&b);
+	FUZZ_CHECK(vbus_add(&b, &uart_fn) == 0);
 	if ((layout >> 22) & 1) {
-		FUZZ_CHECK(vpci_bus_init(&v, &uart_fn) == 0);
-		devfn = VUART_PCI_DEVFN;
+		devfn = VUART_PCI_DEVFN; /* no VF */
 	} else if (vpci_init(&v, &c)) {
-		return 0; /* e.g. the VF's slot is the serial port's */
+		return 0;
+	} else if (vbus_add(&b, &v.fn)) {
+		FUZZ_CHECK(devfn == VUART_PCI_DEVFN); /* the only refusal here */
+		return 0;
 	}
 	F.live = true;
 	while (fuzz_more(&in)) {
@@ -213,10 +217,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 						    : (uint64_t)devfn << 12;
 			off |= reg;
 			if (op & 1) {
-				vpci_ecam_write(&v, off, sz, val);
+				vbus_ecam_write(&b, off, sz, val);
 				break;
 			}
-			r = vpci_ecam_read(&v, off, sz);
+			r = vbus_ecam_read(&b, off, sz);
 			if (sz != 1 && sz != 2 && sz != 4)
 				FUZZ_CHECK(r == 0xFFFFFFFF);
 			else if (sz < 4)
@@ -224,9 +228,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		case 2:
 			if (op & 4) {
-				vpci_io_write(&v, (uint16_t)(VPCI_CF8 + (reg & 7)), sz, val);
+				vbus_io_write(&b, (uint16_t)(VPCI_CF8 + (reg & 7)), sz, val);
 			} else {
-				r = vpci_io_read(&v, (uint16_t)(VPCI_CF8 + (reg & 7)), sz);
+				r = vbus_io_read(&b, (uint16_t)(VPCI_CF8 + (reg & 7)), sz);
 				if (sz != 1 && sz != 2 && sz != 4)
 					FUZZ_CHECK(r == 0xFFFFFFFF);
 			}
@@ -235,20 +239,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (op & 4) /* the real function's live bits change */
 				put((op & 8) ? PCI_STATUS : VF_PCIE + 0x0A, 2, val);
 			else if (op & 8) {
-				vpci_shutdown(&v);
+				vbus_shutdown(&b);
+				if (!((layout >> 22) & 1))
+					vpci_shutdown(&v);
 				shut_state = U;
 			} else
-				vpci_io_write(&v, (uint16_t)val, sz, val);
+				vbus_io_write(&b, (uint16_t)val, sz, val);
 			break;
 		}
 		/* The host bridge never changes. */
-		FUZZ_CHECK(vpci_ecam_read(&v, 0, 4) == (VPCI_HB_DEVICE << 16 | VPCI_HB_VENDOR));
+		FUZZ_CHECK(vbus_ecam_read(&b, 0, 4) == (VPCI_HB_DEVICE << 16 | VPCI_HB_VENDOR));
 		/* Nor the serial port's identity and place; shut, nothing of it. */
-		r = vpci_ecam_read(&v, (uint64_t)VUART_PCI_DEVFN << 12, 4);
+		r = vbus_ecam_read(&b, (uint64_t)VUART_PCI_DEVFN << 12, 4);
 		FUZZ_CHECK(r == ((uint32_t)VUART_PCI_DEVICE << 16 | VUART_PCI_VENDOR));
-		r = vpci_ecam_read(&v, (uint64_t)VUART_PCI_DEVFN << 12 | PCI_BAR0, 4);
+		r = vbus_ecam_read(&b, (uint64_t)VUART_PCI_DEVFN << 12 | PCI_BAR0, 4);
 		FUZZ_CHECK(r == (VUART_PCI_IO | 1) || r == 0xFFFFFFF9);
-		if (v.shut)
+		if (b.shut)
 			FUZZ_CHECK(!memcmp(&shut_state, &U, sizeof(U)));
 	}
 	return 0;

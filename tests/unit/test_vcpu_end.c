@@ -226,13 +226,14 @@ static int setup(void **state)
 	cfg[0x79] = 0x20;
 	c.bar[0] = (struct pci_bar){.size = 0x4000};
 	c.bar[3] = (struct pci_bar){.size = 0x4000};
-	vm_uart_reset(vm); /* the serial port's function, on the VF's bus */
-	c.fn = &vm->uart_fn;
-	assert_int_equal(vpci_init(&vm->bus, &c), 0);
+	vbus_init(&vm->bus);
+	vm_uart_reset(vm); /* the serial port's function, beside the VF */
+	assert_int_equal(vpci_init(&vm->vf.vpci, &c), 0);
+	assert_int_equal(vbus_add(&vm->bus, &vm->vf.vpci.fn), 0);
 	assert_int_equal(vmsix_init(&vm->vf.msix, 3, 0, 0x2000, 0x20, &vmsix_ops, vm), 0);
 	vm->vf.present = true;
 	/* The guest's Command: memory decode and bus mastering on. */
-	vpci_ecam_write(&vm->bus, (uint64_t)vm->bus.vf_devfn << 12 | 0x04, 2, 0x6);
+	vbus_ecam_write(&vm->bus, (uint64_t)vm->vf.vpci.fn.devfn << 12 | 0x04, 2, 0x6);
 	assert_int_equal(command_written & 0x6, 0x6);
 	/* Entry 0 live: to the guest's CPU with APIC ID 4, vector 0x41. */
 	vmsix_ctrl(&vm->vf.msix, true, false);
@@ -242,9 +243,9 @@ static int setup(void **state)
 	vmsix_write(&vm->vf.msix, 12, 4, 0);
 	assert_int_equal(irte_sets, 1);
 	/* The serial port's MSI: to the CPU with APIC ID 2, vector 0x33. */
-	vpci_ecam_write(&vm->bus, UART_CFG + 0x44, 4, 0xFEE02000);
-	vpci_ecam_write(&vm->bus, UART_CFG + 0x48, 2, 0x33);
-	vpci_ecam_write(&vm->bus, UART_CFG + 0x42, 2, 1);
+	vbus_ecam_write(&vm->bus, UART_CFG + 0x44, 4, 0xFEE02000);
+	vbus_ecam_write(&vm->bus, UART_CFG + 0x48, 2, 0x33);
+	vbus_ecam_write(&vm->bus, UART_CFG + 0x42, 2, 1);
 	assert_int_not_equal(vm->uart_msi, 0);
 	nmi_count = timer_stops = udelays = irte_clears = hw_masked_writes = reclaims = ipis = 0;
 	gcfg.reset_stop = false;
@@ -374,7 +375,7 @@ static void test_finish_after_stop(void **state)
  * must not turn bus mastering, decoding or an interrupt back on. */
 static void test_writes_after_stop(void **state)
 {
-	const uint64_t cmd = (uint64_t)vm->bus.vf_devfn << 12 | 0x04;
+	const uint64_t cmd = (uint64_t)vm->vf.vpci.fn.devfn << 12 | 0x04;
 	unsigned int writes;
 
 	(void)state;
@@ -386,11 +387,11 @@ static void test_writes_after_stop(void **state)
 
 	/* vCPU 0's writes, as exit.c and vm_vf.c make them: under io_lock. */
 	spin_lock(&vm->io_lock);
-	vpci_ecam_write(&vm->bus, cmd, 2, 0x6);
-	vpci_io_write(&vm->bus, VPCI_CF8, 4,
-		      VPCI_CF8_ENABLE | (uint32_t)vm->bus.vf_devfn << 8 | 0x04);
-	vpci_io_write(&vm->bus, VPCI_CFC, 2, 0x6);
-	vpci_ecam_write(&vm->bus, (uint64_t)vm->bus.vf_devfn << 12 | 0x72, 2, 0x8000);
+	vbus_ecam_write(&vm->bus, cmd, 2, 0x6);
+	vbus_io_write(&vm->bus, VPCI_CF8, 4,
+		      VPCI_CF8_ENABLE | (uint32_t)vm->vf.vpci.fn.devfn << 8 | 0x04);
+	vbus_io_write(&vm->bus, VPCI_CFC, 2, 0x6);
+	vbus_ecam_write(&vm->bus, (uint64_t)vm->vf.vpci.fn.devfn << 12 | 0x72, 2, 0x8000);
 	vmsix_ctrl(&vm->vf.msix, true, false);
 	vmsix_write(&vm->vf.msix, 0, 4, 0xFEE02000);
 	vmsix_write(&vm->vf.msix, 8, 4, 0x42);
@@ -399,8 +400,8 @@ static void test_writes_after_stop(void **state)
 
 	/* ... and the serial port's MSI, rewritten and enabled again. */
 	spin_lock(&vm->io_lock);
-	vpci_ecam_write(&vm->bus, UART_CFG + 0x44, 4, 0xFEE04000);
-	vpci_ecam_write(&vm->bus, UART_CFG + 0x42, 2, 1);
+	vbus_ecam_write(&vm->bus, UART_CFG + 0x44, 4, 0xFEE04000);
+	vbus_ecam_write(&vm->bus, UART_CFG + 0x42, 2, 1);
 	spin_unlock(&vm->io_lock);
 	uart_input();
 	assert_int_equal(ipis, 0);

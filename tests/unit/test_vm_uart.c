@@ -52,7 +52,7 @@ bool vm_guest_dest(void *ctx, uint32_t guest_apic_id, uint32_t *phys)
 static void cfg_wr(unsigned int reg, unsigned int size, uint32_t val)
 {
 	spin_lock(&vm->io_lock);
-	vpci_ecam_write(&vm->bus, CFG(reg), size, val);
+	vbus_ecam_write(&vm->bus, CFG(reg), size, val);
 	spin_unlock(&vm->io_lock);
 }
 
@@ -81,6 +81,7 @@ static int setup(void **state)
 	vm->vcpu_count = 2;
 	vm->vcpu[0].apic_id = 2;
 	vm->vcpu[1].apic_id = 4;
+	vbus_init(&vm->bus); /* as devices_reset() makes it */
 	vm_uart_reset(vm);
 	ipis = con_bytes = 0;
 	printk_reset();
@@ -98,8 +99,8 @@ static int teardown(void **state)
 static void test_bus_and_no_msi(void **state)
 {
 	(void)state;
-	assert_int_equal(vpci_ecam_read(&vm->bus, CFG(0), 4), 0x99009710);
-	assert_int_equal(vpci_ecam_read(&vm->bus, 0, 4), 0x29C08086);
+	assert_int_equal(vbus_ecam_read(&vm->bus, CFG(0), 4), 0x99009710);
+	assert_int_equal(vbus_ecam_read(&vm->bus, 0, 4), 0x29C08086);
 	input();
 	assert_int_equal(ipis, 0);
 	spin_lock(&vm->uart_lock);
@@ -187,9 +188,10 @@ static void test_reset_and_stop(void **state)
 {
 	(void)state;
 	msi(0xFEE04000, 0x0031, true);
+	vbus_init(&vm->bus);
 	vm_uart_reset(vm);
 	assert_int_equal(vm->uart_msi, 0);
-	assert_int_equal(vpci_ecam_read(&vm->bus, CFG(0x44), 4), 0);
+	assert_int_equal(vbus_ecam_read(&vm->bus, CFG(0x44), 4), 0);
 	input();
 	assert_int_equal(ipis, 0);
 	msi(0xFEE04000, 0x0031, true);

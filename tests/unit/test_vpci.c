@@ -204,11 +204,14 @@ static struct vpci_cfg igb_cfg(void)
 }
 
 static struct vpci V;
+static struct vbus B; /* V on its bus, as a guest finds it */
 
 static void setup_cfg(const struct vpci_cfg *c)
 {
 	fake_igbvf();
 	assert_int_equal(vpci_init(&V, c), 0);
+	vbus_init(&B);
+	assert_int_equal(vbus_add(&B, &V.fn), 0);
 	F.live = true;
 	F.nev = 0;
 }
@@ -228,12 +231,12 @@ static uint64_t eo(unsigned int devfn, unsigned int reg)
 
 static uint32_t rd(unsigned int reg, unsigned int size)
 {
-	return vpci_ecam_read(&V, eo(VF_DEVFN, reg), size);
+	return vbus_ecam_read(&B, eo(VF_DEVFN, reg), size);
 }
 
 static void wr(unsigned int reg, unsigned int size, uint32_t val)
 {
-	vpci_ecam_write(&V, eo(VF_DEVFN, reg), size, val);
+	vbus_ecam_write(&B, eo(VF_DEVFN, reg), size, val);
 }
 
 static unsigned int mapped_count(void)
@@ -302,7 +305,7 @@ static void test_init_forwards_command(void **state)
 	assert_int_equal(get(PCI_COMMAND, 2), 0x0100);
 	assert_int_equal(F.vf_writes, 1);
 	assert_int_equal(F.maps, 0);
-	assert_int_equal(V.vf_devfn, VPCI_VF_DEVFN);
+	assert_int_equal(V.fn.devfn, VPCI_VF_DEVFN);
 }
 
 static void test_vf_without_pcie_cap(void **state)
@@ -313,6 +316,8 @@ static void test_vf_without_pcie_cap(void **state)
 	fake_igbvf();
 	put(VF_MSIX + 1, 1, 0);
 	assert_int_equal(vpci_init(&V, &c), 0);
+	vbus_init(&B);
+	assert_int_equal(vbus_add(&B, &V.fn), 0);
 	F.live = true;
 	/* FLR is still offered: the callback does the reset its own way. */
 	assert_int_equal(rd(VPCI_CAP_PCIE + PCIE_DEVCAP, 4), 1u << 28);
@@ -385,23 +390,23 @@ static void test_host_bridge(void **state)
 
 	(void)state;
 	setup();
-	assert_int_equal(vpci_ecam_read(&V, 0, 4), 0x29C08086);
-	assert_int_equal(vpci_ecam_read(&V, 0x08, 4), 0x06000000);
-	assert_int_equal(vpci_ecam_read(&V, 0x0A, 2), 0x0600);
-	assert_int_equal(vpci_ecam_read(&V, 0x0E, 1), 0);
-	assert_int_equal(vpci_ecam_read(&V, 0x06, 2), 0); /* no capabilities */
+	assert_int_equal(vbus_ecam_read(&B, 0, 4), 0x29C08086);
+	assert_int_equal(vbus_ecam_read(&B, 0x08, 4), 0x06000000);
+	assert_int_equal(vbus_ecam_read(&B, 0x0A, 2), 0x0600);
+	assert_int_equal(vbus_ecam_read(&B, 0x0E, 1), 0);
+	assert_int_equal(vbus_ecam_read(&B, 0x06, 2), 0); /* no capabilities */
 	for (unsigned int r = 0; r < 0x1000; r += 4)
-		before[r / 4] = vpci_ecam_read(&V, r, 4);
+		before[r / 4] = vbus_ecam_read(&B, r, 4);
 	/* Sizing and every other write: nothing sticks, nothing is called. */
 	for (unsigned int r = 0; r < 0x1000; r++)
 		for (unsigned int s = 1; s <= 4; s <<= 1) {
-			vpci_ecam_write(&V, r, s, 0xFFFFFFFF);
-			vpci_ecam_write(&V, r, s, 0);
+			vbus_ecam_write(&B, r, s, 0xFFFFFFFF);
+			vbus_ecam_write(&B, r, s, 0);
 		}
 	for (unsigned int r = 0; r < 0x1000; r += 4)
-		assert_int_equal(vpci_ecam_read(&V, r, 4), before[r / 4]);
+		assert_int_equal(vbus_ecam_read(&B, r, 4), before[r / 4]);
 	for (unsigned int i = 0; i < 6; i++)
-		assert_int_equal(vpci_ecam_read(&V, 0x10 + 4 * i, 4), 0);
+		assert_int_equal(vbus_ecam_read(&B, 0x10 + 4 * i, 4), 0);
 	assert_int_equal(F.nev, 0);
 }
 
@@ -413,23 +418,23 @@ static void test_absent_functions(void **state)
 		if (devfn == 0 || devfn == VF_DEVFN)
 			continue;
 		for (unsigned int r = 0; r < 0x1000; r += 0x3F) {
-			assert_int_equal(vpci_ecam_read(&V, eo(devfn, r & ~3u), 4), 0xFFFFFFFF);
-			assert_int_equal(vpci_ecam_read(&V, eo(devfn, r & ~1u), 2), 0xFFFF);
-			assert_int_equal(vpci_ecam_read(&V, eo(devfn, r), 1), 0xFF);
-			vpci_ecam_write(&V, eo(devfn, r & ~3u), 4, 0);
+			assert_int_equal(vbus_ecam_read(&B, eo(devfn, r & ~3u), 4), 0xFFFFFFFF);
+			assert_int_equal(vbus_ecam_read(&B, eo(devfn, r & ~1u), 2), 0xFFFF);
+			assert_int_equal(vbus_ecam_read(&B, eo(devfn, r), 1), 0xFF);
+			vbus_ecam_write(&B, eo(devfn, r & ~3u), 4, 0);
 		}
 	}
 	/* Other buses, through ECAM and through CF8. */
 	for (unsigned int bus = 1; bus < 256; bus += 17) {
-		assert_int_equal(vpci_ecam_read(&V, (uint64_t)bus << 20, 4), 0xFFFFFFFF);
-		assert_int_equal(vpci_ecam_read(&V, (uint64_t)bus << 20 | eo(VF_DEVFN, 0), 4),
+		assert_int_equal(vbus_ecam_read(&B, (uint64_t)bus << 20, 4), 0xFFFFFFFF);
+		assert_int_equal(vbus_ecam_read(&B, (uint64_t)bus << 20 | eo(VF_DEVFN, 0), 4),
 				 0xFFFFFFFF);
-		vpci_ecam_write(&V, (uint64_t)bus << 20 | eo(VF_DEVFN, 4), 2, 6);
-		vpci_io_write(&V, VPCI_CF8, 4, 0x80000000 | bus << 16 | VF_DEVFN << 8 | 4);
-		assert_int_equal(vpci_io_read(&V, VPCI_CFC, 4), 0xFFFFFFFF);
-		vpci_io_write(&V, VPCI_CFC, 2, 6);
+		vbus_ecam_write(&B, (uint64_t)bus << 20 | eo(VF_DEVFN, 4), 2, 6);
+		vbus_io_write(&B, VPCI_CF8, 4, 0x80000000 | bus << 16 | VF_DEVFN << 8 | 4);
+		assert_int_equal(vbus_io_read(&B, VPCI_CFC, 4), 0xFFFFFFFF);
+		vbus_io_write(&B, VPCI_CFC, 2, 6);
 	}
-	assert_int_equal(vpci_ecam_read(&V, 1ull << 40, 4), 0xFFFFFFFF);
+	assert_int_equal(vbus_ecam_read(&B, 1ull << 40, 4), 0xFFFFFFFF);
 	assert_int_equal(F.nev, 0);
 }
 
@@ -440,9 +445,9 @@ static void test_custom_slot(void **state)
 	(void)state;
 	c.vf_devfn = PCI_DEVFN(5, 0);
 	setup_cfg(&c);
-	assert_int_equal(vpci_ecam_read(&V, eo(PCI_DEVFN(5, 0), 0), 4), 0x10CA8086);
-	assert_int_equal(vpci_ecam_read(&V, eo(PCI_DEVFN(1, 0), 0), 4), 0xFFFFFFFF);
-	vpci_ecam_write(&V, eo(PCI_DEVFN(1, 0), 4), 2, 6);
+	assert_int_equal(vbus_ecam_read(&B, eo(PCI_DEVFN(5, 0), 0), 4), 0x10CA8086);
+	assert_int_equal(vbus_ecam_read(&B, eo(PCI_DEVFN(1, 0), 0), 4), 0xFFFFFFFF);
+	vbus_ecam_write(&B, eo(PCI_DEVFN(1, 0), 4), 2, 6);
 	assert_int_equal(F.nev, 0);
 }
 
@@ -469,47 +474,60 @@ static void fn_wr(void *ctx, unsigned int reg, uint32_t val, uint32_t be)
 
 static void test_fn_beside_vf(void **state)
 {
-	const struct vpci_fn fn = {PCI_DEVFN(0x1F, 0), fn_rd, fn_wr, fn_regs};
-	struct vpci_cfg c = igb_cfg();
+	const struct vbus_fn fn = {PCI_DEVFN(0x1F, 0), fn_rd, fn_wr, fn_regs};
 	unsigned int nev;
 
 	(void)state;
 	memset(fn_regs, 0, sizeof(fn_regs));
 	fn_regs[0] = 0x99009710;
 	fn_writes = 0;
-	c.fn = &fn;
-	setup_cfg(&c);
+	setup();
+	assert_int_equal(vbus_add(&B, &fn), 0);
 	nev = F.nev;
-	assert_int_equal(vpci_ecam_read(&V, eo(PCI_DEVFN(0x1F, 0), 0), 4), 0x99009710);
-	assert_int_equal(vpci_ecam_read(&V, eo(PCI_DEVFN(0x1F, 0), 2), 2), 0x9900);
+	assert_int_equal(vbus_ecam_read(&B, eo(PCI_DEVFN(0x1F, 0), 0), 4), 0x99009710);
+	assert_int_equal(vbus_ecam_read(&B, eo(PCI_DEVFN(0x1F, 0), 2), 2), 0x9900);
 	assert_int_equal(rd(0, 4), 0x10CA8086); /* the VF as before */
-	vpci_ecam_write(&V, eo(PCI_DEVFN(0x1F, 0), 0x45), 1, 0xAB);
+	vbus_ecam_write(&B, eo(PCI_DEVFN(0x1F, 0), 0x45), 1, 0xAB);
 	assert_int_equal(fn_writes, 1);
 	assert_int_equal(fn_regs[0x44 / 4], 0xAB00);
-	vpci_io_write(&V, VPCI_CF8, 4, 0x80000000 | PCI_DEVFN(0x1F, 0) << 8 | 0x48);
-	vpci_io_write(&V, VPCI_CFC + 2, 2, 0x1234);
+	vbus_io_write(&B, VPCI_CF8, 4, 0x80000000 | PCI_DEVFN(0x1F, 0) << 8 | 0x48);
+	vbus_io_write(&B, VPCI_CFC + 2, 2, 0x1234);
 	assert_int_equal(fn_regs[0x48 / 4], 0x12340000);
 	assert_int_equal(F.nev, nev); /* nothing reached the VF */
 	/* Its other functions are absent. */
-	assert_int_equal(vpci_ecam_read(&V, eo(PCI_DEVFN(0x1F, 1), 0), 4), 0xFFFFFFFF);
-	vpci_ecam_write(&V, eo(PCI_DEVFN(0x1F, 1), 0x44), 4, 0);
+	assert_int_equal(vbus_ecam_read(&B, eo(PCI_DEVFN(0x1F, 1), 0), 4), 0xFFFFFFFF);
+	vbus_ecam_write(&B, eo(PCI_DEVFN(0x1F, 1), 0x44), 4, 0);
 	assert_int_equal(fn_writes, 2);
 
-	/* Refused: the VF's slot, slot 0, a function other than 0, no callback. */
-	struct vpci_fn bad = fn;
-	struct vpci W;
+	/* Refused: a taken slot, slot 0, a function other than 0, no callback;
+	 * and a ninth function. */
+	struct vbus_fn bad = fn, many[VBUS_FNS];
 
-	c = igb_cfg();
-	c.fn = &bad;
 	bad.devfn = VF_DEVFN;
-	assert_int_equal(vpci_init(&W, &c), -EINVAL);
+	assert_int_equal(vbus_add(&B, &bad), -EINVAL);
+	bad.devfn = PCI_DEVFN(0x1F, 0);
+	assert_int_equal(vbus_add(&B, &bad), -EINVAL);
 	bad.devfn = 0;
-	assert_int_equal(vpci_init(&W, &c), -EINVAL);
-	bad.devfn = PCI_DEVFN(0x1F, 2);
-	assert_int_equal(vpci_init(&W, &c), -EINVAL);
+	assert_int_equal(vbus_add(&B, &bad), -EINVAL);
+	bad.devfn = PCI_DEVFN(0x1E, 2);
+	assert_int_equal(vbus_add(&B, &bad), -EINVAL);
 	bad = fn;
+	bad.devfn = PCI_DEVFN(0x1E, 0);
 	bad.read32 = NULL;
-	assert_int_equal(vpci_init(&W, &c), -EINVAL);
+	assert_int_equal(vbus_add(&B, &bad), -EINVAL);
+	assert_int_equal(vbus_add(&B, NULL), -EINVAL);
+	for (unsigned int i = 0; i < VBUS_FNS; i++) {
+		many[i] = fn;
+		many[i].devfn = PCI_DEVFN(2 + i, 0);
+		assert_int_equal(vbus_add(&B, &many[i]), i + 2 < VBUS_FNS ? 0 : -ENOSPC);
+	}
+	/* After the bus is shut, no write reaches any function. */
+	vbus_shutdown(&B);
+	vbus_ecam_write(&B, eo(PCI_DEVFN(0x1F, 0), 0x44), 4, 0);
+	wr(0x04, 2, 6);
+	assert_int_equal(fn_writes, 2);
+	assert_int_equal(F.nev, nev);
+	assert_int_equal(vbus_ecam_read(&B, eo(PCI_DEVFN(0x1F, 0), 0), 4), 0x99009710);
 }
 
 /* ---- the Linux PCI core's sequence -------------------------------------------- */
@@ -522,25 +540,25 @@ struct acc {
 
 static uint32_t ecam_r(unsigned int devfn, unsigned int reg, unsigned int size)
 {
-	return vpci_ecam_read(&V, eo(devfn, reg), size);
+	return vbus_ecam_read(&B, eo(devfn, reg), size);
 }
 
 static void ecam_w(unsigned int devfn, unsigned int reg, unsigned int size, uint32_t v)
 {
-	vpci_ecam_write(&V, eo(devfn, reg), size, v);
+	vbus_ecam_write(&B, eo(devfn, reg), size, v);
 }
 
 /* arch/x86/pci/direct.c: PCI_CONF1_ADDRESS, then in/out at 0xCFC + (reg & 3). */
 static uint32_t conf1_r(unsigned int devfn, unsigned int reg, unsigned int size)
 {
-	vpci_io_write(&V, VPCI_CF8, 4, 0x80000000 | devfn << 8 | (reg & 0xFC));
-	return vpci_io_read(&V, (uint16_t)(VPCI_CFC + (reg & 3)), size);
+	vbus_io_write(&B, VPCI_CF8, 4, 0x80000000 | devfn << 8 | (reg & 0xFC));
+	return vbus_io_read(&B, (uint16_t)(VPCI_CFC + (reg & 3)), size);
 }
 
 static void conf1_w(unsigned int devfn, unsigned int reg, unsigned int size, uint32_t v)
 {
-	vpci_io_write(&V, VPCI_CF8, 4, 0x80000000 | devfn << 8 | (reg & 0xFC));
-	vpci_io_write(&V, (uint16_t)(VPCI_CFC + (reg & 3)), size, v);
+	vbus_io_write(&B, VPCI_CF8, 4, 0x80000000 | devfn << 8 | (reg & 0xFC));
+	vbus_io_write(&B, (uint16_t)(VPCI_CFC + (reg & 3)), size, v);
 }
 
 static const struct acc ECAM = {ecam_r, ecam_w}, CONF1 = {conf1_r, conf1_w};
@@ -691,17 +709,17 @@ static void test_linux_check_type1(void **state)
 
 	(void)state;
 	setup();
-	vpci_io_write(&V, 0xCFB, 1, 0x01);
-	tmp = vpci_io_read(&V, VPCI_CF8, 4);
-	vpci_io_write(&V, VPCI_CF8, 4, 0x80000000);
-	assert_int_equal(vpci_io_read(&V, VPCI_CF8, 4), 0x80000000);
-	vpci_io_write(&V, VPCI_CF8, 4, tmp);
+	vbus_io_write(&B, 0xCFB, 1, 0x01);
+	tmp = vbus_io_read(&B, VPCI_CF8, 4);
+	vbus_io_write(&B, VPCI_CF8, 4, 0x80000000);
+	assert_int_equal(vbus_io_read(&B, VPCI_CF8, 4), 0x80000000);
+	vbus_io_write(&B, VPCI_CF8, 4, tmp);
 	assert_int_equal(conf1_r(0, 0x0A, 2), 0x0600); /* a host bridge: sane */
 	/* and type 2 is not claimed */
-	vpci_io_write(&V, 0xCFB, 1, 0);
-	vpci_io_write(&V, VPCI_CF8, 1, 0);
-	vpci_io_write(&V, 0xCFA, 1, 0);
-	assert_int_not_equal(vpci_io_read(&V, VPCI_CF8, 1), 0);
+	vbus_io_write(&B, 0xCFB, 1, 0);
+	vbus_io_write(&B, VPCI_CF8, 1, 0);
+	vbus_io_write(&B, 0xCFA, 1, 0);
+	assert_int_not_equal(vbus_io_read(&B, VPCI_CF8, 1), 0);
 }
 
 /* ---- BARs --------------------------------------------------------------------- */
@@ -1067,8 +1085,8 @@ static void test_shutdown_refuses_writes(void **state)
 	vpci_shutdown(&V);
 	F.nev = F.vf_writes = F.maps = 0;
 	mem_on(true);
-	vpci_io_write(&V, VPCI_CF8, 4, VPCI_CF8_ENABLE | VF_DEVFN << 8 | PCI_COMMAND);
-	vpci_io_write(&V, VPCI_CFC, 2, PCI_CMD_MEM | PCI_CMD_MASTER);
+	vbus_io_write(&B, VPCI_CF8, 4, VPCI_CF8_ENABLE | VF_DEVFN << 8 | PCI_COMMAND);
+	vbus_io_write(&B, VPCI_CFC, 2, PCI_CMD_MEM | PCI_CMD_MASTER);
 	place64(0, WIN_BASE + K16);
 	wr(VPCI_CAP_MSIX + 2, 2, 0x8000);
 	wr(VPCI_CAP_PCIE + PCIE_DEVCTL, 2, 0x8000); /* FLR */
@@ -1087,44 +1105,44 @@ static void test_cf8_latch(void **state)
 {
 	(void)state;
 	setup();
-	vpci_io_write(&V, VPCI_CF8, 4, 0xFFFFFFFF);
-	assert_int_equal(vpci_io_read(&V, VPCI_CF8, 4), 0x8FFFFFFC);
+	vbus_io_write(&B, VPCI_CF8, 4, 0xFFFFFFFF);
+	assert_int_equal(vbus_io_read(&B, VPCI_CF8, 4), 0x8FFFFFFC);
 	/* Sub-dword CF8 accesses are not the latch. */
-	vpci_io_write(&V, VPCI_CF8, 4, 0x80000000 | VF_DEVFN << 8);
-	vpci_io_write(&V, VPCI_CF8, 2, 0);
-	vpci_io_write(&V, 0xCF9, 1, 0x06); /* the reset port: not ours */
-	vpci_io_write(&V, 0xCFA, 2, 0);
-	assert_int_equal(vpci_io_read(&V, VPCI_CF8, 4), 0x80000000 | VF_DEVFN << 8);
-	assert_int_equal(vpci_io_read(&V, VPCI_CF8, 2), 0xFFFF);
-	assert_int_equal(vpci_io_read(&V, 0xCF9, 1), 0xFF);
-	assert_int_equal(vpci_io_read(&V, 0xCFB, 1), 0xFF);
-	assert_int_equal(vpci_io_read(&V, 0xD00, 4), 0xFFFFFFFF);
+	vbus_io_write(&B, VPCI_CF8, 4, 0x80000000 | VF_DEVFN << 8);
+	vbus_io_write(&B, VPCI_CF8, 2, 0);
+	vbus_io_write(&B, 0xCF9, 1, 0x06); /* the reset port: not ours */
+	vbus_io_write(&B, 0xCFA, 2, 0);
+	assert_int_equal(vbus_io_read(&B, VPCI_CF8, 4), 0x80000000 | VF_DEVFN << 8);
+	assert_int_equal(vbus_io_read(&B, VPCI_CF8, 2), 0xFFFF);
+	assert_int_equal(vbus_io_read(&B, 0xCF9, 1), 0xFF);
+	assert_int_equal(vbus_io_read(&B, 0xCFB, 1), 0xFF);
+	assert_int_equal(vbus_io_read(&B, 0xD00, 4), 0xFFFFFFFF);
 	/* Each CFC byte lane. */
-	assert_int_equal(vpci_io_read(&V, VPCI_CFC, 4), 0x10CA8086);
-	assert_int_equal(vpci_io_read(&V, 0xCFD, 1), 0x80);
-	assert_int_equal(vpci_io_read(&V, 0xCFE, 2), 0x10CA);
-	assert_int_equal(vpci_io_read(&V, 0xCFD, 2), 0xCA80); /* inside the dword */
-	assert_int_equal(vpci_io_read(&V, 0xCFF, 1), 0x10);
+	assert_int_equal(vbus_io_read(&B, VPCI_CFC, 4), 0x10CA8086);
+	assert_int_equal(vbus_io_read(&B, 0xCFD, 1), 0x80);
+	assert_int_equal(vbus_io_read(&B, 0xCFE, 2), 0x10CA);
+	assert_int_equal(vbus_io_read(&B, 0xCFD, 2), 0xCA80); /* inside the dword */
+	assert_int_equal(vbus_io_read(&B, 0xCFF, 1), 0x10);
 	/* Crossing the end of the data port: refused. */
-	assert_int_equal(vpci_io_read(&V, 0xCFE, 4), 0xFFFFFFFF);
-	assert_int_equal(vpci_io_read(&V, 0xCFF, 2), 0xFFFF);
-	assert_int_equal(vpci_io_read(&V, 0xCFD, 4), 0xFFFFFFFF);
+	assert_int_equal(vbus_io_read(&B, 0xCFE, 4), 0xFFFFFFFF);
+	assert_int_equal(vbus_io_read(&B, 0xCFF, 2), 0xFFFF);
+	assert_int_equal(vbus_io_read(&B, 0xCFD, 4), 0xFFFFFFFF);
 	/* The latch's low bits never select bytes: 0xCF8 bits 1:0 read 0. */
-	vpci_io_write(&V, VPCI_CF8, 4, 0x80000000 | VF_DEVFN << 8 | 0x0B);
-	assert_int_equal(vpci_io_read(&V, VPCI_CF8, 4), 0x80000000 | VF_DEVFN << 8 | 0x08);
-	assert_int_equal(vpci_io_read(&V, 0xCFE, 2), 0x0200); /* class at 0x0A */
+	vbus_io_write(&B, VPCI_CF8, 4, 0x80000000 | VF_DEVFN << 8 | 0x0B);
+	assert_int_equal(vbus_io_read(&B, VPCI_CF8, 4), 0x80000000 | VF_DEVFN << 8 | 0x08);
+	assert_int_equal(vbus_io_read(&B, 0xCFE, 2), 0x0200); /* class at 0x0A */
 	/* Disabled: all ones, writes dropped. */
-	vpci_io_write(&V, VPCI_CF8, 4, VF_DEVFN << 8 | PCI_COMMAND);
-	assert_int_equal(vpci_io_read(&V, VPCI_CFC, 4), 0xFFFFFFFF);
-	vpci_io_write(&V, VPCI_CFC, 2, 0x6);
+	vbus_io_write(&B, VPCI_CF8, 4, VF_DEVFN << 8 | PCI_COMMAND);
+	assert_int_equal(vbus_io_read(&B, VPCI_CFC, 4), 0xFFFFFFFF);
+	vbus_io_write(&B, VPCI_CFC, 2, 0x6);
 	assert_int_equal(F.nev, 0);
 	/* Writes through CFD-CFF land in their byte lane. */
-	vpci_io_write(&V, VPCI_CF8, 4, 0x80000000 | VF_DEVFN << 8 | 0x1C);
-	vpci_io_write(&V, 0xCFF, 1, 0xC1);
-	vpci_io_write(&V, 0xCFD, 2, 0x2345);
-	assert_int_equal(vpci_io_read(&V, VPCI_CFC, 4), 0xC123400C);
-	vpci_io_write(&V, 0xCFE, 4, 0); /* crossing: dropped */
-	assert_int_equal(vpci_io_read(&V, VPCI_CFC, 4), 0xC123400C);
+	vbus_io_write(&B, VPCI_CF8, 4, 0x80000000 | VF_DEVFN << 8 | 0x1C);
+	vbus_io_write(&B, 0xCFF, 1, 0xC1);
+	vbus_io_write(&B, 0xCFD, 2, 0x2345);
+	assert_int_equal(vbus_io_read(&B, VPCI_CFC, 4), 0xC123400C);
+	vbus_io_write(&B, 0xCFE, 4, 0); /* crossing: dropped */
+	assert_int_equal(vbus_io_read(&B, VPCI_CFC, 4), 0xC123400C);
 }
 
 static void test_cf8_extended_refused(void **state)
@@ -1132,19 +1150,19 @@ static void test_cf8_extended_refused(void **state)
 	(void)state;
 	setup();
 	/* AMD's ECS form of 0x104 must not alias onto Command (0x04). */
-	vpci_io_write(&V, VPCI_CF8, 4, 0x81000000 | VF_DEVFN << 8 | 0x04);
-	assert_int_equal(vpci_io_read(&V, VPCI_CF8, 4), 0x81000000 | VF_DEVFN << 8 | 0x04);
-	vpci_io_write(&V, VPCI_CFC, 2, PCI_CMD_MEM | PCI_CMD_MASTER);
-	assert_int_equal(vpci_io_read(&V, VPCI_CFC, 4), 0xFFFFFFFF);
+	vbus_io_write(&B, VPCI_CF8, 4, 0x81000000 | VF_DEVFN << 8 | 0x04);
+	assert_int_equal(vbus_io_read(&B, VPCI_CF8, 4), 0x81000000 | VF_DEVFN << 8 | 0x04);
+	vbus_io_write(&B, VPCI_CFC, 2, PCI_CMD_MEM | PCI_CMD_MASTER);
+	assert_int_equal(vbus_io_read(&B, VPCI_CFC, 4), 0xFFFFFFFF);
 	assert_int_equal(rd(PCI_COMMAND, 2), PCI_CMD_INTX_OFF);
 	for (uint32_t e = 1; e < 16; e++) {
-		vpci_io_write(&V, VPCI_CF8, 4, 0x80000000 | e << 24 | VF_DEVFN << 8 | 0x58);
-		vpci_io_write(&V, 0xCFD, 1, 0x80); /* would be FLR */
-		assert_int_equal(vpci_io_read(&V, VPCI_CFC, 1), 0xFF);
+		vbus_io_write(&B, VPCI_CF8, 4, 0x80000000 | e << 24 | VF_DEVFN << 8 | 0x58);
+		vbus_io_write(&B, 0xCFD, 1, 0x80); /* would be FLR */
+		assert_int_equal(vbus_io_read(&B, VPCI_CFC, 1), 0xFF);
 	}
 	/* Bits 30:28 are reserved: ignored, not refused. */
-	vpci_io_write(&V, VPCI_CF8, 4, 0xF0000000 | VF_DEVFN << 8);
-	assert_int_equal(vpci_io_read(&V, VPCI_CFC, 4), 0x10CA8086);
+	vbus_io_write(&B, VPCI_CF8, 4, 0xF0000000 | VF_DEVFN << 8);
+	assert_int_equal(vbus_io_read(&B, VPCI_CFC, 4), 0x10CA8086);
 	assert_int_equal(F.nev, 0);
 }
 
@@ -1242,10 +1260,10 @@ static void test_host_and_absent_untouched_by_sweep(void **state)
 		for (unsigned int r = 0; r < 0x1000; r++)
 			for (unsigned int s = 1; s <= 4; s <<= 1)
 				if (devfn != VF_DEVFN)
-					vpci_ecam_write(&V, eo(devfn, r), s, 0xFFFFFFFF);
+					vbus_ecam_write(&B, eo(devfn, r), s, 0xFFFFFFFF);
 	assert_int_equal(F.nev, 0);
 	assert_int_equal(rd(PCI_COMMAND, 2), PCI_CMD_INTX_OFF);
-	assert_int_equal(vpci_ecam_read(&V, 0, 4), 0x29C08086);
+	assert_int_equal(vbus_ecam_read(&B, 0, 4), 0x29C08086);
 }
 
 /* xorshift: the same sequence on every run. */
@@ -1302,16 +1320,16 @@ static void test_fuzz(void **state)
 			if (reg == 0x04 && rnd() % 2)
 				val = PCI_CMD_MEM;
 			if (op < 10) {
-				vpci_ecam_write(&V, eo(devfn, reg), size, val);
+				vbus_ecam_write(&B, eo(devfn, reg), size, val);
 			} else if (op < 12) {
-				vpci_io_write(&V, VPCI_CF8, 4,
+				vbus_io_write(&B, VPCI_CF8, 4,
 					      (rnd() % 8 ? 0x80000000 : rnd()) | devfn << 8 |
 						      (reg & 0xFC));
-				vpci_io_write(&V, (uint16_t)(VPCI_CFC + (reg & 3)), size, val);
+				vbus_io_write(&B, (uint16_t)(VPCI_CFC + (reg & 3)), size, val);
 			} else if (op < 13) {
-				vpci_io_write(&V, (uint16_t)(0xCF8 + rnd() % 8), size, val);
+				vbus_io_write(&B, (uint16_t)(0xCF8 + rnd() % 8), size, val);
 			} else {
-				uint32_t r = vpci_ecam_read(&V, eo(devfn, reg), size);
+				uint32_t r = vbus_ecam_read(&B, eo(devfn, reg), size);
 
 				if (devfn != 0 && devfn != VF_DEVFN)
 					assert_int_equal(r, size == 1	? 0xFF

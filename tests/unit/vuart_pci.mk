@@ -1,2 +1,2 @@
 UNIT_TESTS += vuart_pci
-UNIT_SRCS_vuart_pci := hv/platform/vuart_pci.c hv/platform/vpci.c lib/str.c tests/unit/test_vuart_pci.c
+UNIT_SRCS_vuart_pci := hv/platform/vuart_pci.c hv/platform/vbus.c lib/str.c tests/unit/test_vuart_pci.c
