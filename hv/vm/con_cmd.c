@@ -220,9 +220,13 @@ void con_cmd_guest_line(char *buf, size_t size, const struct con_cmd_guest *g)
 				    (unsigned long long)(g->memory >> 20));
 	if (len >= size)
 		return;
-	if (g->vf < 0)
+	if (!g->nvf)
 		sfmt(buf + len, size - len, "no vf");
-	else
-		sfmt(buf + len, size - len, "vf %d mac %02x:%02x:%02x:%02x:%02x:%02x", g->vf,
-		     g->mac[0], g->mac[1], g->mac[2], g->mac[3], g->mac[4], g->mac[5]);
+	for (unsigned int i = 0; i < g->nvf && i < CONFIG_GUEST_VFS && len < size; i++) {
+		const uint8_t *m = g->mac[i];
+
+		len += (size_t)sfmt(buf + len, size - len,
+				    "%svf %d mac %02x:%02x:%02x:%02x:%02x:%02x", i ? ", " : "",
+				    g->vf[i], m[0], m[1], m[2], m[3], m[4], m[5]);
+	}
 }

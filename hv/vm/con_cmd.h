@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "hv/vm/config.h"
 
 #define CON_CMD_LINE_MAX 64 /* characters of a command line */
 #define CON_CMD_ERR_MAX	 200
@@ -76,8 +77,9 @@ struct con_cmd_guest {
 	unsigned int cpus;
 	const unsigned int *host_cpus; /* the physical CPU of each */
 	uint64_t memory;	       /* bytes */
-	int vf;			       /* -1: none given */
-	uint8_t mac[6];
+	unsigned int nvf;	       /* its VFs (0: none given) */
+	int vf[CONFIG_GUEST_VFS];
+	uint8_t mac[CONFIG_GUEST_VFS][6];
 };
 
 /* The `list` line for @g into @buf (@size bytes, NUL-terminated, cut if short). */

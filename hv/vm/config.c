@@ -264,20 +264,31 @@ static void parse_memory(struct parser *p, struct slice v)
 }
 
 /* "1", "1,3", "1-3,5": one error per value, and then the guest gets no CPUs. */
+/* The next item of the comma-separated list @v from *@i, trimmed; false
+ * past its end. "a,,b" and "a," have an empty item, "" is one. */
+static bool list_next(struct slice v, size_t *i, struct slice *item)
+{
+	if (*i > v.len)
+		return false;
+	*item = (struct slice){v.s + *i, 0};
+	while (*i + item->len < v.len && v.s[*i + item->len] != ',')
+		item->len++;
+	*i += item->len + 1;
+	*item = trim(*item);
+	return true;
+}
+
 static void parse_cpus(struct parser *p, struct slice v)
 {
 	uint64_t set = 0;
 	size_t i = 0;
+	struct slice item;
 
-	while (i <= v.len) {
-		struct slice item = {v.s + i, 0}, lo, hi;
+	while (list_next(v, &i, &item)) {
+		struct slice lo, hi;
 		uint64_t a, b;
 		size_t dash;
 
-		while (i + item.len < v.len && v.s[i + item.len] != ',')
-			item.len++;
-		i += item.len + 1;
-		item = trim(item);
 		if (!item.len) {
 			err_at(p, p->line, "empty item in cpus '%s'", show(p, v));
 			return;
@@ -335,10 +346,8 @@ static int hex_digit(char ch)
 	return -1;
 }
 
-static void parse_mac(struct parser *p, struct slice v)
+static bool parse_one_mac(struct parser *p, struct slice v, uint8_t mac[6])
 {
-	uint8_t mac[6];
-
 	if (v.len != 17)
 		goto bad;
 	for (unsigned int i = 0; i < 6; i++) {
@@ -350,17 +359,79 @@ static void parse_mac(struct parser *p, struct slice v)
 	}
 	if (mac[0] & 1) {
 		err_at(p, p->line, "mac '%s' is multicast", show(p, v));
-		return;
+		return false;
 	}
 	if (!(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5])) {
 		err_at(p, p->line, "mac '%s' is zero", show(p, v));
-		return;
+		return false;
 	}
-	memcpy(p->g->mac, mac, sizeof(mac));
-	p->g->has_mac = true;
-	return;
+	return true;
 bad:
 	err_at(p, p->line, "bad mac '%s' (expected xx:xx:xx:xx:xx:xx)", show(p, v));
+	return false;
+}
+
+/* mac = A or A,B,...: one per VF, each once. */
+static void parse_macs(struct parser *p, struct slice v)
+{
+	uint8_t mac[CONFIG_GUEST_VFS][6];
+	unsigned int n = 0;
+	struct slice item;
+	size_t i = 0;
+
+	while (list_next(v, &i, &item)) {
+		if (!item.len) {
+			err_at(p, p->line, "empty item in mac '%s'", show(p, v));
+			return;
+		}
+		if (n == CONFIG_GUEST_VFS) {
+			err_at(p, p->line, "more than %u MACs in mac '%s'", CONFIG_GUEST_VFS,
+			       show(p, v));
+			return;
+		}
+		if (!parse_one_mac(p, item, mac[n]))
+			return;
+		for (unsigned int j = 0; j < n; j++)
+			if (!memcmp(mac[j], mac[n], 6)) {
+				err_at(p, p->line, "mac '%s' listed twice", show(p, item));
+				return;
+			}
+		n++;
+	}
+	memcpy(p->g->mac, mac, sizeof(mac));
+	p->g->nmac = n;
+}
+
+/* vf = N or N,M,...: each once, at most CONFIG_GUEST_VFS. */
+static void parse_vfs(struct parser *p, struct slice v)
+{
+	int vf[CONFIG_GUEST_VFS];
+	unsigned int n = 0, idx;
+	struct slice item;
+	size_t i = 0;
+
+	while (list_next(v, &i, &item)) {
+		if (!item.len) {
+			err_at(p, p->line, "empty item in vf '%s'", show(p, v));
+			return;
+		}
+		if (n == CONFIG_GUEST_VFS) {
+			err_at(p, p->line, "more than %u VFs in vf '%s' (a guest has at most %u)",
+			       CONFIG_GUEST_VFS, show(p, v), CONFIG_GUEST_VFS);
+			return;
+		}
+		if (!parse_index(p, K_VF, item, &idx))
+			return;
+		for (unsigned int j = 0; j < n; j++)
+			if (vf[j] == (int)idx) {
+				err_at(p, p->line, "VF %u listed twice in vf '%s'", idx,
+				       show(p, v));
+				return;
+			}
+		vf[n++] = (int)idx;
+	}
+	memcpy(p->g->vf, vf, sizeof(vf));
+	p->g->nvf = n;
 }
 
 static void parse_link(struct parser *p, struct slice v)
@@ -437,11 +508,10 @@ static void set_value(struct parser *p, enum key k, struct slice v)
 		parse_name(p, k, v, g->cmdline, sizeof(g->cmdline));
 		break;
 	case K_VF:
-		if (parse_index(p, k, v, &n))
-			g->vf = (int)n;
+		parse_vfs(p, v);
 		break;
 	case K_MAC:
-		parse_mac(p, v);
+		parse_macs(p, v);
 		break;
 	case K_VLAN:
 		if (parse_ranged(p, k, v, 1, IGB_VFCONF_VLAN_MAX, &n))
@@ -516,7 +586,6 @@ static void open_guest(struct parser *p, struct slice name)
 	g = &c->guest[c->guest_count];
 	memset(g, 0, sizeof(*g));
 	str_ncopy(g->name, name.s, name.len, sizeof(g->name));
-	g->vf = -1;
 	g->reset_max = CONFIG_RESETS_DEFAULT;
 	g->reset_window_s = CONFIG_RESET_WINDOW_DEFAULT;
 	igb_vf_conf_default(&g->vfc);
@@ -682,8 +751,15 @@ int config_parse(struct vf_config *c, const char *file, const char *text, size_t
 				       key_name[vf_keys[r]]);
 		if (seen[K_QOS] && seen[K_VF] && !seen[K_VLAN])
 			err_at(&p, seen[K_QOS], "guest %s: qos needs a vlan", g->name);
-		if (!c->have_vfs && g->vf >= 0 && (unsigned int)g->vf + 1 > c->vfs)
-			c->vfs = (unsigned int)g->vf + 1;
+		if (g->nmac && g->nmac != g->nvf)
+			err_at(&p, seen[K_MAC],
+			       "guest %s: %u MAC%s for %u VF%s (mac lists one per vf, in its "
+			       "order)",
+			       g->name, g->nmac, g->nmac == 1 ? "" : "s", g->nvf,
+			       g->nvf == 1 ? "" : "s");
+		for (unsigned int v = 0; !c->have_vfs && v < g->nvf; v++)
+			if ((unsigned int)g->vf[v] + 1 > c->vfs)
+				c->vfs = (unsigned int)g->vf[v] + 1;
 	}
 	if (!p.guest_headers)
 		err_at(&p, 0, "no [guest] section");
@@ -696,6 +772,22 @@ static bool have_module(const struct config_machine *m, const char *name)
 {
 	for (unsigned int i = 0; i < m->module_count; i++)
 		if (m->modules[i] && !strcmp(m->modules[i], name))
+			return true;
+	return false;
+}
+
+static bool guest_has_vf(const struct guest_cfg *g, int vf)
+{
+	for (unsigned int v = 0; v < g->nvf; v++)
+		if (g->vf[v] == vf)
+			return true;
+	return false;
+}
+
+static bool guest_has_mac(const struct guest_cfg *g, const uint8_t mac[6])
+{
+	for (unsigned int v = 0; v < g->nmac; v++)
+		if (!memcmp(g->mac[v], mac, 6))
 			return true;
 	return false;
 }
@@ -730,30 +822,30 @@ int config_check(const struct vf_config *c, const char *file, const struct confi
 				}
 			}
 		}
-		if (g->vf >= 0) {
-			if ((unsigned int)g->vf >= m->vfs_available)
+		for (unsigned int v = 0; v < g->nvf; v++) {
+			int vf = g->vf[v];
+
+			if ((unsigned int)vf >= m->vfs_available)
 				err_at(&p, g->line, "guest %s: VF %d but the NIC has %u VFs",
-				       g->name, g->vf, m->vfs_available);
-			else if (c->have_vfs && (unsigned int)g->vf >= c->vfs)
+				       g->name, vf, m->vfs_available);
+			else if (c->have_vfs && (unsigned int)vf >= c->vfs)
 				err_at(&p, g->line, "guest %s: VF %d but [nic] vfs = %u", g->name,
-				       g->vf, c->vfs);
-			for (unsigned int j = 0; j < i; j++) {
-				if (c->guest[j].vf == g->vf) {
+				       vf, c->vfs);
+			for (unsigned int j = 0; j < i; j++)
+				if (guest_has_vf(&c->guest[j], vf))
 					err_at(&p, g->line, "guest %s: VF %d also given to %s",
-					       g->name, g->vf, c->guest[j].name);
-					break;
-				}
-			}
+					       g->name, vf, c->guest[j].name);
 		}
-		for (unsigned int j = 0; g->has_mac && j < i; j++) {
-			if (c->guest[j].has_mac && !memcmp(c->guest[j].mac, g->mac, 6)) {
-				err_at(&p, g->line,
-				       "guest %s: MAC %02x:%02x:%02x:%02x:%02x:%02x also given to "
-				       "%s",
-				       g->name, g->mac[0], g->mac[1], g->mac[2], g->mac[3],
-				       g->mac[4], g->mac[5], c->guest[j].name);
-				break;
-			}
+		for (unsigned int v = 0; v < g->nmac; v++) {
+			const uint8_t *mac = g->mac[v];
+
+			for (unsigned int j = 0; j < i; j++)
+				if (guest_has_mac(&c->guest[j], mac))
+					err_at(&p, g->line,
+					       "guest %s: MAC %02x:%02x:%02x:%02x:%02x:%02x also "
+					       "given to %s",
+					       g->name, mac[0], mac[1], mac[2], mac[3], mac[4],
+					       mac[5], c->guest[j].name);
 		}
 		if (!have_module(m, g->kernel))
 			err_at(&p, g->line, "guest %s: kernel '%s' is not a boot module", g->name,
@@ -783,7 +875,8 @@ static void default_guest(struct guest_cfg *g, const char *name, unsigned int cp
 	str_copy(g->kernel, "vmlinuz", sizeof(g->kernel));
 	str_copy(g->initrd, initrd, sizeof(g->initrd));
 	sfmt(g->cmdline, sizeof(g->cmdline), "console=ttyS0,115200 vf.name=%s", name);
-	g->vf = vf;
+	g->vf[0] = vf;
+	g->nvf = 1;
 	g->reset_max = CONFIG_RESETS_DEFAULT;
 	g->reset_window_s = CONFIG_RESET_WINDOW_DEFAULT;
 	igb_vf_conf_default(&g->vfc);

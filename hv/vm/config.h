@@ -13,8 +13,13 @@
  *	kernel = vmlinuz	required; a boot module name (a bzImage)
  *	initrd = initrd-alpha	optional boot module name
  *	cmdline = console=ttyS0	optional, the rest of the line verbatim
- *	vf = 0			optional VF index, 0-255
- *	mac = 02:00:00:00:00:01	optional, unicast and not zero
+ *	vf = 0			optional VF index, 0-255, or a list of up to
+ *				CONFIG_GUEST_VFS (vf = 0,2): the guest's
+ *				virtual bus has them at 00:01.0, 00:02.0, ...
+ *				in this order
+ *	mac = 02:00:00:00:00:01	optional, unicast and not zero; with several
+ *				VFs a list of as many, in the same order
+ *				(mac = 02:..:01,02:..:02)
  *	vlan = 100		optional port VLAN, 1-4094: the NIC tags the
  *				guest's frames and strips the tag from those
  *				it receives; it gets only that VLAN's frames
@@ -38,7 +43,8 @@
  *				5/60): one more restart within SECONDS stops
  *				the guest instead (no restart storm)
  *
- * vlan, qos, spoofchk, trust and link need vf: they are the VF's.
+ * vlan, qos, spoofchk, trust and link need vf: they are the VF's (each of
+ * the guest's VFs, if it has several).
  *
  * Comments only start at the beginning of a line: after a key, '#' and ';'
  * are part of the value (a kernel command line may need them), so there
@@ -63,6 +69,7 @@
 #define CONFIG_MAX_GUESTS	    8
 #define CONFIG_MAX_CPUS		    64 /* the width of guest_cfg.cpus */
 #define CONFIG_MAX_VF		    255
+#define CONFIG_GUEST_VFS	    4 /* VFs one guest may have */
 #define CONFIG_LINE_MAX		    1024
 #define CONFIG_NAME_MAX		    15
 #define CONFIG_MEM_MIN		    (32ull << 20)
@@ -80,9 +87,10 @@ struct guest_cfg {
 	char kernel[64]; /* boot module names */
 	char initrd[64]; /* "" if none */
 	char cmdline[512];
-	int vf; /* -1: none */
-	bool has_mac;
-	uint8_t mac[6];
+	int vf[CONFIG_GUEST_VFS];		/* its VFs, in the order of its bus */
+	unsigned int nvf;			/* 0: none */
+	uint8_t mac[CONFIG_GUEST_VFS][6];	/* vf[i]'s, if nmac */
+	unsigned int nmac;			/* 0 (the PF's defaults) or nvf */
 	struct igb_vf_conf vfc;			/* vlan, qos, spoofchk, trust, link; guest = name */
 	bool reset_stop;			/* on_reset = stop */
 	unsigned int reset_max, reset_window_s; /* reset_limit */

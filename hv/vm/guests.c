@@ -33,50 +33,55 @@
 static struct vf_config config;
 
 /*
- * The guest's VF may DMA exactly where the guest's RAM is: its IOMMU domain
- * maps guest-physical addresses as nested paging does, so a VF DMA outside
- * that faults (and is logged) instead of reaching anything else.
+ * The guest's VFs may DMA exactly where the guest's RAM is: its IOMMU domain
+ * (one for all its VFs) maps guest-physical addresses as nested paging
+ * does, so a VF DMA outside that faults (and is logged) instead of reaching
+ * anything else.
  */
-static int guest_vf_dma(struct vm *vm, int vf)
+static int guest_dma_domain(struct vm *vm)
 {
-	const char *why = iommu_vf_refusal();
+	int err = 0;
+
+	vm->dma = iommu_domain_create(vm->name);
+	if (!vm->dma) {
+		pr_err("guest %s: no IOMMU domain left for its vfs\n", vm->name);
+		return -ENOSPC;
+	}
+	for (unsigned int i = 0; i < vm->ram.n && !err; i++)
+		err = iommu_domain_map(vm->dma, vm->ram.p[i].gpa, vm->ram.p[i].hpa,
+				       vm->ram.p[i].len, IOMMU_PERM_R | IOMMU_PERM_W);
+	if (err) {
+		pr_err("guest %s: its IOMMU domain: %s\n", vm->name, err_name(err));
+		iommu_domain_destroy(vm->dma);
+		vm->dma = NULL;
+	}
+	return err;
+}
+
+/* The guest's @i-th VF: confined to its domain, its MAC set, given. */
+static int guest_vf(struct vm *vm, unsigned int i)
+{
+	const struct guest_cfg *g = vm->cfg;
+	int vf = g->vf[i];
 	uint16_t seg;
-	uint8_t bus, devfn;
+	uint8_t bus, devfn, m[6];
 	int err;
 
-	if (why) {
-		pr_warn("guest %s: vf %d not given: %s\n", vm->name, vf, why);
-		return 0;
-	}
 	if (nic_vf_dev((unsigned int)vf, &seg, &bus, &devfn)) {
 		pr_err("guest %s: vf %d does not exist\n", vm->name, vf);
 		return -ENODEV;
 	}
-	vm->dma = iommu_domain_create(vm->name);
-	if (!vm->dma) {
-		pr_err("guest %s: no IOMMU domain left for vf %d\n", vm->name, vf);
-		return -ENOSPC;
-	}
-	err = 0;
-	for (unsigned int i = 0; i < vm->ram.n && !err; i++)
-		err = iommu_domain_map(vm->dma, vm->ram.p[i].gpa, vm->ram.p[i].hpa,
-				       vm->ram.p[i].len, IOMMU_PERM_R | IOMMU_PERM_W);
-	if (!err)
-		err = iommu_attach(vm->dma, seg, bus, devfn);
+	err = iommu_attach(vm->dma, seg, bus, devfn);
 	if (err) {
 		/* The IOMMU said why (an alias, a firmware claim, no unit): the
 		 * guest starts without a VF it could not confine. */
 		pr_warn("guest %s: vf %d not given: its DMA cannot be confined (%s)\n", vm->name,
 			vf, err_name(err));
-		iommu_domain_destroy(vm->dma);
-		vm->dma = NULL;
 		return 0;
 	}
 	/* Its MAC: the configured one, else the PF driver's stable default. */
-	if (vm->cfg->has_mac)
-		nic_vf_set_mac((unsigned int)vf, vm->cfg->mac);
-	uint8_t m[6];
-
+	if (g->nmac)
+		nic_vf_set_mac((unsigned int)vf, g->mac[i]);
 	nic_vf_mac((unsigned int)vf, m);
 	err = vm_vf_attach(vm, (unsigned int)vf, VM_PCI_WIN_GPA, VM_PCI_WIN_SIZE);
 	if (err) {
@@ -84,12 +89,35 @@ static int guest_vf_dma(struct vm *vm, int vf)
 		       err_name(err));
 		return err;
 	}
-	pr_info("guest %s: vf %d (%04x:%02x:%02x.%u) at 00:01.0, may DMA to its %llu MiB only\n",
-		vm->name, vf, seg, bus, devfn >> 3, devfn & 7,
+	pr_info("guest %s: vf %d (%04x:%02x:%02x.%u) at 00:%02x.0, may DMA to its %llu MiB only\n",
+		vm->name, vf, seg, bus, devfn >> 3, devfn & 7, vm->nvf,
 		(unsigned long long)(vm_ram_total(vm) >> 20));
 	pr_info("guest %s: vf %d mac %02x:%02x:%02x:%02x:%02x:%02x%s\n", vm->name, vf, m[0], m[1],
-		m[2], m[3], m[4], m[5], vm->cfg->has_mac ? " (from the configuration)" : "");
+		m[2], m[3], m[4], m[5], g->nmac ? " (from the configuration)" : "");
 	return 0;
+}
+
+static int guest_vfs(struct vm *vm)
+{
+	const char *why = iommu_vf_refusal();
+	int err;
+
+	if (!vm->cfg->nvf)
+		return 0;
+	if (why) {
+		for (unsigned int i = 0; i < vm->cfg->nvf; i++)
+			pr_warn("guest %s: vf %d not given: %s\n", vm->name, vm->cfg->vf[i], why);
+		return 0;
+	}
+	err = guest_dma_domain(vm);
+	for (unsigned int i = 0; i < vm->cfg->nvf && !err; i++)
+		err = guest_vf(vm, i);
+	if (!err && !vm->nvf) {
+		/* None could be confined: no domain without a device. */
+		iommu_domain_destroy(vm->dma);
+		vm->dma = NULL;
+	}
+	return err;
 }
 
 /* The configuration read by guests_config(), for guests_start(). */
@@ -185,7 +213,7 @@ int guests_start(const struct boot_info *bi, struct palloc *pa)
 			return err;
 		}
 		vms[i].index = i;
-		if (config.guest[i].vf >= 0 && (err = guest_vf_dma(&vms[i], config.guest[i].vf))) {
+		if ((err = guest_vfs(&vms[i]))) {
 			pr_err("guest %s: not started, nor any other\n", vms[i].name);
 			return err;
 		}
@@ -250,12 +278,12 @@ static void cmd_echo(const char *s)
 	console_lock_release();
 }
 
-/* A guest's exit counters, then its VF's traffic as the NIC counted it. */
+/* A guest's exit counters, then its VFs' traffic as the NIC counted it. */
 static void print_stats(struct vm *vm)
 {
 	vm_print_counters(vm);
-	if (vm->cfg->vf >= 0 && vm->vf.present)
-		nic_vf_stats_print((unsigned int)vm->cfg->vf, vm->name);
+	for (unsigned int i = 0; i < vm->nvf; i++)
+		nic_vf_stats_print(vm->vf[i].n, vm->name);
 }
 
 static void cmd_list(void)
@@ -276,11 +304,13 @@ static void cmd_list(void)
 			.cpus = vm->vcpu_count,
 			.host_cpus = host,
 			.memory = vm_ram_total(vm),
-			.vf = vm->vf.present ? vm->cfg->vf : -1,
+			.nvf = vm->nvf,
 		};
 
-		if (vm->vf.present)
-			nic_vf_mac((unsigned int)vm->cfg->vf, g.mac);
+		for (unsigned int k = 0; k < vm->nvf; k++) {
+			g.vf[k] = vm->vf[k].n;
+			nic_vf_mac(vm->vf[k].n, g.mac[k]);
+		}
 		con_cmd_guest_line(line, sizeof(line), &g);
 		pr_info("%s\n", line);
 	}

@@ -88,16 +88,16 @@ void vcpu_finish(struct vcpu *v)
 	bool locked = io_lock_take(vm);
 
 	vbus_shutdown(&vm->bus);
-	if (vm->vf.present) {
-		vpci_shutdown(&vm->vf.vpci);
-		vmsix_shutdown(&vm->vf.msix);
+	for (unsigned int i = 0; i < vm->nvf; i++) {
+		vpci_shutdown(&vm->vf[i].vpci);
+		vmsix_shutdown(&vm->vf[i].msix);
 	}
 	if (locked)
 		spin_unlock(&vm->io_lock);
 	vm_uart_stop(vm);
-	/* No receive, transmit, filters or mailbox for it in the PF. */
-	if (vm->vf.present && vm->cfg->vf >= 0)
-		nic_vf_quiesce((unsigned int)vm->cfg->vf);
+	/* No receive, transmit, filters or mailbox for them in the PF. */
+	for (unsigned int i = 0; i < vm->nvf; i++)
+		nic_vf_quiesce(vm->vf[i].n);
 	if (restart) {
 		pr_info("guest %s: restarting (%s)\n", vm->name, vm->stop_reason);
 		__atomic_store_n(&vm->restart, true, __ATOMIC_RELEASE);

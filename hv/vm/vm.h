@@ -131,9 +131,11 @@ struct vcpu {
 	bool flush_tlb; /* its guest-physical map changed: flush on entry */
 };
 
-/* The guest's VF (vm_vf.c). */
+/* One of the guest's VFs (vm_vf.c). */
 struct vm_vf {
-	bool present;
+	struct vm *vm;
+	unsigned int n;	    /* its number on the NIC */
+	unsigned int index; /* in the guest's: at 00:(index + 1).0 on its bus */
 	uint16_t seg;
 	uint8_t bus, devfn, pcie_cap, msix_cap;
 	uint64_t bar_hpa[6];
@@ -177,8 +179,9 @@ struct vm {
 	/* Guest-physical to host-physical: the backend's nested paging
 	 * (NPT or EPT), in its format; only the backend's ops change it. */
 	struct pt_table gpa_map;
-	struct iommu_domain *dma; /* its VF's IOMMU domain: the same map, or NULL */
-	struct vm_vf vf;
+	struct iommu_domain *dma; /* its VFs' IOMMU domain: the same map, or NULL */
+	struct vm_vf vf[CONFIG_GUEST_VFS];
+	unsigned int nvf; /* given to it: vf[0..nvf) */
 	unsigned int vcpu_count;
 	struct vcpu vcpu[VM_MAX_VCPUS];
 	struct mmio_region mmio[VM_MMIO_MAX];

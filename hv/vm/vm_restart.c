@@ -13,17 +13,24 @@
 
 /* On the guest's first CPU, every vCPU parked: build it again, then start
  * it (this CPU's own vCPU runs once this returns to the idle loop). */
+static bool vfs_busy(const struct vm *vm)
+{
+	for (unsigned int i = 0; i < vm->nvf; i++)
+		if (nic_vf_busy(vm->vf[i].n))
+			return true;
+	return false;
+}
+
 static void restart_main(void *arg)
 {
 	struct vm *vm = arg;
 	int err;
 
 	err = vm_rebuild(vm);
-	if (!err && vm->vf.present) {
+	if (!err)
 		err = vm_vf_reset(vm);
-		if (!err)
-			nic_vf_revive((unsigned int)vm->cfg->vf);
-	}
+	for (unsigned int i = 0; i < vm->nvf && !err; i++)
+		nic_vf_revive(vm->vf[i].n);
 	if (err) {
 		/* Stays stopped, parked: the operator may try start again. */
 		sfmt(vm->stop_reason, sizeof(vm->stop_reason), "its restart failed: %s",
@@ -58,9 +65,9 @@ void vm_restart_poll(struct vm *vms, unsigned int n)
 		if (!__atomic_load_n(&vm->restart, __ATOMIC_ACQUIRE) || vm->rebuilding ||
 		    !all_parked(vm))
 			continue;
-		/* Its VF's quiesce first: the rebuild resets the VF and then
+		/* Its VFs' quiesce first: the rebuild resets each VF and then
 		 * asks for it to be served again. */
-		if (vm->vf.present && nic_vf_busy((unsigned int)vm->cfg->vf))
+		if (vfs_busy(vm))
 			continue;
 		__atomic_store_n(&vm->rebuilding, true, __ATOMIC_RELEASE);
 		smp_run_on(vm->vcpu[0].cpu, restart_main, vm);

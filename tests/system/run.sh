@@ -276,6 +276,10 @@ isolation_test bios amd
 . tests/system/three.sh
 three_test
 
+# A guest with two VFs, pinging through each (tests/system/twovf.sh).
+. tests/system/twovf.sh
+twovf_test
+
 # A held-up service CPU answers igbvf's resets too late: the PF pings the
 # VFs and their drivers reset again (tests/system/mbxlate.sh).
 . tests/system/mbxlate.sh

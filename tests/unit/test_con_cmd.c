@@ -280,18 +280,26 @@ static void guest_line(void **state)
 		.cpus = 1,
 		.host_cpus = host,
 		.memory = 256ull << 20,
-		.vf = 0,
-		.mac = {0x02, 0xAB, 0, 0x10, 0xff, 0x01},
+		.nvf = 1,
+		.vf = {0},
+		.mac = {{0x02, 0xAB, 0, 0x10, 0xff, 0x01}},
 	};
 
 	(void)state;
 	con_cmd_guest_line(buf, sizeof(buf), &g);
 	assert_string_equal(buf, "console: alpha: running, 1 cpu (host 2), 256 MiB, vf 0 mac "
 				 "02:ab:00:10:ff:01");
+	/* Several VFs: each with its MAC, in the guest's order. */
+	g.nvf = 2;
+	g.vf[1] = 5;
+	memcpy(g.mac[1], (uint8_t[]){0x02, 0, 0, 0, 0, 0x55}, 6);
+	con_cmd_guest_line(buf, sizeof(buf), &g);
+	assert_string_equal(buf, "console: alpha: running, 1 cpu (host 2), 256 MiB, vf 0 mac "
+				 "02:ab:00:10:ff:01, vf 5 mac 02:00:00:00:00:55");
 	g.stopped = true;
 	g.reason = "powered off";
 	g.cpus = 2;
-	g.vf = -1;
+	g.nvf = 0;
 	con_cmd_guest_line(buf, sizeof(buf), &g);
 	assert_string_equal(
 		buf, "console: alpha: stopped: powered off, 2 cpus (host 2,3), 256 MiB, no vf");

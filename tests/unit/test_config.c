@@ -101,9 +101,10 @@ static void test_full_file(void **state)
 	assert_string_equal(a->initrd, "initrd-alpha");
 	assert_string_equal(a->cmdline,
 			    "console=ttyS0 ip=10.0.0.1::10.0.0.254:255.255.255.0 # kept ; too");
-	assert_int_equal(a->vf, 3);
-	assert_true(a->has_mac);
-	assert_memory_equal(a->mac, mac, 6);
+	assert_int_equal(a->nvf, 1);
+	assert_int_equal(a->vf[0], 3);
+	assert_int_equal(a->nmac, 1);
+	assert_memory_equal(a->mac[0], mac, 6);
 
 	assert_string_equal(b->name, "b_2-x");
 	assert_int_equal(b->line, 15);
@@ -112,8 +113,8 @@ static void test_full_file(void **state)
 	assert_string_equal(b->kernel, "/boot/bzImage");
 	assert_string_equal(b->initrd, "");
 	assert_string_equal(b->cmdline, "");
-	assert_int_equal(b->vf, -1);
-	assert_false(b->has_mac);
+	assert_int_equal(b->nvf, 0);
+	assert_int_equal(b->nmac, 0);
 }
 
 static void test_crlf_comments_whitespace(void **state)
@@ -144,8 +145,9 @@ static void test_crlf_comments_whitespace(void **state)
 	assert_int_equal(g->memory, 256ull << 20);
 	assert_string_equal(g->kernel, "bz image");
 	assert_string_equal(g->cmdline, "a=b  c");
-	assert_int_equal(g->vf, 7);
-	assert_false(g->has_mac);
+	assert_int_equal(g->nvf, 1);
+	assert_int_equal(g->vf[0], 7);
+	assert_int_equal(g->nmac, 0);
 }
 
 static void test_suffixes_and_limits(void **state)
@@ -159,7 +161,7 @@ static void test_suffixes_and_limits(void **state)
 	assert_int_equal(cfg.guest[0].cpus, ~1ull);
 	expect_ok("[guest a]\ncpus=1\nmemory=2050m\nkernel=k\nvf=255\n");
 	assert_int_equal(cfg.guest[0].memory, 2050ull << 20);
-	assert_int_equal(cfg.guest[0].vf, 255);
+	assert_int_equal(cfg.guest[0].vf[0], 255);
 	assert_int_equal(cfg.vfs, 256);
 	/* a 15-character name, the longest */
 	expect_ok("[guest abcdefghij_-012]\ncpus=1\nmemory=32M\nkernel=k\n");
@@ -535,7 +537,7 @@ static void test_mac(void **state)
 		snprintf(log, sizeof(log),
 			 "config t.cfg:5: bad mac '%s' (expected xx:xx:xx:xx:xx:xx)\n" ONE, bad[i]);
 		expect(text, log);
-		assert_false(cfg.guest[0].has_mac);
+		assert_int_equal(cfg.guest[0].nmac, 0);
 	}
 	expect(G "mac=01:00:5e:00:00:01\n",
 	       "config t.cfg:5: mac '01:00:5e:00:00:01' is multicast\n" ONE);
@@ -543,10 +545,54 @@ static void test_mac(void **state)
 	       "config t.cfg:5: mac 'ff:ff:ff:ff:ff:ff' is multicast\n" ONE);
 	expect(G "mac=00:00:00:00:00:00\n",
 	       "config t.cfg:5: mac '00:00:00:00:00:00' is zero\n" ONE);
-	assert_false(cfg.guest[0].has_mac);
-	expect_ok(G "mac=FE:DC:BA:98:76:54\n");
-	assert_true(cfg.guest[0].has_mac);
-	assert_memory_equal(cfg.guest[0].mac, "\xfe\xdc\xba\x98\x76\x54", 6);
+	assert_int_equal(cfg.guest[0].nmac, 0);
+	expect_ok(G "vf=0\nmac=FE:DC:BA:98:76:54\n");
+	assert_int_equal(cfg.guest[0].nmac, 1);
+	assert_memory_equal(cfg.guest[0].mac[0], "\xfe\xdc\xba\x98\x76\x54", 6);
+	/* A MAC is a VF's: none without one. */
+	expect(G "mac=02:00:00:00:00:01\n", "config t.cfg:5: guest a: 1 MAC for 0 VFs (mac lists "
+					    "one per vf, in its order)\n" ONE);
+}
+
+/* Several VFs per guest: vf and mac lists, in the same order. */
+static void test_vf_lists(void **state)
+{
+	(void)state;
+	expect_ok(G "vf = 2, 0 ,5\nmac=02:00:00:00:00:02,02:00:00:00:00:00, 02:00:00:00:00:05\n");
+	assert_int_equal(cfg.guest[0].nvf, 3);
+	assert_int_equal(cfg.guest[0].vf[0], 2);
+	assert_int_equal(cfg.guest[0].vf[1], 0);
+	assert_int_equal(cfg.guest[0].vf[2], 5);
+	assert_int_equal(cfg.guest[0].nmac, 3);
+	assert_memory_equal(cfg.guest[0].mac[1], "\x02\0\0\0\0\0", 6);
+	assert_memory_equal(cfg.guest[0].mac[2], "\x02\0\0\0\0\x05", 6);
+	assert_int_equal(cfg.vfs, 6); /* the highest + 1 */
+	expect_ok(G "vf=0,1,2,3\n");
+	assert_int_equal(cfg.guest[0].nvf, 4);
+	assert_int_equal(cfg.guest[0].nmac, 0);
+	/* Bad lists. */
+	expect(G "vf=0,1,2,3,4\n", "config t.cfg:5: more than 4 VFs in vf '0,1,2,3,4' (a guest has "
+				   "at most 4)\n" ONE);
+	expect(G "vf=1,2,1\n", "config t.cfg:5: VF 1 listed twice in vf '1,2,1'\n" ONE);
+	expect(G "vf=1,\n", "config t.cfg:5: empty item in vf '1,'\n" ONE);
+	expect(G "vf=,1\n", "config t.cfg:5: empty item in vf ',1'\n" ONE);
+	expect(G "vf=1,x\n", "config t.cfg:5: bad vf 'x' (a number 0-255)\n" ONE);
+	expect(G "vf=1,256\n", "config t.cfg:5: vf '256' out of range (0-255)\n" ONE);
+	expect(G "vf=0,1\nmac=02:00:00:00:00:01\n", "config t.cfg:6: guest a: 1 MAC for 2 VFs (mac "
+						    "lists one per vf, in its order)\n" ONE);
+	expect(G "vf=0\nmac=02:00:00:00:00:01,02:00:00:00:00:02\n",
+	       "config t.cfg:6: guest a: 2 MACs for 1 VF (mac lists one per vf, in its "
+	       "order)\n" ONE);
+	expect(G "vf=0,1\nmac=02:00:00:00:00:01,02:00:00:00:00:01\n",
+	       "config t.cfg:6: mac '02:00:00:00:00:01' listed twice\n" ONE);
+	expect(G "vf=0,1\nmac=02:00:00:00:00:01,\n",
+	       "config t.cfg:6: empty item in mac '02:00:00:00:00:01,'\n" ONE);
+	expect(G "vf=0,1\nmac=02:00:00:00:00:01,03:00:00:00:00:01\n",
+	       "config t.cfg:6: mac '03:00:00:00:00:01' is multicast\n" ONE);
+	expect(G "vf=0,1\nmac=02:00:00:00:00:01,02:00:00:00:00:02,02:00:00:00:00:03,"
+		 "02:00:00:00:00:04,02:00:00:00:00:05\n",
+	       "config t.cfg:6: more than 4 MACs in mac "
+	       "'02:00:00:00:00:01,02:00:00:00:00:02,02:0...'\n" ONE);
 }
 
 static void test_pf(void **state)
@@ -692,8 +738,9 @@ static void test_default(void **state)
 	assert_string_equal(a->kernel, "vmlinuz");
 	assert_string_equal(a->initrd, "initrd-alpha");
 	assert_string_equal(a->cmdline, "console=ttyS0,115200 vf.name=alpha");
-	assert_int_equal(a->vf, 0);
-	assert_false(a->has_mac);
+	assert_int_equal(a->nvf, 1);
+	assert_int_equal(a->vf[0], 0);
+	assert_int_equal(a->nmac, 0);
 	assert_int_equal(a->line, 0);
 	assert_int_equal(a->vfc.vlan, 0);
 	assert_true(a->vfc.spoofchk);
@@ -708,8 +755,9 @@ static void test_default(void **state)
 	assert_string_equal(b->kernel, "vmlinuz");
 	assert_string_equal(b->initrd, "initrd-beta");
 	assert_string_equal(b->cmdline, "console=ttyS0,115200 vf.name=beta");
-	assert_int_equal(b->vf, 1);
-	assert_false(b->has_mac);
+	assert_int_equal(b->nvf, 1);
+	assert_int_equal(b->vf[0], 1);
+	assert_int_equal(b->nmac, 0);
 	assert_true(b->vfc.spoofchk);
 	assert_string_equal(b->vfc.guest, "beta");
 	assert_int_equal(check(&machine), 0);
@@ -769,6 +817,14 @@ static void test_check_vfs(void **state)
 		     "config t.cfg:1: vfs = 8 but the NIC has 7 VFs\n" ONE);
 	expect_cross(A "vf=3\n[guest beta]\ncpus=2\nmemory=32M\nkernel=vmlinuz\nvf=3\n", &machine,
 		     "config t.cfg:7: guest beta: VF 3 also given to alpha\n" ONE);
+	/* In lists: each of beta's against all of alpha's, each named. */
+	expect_cross(A "vf=1,3\n[guest beta]\ncpus=2\nmemory=32M\nkernel=vmlinuz\nvf=2,3,1\n",
+		     &machine,
+		     "config t.cfg:7: guest beta: VF 3 also given to alpha\n"
+		     "config t.cfg:7: guest beta: VF 1 also given to alpha\n"
+		     "config t.cfg: 2 errors\n");
+	expect_cross(A "vf=1,7\n", &machine,
+		     "config t.cfg:1: guest alpha: VF 7 but the NIC has 7 VFs\n" ONE);
 	struct config_machine m = machine;
 
 	m.vfs_available = 0;
@@ -782,10 +838,17 @@ static void test_check_vfs(void **state)
 static void test_check_macs(void **state)
 {
 	(void)state;
-	expect_cross(A "mac=02:00:00:00:00:0a\n[guest beta]\ncpus=2\nmemory=32M\nkernel=vmlinuz\n"
-		       "mac=02:00:00:00:00:0A\n",
-		     &machine,
-		     "config t.cfg:7: guest beta: MAC 02:00:00:00:00:0a also given to alpha\n" ONE);
+	expect_cross(
+		A "vf=0\nmac=02:00:00:00:00:0a\n[guest beta]\ncpus=2\nmemory=32M\nkernel=vmlinuz\n"
+		  "vf=1\nmac=02:00:00:00:00:0A\n",
+		&machine,
+		"config t.cfg:8: guest beta: MAC 02:00:00:00:00:0a also given to alpha\n" ONE);
+	/* In lists: any of one guest's against any of another's. */
+	expect_cross(
+		A "vf=0,1\nmac=02:00:00:00:00:01,02:00:00:00:00:02\n[guest beta]\ncpus=2\n"
+		  "memory=32M\nkernel=vmlinuz\nvf=2,3\nmac=02:00:00:00:00:03,02:00:00:00:00:01\n",
+		&machine,
+		"config t.cfg:8: guest beta: MAC 02:00:00:00:00:01 also given to alpha\n" ONE);
 }
 
 static void test_check_modules(void **state)
@@ -883,10 +946,13 @@ static void assert_sane(int r)
 		assert_true(strnlen(g->kernel, sizeof(g->kernel)) < sizeof(g->kernel));
 		assert_true(strnlen(g->initrd, sizeof(g->initrd)) < sizeof(g->initrd));
 		assert_true(strnlen(g->cmdline, sizeof(g->cmdline)) < sizeof(g->cmdline));
-		assert_true(g->vf >= -1 && g->vf <= CONFIG_MAX_VF);
+		assert_true(g->nvf <= CONFIG_GUEST_VFS);
+		for (unsigned int v = 0; v < g->nvf; v++)
+			assert_true(g->vf[v] >= 0 && g->vf[v] <= CONFIG_MAX_VF);
 		assert_true(g->line >= 1);
-		if (g->has_mac)
-			assert_true(!(g->mac[0] & 1) && memcmp(g->mac, "\0\0\0\0\0\0", 6));
+		assert_true(g->nmac == 0 || g->nmac == g->nvf);
+		for (unsigned int v = 0; v < g->nmac; v++)
+			assert_true(!(g->mac[v][0] & 1) && memcmp(g->mac[v], "\0\0\0\0\0\0", 6));
 	}
 }
 
@@ -965,6 +1031,7 @@ int main(void)
 		cmocka_unit_test(test_vf_keys),
 		cmocka_unit_test(test_reset_keys),
 		cmocka_unit_test(test_mac),
+		cmocka_unit_test(test_vf_lists),
 		cmocka_unit_test(test_pf),
 		cmocka_unit_test(test_lengths),
 		cmocka_unit_test(test_nul_and_control),

@@ -1114,7 +1114,7 @@ static void io_bus_without_vf(void **state)
 	struct vcpu *v = &vm->vcpu[0];
 
 	(void)state;
-	assert_false(vm->vf.present);
+	assert_int_equal(vm->nvf, 0);
 	v->regs.gpr[R_RAX] = 0x80000000;
 	port(v, 0xCF8, 4, false, 0);
 	port(v, 0xCFC, 4, true, 0);

@@ -195,7 +195,7 @@ static const struct vmsix_ops vmsix_ops = {guest_dest, irte_set, irte_clear,
 /* ---- a guest of two vCPUs (CPUs 2 and 3, APIC IDs 2 and 4) with its VF */
 
 static struct vm *vm;
-static struct guest_cfg gcfg = {.vf = 3, .reset_max = 2, .reset_window_s = 60};
+static struct guest_cfg gcfg = {.vf = {3}, .nvf = 1, .reset_max = 2, .reset_window_s = 60};
 
 static int setup(void **state)
 {
@@ -228,19 +228,21 @@ static int setup(void **state)
 	c.bar[3] = (struct pci_bar){.size = 0x4000};
 	vbus_init(&vm->bus);
 	vm_uart_reset(vm); /* the serial port's function, beside the VF */
-	assert_int_equal(vpci_init(&vm->vf.vpci, &c), 0);
-	assert_int_equal(vbus_add(&vm->bus, &vm->vf.vpci.fn), 0);
-	assert_int_equal(vmsix_init(&vm->vf.msix, 3, 0, 0x2000, 0x20, &vmsix_ops, vm), 0);
-	vm->vf.present = true;
+	assert_int_equal(vpci_init(&vm->vf[0].vpci, &c), 0);
+	assert_int_equal(vbus_add(&vm->bus, &vm->vf[0].vpci.fn), 0);
+	assert_int_equal(vmsix_init(&vm->vf[0].msix, 3, 0, 0x2000, 0x20, &vmsix_ops, vm), 0);
+	vm->vf[0].vm = vm;
+	vm->vf[0].n = 3;
+	vm->nvf = 1;
 	/* The guest's Command: memory decode and bus mastering on. */
-	vbus_ecam_write(&vm->bus, (uint64_t)vm->vf.vpci.fn.devfn << 12 | 0x04, 2, 0x6);
+	vbus_ecam_write(&vm->bus, (uint64_t)vm->vf[0].vpci.fn.devfn << 12 | 0x04, 2, 0x6);
 	assert_int_equal(command_written & 0x6, 0x6);
 	/* Entry 0 live: to the guest's CPU with APIC ID 4, vector 0x41. */
-	vmsix_ctrl(&vm->vf.msix, true, false);
-	vmsix_write(&vm->vf.msix, 0, 4, 0xFEE04000);
-	vmsix_write(&vm->vf.msix, 4, 4, 0);
-	vmsix_write(&vm->vf.msix, 8, 4, 0x41);
-	vmsix_write(&vm->vf.msix, 12, 4, 0);
+	vmsix_ctrl(&vm->vf[0].msix, true, false);
+	vmsix_write(&vm->vf[0].msix, 0, 4, 0xFEE04000);
+	vmsix_write(&vm->vf[0].msix, 4, 4, 0);
+	vmsix_write(&vm->vf[0].msix, 8, 4, 0x41);
+	vmsix_write(&vm->vf[0].msix, 12, 4, 0);
 	assert_int_equal(irte_sets, 1);
 	/* The serial port's MSI: to the CPU with APIC ID 2, vector 0x33. */
 	vbus_ecam_write(&vm->bus, UART_CFG + 0x44, 4, 0xFEE02000);
@@ -375,7 +377,7 @@ static void test_finish_after_stop(void **state)
  * must not turn bus mastering, decoding or an interrupt back on. */
 static void test_writes_after_stop(void **state)
 {
-	const uint64_t cmd = (uint64_t)vm->vf.vpci.fn.devfn << 12 | 0x04;
+	const uint64_t cmd = (uint64_t)vm->vf[0].vpci.fn.devfn << 12 | 0x04;
 	unsigned int writes;
 
 	(void)state;
@@ -389,13 +391,13 @@ static void test_writes_after_stop(void **state)
 	spin_lock(&vm->io_lock);
 	vbus_ecam_write(&vm->bus, cmd, 2, 0x6);
 	vbus_io_write(&vm->bus, VPCI_CF8, 4,
-		      VPCI_CF8_ENABLE | (uint32_t)vm->vf.vpci.fn.devfn << 8 | 0x04);
+		      VPCI_CF8_ENABLE | (uint32_t)vm->vf[0].vpci.fn.devfn << 8 | 0x04);
 	vbus_io_write(&vm->bus, VPCI_CFC, 2, 0x6);
-	vbus_ecam_write(&vm->bus, (uint64_t)vm->vf.vpci.fn.devfn << 12 | 0x72, 2, 0x8000);
-	vmsix_ctrl(&vm->vf.msix, true, false);
-	vmsix_write(&vm->vf.msix, 0, 4, 0xFEE02000);
-	vmsix_write(&vm->vf.msix, 8, 4, 0x42);
-	vmsix_write(&vm->vf.msix, 12, 4, 0);
+	vbus_ecam_write(&vm->bus, (uint64_t)vm->vf[0].vpci.fn.devfn << 12 | 0x72, 2, 0x8000);
+	vmsix_ctrl(&vm->vf[0].msix, true, false);
+	vmsix_write(&vm->vf[0].msix, 0, 4, 0xFEE02000);
+	vmsix_write(&vm->vf[0].msix, 8, 4, 0x42);
+	vmsix_write(&vm->vf[0].msix, 12, 4, 0);
 	spin_unlock(&vm->io_lock);
 
 	/* ... and the serial port's MSI, rewritten and enabled again. */
