@@ -6,9 +6,10 @@
  * parse ends with an answer (0 or -EINVAL) and an accepted configuration
  * keeps the documented limits: at most 8 guests, names 1-15 of a-z 0-9 _ -
  * and distinct, CPUs set and never CPU 0, memory 32M-64G in 2M steps, a
- * kernel named, VF -1 or 0-255, MACs unicast and not zero, every string
- * terminated inside its array, [nic] vfs 0-255; a checked one fits the
- * machine (CPUs that exist, no CPU, VF or MAC shared, memory in total free).
+ * kernel named, at most 4 VFs of 0-255 with as many MACs or none, MACs
+ * unicast and not zero, every string terminated inside its array, [nic] vfs
+ * 0-255; a checked one fits the machine (CPUs that exist, no CPU, VF or MAC
+ * shared, within a guest or across guests, memory in total free).
  */
 #include <string.h>
 #include "lib/err.h"
@@ -42,12 +43,20 @@ static void check_checked(const struct vf_config *c, const struct config_machine
 		FUZZ_CHECK(!(g->cpus >> m->cpu_count));
 		cpus |= g->cpus;
 		total += g->memory;
-		FUZZ_CHECK(g->vf < (int)m->vfs_available);
-		for (unsigned int k = 0; k < i; k++) {
-			FUZZ_CHECK(g->vf < 0 || c->guest[k].vf != g->vf);
-			FUZZ_CHECK(!g->has_mac || !c->guest[k].has_mac ||
-				   memcmp(g->mac, c->guest[k].mac, 6));
+		for (unsigned int v = 0; v < g->nvf; v++) {
+			FUZZ_CHECK(g->vf[v] < (int)m->vfs_available);
+			/* no VF twice, in this guest or across guests */
+			for (unsigned int k = 0; k <= i; k++)
+				for (unsigned int w = 0; w < c->guest[k].nvf; w++)
+					FUZZ_CHECK((k == i && w == v) ||
+						   c->guest[k].vf[w] != g->vf[v]);
 		}
+		/* no MAC twice, in this guest or across guests */
+		for (unsigned int v = 0; v < g->nmac; v++)
+			for (unsigned int k = 0; k <= i; k++)
+				for (unsigned int w = 0; w < c->guest[k].nmac; w++)
+					FUZZ_CHECK((k == i && w == v) ||
+						   memcmp(c->guest[k].mac[w], g->mac[v], 6));
 	}
 	FUZZ_CHECK(total <= m->free_bytes);
 }
@@ -79,10 +88,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			   strnlen(g->kernel, sizeof(g->kernel)) < sizeof(g->kernel));
 		FUZZ_CHECK(strnlen(g->initrd, sizeof(g->initrd)) < sizeof(g->initrd));
 		FUZZ_CHECK(strnlen(g->cmdline, sizeof(g->cmdline)) < sizeof(g->cmdline));
-		FUZZ_CHECK(g->vf >= -1 && g->vf <= CONFIG_MAX_VF);
-		if (g->has_mac)
-			FUZZ_CHECK(!(g->mac[0] & 1) && (g->mac[0] | g->mac[1] | g->mac[2] |
-							g->mac[3] | g->mac[4] | g->mac[5]));
+		FUZZ_CHECK(g->nvf <= CONFIG_GUEST_VFS);
+		FUZZ_CHECK(g->nmac == 0 || g->nmac == g->nvf);
+		for (unsigned int v = 0; v < g->nvf; v++)
+			FUZZ_CHECK(g->vf[v] >= 0 && g->vf[v] <= CONFIG_MAX_VF);
+		for (unsigned int v = 0; v < g->nmac; v++) {
+			const uint8_t *mac = g->mac[v];
+
+			FUZZ_CHECK(!(mac[0] & 1) &&
+				   (mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]));
+		}
 	}
 	err = config_check(&c, "fuzz.conf", &m);
 	FUZZ_CHECK(err == 0 || err == -EINVAL);
