@@ -119,7 +119,8 @@ check-unit: $(UNIT_BINS) $(GUEST_KERNEL)
 
 # ---- system tests (QEMU TCG) ------------------------------------------------
 # check-kvm runs the same scripts under KVM, so it needs the same images.
-SYSTEM_DEPS = $(BUILD)/vfvisor.elf $(BUILD)/vfvisor.efi $(BUILD)/vfvisor.iso $(GUEST_IMAGES) $(TG_IMAGE)
+SYSTEM_DEPS = $(BUILD)/vfvisor.elf $(BUILD)/vfvisor.efi $(BUILD)/vfvisor.iso $(GUEST_IMAGES) $(GUEST_DPDK_INITRD) \
+	$(TG_IMAGE)
 check-system: $(SYSTEM_DEPS)
 	@tests/system/run.sh $(BUILD)/results/system.txt
 

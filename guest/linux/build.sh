@@ -8,6 +8,12 @@
 #                                 -> OUT/initrd-bench.gz: the bench's bare
 #                                    baseline (igb.ko too, INIT as /init,
 #                                    VFTEST as /bin/vftest)
+#   build.sh initrd-dpdk OUT INIT -> OUT/initrd-dpdk.gz: initrd's contents,
+#                                    uio_pci_generic.ko, and Debian's DPDK
+#                                    22.11 dpdk-testpmd with the libraries
+#                                    it links and the igb VF and mempool
+#                                    plugins (a guest that drives its VF
+#                                    from user space)
 #
 # Packages are fetched with `apt-get download` into OUT/debs/ once and kept
 # there; they are unpacked with `dpkg -x` into OUT/ only, never installed.
@@ -26,7 +32,7 @@ die() {
 # Progress goes to stderr: several functions return their result on stdout.
 log() { echo "guest: $*" >&2; }
 
-[ $# -ge 2 ] || die "usage: $0 vmlinuz OUT | initrd OUT INIT | initrd-bench OUT INIT VFTEST"
+[ $# -ge 2 ] || die "usage: $0 vmlinuz OUT | initrd OUT INIT | initrd-bench OUT INIT VFTEST | initrd-dpdk OUT INIT"
 what=$1
 OUT=$2
 DEBS=$OUT/debs
@@ -280,6 +286,7 @@ build_initrd() {
 		add_module "$m"
 	done
 	echo "$KREL" >"$ROOT/lib/modules/release"
+	[ -z "${BUILD_EXTRA:-}" ] || "$BUILD_EXTRA"
 
 	# Fixed timestamps and owners: the same inputs give the same initrd.
 	find "$ROOT" -exec touch -h -d @0 {} +
@@ -290,6 +297,77 @@ build_initrd() {
 	} | gzip -9 -n >"$OUT/$name.gz.tmp" || die "making the cpio archive failed"
 	mv "$OUT/$name.gz.tmp" "$OUT/$name.gz"
 	log "$OUT/$name.gz: $(stat -c %s "$OUT/$name.gz") bytes, modules: $(tr '\n' ' ' <"$ROOT/lib/modules/load.order")"
+}
+
+# DPDK for the guest: dpdk-testpmd (in dpdk-dev), the plugins it loads with
+# -d (the igb VF PMD, the ring mempool) and every library those link,
+# unpacked from Debian 12's packages into OUT/dpdk. The packages are what
+# Debian's dpdk-testpmd 22.11 and the two plugins list as NEEDED (and what
+# those need in turn); dpdk_add checks that nothing is missing.
+DPDK_PKGS=(dpdk-dev librte-net-e1000-23 librte-mempool-ring23
+	librte-bitratestats23 librte-bpf23 librte-bus-auxiliary23 librte-bus-dpaa23
+	librte-bus-pci23 librte-bus-vdev23 librte-cmdline23 librte-common-dpaax23
+	librte-common-iavf23 librte-common-mlx5-23 librte-crypto-scheduler23 librte-cryptodev23
+	librte-eal23 librte-ethdev23 librte-eventdev23 librte-gro23 librte-gso23 librte-hash23
+	librte-ip-frag23 librte-kvargs23 librte-latencystats23 librte-mbuf23 librte-mempool23
+	librte-mempool-dpaa23 librte-meter23 librte-metrics23 librte-net23 librte-net-bnxt23
+	librte-net-bond23 librte-net-dpaa23 librte-net-i40e23 librte-net-ice23 librte-net-ixgbe23
+	librte-net-mlx5-23 librte-pci23 librte-pcapng23 librte-pdump23 librte-rcu23
+	librte-reorder23 librte-ring23 librte-sched23 librte-security23 librte-telemetry23
+	librte-timer23 libnuma1 libfdt1 libjansson4 libbsd0 libmd0 libelf1 libpcap0.8
+	libibverbs1 ibverbs-providers libnl-3-200 libnl-route-3-200 libdbus-1-3 libsystemd0)
+DPDK_PMDS=usr/lib/x86_64-linux-gnu/dpdk/pmds-23.0
+DPDK_PLUGINS=(librte_net_e1000.so.23 librte_mempool_ring.so.23)
+
+dpdk_tree() {
+	local pkg deb
+	mkdir -p "$OUT/dpdk"
+	# Absolute: ldd prints the paths it was given, and dpdk_add copies
+	# what it prints.
+	DTREE=$(cd "$OUT/dpdk" && pwd)
+	for pkg in "${DPDK_PKGS[@]}"; do
+		deb=$(cached_deb "${pkg}_*_amd64.deb")
+		if [ -z "$deb" ]; then
+			log "downloading $pkg"
+			deb=$(download "$pkg")
+		fi
+		if [ ! -f "$DTREE/.${pkg}" ] || [ "$(cat "$DTREE/.${pkg}")" != "$(basename "$deb")" ]; then
+			dpkg -x "$deb" "$DTREE" || die "dpkg -x $deb failed"
+			basename "$deb" >"$DTREE/.${pkg}"
+		fi
+	done
+	[ -x "$DTREE/usr/bin/dpdk-testpmd" ] || die "dpdk-dev has no usr/bin/dpdk-testpmd"
+}
+
+# dpdk-testpmd, its plugins and every library they load into $ROOT: from
+# OUT/dpdk first, else the build host's (glibc: both are Debian 12's).
+dpdk_add() {
+	local libpath f l missing
+	dpdk_tree
+	libpath=$DTREE/usr/lib/x86_64-linux-gnu:$DTREE/lib/x86_64-linux-gnu
+	mkdir -p "$ROOT/usr/bin" "$ROOT/$DPDK_PMDS" "$ROOT/usr/lib/x86_64-linux-gnu" "$ROOT/lib64"
+	cp "$DTREE/usr/bin/dpdk-testpmd" "$ROOT/usr/bin/"
+	for f in "${DPDK_PLUGINS[@]}"; do
+		cp -L "$DTREE/$DPDK_PMDS/$f" "$ROOT/$DPDK_PMDS/" || die "no $f in the DPDK packages"
+	done
+	missing=$( (LD_LIBRARY_PATH=$libpath ldd "$DTREE/usr/bin/dpdk-testpmd" &&
+		for f in "${DPDK_PLUGINS[@]}"; do LD_LIBRARY_PATH=$libpath ldd "$DTREE/$DPDK_PMDS/$f"; done) |
+		sed -n 's/^\s*\([^ ]*\) => not found$/\1/p' | sort -u | tr '\n' ' ')
+	[ -z "$missing" ] || die "dpdk-testpmd needs libraries no package here holds: $missing"
+	for l in $( (LD_LIBRARY_PATH=$libpath ldd "$DTREE/usr/bin/dpdk-testpmd" &&
+		for f in "${DPDK_PLUGINS[@]}"; do LD_LIBRARY_PATH=$libpath ldd "$DTREE/$DPDK_PMDS/$f"; done) |
+		awk '/=> \//{ print $3 } /^[ \t]*\/lib64\//{ print $1 }' | sort -u); do
+		case "$l" in
+		/lib64/*) cp -L "$l" "$ROOT/lib64/" ;;
+		*) cp -L "$l" "$ROOT/usr/lib/x86_64-linux-gnu/" ;;
+		esac
+	done
+	[ -e "$ROOT/lib64/ld-linux-x86-64.so.2" ] || die "dpdk-testpmd's loader was not found by ldd"
+	# glibc's pthread_cancel (testpmd at exit) dlopens libgcc_s.
+	for l in /lib/x86_64-linux-gnu/libgcc_s.so.1 /usr/lib/x86_64-linux-gnu/libgcc_s.so.1; do
+		[ -f "$l" ] && { cp -L "$l" "$ROOT/usr/lib/x86_64-linux-gnu/"; break; }
+	done
+	[ -f "$ROOT/usr/lib/x86_64-linux-gnu/libgcc_s.so.1" ] || die "no libgcc_s.so.1 on the build host"
 }
 
 case "$what" in
@@ -303,5 +381,9 @@ initrd-bench)
 	[ $# -eq 4 ] || die "usage: $0 initrd-bench OUT INIT VFTEST"
 	build_initrd initrd-bench "$3" "$4" igb igbvf
 	;;
-*) die "unknown target '$what' (vmlinuz, initrd or initrd-bench)" ;;
+initrd-dpdk)
+	[ $# -eq 3 ] || die "usage: $0 initrd-dpdk OUT INIT"
+	BUILD_EXTRA=dpdk_add build_initrd initrd-dpdk "$3" "" igbvf uio_pci_generic
+	;;
+*) die "unknown target '$what' (vmlinuz, initrd, initrd-bench or initrd-dpdk)" ;;
 esac

@@ -280,6 +280,11 @@ three_test
 . tests/system/twovf.sh
 twovf_test
 
+# A DPDK application in a guest, pinged by the other's kernel
+# (tests/system/dpdk.sh).
+. tests/system/dpdk.sh
+dpdk_test
+
 # A held-up service CPU answers igbvf's resets too late: the PF pings the
 # VFs and their drivers reset again (tests/system/mbxlate.sh).
 . tests/system/mbxlate.sh
