@@ -73,7 +73,7 @@ static int palloc_insert(struct palloc *pa, uint64_t base, uint64_t end)
 	return 0;
 }
 
-int palloc_add(struct palloc *pa, uint64_t base, uint64_t len)
+static int add_locked(struct palloc *pa, uint64_t base, uint64_t len)
 {
 	uint64_t b, e = base + len;
 
@@ -88,7 +88,7 @@ int palloc_add(struct palloc *pa, uint64_t base, uint64_t len)
 	return palloc_insert(pa, b, e);
 }
 
-int palloc_reserve(struct palloc *pa, uint64_t base, uint64_t len)
+static int reserve_locked(struct palloc *pa, uint64_t base, uint64_t len)
 {
 	uint64_t b, e = base + len;
 	unsigned int k;
@@ -126,7 +126,8 @@ int palloc_reserve(struct palloc *pa, uint64_t base, uint64_t len)
 	return 0;
 }
 
-int palloc_alloc(struct palloc *pa, uint64_t len, uint64_t align, uint64_t limit, uint64_t *out)
+static int alloc_locked(struct palloc *pa, uint64_t len, uint64_t align, uint64_t limit,
+			uint64_t *out)
 {
 	unsigned int k;
 
@@ -166,7 +167,7 @@ int palloc_alloc(struct palloc *pa, uint64_t len, uint64_t align, uint64_t limit
 	return -ENOMEM;
 }
 
-int palloc_free(struct palloc *pa, uint64_t base, uint64_t len)
+static int free_locked(struct palloc *pa, uint64_t base, uint64_t len)
 {
 	uint64_t e;
 
@@ -178,7 +179,7 @@ int palloc_free(struct palloc *pa, uint64_t base, uint64_t len)
 	return palloc_insert(pa, base, e);
 }
 
-uint64_t palloc_free_bytes(const struct palloc *pa)
+static uint64_t free_bytes_locked(const struct palloc *pa)
 {
 	uint64_t sum = 0;
 	unsigned int k;
@@ -188,7 +189,7 @@ uint64_t palloc_free_bytes(const struct palloc *pa)
 	return sum;
 }
 
-uint64_t palloc_largest(const struct palloc *pa, uint64_t align)
+static uint64_t largest_locked(const struct palloc *pa, uint64_t align)
 {
 	uint64_t best = 0;
 
@@ -200,6 +201,72 @@ uint64_t palloc_largest(const struct palloc *pa, uint64_t align)
 			best = len;
 	}
 	return best;
+}
+
+/* The interface: each call whole under the allocator's lock. Guests' CPUs
+ * grow their nested page tables at run time (a BAR placed, a restart's RAM)
+ * on their own CPUs at once; without the lock two of them could take the
+ * same page (tests/unit/test_palloc.c: test_concurrent). */
+int palloc_add(struct palloc *pa, uint64_t base, uint64_t len)
+{
+	int err;
+
+	spin_lock(&pa->lock);
+	err = add_locked(pa, base, len);
+	spin_unlock(&pa->lock);
+	return err;
+}
+
+int palloc_reserve(struct palloc *pa, uint64_t base, uint64_t len)
+{
+	int err;
+
+	spin_lock(&pa->lock);
+	err = reserve_locked(pa, base, len);
+	spin_unlock(&pa->lock);
+	return err;
+}
+
+int palloc_alloc(struct palloc *pa, uint64_t len, uint64_t align, uint64_t limit, uint64_t *out)
+{
+	int err;
+
+	spin_lock(&pa->lock);
+	err = alloc_locked(pa, len, align, limit, out);
+	spin_unlock(&pa->lock);
+	return err;
+}
+
+int palloc_free(struct palloc *pa, uint64_t base, uint64_t len)
+{
+	int err;
+
+	spin_lock(&pa->lock);
+	err = free_locked(pa, base, len);
+	spin_unlock(&pa->lock);
+	return err;
+}
+
+uint64_t palloc_free_bytes(const struct palloc *pa)
+{
+	spinlock_t *l = (spinlock_t *)&pa->lock; /* a look changes nothing but the lock */
+	uint64_t n;
+
+	spin_lock(l);
+	n = free_bytes_locked(pa);
+	spin_unlock(l);
+	return n;
+}
+
+uint64_t palloc_largest(const struct palloc *pa, uint64_t align)
+{
+	spinlock_t *l = (spinlock_t *)&pa->lock;
+	uint64_t n;
+
+	spin_lock(l);
+	n = largest_locked(pa, align);
+	spin_unlock(l);
+	return n;
 }
 
 int palloc_pt_alloc(void *pa, uint64_t limit, uint64_t *phys)

@@ -3,11 +3,14 @@
  * The physical page allocator: free memory kept as a sorted list of disjoint
  * page-aligned ranges. Guests need large contiguous, aligned blocks (their RAM
  * is mapped with 2 MiB/1 GiB pages), which a range list serves directly.
+ * Each call is atomic (a spinlock): guests' CPUs allocate page-table pages
+ * at run time, at the same time.
  */
 #ifndef VF_PALLOC_H
 #define VF_PALLOC_H
 
 #include <stdint.h>
+#include "lib/spinlock.h"
 
 #define PAGE_SIZE	  4096ull
 #define PALLOC_MAX_RANGES 256
@@ -17,6 +20,7 @@ struct palloc {
 		uint64_t base, end; /* page-aligned, end exclusive */
 	} r[PALLOC_MAX_RANGES];
 	unsigned int n;
+	spinlock_t lock; /* every call holds it: guests' CPUs allocate at once */
 };
 
 void palloc_init(struct palloc *pa);

@@ -310,6 +310,7 @@ bigmem_test
 # one VLAN with MTU 9000 on both firmwares, two VLANs apart on SeaBIOS.
 . tests/system/vlan.sh
 vlan_same_test bios
+vlan_same_test uefi
 vlan_apart_test bios
 
 # make install into a DESTDIR tree, the GRUB entry its grub.d script prints

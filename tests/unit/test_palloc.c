@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 #include "hv/core/palloc.h"
@@ -545,10 +547,66 @@ static void test_largest(void **state)
 	assert_int_equal(a, 0x400000);
 }
 
+/*
+ * Guests' vCPUs grow their nested page tables (a BAR the guest placed, a
+ * restart's RAM) on their own CPUs, at the same time: two CPUs allocating at
+ * once must never get the same page. Two threads here, each taking
+ * CONC_PAGES pages at once; then all are given back (in order, so that the
+ * ranges merge again) and the free total must be whole.
+ */
+#define CONC_PAGES 20000
+static struct palloc conc;
+
+static void *conc_worker(void *arg)
+{
+	uint64_t *got = arg;
+
+	for (unsigned int i = 0; i < CONC_PAGES; i++)
+		if (palloc_alloc(&conc, 4096, 4096, 0, &got[i]))
+			got[i] = 0;
+	return NULL;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void test_concurrent(void **state)
+{
+	uint64_t *got = calloc(2 * CONC_PAGES, sizeof(*got));
+	pthread_t t[2];
+
+	(void)state;
+	assert_non_null(got);
+	palloc_init(&conc);
+	assert_int_equal(palloc_add(&conc, 0x100000000ull, 4ull * CONC_PAGES * 4096), 0);
+	for (int round = 0; round < 20; round++) {
+		for (int i = 0; i < 2; i++)
+			assert_int_equal(
+				pthread_create(&t[i], NULL, conc_worker, got + i * CONC_PAGES), 0);
+		for (int i = 0; i < 2; i++)
+			pthread_join(t[i], NULL);
+		/* Every page taken, none twice. */
+		qsort(got, 2 * CONC_PAGES, sizeof(*got), cmp_u64);
+		assert_true(got[0] != 0);
+		for (unsigned int i = 1; i < 2 * CONC_PAGES; i++)
+			assert_true(got[i] != got[i - 1]);
+		assert_int_equal(palloc_free_bytes(&conc), 2ull * CONC_PAGES * 4096);
+		for (unsigned int i = 0; i < 2 * CONC_PAGES; i++)
+			assert_int_equal(palloc_free(&conc, got[i], 4096), 0);
+		assert_int_equal(palloc_free_bytes(&conc), 4ull * CONC_PAGES * 4096);
+	}
+	free(got);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_largest, setup),
+		cmocka_unit_test(test_concurrent),
 		cmocka_unit_test_setup(test_init_empty, setup),
 		cmocka_unit_test_setup(test_add_drops_partial_pages, setup),
 		cmocka_unit_test_setup(test_add_errors, setup),
