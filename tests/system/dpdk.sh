@@ -38,8 +38,8 @@ dpdk_test() {
 	else
 		fail "$n: testpmd on alpha's configured MAC received and sent packets (its line: '${line:-none}')"
 	fi
-	rx=$(tr -d '\r' <"$SYS_DIR/$n.log" | grep -a '^vfvisor: guest alpha: vf 0: rx ' | tail -n 1 | awk '{ print $7 }')
-	tx=$(tr -d '\r' <"$SYS_DIR/$n.log" | grep -a '^vfvisor: guest alpha: vf 0: rx ' | tail -n 1 | awk '{ print $12 }')
+	rx=$(vf_packets "$n" alpha 0 rx)
+	tx=$(vf_packets "$n" alpha 0 tx)
 	if [ "${rx:-0}" -gt 0 ] && [ "${tx:-0}" -gt 0 ]; then
 		pass "$n: the NIC counted alpha's VF both ways (rx $rx, tx $tx packets)"
 	else

@@ -249,6 +249,14 @@ expect_vf_stats() {
 	if [ -z "$why" ]; then pass "$1: $4"; else fail "$1: $4 ($why)"; fi
 }
 
+# vf_packets NAME GUEST VF rx|tx: the packets of the hypervisor's last
+# "guest GUEST: vf VF: rx P packets B bytes, tx P packets ..." line in the
+# log of NAME, or nothing.
+vf_packets() {
+	tr -d '\r' <"$SYS_DIR/$1.log" | grep -a "^vfvisor: guest $2: vf $3: rx " | tail -n 1 |
+		awk -v dir="$4" '{ for (i = 1; i < NF; i++) if ($i == dir) { print $(i + 1); exit } }'
+}
+
 # expect_not NAME REGEX DESCRIPTION
 expect_not() {
 	if grep -qaE "$2" "$SYS_DIR/$1.log"; then

@@ -60,8 +60,8 @@ twovf_test() {
 	expect "$n" '^vfvisor: console: alpha: running, 1 cpu \(host 1\), 256 MiB, vf 0 mac 02:00:00:00:a1:01, vf 2 mac 02:00:00:00:a1:02\s*$' \
 		"list names both of alpha's VFs with their MACs"
 	local rx0 rx2
-	rx0=$(tr -d '\r' <"$SYS_DIR/$n.log" | grep -a '^vfvisor: guest alpha: vf 0: rx ' | tail -n 1 | awk '{ print $7 }')
-	rx2=$(tr -d '\r' <"$SYS_DIR/$n.log" | grep -a '^vfvisor: guest alpha: vf 2: rx ' | tail -n 1 | awk '{ print $7 }')
+	rx0=$(vf_packets "$n" alpha 0 rx)
+	rx2=$(vf_packets "$n" alpha 2 rx)
 	if [ "${rx0:-0}" -gt 0 ] && [ "${rx2:-0}" -gt 0 ]; then
 		pass "$n: the NIC counted traffic on both of alpha's VFs (rx $rx0 and $rx2 packets)"
 	else
