@@ -43,18 +43,6 @@ void apic_send_ipi(uint32_t apic_id, uint8_t vector)
 	ipis++;
 }
 
-bool vm_guest_dest(void *ctx, uint32_t guest_apic_id, uint32_t *phys)
-{
-	const struct vm *v = ctx;
-
-	for (unsigned int i = 0; i < v->vcpu_count; i++)
-		if (v->vcpu[i].apic_id == guest_apic_id) {
-			*phys = guest_apic_id;
-			return true;
-		}
-	return false;
-}
-
 void apic_timer_stop(void)
 {
 	timer_stops++;

@@ -34,19 +34,6 @@ void vm_con_put(struct vm *v, uint8_t c)
 	con_bytes++;
 }
 
-/* As vm.c's: the guest's CPUs have APIC IDs 2 and 4. */
-bool vm_guest_dest(void *ctx, uint32_t guest_apic_id, uint32_t *phys)
-{
-	const struct vm *v = ctx;
-
-	for (unsigned int i = 0; i < v->vcpu_count; i++)
-		if (v->vcpu[i].apic_id == guest_apic_id) {
-			*phys = guest_apic_id;
-			return true;
-		}
-	return false;
-}
-
 #define CFG(reg) ((uint64_t)VUART_PCI_DEVFN << 12 | (reg))
 
 static void cfg_wr(unsigned int reg, unsigned int size, uint32_t val)
